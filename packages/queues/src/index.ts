@@ -1,0 +1,5 @@
+export * from './queue-backend';
+export * from './slot-leaser';
+export * from './redis-slot-leaser';
+export * from './postgres-slot-leaser';
+export * from './job-data';

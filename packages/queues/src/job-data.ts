@@ -1,0 +1,52 @@
+import type { AnalysisType, PrivacyLevel, QueueName, TaskType, Tier } from '@eaio/core';
+
+/** One provider call, as carried along with a job to the next tier. */
+export interface AttemptSummary {
+  attemptId: string;
+  tier: Tier;
+  provider: string;
+  model: string;
+  outcome: 'passed' | 'failed-gate' | 'error';
+  qualityScore?: number;
+  errorKind?: string;
+  reason: string;
+}
+
+/** What a tier queue's job carries. The same shape moves from tier to tier. */
+export interface PipelineJobData {
+  /** Deterministic job id (same input → same id), the key of `jobs` in Postgres. */
+  jobId: string;
+  batchId: string;
+  tenant: string;
+  kind: 'building' | 'prompt';
+  privacy: PrivacyLevel;
+  taskType: TaskType;
+  /** Tiers this job may use, cheapest first; never contains `api` for PRIVATE. */
+  chain: Tier[];
+  /** The tier whose queue this job sits in. */
+  tier: Tier;
+  complexity: number;
+  routeReason: string;
+  /** Attempts made in earlier tiers. */
+  history: AttemptSummary[];
+  buildingId?: string;
+  analysisType?: AnalysisType;
+  /** Generic prompt text (JSONL intake). */
+  prompt?: string;
+  /** Whether the generic prompt asks for JSON output. */
+  wantsJson?: boolean;
+  /** Marks runs against the built-in emulator. */
+  simulated?: boolean;
+}
+
+/** What a job in the `review` queue carries. */
+export interface ReviewJobData extends Omit<PipelineJobData, 'tier'> {
+  reason: string;
+  lastTier: Tier | null;
+}
+
+/**
+ * BullMQ job id for a pipeline job in one queue: deterministic, so re-adding after a
+ * crash (or resubmitting the same input) is a no-op.
+ */
+export const queueJobId = (jobId: string, queue: QueueName): string => `${jobId}.${queue}`;
