@@ -1,0 +1,42 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+const same = (a: string, b: string): boolean => {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+};
+
+const COOKIE = 'eaio_board_token';
+
+const cookieToken = (header: string | undefined): string | undefined => {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === COOKIE) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+};
+
+/**
+ * Guards everything behind `BOARD_TOKEN`: `Authorization: Bearer <token>`, or
+ * `?token=<token>` once in a browser (then kept in an HttpOnly cookie so Bull Board's
+ * own API calls carry it). Anything else answers 401.
+ */
+export const requireBoardToken = (token: string) => (request: Request, response: Response, next: NextFunction) => {
+  const header = request.headers.authorization;
+  const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
+  const query = typeof request.query.token === 'string' ? request.query.token : undefined;
+  const presented = bearer ?? query ?? cookieToken(request.headers.cookie);
+  if (presented && same(presented, token)) {
+    if (query) {
+      response.cookie(COOKIE, query, { httpOnly: true, sameSite: 'strict', path: '/' });
+    }
+    next();
+    return;
+  }
+  response
+    .status(401)
+    .set('WWW-Authenticate', 'Bearer realm="eaio board"')
+    .json({ error: 'unauthorized', message: 'Send Authorization: Bearer <BOARD_TOKEN>, or open /admin/queues?token=<BOARD_TOKEN> once.' });
+};

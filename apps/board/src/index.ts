@@ -1,0 +1,2 @@
+export * from './board-server';
+export * from './board-auth';

@@ -1,0 +1,100 @@
+import type { QueueName, Tier } from '@eaio/core';
+import type { ChatRequest, ChatResult, EndpointConfig, ProviderAdapter } from '@eaio/providers';
+import type { AttemptSummary, PipelineJobData } from '@eaio/queues';
+
+/**
+ * The seams a tier worker talks through. `main.ts` wires them to the real providers,
+ * gate, database and queues; tests can wire them to anything.
+ */
+
+/** The model a tier will use for one job, on one endpoint. */
+export interface ModelChoice {
+  endpoint: EndpointConfig;
+  adapter: ProviderAdapter;
+  model: string;
+  maxTokens: number;
+  timeoutMs: number;
+}
+
+export interface ModelSelector {
+  /** `host` narrows local tiers to one inference host (the one whose slot is held). */
+  choose(tier: Tier, data: PipelineJobData, host?: string): Promise<ModelChoice | null>;
+}
+
+/** The per-check breakdown the gate returns; stored with the attempt. */
+export interface GateVerdict {
+  score: number;
+  pass: boolean;
+  threshold: number;
+  checks: Record<string, unknown>;
+}
+
+export interface Analyzer {
+  /** Turns a job into the provider request (prompt, schema, token limit). */
+  buildRequest(data: PipelineJobData): Omit<ChatRequest, 'model' | 'timeoutMs' | 'signal' | 'attemptId'>;
+  evaluate(data: PipelineJobData, result: ChatResult): GateVerdict;
+}
+
+export interface AttemptStart {
+  attemptId: string;
+  jobId: string;
+  batchId: string;
+  tenant: string;
+  tier: Tier;
+  provider: string;
+  endpoint: string;
+  model: string;
+  startedAt: Date;
+  simulated: boolean;
+  /** Worst-case cost reserved before the call (0 for local). */
+  reservedMicroUsd: number;
+}
+
+export interface AttemptEnd {
+  finishedAt: Date;
+  latencyMs: number;
+  ttftMs?: number;
+  result?: ChatResult;
+  costMicroUsd: number;
+  priceVersion: string;
+  gate?: GateVerdict;
+  outcome: 'passed' | 'failed-gate' | 'error';
+  errorKind?: string;
+  errorMessage?: string;
+}
+
+export interface PipelineStore {
+  /** True when the job already reached a terminal state (a re-delivery must do nothing). */
+  isTerminal(jobId: string): Promise<boolean>;
+  startAttempt(start: AttemptStart): Promise<void>;
+  finishAttempt(start: AttemptStart, end: AttemptEnd): Promise<void>;
+  /** Stores the answer and marks the job succeeded; a second call for the job is a no-op. */
+  complete(data: PipelineJobData, attemptId: string, result: ChatResult, gate: GateVerdict): Promise<void>;
+  /** Records that the job moved to another queue (`review` is terminal). */
+  moved(data: PipelineJobData, to: QueueName, reason: string): Promise<void>;
+  markActive(data: PipelineJobData): Promise<void>;
+}
+
+export type Failure =
+  | { kind: 'quality-gate'; score: number; checks: Record<string, unknown> }
+  | { kind: 'provider-error'; errorKind: string; retryable: boolean; message: string }
+  | { kind: 'retries-exhausted'; errorKind: string; message: string }
+  | { kind: 'no-model'; message: string }
+  | { kind: 'budget'; message: string };
+
+export interface EscalationPolicy {
+  next(data: PipelineJobData, failure: Failure): { next: Tier | 'review'; reason: string };
+}
+
+export interface Enqueuer {
+  toTier(data: PipelineJobData, tier: Tier, history: AttemptSummary[]): Promise<void>;
+  toReview(data: PipelineJobData, reason: string, history: AttemptSummary[]): Promise<void>;
+}
+
+/** Money side of a call. Local calls cost nothing and are never blocked. */
+export interface SpendGuard {
+  /** Reserves the worst case before an API call; `ok: false` when a cap would be passed. */
+  reserve(start: { attemptId: string; data: PipelineJobData; choice: ModelChoice; request: ChatRequest }): Promise<{ ok: true; reservedMicroUsd: number } | { ok: false; reason: string; retryAt?: number }>;
+  /** Settles the actual cost (or releases the reservation when no call was billed). */
+  settle(attemptId: string, choice: ModelChoice, result: ChatResult | undefined): Promise<{ costMicroUsd: number; priceVersion: string }>;
+}

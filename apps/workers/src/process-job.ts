@@ -1,0 +1,199 @@
+import type { Job } from 'bullmq';
+import { DelayedError } from 'bullmq';
+import { ProviderError, type ChatRequest, type ChatResult } from '@eaio/providers';
+import type { AttemptSummary, PipelineJobData } from '@eaio/queues';
+import type {
+  Analyzer,
+  AttemptStart,
+  Enqueuer,
+  EscalationPolicy,
+  Failure,
+  ModelSelector,
+  PipelineStore,
+  SpendGuard,
+} from './pipeline-ports';
+
+export interface ProcessDeps {
+  selector: ModelSelector;
+  analyzer: Analyzer;
+  store: PipelineStore;
+  escalation: EscalationPolicy;
+  enqueuer: Enqueuer;
+  spend: SpendGuard;
+  now: () => Date;
+  /** Cancels in-flight calls on forced shutdown. */
+  signal?: AbortSignal;
+  log: { info: (obj: object, msg?: string) => void; warn: (obj: object, msg?: string) => void };
+}
+
+export type ProcessOutcome =
+  | { status: 'succeeded'; attemptId: string; score: number }
+  | { status: 'escalated'; to: string; reason: string }
+  | { status: 'review'; reason: string }
+  | { status: 'skipped'; reason: string };
+
+/** Thrown to let BullMQ retry the same tier with its backoff (retry-after honoured). */
+export class RetryableAttemptError extends Error {
+  readonly retryAfterMs: number | undefined;
+  readonly errorKind: string;
+  constructor(message: string, errorKind: string, retryAfterMs: number | undefined) {
+    super(message);
+    this.name = 'RetryableAttemptError';
+    this.errorKind = errorKind;
+    this.retryAfterMs = retryAfterMs;
+  }
+  static isInstance(value: unknown): value is RetryableAttemptError {
+    return value instanceof Error && value.name === 'RetryableAttemptError';
+  }
+}
+
+const attemptIdFor = (job: Job<PipelineJobData>): string => `${job.id}#${job.attemptsStarted}`;
+
+const summary = (start: AttemptStart, outcome: AttemptSummary['outcome'], reason: string, extra: Partial<AttemptSummary> = {}): AttemptSummary => ({
+  attemptId: start.attemptId,
+  tier: start.tier,
+  provider: start.provider,
+  model: start.model,
+  outcome,
+  reason,
+  ...extra,
+});
+
+/**
+ * Runs one delivery of a tier job: choose a model, reserve spend, call the provider,
+ * gate the answer, then store the result or move the job on. Each provider call is
+ * recorded exactly once (attempt id = BullMQ job id + delivery number).
+ */
+export const processPipelineJob = async (
+  job: Job<PipelineJobData>,
+  deps: ProcessDeps,
+  host?: string,
+): Promise<ProcessOutcome> => {
+  const data = job.data;
+  if (await deps.store.isTerminal(data.jobId)) {
+    return { status: 'skipped', reason: 'job already finished (re-delivery)' };
+  }
+
+  const moveOn = async (failure: Failure, history: AttemptSummary[]): Promise<ProcessOutcome> => {
+    const decision = deps.escalation.next(data, failure);
+    if (decision.next === 'review') {
+      await deps.enqueuer.toReview(data, decision.reason, history);
+      await deps.store.moved(data, 'review', decision.reason);
+      return { status: 'review', reason: decision.reason };
+    }
+    await deps.enqueuer.toTier(data, decision.next, history);
+    await deps.store.moved(data, decision.next, decision.reason);
+    return { status: 'escalated', to: decision.next, reason: decision.reason };
+  };
+
+  // Defence in depth: routing never puts a PRIVATE job on the api queue; if anything
+  // ever does, the job goes to a person instead of to a paid API.
+  if (data.tier === 'api' && (data.privacy === 'PRIVATE' || !data.chain.includes('api'))) {
+    const reason = `refused: ${data.privacy} job ${data.jobId} reached the api tier; sent to review without calling any API`;
+    deps.log.warn({ jobId: data.jobId }, reason);
+    await deps.enqueuer.toReview(data, reason, data.history);
+    await deps.store.moved(data, 'review', reason);
+    return { status: 'review', reason };
+  }
+
+  await deps.store.markActive(data);
+  const choice = await deps.selector.choose(data.tier, data, host);
+  if (!choice) {
+    return moveOn({ kind: 'no-model', message: `no healthy model configured for tier ${data.tier}` }, data.history);
+  }
+
+  const attemptId = attemptIdFor(job);
+  const request: ChatRequest = {
+    ...deps.analyzer.buildRequest(data),
+    model: choice.model,
+    timeoutMs: choice.timeoutMs,
+    signal: deps.signal,
+    attemptId,
+  };
+  request.maxTokens = Math.min(request.maxTokens ?? choice.maxTokens, choice.maxTokens);
+
+  const reservation = choice.endpoint.local
+    ? ({ ok: true, reservedMicroUsd: 0 } as const)
+    : await deps.spend.reserve({ attemptId, data, choice, request });
+  if (!reservation.ok) {
+    if (reservation.retryAt !== undefined) {
+      // Wait (delayed, reason visible on the job) instead of dropping.
+      await job.log(`waiting for budget: ${reservation.reason}`);
+      await job.updateData({ ...data, routeReason: `${data.routeReason}; waiting: ${reservation.reason}` });
+      await job.moveToDelayed(reservation.retryAt, job.token);
+      throw new DelayedError(reservation.reason);
+    }
+    return moveOn({ kind: 'budget', message: reservation.reason }, data.history);
+  }
+
+  const start: AttemptStart = {
+    attemptId,
+    jobId: data.jobId,
+    batchId: data.batchId,
+    tenant: data.tenant,
+    tier: data.tier,
+    provider: choice.endpoint.provider,
+    endpoint: choice.endpoint.id,
+    model: choice.model,
+    startedAt: deps.now(),
+    simulated: data.simulated ?? false,
+    reservedMicroUsd: reservation.reservedMicroUsd,
+  };
+  await deps.store.startAttempt(start);
+
+  let result: ChatResult;
+  try {
+    result = await choice.adapter.chat(request);
+  } catch (error) {
+    const finishedAt = deps.now();
+    const spent = choice.endpoint.local
+      ? { costMicroUsd: 0, priceVersion: 'local' }
+      : await deps.spend.settle(attemptId, choice, undefined);
+    const providerError = ProviderError.isInstance(error) ? error : undefined;
+    const errorKind = providerError?.kind ?? 'unknown';
+    const message = error instanceof Error ? error.message : String(error);
+    await deps.store.finishAttempt(start, {
+      finishedAt,
+      latencyMs: finishedAt.getTime() - start.startedAt.getTime(),
+      costMicroUsd: spent.costMicroUsd,
+      priceVersion: spent.priceVersion,
+      outcome: 'error',
+      errorKind,
+      errorMessage: message.slice(0, 500),
+    });
+    if (deps.signal?.aborted) throw error; // shutting down: BullMQ re-delivers the job
+    const attemptsAllowed = job.opts.attempts ?? 1;
+    const retryable = providerError?.isRetryable ?? false;
+    if (retryable && job.attemptsMade + 1 < attemptsAllowed) {
+      throw new RetryableAttemptError(message, errorKind, providerError?.retryAfterMs);
+    }
+    const history = [...data.history, summary(start, 'error', message, { errorKind })];
+    const failure: Failure = retryable
+      ? { kind: 'retries-exhausted', errorKind, message }
+      : { kind: 'provider-error', errorKind, retryable, message };
+    return moveOn(failure, history);
+  }
+
+  const gate = deps.analyzer.evaluate(data, result);
+  const spent = choice.endpoint.local
+    ? { costMicroUsd: 0, priceVersion: 'local' }
+    : await deps.spend.settle(attemptId, choice, result);
+  const finishedAt = deps.now();
+  await deps.store.finishAttempt(start, {
+    finishedAt,
+    latencyMs: result.latencyMs,
+    ttftMs: result.timeToFirstTokenMs,
+    result,
+    costMicroUsd: spent.costMicroUsd,
+    priceVersion: spent.priceVersion,
+    gate,
+    outcome: gate.pass ? 'passed' : 'failed-gate',
+  });
+  if (gate.pass) {
+    await deps.store.complete(data, attemptId, result, gate);
+    return { status: 'succeeded', attemptId, score: gate.score };
+  }
+  const reason = `quality gate ${gate.score.toFixed(2)} < ${gate.threshold}`;
+  const history = [...data.history, summary(start, 'failed-gate', reason, { qualityScore: gate.score })];
+  return moveOn({ kind: 'quality-gate', score: gate.score, checks: gate.checks }, history);
+};
