@@ -1,0 +1,19 @@
+# One image for the three apps (producer CLI, workers, board); the command picks the app.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json .npmrc ./
+COPY apps/producer/package.json apps/producer/package.json
+COPY apps/workers/package.json apps/workers/package.json
+COPY apps/board/package.json apps/board/package.json
+COPY packages/core/package.json packages/core/package.json
+COPY packages/db/package.json packages/db/package.json
+COPY packages/emulator/package.json packages/emulator/package.json
+COPY packages/energy/package.json packages/energy/package.json
+COPY packages/providers/package.json packages/providers/package.json
+COPY packages/queues/package.json packages/queues/package.json
+COPY packages/routing/package.json packages/routing/package.json
+RUN npm ci --include=dev
+COPY . .
+ENTRYPOINT ["npx", "tsx", "apps/producer/src/cli.ts"]
+CMD ["--help"]
