@@ -1,0 +1,25 @@
+export { startEmulator, UnknownHostError } from './emulator';
+export { BAD_API_KEY } from './host-server';
+export { PRESETS, withBehaviour } from './presets';
+export { CHARS_PER_TOKEN, countTokens } from './tokens';
+export { REFUSAL_TEXT } from './answer';
+export { EMULATED_OLLAMA_VERSION } from './catalog-handler';
+export type {
+  AnswerBehaviour,
+  AnswerRates,
+  AnswerSynthesizer,
+  EmulatedHost,
+  Emulator,
+  EmulatorConfigPatch,
+  EmulatorOptions,
+  EmulatorStats,
+  FaultRates,
+  HostOptions,
+  InFlightSample,
+  LoggedUsage,
+  ModelBehaviour,
+  ModelBehaviourPatch,
+  Operation,
+  RequestLogEntry,
+  WireProvider,
+} from './types';
