@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+
+/** Canonical JSON: object keys sorted, so equal values hash equally. */
+export const canonicalJson = (value: unknown): string => {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+};
+
+const digest = (value: unknown, length: number): string =>
+  createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
+
+/**
+ * Deterministic job id: the same tenant, kind, task and input always give the same id,
+ * so resubmitting a file creates no duplicates (BullMQ ignores a known job id, and
+ * Postgres inserts `ON CONFLICT DO NOTHING`).
+ */
+export const jobIdFor = (input: { tenant: string; kind: 'building' | 'prompt'; taskType: string; key: string; content: unknown }): string =>
+  `${input.kind === 'building' ? 'b' : 'p'}_${digest(input, 24)}`;
+
+/** Deterministic batch id from the input files' contents and the submit options. */
+export const batchIdFor = (input: { tenant: string; fileDigests: string[]; options: unknown }): string => `batch_${digest(input, 16)}`;
+
+export const fileDigest = async (path: string): Promise<string> => {
+  const { createReadStream } = await import('node:fs');
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+};
