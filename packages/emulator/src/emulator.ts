@@ -51,8 +51,8 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     stats: () => state.inFlight.stats(),
     reset: () => resetState(state),
     configure: (patch) => applyConfigPatch(state, patch),
-    stopHost: (name) => serverNamed(name).stop(),
-    startHost: (name) => serverNamed(name).start(),
+    stopHost: async (name) => serverNamed(name).stop(),
+    startHost: async (name) => serverNamed(name).start(),
     close: async () => {
       await Promise.all(servers.map((server) => server.stop()));
     },

@@ -113,7 +113,13 @@ export const createHostServer = (host: HostOptions, state: EmulatorState): HostS
   let server: Server | undefined;
   let port = host.port ?? 0;
 
+  /** Settles when each open response has closed; `stop` waits for them so stats are final. */
+  const openResponses = new Set<Promise<void>>();
+
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
+    const closed = new Promise<void>((resolve) => response.once('close', () => resolve()));
+    openResponses.add(closed);
+    void closed.then(() => openResponses.delete(closed));
     request.on('error', () => undefined);
     response.on('error', () => undefined);
     handle(host, state, request, response).catch((error: unknown) => {
@@ -159,7 +165,9 @@ export const createHostServer = (host: HostOptions, state: EmulatorState): HostS
       server = undefined;
       const closing = new Promise<void>((resolve) => current.close(() => resolve()));
       current.closeAllConnections();
-      await closing;
+      await Promise.all([closing, ...openResponses]);
+      // Let the handlers of the closed responses run (in-flight counts, log entries).
+      await new Promise<void>((resolve) => setImmediate(resolve));
     },
   };
 };
