@@ -1,0 +1,103 @@
+import type { AnalysisType } from '@eaio/core';
+import { majorAnomalies, type PromptData } from '../prompts/prompt-data';
+import { asArray, asRecord, asText, evidenceItems } from './answer-view';
+import type { CheckOutcome } from './check-types';
+
+/**
+ * Completeness: every required section is there and non-empty; every data issue the
+ * analysis type must address is addressed (`dataIssuesAddressed[].issue` = its kind);
+ * for a diagnostic, each major anomaly is named by date in a finding; the key metrics
+ * of the type are cited. Nothing the facts mark missing (absent from `metrics`) is
+ * demanded: a retrofit plan for a building without consumption need not give kWh
+ * savings, a diagnostic without floor area need not cite EUI.
+ * Score: share of requirements met.
+ */
+export interface CompletenessOptions {
+  /**
+   * Major anomalies a diagnostic must address.
+   * @defaultValue 3
+   */
+  majorAnomalyCount?: number;
+}
+
+const KEY_METRICS: Record<AnalysisType, string[][]> = {
+  // Each inner list: cite at least one of these (per meter suffix), when the facts hold any.
+  'data-quality-triage': [['coverage.coverageRatio', 'coverage.validHours', 'coverage.zeroHours', 'coverage.missingHours']],
+  'building-diagnostic': [['annualKwh', 'euiKwhPerSqm', 'totalKwh'], ['load.baseloadKw', 'load.peakKw', 'load.loadFactor']],
+  'retrofit-plan': [['annualKwh', 'euiKwhPerSqm', 'totalKwh']],
+};
+
+const normalizeKind = (text: string): string => text.toLowerCase().replace(/[\s_]+/g, '-');
+
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+const mentionsDate = (text: string, date: string): boolean => {
+  if (text.includes(date)) return true;
+  const [year, month, day] = date.split('-');
+  const monthName = MONTH_NAMES[Number(month) - 1];
+  const dayNumber = String(Number(day));
+  const dayFirst = new RegExp(`\\b${dayNumber}(?:st|nd|rd|th)?\\s+${monthName}\\w*\\.?(?:\\s+${year})?\\b`, 'i');
+  const monthFirst = new RegExp(`\\b${monthName}\\w*\\.?\\s+${dayNumber}(?:st|nd|rd|th)?\\b`, 'i');
+  return dayFirst.test(text) || monthFirst.test(text);
+};
+
+export const checkComplete = (answer: unknown, data: PromptData, analysisType: AnalysisType, options: CompletenessOptions = {}): CheckOutcome => {
+  const root = asRecord(answer);
+  const issues: string[] = [];
+  let required = 0;
+  const require = (ok: boolean, issue: string) => {
+    required += 1;
+    if (!ok) issues.push(issue);
+  };
+
+  const summary = asText(root.summary) ?? '';
+  require(summary.trim().length >= 20, 'summary is missing or too short');
+  const findings = asArray(root.findings);
+  require(findings.length >= 1, 'no findings');
+  const recommendations = asArray(root.recommendations);
+  require(Array.isArray(root.recommendations), 'recommendations section is missing');
+  require(Array.isArray(root.dataIssuesAddressed), 'dataIssuesAddressed section is missing');
+  require(typeof root.confidence === 'number' || typeof root.confidence === 'string', 'confidence is missing');
+
+  if (analysisType === 'retrofit-plan') {
+    require(recommendations.length >= 2, `retrofit plan needs at least 2 recommendations, has ${recommendations.length}`);
+    const consumptionKnown = data.meters.some((meter) => `${meter}.annualKwh` in data.metrics);
+    recommendations.forEach((raw, index) => {
+      const recommendation = asRecord(raw);
+      require(typeof recommendation.estimatedSavingsPct === 'number' || !consumptionKnown,
+        `recommendations[${index}] has no estimatedSavingsPct`);
+      if (consumptionKnown) {
+        require(typeof recommendation.estimatedAnnualSavingsKwh === 'number', `recommendations[${index}] has no estimatedAnnualSavingsKwh`);
+      }
+    });
+  }
+
+  const addressed = new Set(asArray(root.dataIssuesAddressed)
+    .map((entry) => asText(asRecord(entry).issue))
+    .filter((issue): issue is string => issue !== undefined)
+    .map(normalizeKind));
+  const mustAddress = data.dataIssues.filter((issue) => analysisType === 'data-quality-triage' || issue.severity !== 'info');
+  for (const kind of new Set(mustAddress.map((issue) => issue.kind))) {
+    require(addressed.has(kind), `data issue ${kind} is not addressed`);
+  }
+
+  if (analysisType === 'building-diagnostic') {
+    const findingText = findings.map((raw) => {
+      const finding = asRecord(raw);
+      const evidence = asArray(finding.evidence).map((entry) => asText(asRecord(entry).metric) ?? '').join(' ');
+      return `${asText(finding.title) ?? ''} ${asText(finding.detail) ?? ''} ${evidence}`;
+    }).join('\n');
+    for (const anomaly of majorAnomalies(data, options.majorAnomalyCount ?? 3)) {
+      require(mentionsDate(findingText, anomaly.date), `anomaly ${anomaly.kind} on ${anomaly.date} is not addressed`);
+    }
+  }
+
+  const cited = new Set(evidenceItems(answer).map((item) => item.metric));
+  for (const group of KEY_METRICS[analysisType]) {
+    const available = data.meters.flatMap((meter) => group.map((suffix) => `${meter}.${suffix}`)).filter((name) => name in data.metrics);
+    if (available.length === 0) continue;
+    require(available.some((name) => cited.has(name)), `cites none of ${group.join(' / ')}`);
+  }
+
+  return { score: required === 0 ? 1 : (required - issues.length) / required, issues };
+};

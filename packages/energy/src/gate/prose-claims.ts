@@ -1,0 +1,227 @@
+import type { PromptData } from '../prompts/prompt-data';
+import { isCompatibleUnit, readUnit, type WrittenUnit } from './metric-units';
+import { halfStepOf } from './number-tolerance';
+
+/**
+ * Numbers in an answer's prose that state a fact about the building.
+ *
+ * A number is attributed to a metric when a metric phrase sits right before it
+ * ("baseload of about 45 kW", "EUI is 212 kWh/m²") or right after it ("a 120 kW peak",
+ * "the 85th percentile"), with no other number, clause break or change word ("by",
+ * "to", "save", "target", "below", …) between, and its unit fits the metric. A metric
+ * name written out (`electricity.load.peakKw = 120`) is attributed to that name. In a
+ * sentence naming an anomaly's date, kWh figures are that day's actual or expected
+ * use. Numbers nothing attributes (savings, targets, counts, dates) are not checked.
+ */
+export interface ProseClaim {
+  /** The number as written, with its unit. */
+  written: string;
+  value: number;
+  halfStep: number;
+  unit: WrittenUnit;
+  /** What the number was attributed to, e.g. `baseload`, or the metric name written out. */
+  subject: string;
+  /** Metric names the number may state; empty when the facts hold no value for it. */
+  candidates: string[];
+  sentence: string;
+}
+
+type MeterWord = string | undefined;
+
+interface Family {
+  subject: string;
+  phrase: RegExp;
+  metrics: (data: PromptData, meter: MeterWord, sentence: string) => string[];
+}
+
+const METERS = ['electricity', 'gas', 'chilledwater', 'steam', 'hotwater', 'water', 'other'];
+const METER_WORDS: [RegExp, string][] = [
+  [/\belectric(?:ity|al)?\b|\bpower\b/gi, 'electricity'],
+  [/\bgas\b|\bheating fuel\b/gi, 'gas'],
+  [/\bchilled[- ]water\b/gi, 'chilledwater'],
+  [/\bsteam\b/gi, 'steam'],
+  [/\bhot[- ]water\b/gi, 'hotwater'],
+];
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTH_PATTERN = /\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b/i;
+
+const perMeter = (suffixes: string[]) => (data: PromptData, meter: MeterWord): string[] => {
+  const meters = meter && data.meters.includes(meter as never) ? [meter] : data.meters;
+  return meters.flatMap((name) => suffixes.map((suffix) => `${name}.${suffix}`)).filter((key) => key in data.metrics);
+};
+const fixed = (names: string[]) => (data: PromptData): string[] => names.filter((key) => key in data.metrics);
+
+const FAMILIES: Family[] = [
+  { subject: 'peer median', phrase: /\b(?:(?:peer|group|portfolio|benchmark)(?:\s+group)?\s+median|median(?:\s+(?:peer|group))?(?:\s+(?:EUI|intensity))?)\b/gi, metrics: fixed(['peers.medianEuiKwhPerSqm']) },
+  { subject: 'percentile', phrase: /\bpercentile\b/gi, metrics: fixed(['peers.euiPercentile']) },
+  { subject: 'EUI', phrase: /\b(?:EUI|energy[- ]use intensity|energy intensity|(?:electricity|gas) intensity|intensity)\b/gi, metrics: perMeter(['euiKwhPerSqm']) },
+  { subject: 'baseload', phrase: /\b(?:base[- ]?load|always[- ]on(?:\s+(?:load|demand))?|standing load|overnight (?:base )?load)\b/gi, metrics: perMeter(['load.baseloadKw']) },
+  { subject: 'load factor', phrase: /\bload factor\b/gi, metrics: perMeter(['load.loadFactor']) },
+  { subject: 'peak', phrase: /\b(?:peak(?:\s+(?:hourly\s+)?(?:demand|load|draw))?|maximum\s+(?:hourly\s+)?(?:demand|load|draw))\b/gi, metrics: perMeter(['load.peakKw']) },
+  { subject: 'night/day ratio', phrase: /\bnight(?:[- ]?time)?\s*(?:\/|-|to|-to-)\s*day(?:[- ]?time)?(?:\s+(?:load\s+)?ratio)?\b/gi, metrics: perMeter(['load.nightDayRatio']) },
+  { subject: 'weekday/weekend ratio', phrase: /\bweekday\s*(?:\/|-|to|-to-)\s*weekend(?:\s+(?:load\s+)?ratio)?\b/gi, metrics: perMeter(['load.weekdayWeekendRatio']) },
+  { subject: 'valid hours', phrase: /\bvalid\s+(?:hourly\s+)?(?:hours|readings)\b/gi, metrics: perMeter(['coverage.validHours']) },
+  { subject: 'zero hours', phrase: /\bzero(?:[- ]valued|[- ]reading)?\s+(?:hours|readings|hourly readings|values)\b/gi, metrics: perMeter(['coverage.zeroHours']) },
+  { subject: 'missing hours', phrase: /\bmissing\s+(?:hours|readings)\b|\bhours\s+(?:are\s+)?missing\b/gi, metrics: perMeter(['coverage.missingHours']) },
+  { subject: 'longest gap', phrase: /\blongest\s+(?:gap|outage|run|stretch|break)\b/gi, metrics: perMeter(['coverage.longestGapHours']) },
+  { subject: 'coverage', phrase: /\b(?:coverage|data completeness|completeness)\b/gi, metrics: perMeter(['coverage.coverageRatio']) },
+  { subject: 'floor area', phrase: /\b(?:floor area|gross internal area|GIA)\b/gi, metrics: fixed(['building.sqm']) },
+  { subject: 'balance point', phrase: /\bbalance[- ]point\b/gi, metrics: perMeter(['weather.changePoint.heatingBalancePointC', 'weather.changePoint.coolingBalancePointC']) },
+  { subject: 'weather slope', phrase: /\b(?:(?:weather|temperature|heating|cooling)\s+(?:sensitivity|slope|gradient)|slope)\b/gi, metrics: perMeter(['weather.slopeKwhPerDegC', 'weather.changePoint.heatingSlopeKwhPerDegC', 'weather.changePoint.coolingSlopeKwhPerDegC']) },
+  { subject: 'correlation', phrase: /\b(?:correlation(?:\s+coefficient)?|r\s*=|R²|r-squared|r2)\b/gi, metrics: perMeter(['weather.r', 'weather.changePoint.r2']) },
+  { subject: 'consumption', phrase: /\b(?:consum(?:ption|es|ed|ing)|(?:energy|electric(?:ity|al)|gas)\s+use|usage|annual(?:ised|ized)?\s+(?:total|use|demand|draw)|(?:used|uses)|total)\b/gi, metrics: perMeter(['annualKwh', 'totalKwh']) },
+];
+
+const EXPLICIT_METRIC = new RegExp(`\\b(?:${[...METERS, 'peers', 'building'].join('|')})(?:\\.[A-Za-z0-9_-]+)+`, 'g');
+const NUMBER = /(?<![\w.,])[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])/g;
+const SCALE_WORD = /^\s*(?:(million|m(?=\s*kwh))|(thousand|k(?=\s*kwh|\b)))\b/i;
+const BLOCKERS = /\b(?:by|to|than|saves?|saved|saving|savings|reduc\w*|cut\w*|lower(?:ing|ed)?|target\w*|goal|aim\w*|under|below|above|over|exceed\w*|additional|extra|another|up|down|increase\w*|rise|drop\w*|fall\w*|shift\w*|trim\w*|if|would|could|estimated|potential|worth)\b|[;!?]|\bbut\b|\bwhile\b|\bwhereas\b/i;
+const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g;
+
+const maskWith = (text: string, pattern: RegExp): string => text.replace(pattern, (match) => 'Ø'.repeat(match.length));
+
+const splitSentences = (text: string): string[] =>
+  text.split(/(?<=[.!?])\s+(?=[A-Z(0-9"'])|\n+/).map((sentence) => sentence.trim()).filter(Boolean);
+
+const meterNear = (sentence: string, position: number): MeterWord => {
+  let best: { index: number; meter: string } | undefined;
+  for (const [pattern, meter] of METER_WORDS) {
+    for (const match of sentence.matchAll(pattern)) {
+      const index = match.index ?? 0;
+      if (index < position && (!best || index > best.index)) best = { index, meter };
+    }
+  }
+  return best?.meter;
+};
+
+const datesIn = (sentence: string): string[] => {
+  const dates = [...sentence.matchAll(ISO_DATE)].map((match) => match[0]);
+  const named = /\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\s+(\d{4})\b/gi;
+  for (const match of sentence.matchAll(named)) {
+    const month = MONTHS.findIndex((name) => name.startsWith(match[2].toLowerCase().slice(0, 3))) + 1;
+    dates.push(`${match[3]}-${String(month).padStart(2, '0')}-${match[1].padStart(2, '0')}`);
+  }
+  return dates;
+};
+
+interface NumberToken { start: number; end: number; written: string; value: number; halfStep: number; unit: WrittenUnit }
+
+const numbersIn = (masked: string): NumberToken[] => {
+  const tokens: NumberToken[] = [];
+  for (const match of masked.matchAll(NUMBER)) {
+    const start = match.index ?? 0;
+    let end = start + match[0].length;
+    const raw = match[0].replace(/−/, '-');
+    let value = Number(raw.replace(/,/g, ''));
+    let halfStep = halfStepOf(raw);
+    const scale = SCALE_WORD.exec(masked.slice(end));
+    if (scale) {
+      const factor = scale[1] ? 1e6 : 1e3;
+      value *= factor;
+      halfStep *= factor;
+      end += scale[0].length;
+    }
+    const unit = readUnit(masked.slice(end));
+    tokens.push({ start, end: end + unit.length, written: masked.slice(start, end + unit.length), value, halfStep, unit });
+  }
+  return tokens;
+};
+
+interface PhraseMatch { family: Family; start: number; end: number }
+
+const phrasesIn = (masked: string): PhraseMatch[] => {
+  const found: PhraseMatch[] = [];
+  for (const family of FAMILIES) {
+    for (const match of masked.matchAll(family.phrase)) {
+      const start = match.index ?? 0;
+      const end = start + match[0].length;
+      // A longer phrase found earlier (e.g. "peer median EUI") owns its span.
+      if (found.some((other) => start < other.end && end > other.start)) continue;
+      found.push({ family, start, end });
+    }
+  }
+  return found;
+};
+
+const cleanGap = (gap: string, maxLength: number): boolean =>
+  gap.length <= maxLength && !BLOCKERS.test(gap) && !/\d/.test(gap) && !/Ø/.test(gap);
+
+/** Extracts the checkable claims in one block of prose. */
+export const proseClaims = (text: string, data: PromptData): ProseClaim[] => {
+  const claims: ProseClaim[] = [];
+  const anomalyDates = new Set(data.anomalies.map((anomaly) => anomaly.date));
+  for (const sentence of splitSentences(text)) {
+    // Metric names written out.
+    for (const match of sentence.matchAll(EXPLICIT_METRIC)) {
+      const after = sentence.slice((match.index ?? 0) + match[0].length);
+      const number = /^\s*[)\]`'"]?\s*(?:[:=]|is|of|at|was|\()?\s*~?\s*([-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)/.exec(after);
+      if (!number) continue;
+      const unit = readUnit(after.slice(number[0].length));
+      claims.push({ written: number[1], value: Number(number[1].replace(/,/g, '').replace('−', '-')), halfStep: halfStepOf(number[1]),
+        unit, subject: match[0], candidates: [match[0]], sentence });
+    }
+    let masked = maskWith(sentence, EXPLICIT_METRIC);
+    const dates = datesIn(masked).filter((date) => anomalyDates.has(date));
+    masked = maskWith(masked, ISO_DATE);
+    masked = maskWith(masked, /\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\s+\d{4}\b/gi);
+    masked = maskWith(masked, /\b\d{1,2}:\d{2}\b|\b24\/7\b|\b(?:19|20)\d{2}(?!\s*(?:k?wh|mwh|gwh|kw|mw|%|h\b|hours|m²|m2))\b|\b(?![mr]2\b)[A-Za-z]+\d+\b/gi);
+    const numbers = numbersIn(masked);
+    const phrases = phrasesIn(masked);
+    for (const number of numbers) {
+      // Anomaly sentences: kWh figures are a day's actual or expected use.
+      if (dates.length > 0 && number.unit.unitClass === 'energy') {
+        const candidates = data.anomalies.filter((anomaly) => dates.includes(anomaly.date))
+          .flatMap((anomaly) => [anomaly.actualMetric, anomaly.expectedMetric]);
+        claims.push({ ...claimOf(number, sentence), subject: `anomaly ${dates.join(', ')}`, candidates });
+        continue;
+      }
+      const after = phrases.filter((phrase) => phrase.start >= number.end && /^[\s-]{0,3}(?:of\s+)?$/i.test(masked.slice(number.end, phrase.start)))
+        .sort((left, right) => left.start - right.start)[0];
+      const before = phrases.filter((phrase) => phrase.end <= number.start && cleanGap(masked.slice(phrase.end, number.start), 45))
+        .sort((left, right) => right.end - left.end)[0];
+      const ordered = [after, before].filter((phrase): phrase is PhraseMatch => phrase !== undefined);
+      for (const phrase of ordered) {
+        const gap = phrase === before ? masked.slice(phrase.end, number.start) : '';
+        const month = MONTH_PATTERN.exec(gap);
+        const meter = meterNear(masked, number.start) ?? meterNear(masked, phrase.end + 1);
+        let candidates = phrase.family.metrics(data, meter, masked);
+        if (month && phrase.family.subject === 'consumption') {
+          const monthNumber = String(MONTHS.findIndex((name) => name.startsWith(month[1].toLowerCase().slice(0, 3))) + 1).padStart(2, '0');
+          candidates = Object.keys(data.metrics).filter((key) => new RegExp(`\\.monthly\\.\\d{4}-${monthNumber}\\.kwh$`).test(key));
+          if (candidates.length === 0) break;
+        }
+        const probe = phrase.family.metrics({ ...data, metrics: allNamesOf(data) }, meter, masked)[0] ?? candidates[0];
+        if (probe === undefined || !isCompatibleUnit(probe, number.unit)) continue;
+        claims.push({ ...claimOf(number, sentence), subject: phrase.family.subject, candidates });
+        break;
+      }
+    }
+  }
+  return claims;
+};
+
+const claimOf = (number: NumberToken, sentence: string) => ({
+  written: number.written.trim(), value: number.value, halfStep: number.halfStep, unit: number.unit, sentence,
+});
+
+/**
+ * Every name a family could resolve to, present or not, so a unit can be checked against
+ * a metric the facts mark missing ("EUI of 240 kWh/m²" when floor area is unknown).
+ */
+const allNamesOf = (data: PromptData): Record<string, number> => {
+  const names: Record<string, number> = { ...data.metrics };
+  const meters = data.meters.length > 0 ? data.meters : ['electricity'];
+  for (const meter of meters) {
+    for (const suffix of ['euiKwhPerSqm', 'annualKwh', 'totalKwh', 'load.baseloadKw', 'load.peakKw', 'load.loadFactor',
+      'load.nightDayRatio', 'load.weekdayWeekendRatio', 'coverage.coverageRatio', 'coverage.validHours', 'coverage.zeroHours',
+      'coverage.missingHours', 'coverage.longestGapHours', 'weather.slopeKwhPerDegC', 'weather.r',
+      'weather.changePoint.heatingBalancePointC', 'weather.changePoint.coolingBalancePointC',
+      'weather.changePoint.heatingSlopeKwhPerDegC', 'weather.changePoint.coolingSlopeKwhPerDegC', 'weather.changePoint.r2']) {
+      names[`${meter}.${suffix}`] ??= Number.NaN;
+    }
+  }
+  names['peers.euiPercentile'] ??= Number.NaN;
+  names['peers.medianEuiKwhPerSqm'] ??= Number.NaN;
+  names['building.sqm'] ??= Number.NaN;
+  return names;
+};
