@@ -48,7 +48,10 @@ export const applyConfigPatch = (state: EmulatorState, patch: EmulatorConfigPatc
   for (const [name, behaviour] of Object.entries(patch.models ?? {})) {
     config.models[name] = withBehaviour(config.models[name] ?? config.defaultModel, behaviour);
   }
-  if (patch.availableModels) config.availableModels = { ...config.availableModels, ...patch.availableModels };
+  for (const [host, models] of Object.entries(patch.availableModels ?? {})) {
+    if (models === null) delete config.availableModels[host];
+    else config.availableModels[host] = [...models];
+  }
   if (patch.answerSynthesizer !== undefined) config.answerSynthesizer = patch.answerSynthesizer ?? undefined;
 };
 

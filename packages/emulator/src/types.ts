@@ -117,7 +117,8 @@ export interface EmulatorConfigPatch {
   timeScale?: number;
   models?: Record<string, ModelBehaviourPatch>;
   defaultModel?: ModelBehaviourPatch;
-  availableModels?: Record<string, string[]>;
+  /** Per host; `null` removes the host's list (it then serves any model). */
+  availableModels?: Record<string, string[] | null>;
   answerSynthesizer?: AnswerSynthesizer | null;
 }
 

@@ -45,6 +45,7 @@ const renderUsage = (model: string, generation: Generation): Record<string, unkn
 };
 
 const renderMessage = (chat: NormalizedChat, generation: Generation): Record<string, unknown> => {
+  if (isDeepSeek(chat.model)) return { role: 'assistant', content: generation.text };
   const refusedIntoField = generation.finish === 'refusal' && chat.strictSchema;
   return {
     role: 'assistant',
@@ -144,7 +145,7 @@ export const openAiWire: WireFormat = {
         },
       ],
       usage: renderUsage(chat.model, generation),
-      service_tier: 'default',
+      ...(isDeepSeek(chat.model) ? {} : { service_tier: 'default' }),
       system_fingerprint: 'fp_emulator',
     };
   },
