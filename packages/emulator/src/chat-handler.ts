@@ -89,7 +89,6 @@ export const handleChat = async (context: RequestContext, wire: WireFormat, path
     if (chat.stream) {
       const writer = wire.streamWriter(chat, context.meta);
       context.response.writeHead(200, { 'content-type': writer.contentType, ...wire.chatHeaders(context.meta) });
-      for (const chunk of writer.start()) write(context.response, chunk);
       write(context.response, writer.malformed());
       context.response.end();
     } else {
@@ -161,7 +160,7 @@ export const handleChat = async (context: RequestContext, wire: WireFormat, path
     ...wire.chatHeaders(context.meta, generation),
   });
   context.response.flushHeaders();
-  for (const chunk of writer.start()) write(context.response, chunk);
+  for (const chunk of writer.start(generation)) write(context.response, chunk);
   if (!(await sleep(generation.ttftMs * scale, context.signal))) return;
 
   const tokenIntervalMs = behaviour.tokensPerSecond > 0 ? (1000 / behaviour.tokensPerSecond) * scale : 0;

@@ -56,4 +56,12 @@ describe('control plane over HTTP', () => {
     emulator.configure({ models: { 'gpt-4o-mini': { faults: { serverError: 0 } } } });
     expect((await openAiChat(emulator.url)).status).toBe(200);
   });
+
+  it('leaves bodies out of the log with logBodies: false', async () => {
+    emulator = await startEmulator({ timeScale: 0, logBodies: false });
+    await (await openAiChat(emulator.url)).text();
+    const [entry] = emulator.log();
+    expect(entry.body).toBeUndefined();
+    expect(entry.model).toBe('gpt-4o-mini');
+  });
 });

@@ -11,6 +11,7 @@ export interface EmulatorConfig {
   defaultModel: ModelBehaviour;
   availableModels: Record<string, string[]>;
   answerSynthesizer?: AnswerSynthesizer;
+  logBodies: boolean;
 }
 
 /** Everything one emulator remembers; owned by `startEmulator`, handed to each host server. */
@@ -32,6 +33,7 @@ export const createEmulatorState = (options: EmulatorOptions): EmulatorState => 
     defaultModel: options.defaultModel ?? PRESETS.instant,
     availableModels: { ...options.availableModels },
     answerSynthesizer: options.answerSynthesizer,
+    logBodies: options.logBodies ?? true,
   },
   log: new RequestLog(options.maxLogEntries ?? 10_000),
   inFlight: new InFlightTracker(options.maxLogEntries ?? 10_000),

@@ -60,7 +60,7 @@ const handle = async (host: HostOptions, state: EmulatorState, request: Incoming
     method,
     path: url.pathname,
     attemptId: typeof attemptHeader === 'string' ? attemptHeader : undefined,
-    body,
+    body: state.config.logBodies ? body : undefined,
     startedAt: Date.now(),
     status: 0,
     clientAborted: false,

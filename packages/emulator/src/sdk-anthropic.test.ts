@@ -37,7 +37,10 @@ describe('Anthropic wire format through @anthropic-ai/sdk', () => {
     stream.on('text', (delta) => {
       text += delta;
     });
+    const start = new Promise<number>((resolve) => stream.on('streamEvent', (event) => event.type === 'message_start' && resolve(event.message.usage.input_tokens)));
     const final = await stream.finalMessage();
+    expect(await start).toBe(final.usage.input_tokens);
+    expect(final.usage.input_tokens).toBeGreaterThan(5);
     expect(final.stop_reason).toBe('end_turn');
     expect(text.length).toBeGreaterThan(10);
     expect(final.usage.output_tokens).toBe(Math.ceil(text.length / 4));

@@ -107,8 +107,10 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** Makes analysis answers; without it answers are generic. */
   answerSynthesizer?: AnswerSynthesizer;
-  /** Kept log entries (oldest dropped first). @defaultValue 10_000 */
+  /** Kept log entries and timeline samples (oldest dropped first). @defaultValue 10_000 */
   maxLogEntries?: number;
+  /** Keep request bodies in the log (turn off for big benchmarks). @defaultValue true */
+  logBodies?: boolean;
 }
 
 /** A patch for `configure` / `POST /__emulator/config`. `models` entries merge into the current ones. */
@@ -143,7 +145,7 @@ export interface RequestLogEntry {
   path: string;
   /** Header `x-eaio-attempt-id`, when sent. */
   attemptId?: string;
-  /** Parsed JSON body (`undefined` for GET, the raw text when it was not JSON). */
+  /** Parsed JSON body (`undefined` for GET or with `logBodies: false`, the raw text when it was not JSON). */
   body: unknown;
   /** Epoch ms. */
   startedAt: number;

@@ -110,7 +110,7 @@ export const anthropicWire: WireFormat = {
   streamWriter(chat, meta) {
     return {
       contentType: 'text/event-stream; charset=utf-8',
-      start: () => [
+      start: (generation) => [
         event('message_start', {
           type: 'message_start',
           message: {
@@ -121,7 +121,7 @@ export const anthropicWire: WireFormat = {
             content: [],
             stop_reason: null,
             stop_sequence: null,
-            usage: { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+            usage: { ...renderUsage(generation), output_tokens: 1 },
           },
         }),
         event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),

@@ -79,7 +79,7 @@ export interface ResponseMeta {
 /** Strings to write for a streamed generation, in order; the host paces `delta`s. */
 export interface StreamWriter {
   contentType: string;
-  start(): string[];
+  start(generation: Generation): string[];
   delta(piece: string, index: number): string;
   end(generation: Generation): string[];
   /** A chunk that breaks the format (injected `malformed` fault while streaming). */
