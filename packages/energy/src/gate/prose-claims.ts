@@ -51,6 +51,15 @@ const perMeter = (suffixes: string[]) => (data: PromptData, meter: MeterWord): s
 };
 const fixed = (names: string[]) => (data: PromptData): string[] => names.filter((key) => key in data.metrics);
 
+/** Consumption words may state a year's, a month's or an anomalous day's or week's kWh. */
+const consumptionMetrics = (data: PromptData, meter: MeterWord): string[] => {
+  const yearly = perMeter(['annualKwh', 'totalKwh'])(data, meter);
+  const meters = meter && data.meters.includes(meter as never) ? [meter] : data.meters;
+  const periods = Object.keys(data.metrics).filter((key) =>
+    meters.some((name) => key.startsWith(`${name}.`)) && /\.(?:anomaly\..+\.(?:actual|expected)Kwh|monthly\..+\.kwh)$/.test(key));
+  return [...yearly, ...periods];
+};
+
 const FAMILIES: Family[] = [
   { subject: 'peer median', phrase: /\b(?:(?:peer|group|portfolio|benchmark)(?:\s+group)?\s+median|median(?:\s+(?:peer|group))?(?:\s+(?:EUI|intensity))?)\b/gi, metrics: fixed(['peers.medianEuiKwhPerSqm']) },
   { subject: 'percentile', phrase: /\bpercentile\b/gi, metrics: fixed(['peers.euiPercentile']) },
@@ -69,7 +78,7 @@ const FAMILIES: Family[] = [
   { subject: 'balance point', phrase: /\bbalance[- ]point\b/gi, metrics: perMeter(['weather.changePoint.heatingBalancePointC', 'weather.changePoint.coolingBalancePointC']) },
   { subject: 'weather slope', phrase: /\b(?:(?:weather|temperature|heating|cooling)\s+(?:sensitivity|slope|gradient)|slope)\b/gi, metrics: perMeter(['weather.slopeKwhPerDegC', 'weather.changePoint.heatingSlopeKwhPerDegC', 'weather.changePoint.coolingSlopeKwhPerDegC']) },
   { subject: 'correlation', phrase: /\b(?:correlation(?:\s+coefficient)?|r\s*=|R²|r-squared|r2)\b/gi, metrics: perMeter(['weather.r', 'weather.changePoint.r2']) },
-  { subject: 'consumption', phrase: /\b(?:consum(?:ption|es|ed|ing)|(?:energy|electric(?:ity|al)|gas)\s+use|usage|annual(?:ised|ized)?\s+(?:total|use|demand|draw)|(?:used|uses)|total)\b/gi, metrics: perMeter(['annualKwh', 'totalKwh']) },
+  { subject: 'consumption', phrase: /\b(?:consum(?:ption|es|ed|ing)|(?:energy|electric(?:ity|al)|gas)\s+use|usage|annual(?:ised|ized)?\s+(?:total|use|demand|draw)|(?:used|uses)|total)\b/gi, metrics: consumptionMetrics },
 ];
 
 const EXPLICIT_METRIC = new RegExp(`\\b(?:${[...METERS, 'peers', 'building'].join('|')})(?:\\.[A-Za-z0-9_-]+)+`, 'g');
