@@ -7,7 +7,8 @@ import { proseClaims } from './prose-claims';
 
 /**
  * Every cited evidence number, and every prose number attributed to a metric, must be
- * the computed fact within tolerance (see `withinTolerance`). A metric name the data
+ * the computed fact within tolerance (see `withinTolerance`; ratios may also be off by
+ * 0.005 and percentiles by 0.5, the rounding to two decimals or a whole number). A metric name the data
  * block does not hold is ungrounded; so is a value for a metric the facts mark missing.
  * Score: share of checked numbers that are grounded (1 when nothing was checked).
  */
@@ -15,7 +16,8 @@ const matches = (data: PromptData, metric: string, value: number, halfStep: numb
   const fact = data.metrics[metric];
   if (typeof fact !== 'number' || !Number.isFinite(value)) return false;
   const unitClass = metricUnitClass(metric);
-  const ratioFloor = unitClass === 'ratio' || unitClass === 'signed-fraction' ? 0.005 : 0;
+  // Ratios may be rounded to two decimals and percentiles to whole numbers, however small.
+  const ratioFloor = unitClass === 'ratio' || unitClass === 'signed-fraction' ? 0.005 : unitClass === 'percentile' ? 0.5 : 0;
   return valuesInMetricUnit(metric, value, unit).some((converted) => {
     const factor = value === 0 ? 1 : Math.abs(converted / value);
     return withinTolerance(converted, fact, halfStep * factor,
