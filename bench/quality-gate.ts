@@ -9,10 +9,10 @@
  * confusion matrix per fault kind, hallucination recall, grounded false-fail rate and
  * time per evaluation.
  *
- * Facts come from `@eaio/energy`'s `computeFacts` when the package exports it
- * (called as `computeFacts({ buildingId, readings, metadata, weather })` is not yet
- * agreed, so this bench keeps a small electricity-only fact computer of its own until
- * then; see `benchFacts`).
+ * Facts: the facts package had not landed when this was written, so the bench computes
+ * electricity-only facts itself (`benchFacts`: coverage, outages, load shape, weather
+ * slope, daily robust-z anomalies, peers). Switch it to `computeFacts` from
+ * `@eaio/energy` once that exists.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -60,7 +60,7 @@ const benchFacts = (): BuildingFacts[] => {
     if (!values) series.set(building, (values = new Float64Array(HOURS).fill(Number.NaN)));
     values[(Date.parse(timestamp) - START) / 3_600_000] = Number(kwh);
   }
-  const facts = metadata.map(([buildingId, , , sqmText]) => {
+  const facts = metadata.map(([buildingId, , , sqmText]): BuildingFacts => {
     const values = series.get(buildingId) ?? new Float64Array(HOURS).fill(Number.NaN);
     const sqm = Number(sqmText) > 0 ? Number(sqmText) : null;
     const valid: number[] = [];
@@ -150,7 +150,7 @@ const benchFacts = (): BuildingFacts[] => {
         weather, anomalies, monthly,
       }],
       peers: null, dataIssues, missing,
-    } satisfies BuildingFacts;
+    };
   });
   const euis = facts.map((entry) => entry.meters[0].euiKwhPerSqm).filter((value): value is number => value !== null).sort((left, right) => left - right);
   for (const entry of facts) {
