@@ -1,1 +1,3 @@
 export * from './types';
+export * from './config/index';
+export { createLogger, isSecretFieldName, type CreateLoggerOptions, type Logger } from './logger';

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { ANALYSIS_TYPES, GENERIC_TASK_TYPES, PRIVACY_LEVELS, TIERS } from '../types';
+import { LOG_LEVELS, PROVIDER_KINDS } from './config-types';
+
+/**
+ * zod schema of the config file after env overrides (before endpoint keys and
+ * tier defaults are resolved). Objects are strict so a misspelt key is an error,
+ * not a silently ignored setting. See `config-types.ts` for what each field means.
+ */
+
+const share = z.number().min(0).max(1);
+const positiveInt = z.number().int().positive();
+const usd = z.number().nonnegative();
+const tierName = z.enum(TIERS);
+const taskType = z.enum([...ANALYSIS_TYPES, ...GENERIC_TASK_TYPES]);
+
+const endpointSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_" or "-"'),
+  provider: z.string().min(1),
+  kind: z.enum(PROVIDER_KINDS),
+  baseUrl: z.url().optional(),
+  apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'name an environment variable, e.g. OPENAI_API_KEY').optional(),
+  local: z.boolean(),
+  maxInFlight: positiveInt.optional(),
+  unsupportedParams: z.array(z.string()).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+const candidateSchema = z.strictObject({
+  endpoint: z.string().min(1),
+  model: z.string().min(1),
+  maxTokens: positiveInt.default(1024),
+  contextWindow: positiveInt.default(8192),
+});
+
+const tierSchema = z.strictObject({
+  candidates: z.array(candidateSchema).default([]),
+  timeoutSec: z.number().positive().optional(),
+  concurrency: positiveInt.optional(),
+});
+
+const thresholdsShape = {
+  localQualityAbove: share.default(0.35),
+  apiAbove: share.default(0.8),
+  publicPreferApiAbove: share.default(0.55),
+};
+
+const taskOverrideSchema = z.strictObject({
+  localQualityAbove: share.optional(),
+  apiAbove: share.optional(),
+  publicPreferApiAbove: share.optional(),
+  minTier: tierName.optional(),
+});
+
+const capsSchema = z.strictObject({
+  monthlyUsd: usd.optional(),
+  dailyUsd: usd.optional(),
+});
+
+const priceSchema = z.strictObject({
+  inputPerMTok: usd,
+  outputPerMTok: usd,
+  cachedInputPerMTok: usd.optional(),
+  cacheWritePerMTok: usd.optional(),
+  reasoningPerMTok: usd.optional(),
+});
+
+const cronSchema = z
+  .string()
+  .regex(/^\s*(\S+\s+){4}\S+\s*$/, 'a cron expression has 5 fields, e.g. "0 2 * * *"');
+
+const timezoneSchema = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not an IANA time zone (e.g. "UTC", "Europe/Berlin")');
+
+export const fileConfigSchema = z.strictObject({
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+  connections: z
+    .strictObject({
+      redisUrl: z.string().regex(/^rediss?:\/\//, 'use redis://host:port or rediss://…').optional(),
+      databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'use postgres://user:password@host:port/db').optional(),
+    })
+    .prefault({}),
+  board: z
+    .strictObject({
+      port: z.number().int().min(1).max(65535).default(3000),
+      token: z.string().min(16, 'use at least 16 characters').optional(),
+    })
+    .prefault({}),
+  limits: z
+    .strictObject({
+      maxConcurrentLocal: positiveInt.default(2),
+      maxConcurrentApi: positiveInt.default(10),
+      localTimeoutSec: z.number().positive().default(10),
+      apiTimeoutSec: z.number().positive().default(30),
+    })
+    .prefault({}),
+  endpoints: z.array(endpointSchema).default([]),
+  tiers: z
+    .strictObject({
+      'local-fast': tierSchema.prefault({}),
+      'local-quality': tierSchema.prefault({}),
+      api: tierSchema.prefault({}),
+    })
+    .prefault({}),
+  routing: z
+    .strictObject({
+      ...thresholdsShape,
+      defaultPrivacy: z.enum(PRIVACY_LEVELS).default('PRIVATE'),
+      emergencyLocalOnly: z.boolean().default(false),
+      taskTypes: z.partialRecord(taskType, taskOverrideSchema).default({}),
+    })
+    .prefault({}),
+  quality: z
+    .strictObject({
+      defaultThreshold: share.default(0.7),
+      thresholds: z.partialRecord(taskType, share).default({}),
+      secondOpinion: z
+        .strictObject({
+          endpoint: z.string().min(1),
+          model: z.string().min(1),
+          sampleRate: share.default(0),
+        })
+        .optional(),
+    })
+    .prefault({}),
+  retries: z
+    .strictObject({
+      attemptsPerTier: z
+        .strictObject({
+          'local-fast': positiveInt.default(2),
+          'local-quality': positiveInt.default(2),
+          api: positiveInt.default(3),
+        })
+        .prefault({}),
+      backoffBaseMs: z.number().int().nonnegative().default(1000),
+      backoffMaxMs: z.number().int().nonnegative().default(30_000),
+      maxTotalAttempts: positiveInt.default(10),
+    })
+    .prefault({}),
+  budgets: z
+    .strictObject({
+      monthlyUsd: usd.optional(),
+      dailyUsd: usd.optional(),
+      perProvider: z.record(z.string(), capsSchema).default({}),
+      perTenant: z.record(z.string(), capsSchema).default({}),
+      alertThreshold: share.default(0.8),
+      alertWebhookUrl: z.url().optional(),
+      localOnlyBelowShare: share.default(0.1),
+      maxReservationShare: share.default(0.05),
+      onExhausted: z.enum(['wait', 'review']).default('wait'),
+    })
+    .prefault({}),
+  report: z
+    .strictObject({
+      cron: cronSchema.default('0 2 * * *'),
+      timezone: timezoneSchema.default('UTC'),
+      referenceModel: z
+        .strictObject({ provider: z.string().min(1), model: z.string().min(1) })
+        .default({ provider: 'openai', model: 'gpt-4o-mini' }),
+      outputDir: z.string().min(1).default('reports'),
+    })
+    .prefault({}),
+  prices: z.record(z.string(), priceSchema).default({}),
+});
+
+export type FileConfig = z.output<typeof fileConfigSchema>;

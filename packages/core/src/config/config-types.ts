@@ -1,0 +1,216 @@
+import type { PrivacyLevel, TaskType, Tier } from '../types';
+
+/**
+ * The validated, resolved eaio configuration: the YAML file, then environment
+ * variables, then explicit overrides, checked by zod and with API keys resolved.
+ *
+ * Secrets (`endpoints[].apiKey`, `board.token`, passwords inside URLs, the alert
+ * webhook) live here; print a config only through `redactConfig()`.
+ */
+export interface EaioConfig {
+  /** Where the YAML came from (`undefined` when none was read). */
+  source: string | undefined;
+  /** pino level. Env `LOG_LEVEL`. @defaultValue `'info'` */
+  logLevel: LogLevel;
+  connections: ConnectionsConfig;
+  board: BoardConfig;
+  limits: LimitsConfig;
+  /** Every inference endpoint, local and paid, enabled or not (see `EndpointConfig.enabled`). */
+  endpoints: EndpointConfig[];
+  tiers: Record<Tier, TierConfig>;
+  routing: RoutingConfig;
+  quality: QualityConfig;
+  retries: RetriesConfig;
+  budgets: BudgetsConfig;
+  report: ReportConfig;
+  /**
+   * USD prices per million tokens keyed by model name (or `provider/model` to
+   * disambiguate); overrides whatever built-in price table the spend code holds.
+   * @defaultValue `{}`
+   */
+  prices: Record<string, ModelPrice>;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ConnectionsConfig {
+  /** Redis for the queues. Env `REDIS_URL`. `undefined` = queues on PostgreSQL. @defaultValue `undefined` */
+  redisUrl: string | undefined;
+  /** PostgreSQL for results and spend. Env `DATABASE_URL`. `undefined` = embedded PostgreSQL. @defaultValue `undefined` */
+  databaseUrl: string | undefined;
+}
+
+export interface BoardConfig {
+  /** HTTP port of Bull Board / dashboard / metrics. Env `BOARD_PORT`. @defaultValue `3000` */
+  port: number;
+  /** Bearer token the board requires. Env `BOARD_TOKEN`. `undefined` = board refuses to start. @defaultValue `undefined` */
+  token: string | undefined;
+}
+
+export interface LimitsConfig {
+  /** In-flight cap per local inference host (shared by both local tiers). Env `MAX_CONCURRENT_LOCAL`. @defaultValue `2` */
+  maxConcurrentLocal: number;
+  /** Concurrency of the api tier. Env `MAX_CONCURRENT_API`. @defaultValue `10` */
+  maxConcurrentApi: number;
+  /** Request timeout for local tiers, seconds. Env `LOCAL_TIMEOUT_SEC`. @defaultValue `10` */
+  localTimeoutSec: number;
+  /** Request timeout for the api tier, seconds. Env `API_TIMEOUT_SEC`. @defaultValue `30` */
+  apiTimeoutSec: number;
+}
+
+/** Wire API family an endpoint speaks. */
+export const PROVIDER_KINDS = ['ollama', 'openai-compatible', 'anthropic', 'gemini'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+/** One inference endpoint; the shape `@eaio/providers` adapters take (docs/contracts.md). */
+export interface EndpointConfig {
+  /** Unique id, e.g. `ollama-1`, `openai`, `deepseek`, `local-openai`. */
+  id: string;
+  /** `ollama` | `openai` | `deepseek` | `local-openai` | `anthropic` | `gemini` (free text for others). */
+  provider: string;
+  kind: ProviderKind;
+  /** e.g. `http://127.0.0.1:11434`, `https://api.openai.com/v1`. */
+  baseUrl: string;
+  /** Resolved from `apiKeyEnv`; never logged. */
+  apiKey?: string;
+  /** Name of the env variable holding the key. A paid endpoint without its key is disabled. */
+  apiKeyEnv?: string;
+  /** Local endpoints cost $0 and share an in-flight cap per host. */
+  local: boolean;
+  /** In-flight cap for this host. @defaultValue `limits.maxConcurrentLocal` for local endpoints, `undefined` otherwise */
+  maxInFlight?: number;
+  /** Request params the endpoint rejects, e.g. `['seed', 'response_format.json_schema']`. */
+  unsupportedParams?: string[];
+  /** Extra HTTP headers. */
+  headers?: Record<string, string>;
+  /** False for a paid endpoint without its key, or a local OpenAI-compatible one without a base URL. */
+  enabled: boolean;
+  /** Why `enabled` is false (names the env variable to set). */
+  disabledReason?: string;
+}
+
+/** One model a tier may use, tried in order. */
+export interface ModelCandidate {
+  /** An endpoint id, or a provider name meaning every endpoint of that provider (e.g. `ollama` = all Ollama hosts). */
+  endpoint: string;
+  model: string;
+  /** Output token cap for one call. @defaultValue `1024` */
+  maxTokens: number;
+  /** Context window of the model in tokens. @defaultValue `8192` */
+  contextWindow: number;
+  /** Ids of the endpoints `endpoint` resolved to (enabled ones only). */
+  endpointIds: string[];
+  /** True when at least one of those endpoints is enabled. */
+  enabled: boolean;
+}
+
+export interface TierConfig {
+  /** Ordered candidates, first preferred. */
+  candidates: ModelCandidate[];
+  /** Request timeout, seconds. @defaultValue `limits.localTimeoutSec` / `limits.apiTimeoutSec` */
+  timeoutSec: number;
+  /** Worker concurrency for this tier's queue. @defaultValue `limits.maxConcurrentLocal` / `limits.maxConcurrentApi` */
+  concurrency: number;
+  /** True when at least one candidate is enabled. */
+  available: boolean;
+}
+
+/** Complexity thresholds (scores 0..1, inclusive lower bounds). */
+export interface RoutingThresholds {
+  /** Complexity at or above which a job starts at `local-quality`. @defaultValue `0.35` */
+  localQualityAbove: number;
+  /** Complexity at or above which an ENHANCED job starts at `api`. @defaultValue `0.8` */
+  apiAbove: number;
+  /** Complexity at or above which a PUBLIC job starts at `api`. @defaultValue `0.55` */
+  publicPreferApiAbove: number;
+}
+
+/** Per task type adjustments; unset fields fall back to the global ones. */
+export interface TaskRoutingOverride extends Partial<RoutingThresholds> {
+  /** Never start below this tier (e.g. `local-quality` for retrofit plans). */
+  minTier?: Tier;
+}
+
+export interface RoutingConfig extends RoutingThresholds {
+  /** Privacy of jobs that state none. Env `DEFAULT_PRIVACY_LEVEL`. @defaultValue `'PRIVATE'` */
+  defaultPrivacy: PrivacyLevel;
+  /** Kill switch: no job goes to a paid API. Env `EMERGENCY_LOCAL_ONLY`. @defaultValue `false` */
+  emergencyLocalOnly: boolean;
+  /** @defaultValue `{}` */
+  taskTypes: Partial<Record<TaskType, TaskRoutingOverride>>;
+}
+
+export interface SecondOpinionConfig {
+  /** Endpoint id or provider name (as in `ModelCandidate.endpoint`). */
+  endpoint: string;
+  model: string;
+  /** Share of passed answers re-checked by the second model, 0..1. @defaultValue `0` */
+  sampleRate: number;
+}
+
+export interface QualityConfig {
+  /** Gate pass score for task types without their own. Env `QUALITY_THRESHOLD`. @defaultValue `0.7` */
+  defaultThreshold: number;
+  /** @defaultValue `{}` */
+  thresholds: Partial<Record<TaskType, number>>;
+  /** @defaultValue `undefined` (no second opinion) */
+  secondOpinion: SecondOpinionConfig | undefined;
+}
+
+export interface RetriesConfig {
+  /** Attempts (first try included) on one tier before the job escalates. @defaultValue `{ 'local-fast': 2, 'local-quality': 2, api: 3 }` */
+  attemptsPerTier: Record<Tier, number>;
+  /** First retry delay, ms; doubles per attempt. @defaultValue `1000` */
+  backoffBaseMs: number;
+  /** Longest retry delay, ms. @defaultValue `30000` */
+  backoffMaxMs: number;
+  /** Attempts over all tiers after which a job goes to review. @defaultValue `10` */
+  maxTotalAttempts: number;
+}
+
+/** Monthly and daily caps in USD; `undefined` = no cap. */
+export interface BudgetCaps {
+  monthlyUsd: number | undefined;
+  dailyUsd: number | undefined;
+}
+
+export interface BudgetsConfig extends BudgetCaps {
+  /** `monthlyUsd` env `LLM_MONTHLY_BUDGET`, `dailyUsd` env `LLM_DAILY_BUDGET`. Keyed by provider name. @defaultValue `{}` */
+  perProvider: Record<string, BudgetCaps>;
+  /** Keyed by tenant. @defaultValue `{}` */
+  perTenant: Record<string, BudgetCaps>;
+  /** Used share of a cap at which an alert fires. Env `COST_ALERT_THRESHOLD`. @defaultValue `0.8` */
+  alertThreshold: number;
+  /** Where alerts are POSTed. Env `COST_ALERT_WEBHOOK_URL`. Treated as a secret. @defaultValue `undefined` */
+  alertWebhookUrl: string | undefined;
+  /** Remaining share of a cap below which routing goes local-only. @defaultValue `0.1` */
+  localOnlyBelowShare: number;
+  /** Largest single reservation as a share of what remains. @defaultValue `0.05` */
+  maxReservationShare: number;
+  /** What an api job does when its budget is spent: wait (delayed) or go to review. @defaultValue `'wait'` */
+  onExhausted: 'wait' | 'review';
+}
+
+export interface ReportConfig {
+  /** Cron (5 fields) of the nightly cost report. Env `REPORT_CRON`. @defaultValue `'0 2 * * *'` */
+  cron: string;
+  /** IANA time zone of the cron and of report days. Env `REPORT_TIMEZONE`. @defaultValue `'UTC'` */
+  timezone: string;
+  /** API model whose price is the "had everything gone to the API" savings baseline. @defaultValue `{ provider: 'openai', model: 'gpt-4o-mini' }` */
+  referenceModel: { provider: string; model: string };
+  /** Directory reports are written to. @defaultValue `'reports'` */
+  outputDir: string;
+}
+
+/** USD per million tokens. */
+export interface ModelPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  /** Cache-read input tokens. @defaultValue `inputPerMTok` */
+  cachedInputPerMTok?: number;
+  /** Cache-write input tokens (Anthropic). @defaultValue `inputPerMTok` */
+  cacheWritePerMTok?: number;
+  /** Reasoning tokens. @defaultValue `outputPerMTok` */
+  reasoningPerMTok?: number;
+}

@@ -1,0 +1,55 @@
+/**
+ * Every environment variable eaio reads, with the config path it sets and a
+ * one-line description (`.env.example` documents each; a test keeps them in step).
+ */
+export interface EnvVariable {
+  name: string;
+  /** Dotted config path it overrides; `undefined` for variables handled specially (endpoints, keys). */
+  path: string | undefined;
+  parse: 'string' | 'number' | 'boolean';
+  description: string;
+}
+
+export const ENV_VARIABLES: readonly EnvVariable[] = [
+  { name: 'EAIO_CONFIG', path: undefined, parse: 'string', description: 'path of the YAML config (default config/eaio.yaml; the --config flag wins)' },
+  { name: 'OLLAMA_BASE_URL', path: undefined, parse: 'string', description: 'Ollama host(s); a comma-separated list means several hosts (ollama-1, ollama-2, …)' },
+  { name: 'LOCAL_OPENAI_BASE_URL', path: undefined, parse: 'string', description: 'local OpenAI-compatible server (LM Studio, vLLM, llama.cpp), e.g. http://127.0.0.1:1234/v1' },
+  { name: 'OPENAI_API_KEY', path: undefined, parse: 'string', description: 'OpenAI key; without it the openai endpoint is disabled' },
+  { name: 'OPENAI_BASE_URL', path: undefined, parse: 'string', description: 'override of the OpenAI API base URL' },
+  { name: 'DEEPSEEK_API_KEY', path: undefined, parse: 'string', description: 'DeepSeek key; without it the deepseek endpoint is disabled' },
+  { name: 'ANTHROPIC_API_KEY', path: undefined, parse: 'string', description: 'Anthropic key; without it the anthropic endpoint is disabled' },
+  { name: 'ANTHROPIC_BASE_URL', path: undefined, parse: 'string', description: 'override of the Anthropic API base URL' },
+  { name: 'GOOGLE_API_KEY', path: undefined, parse: 'string', description: 'Gemini API key; without it the gemini endpoint is disabled' },
+  { name: 'GEMINI_BASE_URL', path: undefined, parse: 'string', description: 'override of the Gemini API base URL' },
+  { name: 'DEFAULT_PRIVACY_LEVEL', path: 'routing.defaultPrivacy', parse: 'string', description: 'privacy of jobs that state none: PRIVATE | ENHANCED | PUBLIC (default PRIVATE)' },
+  { name: 'MAX_CONCURRENT_LOCAL', path: 'limits.maxConcurrentLocal', parse: 'number', description: 'in-flight requests per local inference host, both local tiers together (default 2)' },
+  { name: 'MAX_CONCURRENT_API', path: 'limits.maxConcurrentApi', parse: 'number', description: 'concurrency of the api tier (default 10)' },
+  { name: 'LOCAL_TIMEOUT_SEC', path: 'limits.localTimeoutSec', parse: 'number', description: 'request timeout of local tiers in seconds (default 10)' },
+  { name: 'API_TIMEOUT_SEC', path: 'limits.apiTimeoutSec', parse: 'number', description: 'request timeout of the api tier in seconds (default 30)' },
+  { name: 'REDIS_URL', path: 'connections.redisUrl', parse: 'string', description: 'Redis for the queues; unset = queues on PostgreSQL' },
+  { name: 'DATABASE_URL', path: 'connections.databaseUrl', parse: 'string', description: 'PostgreSQL for results and spend; unset = embedded PostgreSQL' },
+  { name: 'BOARD_TOKEN', path: 'board.token', parse: 'string', description: 'bearer token of the board (16+ characters); unset = board refuses to start' },
+  { name: 'BOARD_PORT', path: 'board.port', parse: 'number', description: 'HTTP port of the board (default 3000)' },
+  { name: 'LOG_LEVEL', path: 'logLevel', parse: 'string', description: 'fatal | error | warn | info | debug | trace | silent (default info)' },
+  { name: 'LLM_MONTHLY_BUDGET', path: 'budgets.monthlyUsd', parse: 'number', description: 'global monthly API spend cap in USD' },
+  { name: 'LLM_DAILY_BUDGET', path: 'budgets.dailyUsd', parse: 'number', description: 'global daily API spend cap in USD' },
+  { name: 'COST_ALERT_THRESHOLD', path: 'budgets.alertThreshold', parse: 'number', description: 'used share of a budget that fires an alert, 0..1 (default 0.8)' },
+  { name: 'COST_ALERT_WEBHOOK_URL', path: 'budgets.alertWebhookUrl', parse: 'string', description: 'URL alerts are POSTed to (treated as a secret)' },
+  { name: 'EMERGENCY_LOCAL_ONLY', path: 'routing.emergencyLocalOnly', parse: 'boolean', description: 'true = nothing goes to a paid API, whatever the privacy level' },
+  { name: 'REPORT_CRON', path: 'report.cron', parse: 'string', description: 'cron of the nightly cost report (default "0 2 * * *")' },
+  { name: 'REPORT_TIMEZONE', path: 'report.timezone', parse: 'string', description: 'IANA time zone of the report cron and report days (default UTC)' },
+  { name: 'QUALITY_THRESHOLD', path: 'quality.defaultThreshold', parse: 'number', description: 'quality-gate pass score for task types without their own, 0..1 (default 0.7)' },
+];
+
+/** Base-URL env variables of paid providers, by provider name. */
+export const PROVIDER_BASE_URL_ENV: Readonly<Record<string, string>> = {
+  openai: 'OPENAI_BASE_URL',
+  anthropic: 'ANTHROPIC_BASE_URL',
+  gemini: 'GEMINI_BASE_URL',
+};
+
+/** Reads an env variable; an empty or blank value counts as unset. */
+export const readEnv = (env: Readonly<Record<string, string | undefined>>, name: string): string | undefined => {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+};
