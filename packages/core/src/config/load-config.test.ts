@@ -142,6 +142,12 @@ describe('loadConfig with the shipped config/eaio.yaml', () => {
     expect(error.message).toContain(path);
   });
 
+  it('never echoes a rejected secret value in the error', () => {
+    const error = configError(() => loadConfig({ env: { DATABASE_URL: 'mysql://root:db-secret-771@db/eaio', BOARD_TOKEN: 'tok-772', COST_ALERT_WEBHOOK_URL: 'not a url secret-773' } }));
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['board.token', 'budgets.alertWebhookUrl', 'connections.databaseUrl']);
+    for (const secret of ['db-secret-771', 'tok-772', 'secret-773']) expect(error.message).not.toContain(secret);
+  });
+
   it('lists several problems at once', () => {
     const error = configError(() => loadConfig({ env: { MAX_CONCURRENT_API: '0', LLM_DAILY_BUDGET: '-1' } }));
     expect(error.issues.map((issue) => issue.path).sort()).toEqual(['budgets.dailyUsd', 'limits.maxConcurrentApi']);
