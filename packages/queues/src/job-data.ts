@@ -1,4 +1,5 @@
 import type { AnalysisType, PrivacyLevel, QueueName, TaskType, Tier } from '@eaio/core';
+import type { BuildingFacts } from '@eaio/energy';
 
 /** One provider call, as carried along with a job to the next tier. */
 export interface AttemptSummary {
@@ -31,6 +32,10 @@ export interface PipelineJobData {
   history: AttemptSummary[];
   buildingId?: string;
   analysisType?: AnalysisType;
+  /** Computed facts of a building job: what the prompt shows and the gate checks against. */
+  facts?: BuildingFacts;
+  /** The id the input gave this job (JSONL `id`, or the building id). */
+  sourceId?: string;
   /** Generic prompt text (JSONL intake). */
   prompt?: string;
   /** Whether the generic prompt asks for JSON output. */

@@ -1,0 +1,79 @@
+import type { EaioConfig, QueueName } from '@eaio/core';
+import { availableTiers } from '@eaio/core';
+import { decide, type RouteContext, type RouteJob } from '@eaio/routing';
+import { queueJobId, type PipelineJobData } from '@eaio/queues';
+import { tierJobOptions, type TierQueues } from '@eaio/workers';
+
+/** What intake records in Postgres before a job is enqueued. */
+export interface IntakeStore {
+  /** Creates the batch if new; returns whether it existed. */
+  upsertBatch(batch: { id: string; tenant: string; name: string; source: unknown }): Promise<{ existed: boolean }>;
+  /**
+   * Inserts jobs that are new (`ON CONFLICT DO NOTHING`) and returns, for every job given,
+   * its state: `new`, or the state of the job already stored.
+   */
+  insertJobs(jobs: PipelineJobData[]): Promise<Map<string, { state: string; currentTier: string | null }>>;
+  setBatchJobCount(batchId: string): Promise<void>;
+}
+
+export interface RoutedCounts {
+  created: number;
+  alreadyKnown: number;
+  alreadyFinished: number;
+  byQueue: Record<QueueName, number>;
+}
+
+export const emptyCounts = (): RoutedCounts => ({
+  created: 0,
+  alreadyKnown: 0,
+  alreadyFinished: 0,
+  byQueue: { 'local-fast': 0, 'local-quality': 0, api: 0, review: 0 },
+});
+
+export const routeContextOf = (config: EaioConfig, localOnly: RouteContext['localOnly'] = false): RouteContext => ({
+  availableTiers: availableTiers(config),
+  localOnly: config.routing.emergencyLocalOnly ? { reason: 'EMERGENCY_LOCAL_ONLY is set' } : localOnly,
+});
+
+/** Routes a job: start tier, chain and reason, straight from `decide()`. */
+export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContext) =>
+  decide(job, { routing: config.routing, tiers: config.tiers, retries: config.retries }, context);
+
+/**
+ * Stores then enqueues a slice of jobs. Postgres first, so a job in a queue always has
+ * its row; the queue add uses the deterministic id, so a resubmit (or a retry after a
+ * crash between the two steps) re-adds nothing that is already there. Jobs already
+ * finished are not enqueued again.
+ */
+export const storeAndEnqueue = async (
+  jobs: PipelineJobData[],
+  deps: { store: IntakeStore; queues: TierQueues; config: EaioConfig },
+  counts: RoutedCounts,
+): Promise<void> => {
+  if (jobs.length === 0) return;
+  const states = await deps.store.insertJobs(jobs);
+  for (const job of jobs) {
+    const stored = states.get(job.jobId);
+    if (stored && stored.state !== 'new') {
+      counts.alreadyKnown += 1;
+      if (stored.state === 'succeeded' || stored.state === 'review') {
+        counts.alreadyFinished += 1;
+        continue;
+      }
+    } else {
+      counts.created += 1;
+    }
+    const tier = (stored && stored.state !== 'new' && stored.currentTier ? stored.currentTier : job.tier) as QueueName;
+    if (tier === 'review' || job.chain.length === 0) {
+      const { tier: _unused, ...rest } = job;
+      await deps.queues.review.add('review', { ...rest, reason: job.routeReason, lastTier: null }, { jobId: queueJobId(job.jobId, 'review') });
+      counts.byQueue.review += 1;
+      continue;
+    }
+    await deps.queues[tier].add(job.taskType, { ...job, tier }, {
+      ...tierJobOptions(deps.config.retries.attemptsPerTier[tier]),
+      jobId: queueJobId(job.jobId, tier),
+    });
+    counts.byQueue[tier] += 1;
+  }
+};
