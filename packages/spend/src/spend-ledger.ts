@@ -1,0 +1,285 @@
+import type { ModelPrice } from '@eaio/core';
+import type { BudgetKey } from './budget-scopes';
+import { budgetStanding } from './budget-state';
+import { formatUsd } from './money';
+import { inTransaction, type Queryable, type TransactionalDb } from './queryable';
+import type { TokenUsage } from './token-usage';
+
+/** Who a call is for and where it goes. */
+export interface CallIdentity {
+  attemptId: string;
+  jobId: string;
+  batchId: string;
+  tenant: string;
+  tier: string;
+  provider: string;
+  endpoint: string;
+  model: string;
+}
+
+export interface ReservationRequest extends CallIdentity {
+  amountMicro: number;
+  keys: BudgetKey[];
+  price: ModelPrice;
+  priceVersion: string;
+  pricedAt: Date;
+  expiresAt: Date;
+  localOnlyBelowShare: number;
+  maxReservationShare: number;
+}
+
+export type ReservationOutcome =
+  | { ok: true; reservedMicroUsd: number; repeated: boolean }
+  | { ok: false; reason: string; /** When the limiting cap frees up. */ freesAt?: Date };
+
+/** How a call ended, for the ledger. */
+export type SettlementKind = 'billed' | 'unbilled' | 'unknown';
+
+export interface Settlement {
+  kind: SettlementKind;
+  usage?: TokenUsage;
+  /** Computed by the caller from the reservation's price (see `reservationPrice`). */
+  costMicro: number;
+}
+
+export interface SettledRow {
+  costMicroUsd: number;
+  priceVersion: string;
+  kind: SettlementKind | 'abandoned';
+  /** Counters whose spend changed (for alerts). */
+  touched: { scope: string; period: string }[];
+}
+
+interface ReservationRow {
+  attempt_id: string;
+  amount_micro_usd: string;
+  counter_keys: { scope: string; period: string }[];
+  price: ModelPrice;
+  price_version: string;
+  priced_at: Date;
+  status: 'open' | 'settled' | 'released' | 'abandoned';
+}
+
+interface CounterRow {
+  scope: string;
+  period: string;
+  spent_micro_usd: string;
+  reserved_micro_usd: string;
+}
+
+const keyList = (keys: { scope: string; period: string }[]) => ({
+  scopes: keys.map((key) => key.scope),
+  periods: keys.map((key) => key.period),
+});
+
+/** Adds to counters, one statement for all (rows exist: created at reservation). */
+const adjustCounters = async (client: Queryable, keys: { scope: string; period: string }[], spentDelta: number, reservedDelta: number) => {
+  const { scopes, periods } = keyList(keys);
+  await client.query(
+    `INSERT INTO budget_counters (scope, period, spent_micro_usd, reserved_micro_usd)
+     SELECT s, p, $3::bigint, $4::bigint FROM unnest($1::text[], $2::text[]) AS k(s, p)
+     ON CONFLICT (scope, period) DO UPDATE SET
+       spent_micro_usd = budget_counters.spent_micro_usd + EXCLUDED.spent_micro_usd,
+       reserved_micro_usd = GREATEST(0, budget_counters.reserved_micro_usd + EXCLUDED.reserved_micro_usd)`,
+    [scopes, periods, spentDelta, reservedDelta],
+  );
+};
+
+const insertLedger = async (
+  client: Queryable,
+  call: CallIdentity,
+  row: { kind: string; usage?: TokenUsage; costMicro: number; reservedMicro: number; priceVersion: string; pricedAt: Date },
+): Promise<boolean> => {
+  const inserted = await client.query(
+    `INSERT INTO spend_ledger (attempt_id, job_id, batch_id, tenant, tier, provider, endpoint, model, kind,
+       input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
+       cost_micro_usd, reserved_micro_usd, price_version, priced_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
+     ON CONFLICT (attempt_id) DO NOTHING`,
+    [
+      call.attemptId, call.jobId, call.batchId, call.tenant, call.tier, call.provider, call.endpoint, call.model, row.kind,
+      row.usage?.inputTokens ?? null, row.usage?.outputTokens ?? null, row.usage?.cachedInputTokens ?? null,
+      row.usage?.cacheWriteTokens ?? null, row.usage?.reasoningTokens ?? null,
+      row.costMicro, row.reservedMicro, row.priceVersion, row.pricedAt,
+    ],
+  );
+  return (inserted.rowCount ?? 0) > 0;
+};
+
+/**
+ * The money ledger in Postgres: reservations, counters and one `spend_ledger` row per
+ * provider call, keyed by attempt id. Every change runs in one transaction that locks
+ * the counters it touches (always in the same order), so any number of worker
+ * processes share one hard cap.
+ */
+export interface SpendLedger {
+  /** Atomically checks every capped counter and holds `amountMicro` on all of them. Same attempt id again: the open reservation is returned. */
+  reserve(request: ReservationRequest): Promise<ReservationOutcome>;
+  /** Reservation of an attempt (its price and version), `undefined` when none. */
+  reservation(attemptId: string): Promise<{ price: ModelPrice; priceVersion: string; pricedAt: Date; amountMicro: number; status: string } | undefined>;
+  /**
+   * Writes the attempt's ledger row (once) and moves the reservation into spend.
+   * Idempotent: a second settle returns the first result. Settling an `abandoned`
+   * reservation with known usage corrects the worst-case charge to the actual cost.
+   */
+  settle(attemptId: string, settlement: Settlement): Promise<SettledRow>;
+  /** Gives a reservation back without a ledger row (no call was made). False when none was open. */
+  release(attemptId: string): Promise<boolean>;
+  /**
+   * Sweeper: every open reservation whose expiry passed becomes `abandoned` with a
+   * ledger row charged at the reserved worst case (the call may have reached the
+   * provider). Returns how many, and the counters touched.
+   */
+  releaseExpired(now: Date): Promise<{ count: number; touched: { scope: string; period: string }[] }>;
+  /** Current counters for these keys (0 when absent). */
+  counters(keys: { scope: string; period: string }[]): Promise<{ scope: string; period: string; spentMicro: number; reservedMicro: number }[]>;
+}
+
+export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
+  const lockReservation = async (client: Queryable, attemptId: string) =>
+    (await client.query<ReservationRow & CallRow>('SELECT * FROM budget_reservations WHERE attempt_id = $1 FOR UPDATE', [attemptId])).rows[0];
+
+  return {
+    reserve: (request) =>
+      inTransaction(db, async (client) => {
+        const { scopes, periods } = keyList(request.keys);
+        await client.query(
+          `INSERT INTO budget_counters (scope, period) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+          [scopes, periods],
+        );
+        const locked = await client.query<CounterRow>(
+          `SELECT c.* FROM budget_counters c JOIN unnest($1::text[], $2::text[]) AS k(s, p) ON c.scope = k.s AND c.period = k.p
+           ORDER BY c.scope, c.period FOR UPDATE OF c`,
+          [scopes, periods],
+        );
+        const existing = await lockReservation(client, request.attemptId);
+        if (existing) {
+          return existing.status === 'open'
+            ? { ok: true, reservedMicroUsd: Number(existing.amount_micro_usd), repeated: true }
+            : { ok: false, reason: `attempt ${request.attemptId} was already ${existing.status}; a new call needs a new attempt id` };
+        }
+        for (const key of request.keys) {
+          if (key.capMicro === undefined) continue;
+          const row = locked.rows.find((item) => item.scope === key.scope && item.period === key.period);
+          const standing = budgetStanding(key.capMicro, Number(row?.spent_micro_usd ?? 0), Number(row?.reserved_micro_usd ?? 0), request);
+          const left = `${formatUsd(standing.remainingMicro)} of ${formatUsd(key.capMicro, 2)} left`;
+          if (request.amountMicro > standing.remainingMicro) {
+            return { ok: false, reason: `${key.name} exhausted: ${left}, call may cost ${formatUsd(request.amountMicro)}`, freesAt: key.endsAt };
+          }
+          if (standing.localOnly) {
+            return { ok: false, reason: `${key.name} nearly spent (${left}, under ${Math.round(request.localOnlyBelowShare * 100)}%): API calls paused`, freesAt: key.endsAt };
+          }
+          if (request.amountMicro > standing.maxReservationMicro) {
+            return {
+              ok: false,
+              reason: `call may cost ${formatUsd(request.amountMicro)}, more than ${Math.round(request.maxReservationShare * 100)}% of what remains of the ${key.name} (${left})`,
+              freesAt: key.endsAt,
+            };
+          }
+        }
+        await adjustCounters(client, request.keys, 0, request.amountMicro);
+        await client.query(
+          `INSERT INTO budget_reservations (attempt_id, job_id, batch_id, tenant, tier, provider, endpoint, model,
+             amount_micro_usd, counter_keys, price, price_version, priced_at, expires_at)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+          [
+            request.attemptId, request.jobId, request.batchId, request.tenant, request.tier, request.provider, request.endpoint, request.model,
+            request.amountMicro, JSON.stringify(request.keys.map(({ scope, period }) => ({ scope, period }))),
+            JSON.stringify(request.price), request.priceVersion, request.pricedAt, request.expiresAt,
+          ],
+        );
+        return { ok: true, reservedMicroUsd: request.amountMicro, repeated: false };
+      }),
+
+    async reservation(attemptId) {
+      const row = (await db.query<ReservationRow>('SELECT * FROM budget_reservations WHERE attempt_id = $1', [attemptId])).rows[0];
+      return row && { price: row.price, priceVersion: row.price_version, pricedAt: row.priced_at, amountMicro: Number(row.amount_micro_usd), status: row.status };
+    },
+
+    settle: (attemptId, settlement) =>
+      inTransaction(db, async (client) => {
+        const reservation = await lockReservation(client, attemptId);
+        if (!reservation) throw new Error(`settle: no reservation for attempt ${attemptId}; reserve before calling a paid API`);
+        const call = callOf(reservation);
+        const keys = reservation.counter_keys;
+        const amount = Number(reservation.amount_micro_usd);
+        const base = { priceVersion: reservation.price_version, pricedAt: reservation.priced_at, reservedMicro: amount };
+        const cost = settlement.kind === 'unknown' ? amount : settlement.costMicro;
+
+        if (reservation.status === 'open' || reservation.status === 'released') {
+          // `released` then settled: a call was made after all; charge it, hold nothing.
+          await insertLedger(client, call, { ...base, kind: settlement.kind, usage: settlement.usage, costMicro: cost });
+          await adjustCounters(client, keys, cost, reservation.status === 'open' ? -amount : 0);
+          await client.query(`UPDATE budget_reservations SET status = 'settled', closed_at = now() WHERE attempt_id = $1`, [call.attemptId]);
+          return { costMicroUsd: cost, priceVersion: reservation.price_version, kind: settlement.kind, touched: keys };
+        }
+        const ledger = (await client.query<{ cost_micro_usd: string; kind: SettledRow['kind'] }>(
+          'SELECT cost_micro_usd, kind FROM spend_ledger WHERE attempt_id = $1 FOR UPDATE', [call.attemptId],
+        )).rows[0];
+        const charged = Number(ledger?.cost_micro_usd ?? 0);
+        if (reservation.status === 'abandoned' && settlement.kind !== 'unknown' && ledger) {
+          // The sweeper charged the worst case; the worker came back with the real outcome.
+          await client.query(
+            `UPDATE spend_ledger SET kind = $2, cost_micro_usd = $3, input_tokens = $4, output_tokens = $5,
+               cached_input_tokens = $6, cache_write_tokens = $7, reasoning_tokens = $8 WHERE attempt_id = $1`,
+            [call.attemptId, settlement.kind, cost, settlement.usage?.inputTokens ?? null, settlement.usage?.outputTokens ?? null,
+              settlement.usage?.cachedInputTokens ?? null, settlement.usage?.cacheWriteTokens ?? null, settlement.usage?.reasoningTokens ?? null],
+          );
+          await adjustCounters(client, keys, cost - charged, 0);
+          await client.query(`UPDATE budget_reservations SET status = 'settled', closed_at = now() WHERE attempt_id = $1`, [call.attemptId]);
+          return { costMicroUsd: cost, priceVersion: reservation.price_version, kind: settlement.kind, touched: keys };
+        }
+        // Already settled: idempotent repeat.
+        return { costMicroUsd: charged, priceVersion: reservation.price_version, kind: ledger?.kind ?? settlement.kind, touched: [] };
+      }),
+
+    release: (attemptId) =>
+      inTransaction(db, async (client) => {
+        const reservation = await lockReservation(client, attemptId);
+        if (!reservation || reservation.status !== 'open') return false;
+        await adjustCounters(client, reservation.counter_keys, 0, -Number(reservation.amount_micro_usd));
+        await client.query(`UPDATE budget_reservations SET status = 'released', closed_at = now() WHERE attempt_id = $1`, [attemptId]);
+        return true;
+      }),
+
+    releaseExpired: (now) =>
+      inTransaction(db, async (client) => {
+        const expired = await client.query<ReservationRow & CallRow>(
+          `SELECT * FROM budget_reservations WHERE status = 'open' AND expires_at <= $1
+           ORDER BY attempt_id FOR UPDATE SKIP LOCKED LIMIT 1000`,
+          [now],
+        );
+        const touched: { scope: string; period: string }[] = [];
+        for (const row of expired.rows) {
+          const amount = Number(row.amount_micro_usd);
+          await insertLedger(client, callOf(row), { kind: 'abandoned', costMicro: amount, reservedMicro: amount, priceVersion: row.price_version, pricedAt: row.priced_at });
+          await adjustCounters(client, row.counter_keys, amount, -amount);
+          touched.push(...row.counter_keys);
+        }
+        if (expired.rows.length > 0) {
+          await client.query(`UPDATE budget_reservations SET status = 'abandoned', closed_at = now() WHERE attempt_id = ANY($1::text[])`, [
+            expired.rows.map((row) => row.attempt_id),
+          ]);
+        }
+        return { count: expired.rows.length, touched };
+      }),
+
+    async counters(keys) {
+      const { scopes, periods } = keyList(keys);
+      const rows = (await db.query<CounterRow>(
+        `SELECT c.* FROM budget_counters c JOIN unnest($1::text[], $2::text[]) AS k(s, p) ON c.scope = k.s AND c.period = k.p`,
+        [scopes, periods],
+      )).rows;
+      return keys.map(({ scope, period }) => {
+        const row = rows.find((item) => item.scope === scope && item.period === period);
+        return { scope, period, spentMicro: Number(row?.spent_micro_usd ?? 0), reservedMicro: Number(row?.reserved_micro_usd ?? 0) };
+      });
+    },
+  };
+};
+
+interface CallRow { job_id: string; batch_id: string; tenant: string; tier: string; provider: string; endpoint: string; model: string }
+const callOf = (row: ReservationRow & CallRow): CallIdentity => ({
+  attemptId: row.attempt_id, jobId: row.job_id, batchId: row.batch_id, tenant: row.tenant, tier: row.tier,
+  provider: row.provider, endpoint: row.endpoint, model: row.model,
+});
