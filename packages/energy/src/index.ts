@@ -1,2 +1,3 @@
 export * from './types';
 export * from './quality-gate';
+export * from './facts-api';

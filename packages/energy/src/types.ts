@@ -43,11 +43,16 @@ export interface CoverageFacts {
   missingHours: number;
   /** Hours that read exactly 0 (treated as missing in a running building). */
   zeroHours: number;
+  /**
+   * Hours that read below 0 (invalid). Optional so hand-written facts may leave it out;
+   * `computeFacts` always sets it.
+   */
+  negativeHours?: number;
   /** validHours / expectedHours, 0..1. */
   coverageRatio: number;
-  /** Longest run of missing-or-zero hours. */
+  /** Longest run of hours without a valid reading (missing, zero or negative). */
   longestGapHours: number;
-  /** Runs of missing-or-zero hours at least `outageMinHours` long. */
+  /** Runs of hours without a valid reading at least `outageMinHours` (24) long. */
   outages: Period[];
 }
 
