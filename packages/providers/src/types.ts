@@ -1,0 +1,119 @@
+/**
+ * The provider seam (docs/contracts.md): what callers send, what they get back.
+ * Nothing here does I/O.
+ */
+
+/** Wire API an endpoint speaks; picks the adapter. */
+export type ProviderKind = 'ollama' | 'openai-compatible' | 'anthropic' | 'gemini';
+
+/** One reachable endpoint of one provider. */
+export interface EndpointConfig {
+  /** Unique, e.g. `ollama-1`, `openai`, `deepseek`, `lmstudio`. */
+  id: string;
+  /** `ollama` | `openai` | `deepseek` | `local-openai` | `anthropic` | `gemini`. */
+  provider: string;
+  kind: ProviderKind;
+  /** e.g. `http://127.0.0.1:11434`, `https://api.openai.com/v1`. */
+  baseUrl: string;
+  /** Resolved from `apiKeyEnv` by the config loader; never logged. */
+  apiKey?: string;
+  apiKeyEnv?: string;
+  /** Local endpoints cost $0 and share an in-flight cap per host. */
+  local: boolean;
+  /**
+   * In-flight cap per local host (enforced by the worker's slot lease, not here).
+   * @defaultValue MAX_CONCURRENT_LOCAL (2), applied by the config loader
+   */
+  maxInFlight?: number;
+  /**
+   * Request parameters this endpoint rejects, e.g. `['seed', 'response_format.json_schema']`.
+   * Recognised: `seed`, `temperature`, `max_tokens`, `response_format`,
+   * `response_format.json_schema`, `response_format.json_object`, `output_config.format`
+   * (Anthropic), `responseJsonSchema` (Gemini), `format.schema` (Ollama).
+   */
+  unsupportedParams?: string[];
+  /** Extra HTTP headers sent with every request. */
+  headers?: Record<string, string>;
+}
+
+export type ChatMessage = { role: 'user' | 'assistant'; content: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json'; schema?: Record<string, unknown>; name?: string };
+
+export interface ChatRequest {
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+  maxTokens?: number;
+  temperature?: number;
+  seed?: number;
+  responseFormat?: ResponseFormat;
+  /** Enforced by aborting the request (the socket is closed). */
+  timeoutMs: number;
+  /** Caller cancellation (shutdown). */
+  signal?: AbortSignal;
+  /** Sent as header `x-eaio-attempt-id` (idempotency / log matching). */
+  attemptId?: string;
+}
+
+/**
+ * Token counts; `undefined` = not reported (never 0 for unknown).
+ * Convention shared with `@eaio/spend`: `inputTokens` counts all prompt tokens, cache
+ * reads and writes included; `outputTokens` counts all generated tokens, reasoning included.
+ */
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  /** Cache-read prompt tokens (part of `inputTokens`). */
+  cachedInputTokens?: number;
+  /** Cache-write prompt tokens (part of `inputTokens`; Anthropic). */
+  cacheWriteTokens?: number;
+  /** Reasoning tokens (part of `outputTokens`). */
+  reasoningTokens?: number;
+  totalTokens?: number;
+}
+
+export type UnifiedFinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'error' | 'other' | 'unknown';
+
+export type FinishReason = { unified: UnifiedFinishReason; raw: string | undefined };
+
+export interface ChatResult {
+  text: string;
+  /** Parsed answer when JSON was requested and the text parsed; otherwise `undefined`. */
+  json?: unknown;
+  usage: Usage;
+  finishReason: FinishReason;
+  latencyMs: number;
+  /** See each adapter for how it is measured; `undefined` when not known. */
+  timeToFirstTokenMs?: number;
+  provider: string;
+  model: string;
+  /** Endpoint id. */
+  endpoint: string;
+  requestId?: string;
+}
+
+export interface HealthResult {
+  ok: boolean;
+  latencyMs: number;
+  models: string[];
+  error?: string;
+}
+
+export interface ProviderAdapter {
+  readonly endpoint: EndpointConfig;
+  chat(request: ChatRequest): Promise<ChatResult>;
+  /** `/api/tags`, `/v1/models`, … */
+  listModels(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<string[]>;
+  checkHealth(options?: { timeoutMs?: number }): Promise<HealthResult>;
+}
+
+/** Options shared by every adapter factory. */
+export interface AdapterOptions {
+  /** Underlying fetch (tests, proxies). @defaultValue globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Clock for latency. @defaultValue performance.now */
+  now?: () => number;
+}
