@@ -16,3 +16,6 @@ export { computeMeterFacts, type MeterFactsInput, type MeterFactsResult } from '
 export { comparePeers, type ComparePeersOptions } from './facts/peers';
 export { flattenFacts } from './facts/flatten-facts';
 export { computePortfolioFacts, type PortfolioFacts, type PortfolioFactsInput } from './facts/portfolio-facts';
+export { generatePortfolio, type GeneratePortfolioOptions, type GeneratedPortfolio, type SyntheticBuilding } from './synthetic/generate-portfolio';
+export { SYNTHETIC_USES, USE_PROFILES, type SyntheticUse, type UseProfile } from './synthetic/building-profiles';
+export { writeBadInputFixtures, BAD_INPUT_FIXTURES, BAD_FIXTURE_METADATA, type BadInputFixture } from './synthetic/bad-input-fixtures';

@@ -29,9 +29,8 @@ export const openText = (source: InputSource): OpenedText => {
     },
   });
   const decoded = gzip ? raw.pipe(createGunzip()) : raw;
-  raw.on('error', (error) => decoded.destroy(error));
-  if (gzip) decoded.on('error', (error) => tap.destroy(error));
+  raw.on('error', (error: Error) => decoded.destroy(error));
   decoded.pipe(tap);
-  decoded.on('error', (error) => tap.destroy(error));
+  decoded.on('error', (error: Error) => tap.destroy(error));
   return { name, stream: tap, ending: () => ({ bytes, endsWithNewline: lastByte === 0x0a || lastByte === 0x0d }) };
 };
