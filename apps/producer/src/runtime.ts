@@ -1,0 +1,97 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import type { EaioConfig, Logger } from '@eaio/core';
+import { createDb, migrate, startEmbeddedPostgres, type Database } from '@eaio/db';
+import {
+  createPostgresSlotLeaser,
+  createQueueStore,
+  createRedisSlotLeaser,
+  type PipelineJobData,
+  type QueueStore,
+  type ReviewJobData,
+  type SlotLeaser,
+} from '@eaio/queues';
+import type { TierQueues } from '@eaio/workers';
+
+export interface RuntimeOptions {
+  config: EaioConfig;
+  log: Logger;
+  /**
+   * Where the embedded PostgreSQL keeps its data when no `DATABASE_URL` is set.
+   * @defaultValue '.eaio/postgres'
+   */
+  dataDir?: string;
+  /** Embedded PostgreSQL port. @defaultValue 54329 */
+  embeddedPort?: number;
+  /** Redis key prefix / Postgres queue schema (tests use a fresh one). @defaultValue 'eaio' */
+  namespace?: string;
+  /** Apply migrations on open. @defaultValue true */
+  migrate?: boolean;
+}
+
+/** Connections every command shares: Postgres (given or embedded), the queue store, the queues. */
+export interface Runtime {
+  config: EaioConfig;
+  log: Logger;
+  database: Database;
+  databaseUrl: string;
+  store: QueueStore;
+  queues: TierQueues;
+  leaser: SlotLeaser;
+  /** `embedded` when this process started its own PostgreSQL. */
+  mode: { queues: 'redis' | 'postgres'; database: 'external' | 'embedded' };
+  close(): Promise<void>;
+}
+
+export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
+  const { config, log } = options;
+  const closers: (() => Promise<void>)[] = [];
+  let databaseUrl = config.connections.databaseUrl;
+  let databaseMode: Runtime['mode']['database'] = 'external';
+  if (!databaseUrl) {
+    const dataDir = resolve(options.dataDir ?? '.eaio/postgres');
+    mkdirSync(dataDir, { recursive: true });
+    log.info({ dataDir }, 'no DATABASE_URL: starting embedded PostgreSQL');
+    const embedded = await startEmbeddedPostgres({ dataDir, port: options.embeddedPort ?? 54329 });
+    databaseUrl = embedded.url;
+    databaseMode = 'embedded';
+    closers.push(() => embedded.stop());
+  }
+  const database = createDb(databaseUrl);
+  closers.push(() => database.close());
+  if (options.migrate !== false) await migrate(database);
+
+  const namespace = options.namespace ?? 'eaio';
+  const redisUrl = config.connections.redisUrl;
+  const store = redisUrl
+    ? createQueueStore({ kind: 'redis', url: redisUrl, prefix: namespace })
+    : createQueueStore({ kind: 'postgres', url: databaseUrl, schema: `${namespace.replace(/[^a-z0-9_]/gi, '_')}_queues` });
+  const queues: TierQueues = {
+    'local-fast': store.createQueue<PipelineJobData>('local-fast'),
+    'local-quality': store.createQueue<PipelineJobData>('local-quality'),
+    api: store.createQueue<PipelineJobData>('api'),
+    review: store.createQueue<ReviewJobData>('review'),
+  };
+  closers.push(async () => {
+    await Promise.all(Object.values(queues).map((queue) => queue.close()));
+  });
+  const leaser = redisUrl ? createRedisSlotLeaser(redisUrl, namespace) : createPostgresSlotLeaser(database.pool as pg.Pool);
+  closers.push(() => leaser.close());
+  log.debug({ queues: store.label }, 'runtime open');
+  return {
+    config,
+    log,
+    database,
+    databaseUrl,
+    store,
+    queues,
+    leaser,
+    mode: { queues: redisUrl ? 'redis' : 'postgres', database: databaseMode },
+    async close() {
+      for (const close of closers.reverse()) {
+        await close().catch((error) => log.warn({ err: error }, 'error while closing'));
+      }
+    },
+  };
+};

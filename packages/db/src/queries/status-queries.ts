@@ -1,0 +1,76 @@
+import type { Database } from '../create-db';
+
+export interface BatchStatus {
+  batchId: string;
+  tenant: string;
+  name: string;
+  status: string;
+  jobCount: number;
+  createdAt: Date;
+  completedAt: Date | null;
+  /** queue/tier → state → jobs */
+  byTier: Record<string, Record<string, number>>;
+  /** state → jobs */
+  byState: Record<string, number>;
+  attempts: { total: number; byTier: Record<string, { calls: number; costMicroUsd: number; passed: number; failedGate: number; errors: number }> };
+  spendMicroUsd: number;
+  simulated: boolean;
+}
+
+/** Per-tier counts and spend of one batch, for `eaio status` / `watch` and the board API. */
+export const batchStatus = async (database: Database, batchId: string): Promise<BatchStatus | undefined> => {
+  const batch = await database.pool.query(
+    'SELECT id, tenant, name, status, job_count, created_at, completed_at FROM batches WHERE id = $1',
+    [batchId],
+  );
+  if (!batch.rowCount) return undefined;
+  const jobRows = await database.pool.query(
+    `SELECT coalesce(current_tier, start_tier) AS tier, state, count(*)::int AS n, bool_or(simulated) AS simulated
+     FROM jobs WHERE batch_id = $1 GROUP BY 1, 2`,
+    [batchId],
+  );
+  const attemptRows = await database.pool.query(
+    `SELECT tier, count(*)::int AS calls, coalesce(sum(cost_micro_usd), 0)::bigint AS cost,
+            count(*) FILTER (WHERE outcome = 'passed')::int AS passed,
+            count(*) FILTER (WHERE outcome = 'failed-gate')::int AS failed_gate,
+            count(*) FILTER (WHERE outcome = 'error')::int AS errors
+     FROM attempts WHERE batch_id = $1 GROUP BY tier`,
+    [batchId],
+  );
+  const byTier: BatchStatus['byTier'] = {};
+  const byState: BatchStatus['byState'] = {};
+  let simulated = false;
+  for (const row of jobRows.rows) {
+    byTier[row.tier] ??= {};
+    byTier[row.tier][row.state] = row.n;
+    byState[row.state] = (byState[row.state] ?? 0) + row.n;
+    simulated ||= row.simulated;
+  }
+  const attemptsByTier: BatchStatus['attempts']['byTier'] = {};
+  let total = 0;
+  let spend = 0;
+  for (const row of attemptRows.rows) {
+    attemptsByTier[row.tier] = { calls: row.calls, costMicroUsd: Number(row.cost), passed: row.passed, failedGate: row.failed_gate, errors: row.errors };
+    total += row.calls;
+    spend += Number(row.cost);
+  }
+  const b = batch.rows[0];
+  return {
+    batchId: b.id,
+    tenant: b.tenant,
+    name: b.name,
+    status: b.status,
+    jobCount: b.job_count,
+    createdAt: b.created_at,
+    completedAt: b.completed_at,
+    byTier,
+    byState,
+    attempts: { total, byTier: attemptsByTier },
+    spendMicroUsd: spend,
+    simulated,
+  };
+};
+
+/** The newest batches, for `eaio status` without an id. */
+export const recentBatches = async (database: Database, limit = 10) =>
+  (await database.pool.query('SELECT id, tenant, name, status, job_count, created_at FROM batches ORDER BY created_at DESC LIMIT $1', [limit])).rows;

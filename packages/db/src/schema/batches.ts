@@ -1,0 +1,18 @@
+import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** One submission: a set of jobs from the same input files and options. */
+export const batches = pgTable('batches', {
+  id: text().primaryKey(),
+  tenant: text().notNull(),
+  name: text().notNull(),
+  /** Input files, format, options (paths and digests, never file contents). */
+  source: jsonb().notNull(),
+  /** open | done */
+  status: text().notNull().default('open'),
+  jobCount: integer().notNull().default(0),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  completedAt: timestamp({ withTimezone: true }),
+});
+
+export type BatchRow = typeof batches.$inferSelect;
+export type NewBatchRow = typeof batches.$inferInsert;
