@@ -148,7 +148,7 @@ export const processPipelineJob = async (
     const finishedAt = deps.now();
     const spent = choice.endpoint.local
       ? { costMicroUsd: 0, priceVersion: 'local' }
-      : await deps.spend.settle(attemptId, choice, undefined);
+      : await deps.spend.settle(attemptId, choice, undefined, error);
     const providerError = ProviderError.isInstance(error) ? error : undefined;
     const errorKind = providerError?.kind ?? 'unknown';
     const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,73 @@
+import type { QueueName } from '@eaio/core';
+import { completeJob, finishAttempt, insertAttemptStart, isJobTerminal, markJobActive, moveJob, type Database } from '@eaio/db';
+import type { ChatResult } from '@eaio/providers';
+import type { PipelineJobData } from '@eaio/queues';
+import type { AttemptEnd, AttemptStart, GateVerdict, PipelineStore } from './pipeline-ports';
+
+/** The workers' view of Postgres: attempts, results and job states. */
+export const createPostgresPipelineStore = (database: Database): PipelineStore => ({
+  isTerminal: (jobId) => isJobTerminal(database, jobId),
+  markActive: (data: PipelineJobData) => markJobActive(database, data.jobId, data.tier),
+  async startAttempt(start: AttemptStart) {
+    await insertAttemptStart(database, {
+      attemptId: start.attemptId,
+      startedAt: start.startedAt,
+      jobId: start.jobId,
+      batchId: start.batchId,
+      tenant: start.tenant,
+      tier: start.tier,
+      provider: start.provider,
+      endpoint: start.endpoint,
+      model: start.model,
+      reservedMicroUsd: start.reservedMicroUsd,
+      simulated: start.simulated,
+      outcome: 'started',
+    });
+  },
+  async finishAttempt(start: AttemptStart, end: AttemptEnd) {
+    const usage = end.result?.usage;
+    await finishAttempt(database, start, {
+      finishedAt: end.finishedAt,
+      latencyMs: Math.round(end.latencyMs),
+      ttftMs: end.ttftMs === undefined ? null : Math.round(end.ttftMs),
+      inputTokens: usage?.inputTokens ?? null,
+      outputTokens: usage?.outputTokens ?? null,
+      cachedInputTokens: usage?.cachedInputTokens ?? null,
+      cacheWriteTokens: usage?.cacheWriteTokens ?? null,
+      reasoningTokens: usage?.reasoningTokens ?? null,
+      costMicroUsd: end.costMicroUsd,
+      priceVersion: end.priceVersion,
+      qualityScore: end.gate?.score ?? null,
+      qualityChecks: end.gate ? { threshold: end.gate.threshold, checks: end.gate.checks } : null,
+      outcome: end.outcome,
+      errorKind: end.errorKind ?? null,
+      errorMessage: end.errorMessage ?? null,
+      finishReason: end.result?.finishReason.raw ?? end.result?.finishReason.unified ?? null,
+      requestId: end.result?.requestId ?? null,
+    });
+  },
+  async complete(data: PipelineJobData, attemptId: string, result: ChatResult, gate: GateVerdict) {
+    await completeJob(database, {
+      jobId: data.jobId,
+      batchId: data.batchId,
+      attemptId,
+      tier: data.tier,
+      provider: result.provider,
+      model: result.model,
+      text: result.text,
+      answer: result.json ?? parseJson(result.text),
+      qualityScore: gate.score,
+      simulated: data.simulated ?? false,
+    });
+  },
+  moved: (data: PipelineJobData, to: QueueName, reason: string) => moveJob(database, { jobId: data.jobId, batchId: data.batchId, to, reason }),
+});
+
+const parseJson = (text: string): unknown => {
+  const body = text.trim().replace(/^```(?:json)?\s*/i, '').replace(/```\s*$/, '');
+  try {
+    return JSON.parse(body);
+  } catch {
+    return null;
+  }
+};
