@@ -1,0 +1,113 @@
+import { isAnalysisType, type AnalysisType, type PrivacyLevel } from '@eaio/core';
+import { computePortfolioFacts, type BuildingFacts, type InputIssue, type MeterType } from '@eaio/energy';
+import type { BuildingFeatures } from '@eaio/routing';
+import type { PipelineJobData } from '@eaio/queues';
+import { emptyCounts, routeContextOf, routeJob, storeAndEnqueue } from './enqueue-jobs';
+import { batchIdFor, fileDigest, jobIdFor } from './job-identity';
+import type { SubmitDeps, SubmitResult } from './submit-prompts';
+
+export interface SubmitBuildingsInput {
+  /** Meter files: electricity by default; `gas=path` style entries name other meters. */
+  meters: { meter: MeterType; path: string }[];
+  metadataFile?: string;
+  weatherFile?: string;
+  /** @defaultValue ['building-diagnostic'] */
+  analysisTypes?: AnalysisType[];
+  tenant: string;
+  /** @defaultValue config.routing.defaultPrivacy */
+  privacy?: PrivacyLevel;
+  simulated?: boolean;
+  name?: string;
+}
+
+/** Routing features of a building job, from its facts. */
+export const featuresOf = (facts: BuildingFacts): BuildingFeatures => {
+  const main = facts.meters.find((meter) => meter.meter === 'electricity') ?? facts.meters[0];
+  return {
+    coverageRatio: main?.coverage.coverageRatio ?? 0,
+    anomalyCount: facts.meters.reduce((sum, meter) => sum + meter.anomalies.length, 0),
+    meterCount: facts.meters.length,
+    hasWeatherModel: facts.meters.some((meter) => meter.weather?.changePoint),
+    dataIssueCount: facts.dataIssues.length,
+  };
+};
+
+const SLICE = 100;
+
+/**
+ * Meter data → building facts (streamed) → one job per building and analysis type.
+ * Input problems are reported with file and line; the valid buildings still go through.
+ */
+export const submitBuildings = async (
+  input: SubmitBuildingsInput,
+  deps: SubmitDeps & { onIssue?: (issue: InputIssue) => void },
+): Promise<SubmitResult & { issues: InputIssue[] }> => {
+  const analysisTypes = input.analysisTypes ?? ['building-diagnostic'];
+  for (const type of analysisTypes) {
+    if (!isAnalysisType(type)) throw new Error(`unknown analysis type "${type}": use data-quality-triage, building-diagnostic or retrofit-plan`);
+  }
+  const privacy = input.privacy ?? deps.config.routing.defaultPrivacy;
+  const files = [...input.meters.map((meter) => meter.path), input.metadataFile, input.weatherFile].filter((file): file is string => Boolean(file));
+  const digests = await Promise.all(files.map(fileDigest));
+  const batchId = batchIdFor({ tenant: input.tenant, fileDigests: digests, options: { analysisTypes, privacy } });
+  await deps.store.upsertBatch({
+    id: batchId,
+    tenant: input.tenant,
+    name: input.name ?? input.meters.map((meter) => meter.path).join(', '),
+    source: { meters: input.meters, metadata: input.metadataFile, weather: input.weatherFile, analysisTypes, privacy, digests },
+  });
+
+  let rowsRead = 0;
+  const issues: InputIssue[] = [];
+  const portfolio = await computePortfolioFacts({
+    meters: input.meters.map((meter) => ({ meter: meter.meter, source: meter.path })),
+    metadata: input.metadataFile,
+    weather: input.weatherFile,
+    onIssue: (issue) => {
+      issues.push(issue);
+      deps.onIssue?.(issue);
+    },
+    onProgress: (progress) => {
+      rowsRead = progress.rows;
+      deps.onProgress?.({ rowsRead, jobsEnqueued: 0 });
+    },
+  });
+
+  const counts = emptyCounts();
+  const context = routeContextOf(deps.config);
+  let slice: PipelineJobData[] = [];
+  const flush = async () => {
+    await storeAndEnqueue(slice, deps, counts);
+    slice = [];
+    deps.onProgress?.({ rowsRead, jobsEnqueued: counts.created + counts.alreadyKnown });
+  };
+  for (const facts of portfolio.facts) {
+    const buildingId = facts.building.buildingId;
+    if (facts.meters.length === 0) continue; // reported as an input issue; nothing to analyse
+    for (const analysisType of analysisTypes) {
+      const route = routeJob(deps.config, { kind: 'building', analysisType, features: featuresOf(facts), privacy }, context);
+      slice.push({
+        jobId: jobIdFor({ tenant: input.tenant, kind: 'building', taskType: analysisType, key: buildingId, content: { facts, privacy } }),
+        batchId,
+        tenant: input.tenant,
+        kind: 'building',
+        privacy: route.privacy,
+        taskType: analysisType,
+        analysisType,
+        chain: route.chain,
+        tier: route.startTier === 'review' ? 'local-fast' : route.startTier,
+        complexity: route.complexity.score,
+        routeReason: route.reason,
+        history: [],
+        buildingId,
+        sourceId: buildingId,
+        facts,
+        simulated: input.simulated,
+      });
+      if (slice.length >= SLICE) await flush();
+    }
+  }
+  await flush();
+  await deps.store.setBatchJobCount(batchId);
+  return { batchId, counts, issues };
+};
