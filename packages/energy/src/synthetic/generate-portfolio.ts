@@ -117,6 +117,7 @@ export const generatePortfolio = async (options: GeneratePortfolioOptions): Prom
         if (!anomalies.some((anomaly) => anomaly.date === date)) anomalies.push({ date, factor: random() < 0.6 ? 1.8 + random() : 0.3 + 0.2 * random() });
       }
     }
+    outages.sort((a, b) => a.start.localeCompare(b.start));
     buildings.push({ buildingId: `syn${String(index + 1).padStart(4, '0')}`, use, sqm, outages, anomalies });
   }
 
