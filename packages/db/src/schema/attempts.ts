@@ -1,10 +1,14 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp } from 'drizzle-orm/pg-core';
 
+/** What became of a provider call. `started` until it ends; `abandoned` when its worker vanished. */
+export type AttemptOutcome = 'started' | 'passed' | 'failed-gate' | 'error' | 'abandoned';
+
 /**
- * Every provider call. The attempt id (`<bull job id>#<delivery>`) is minted before the
- * call; `started_at` is part of the key so that TimescaleDB can make this a hypertable
- * (every unique index of a hypertable must hold its time column). An attempt id is
- * unique by construction, and a spend row per id is enforced by `spend_ledger`.
+ * Every provider call. The attempt id (the idempotency key, minted before the call) and
+ * `started_at` form the key, so that TimescaleDB can make this a hypertable on
+ * `started_at` (every unique index of a hypertable must hold its time column). That an
+ * attempt id is stored only once is enforced by `attempt_keys` (see `recordAttempt`),
+ * and one spend row per id by `spend_ledger`. Token counts: null = not reported.
  */
 export const attempts = pgTable(
   'attempts',
@@ -31,8 +35,7 @@ export const attempts = pgTable(
     priceVersion: text(),
     qualityScore: real(),
     qualityChecks: jsonb(),
-    /** started | passed | failed-gate | error */
-    outcome: text().notNull(),
+    outcome: text().$type<AttemptOutcome>().notNull(),
     errorKind: text(),
     errorMessage: text(),
     finishReason: text(),
@@ -43,6 +46,7 @@ export const attempts = pgTable(
     primaryKey({ columns: [table.attemptId, table.startedAt] }),
     index('attempts_started_at').on(table.startedAt),
     index('attempts_job').on(table.jobId),
+    index('attempts_batch').on(table.batchId),
   ],
 );
 

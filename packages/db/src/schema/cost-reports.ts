@@ -51,3 +51,6 @@ export const costReports = pgTable(
   },
   (table) => [primaryKey({ columns: [table.reportDate, table.timezone] })],
 );
+
+export type CostReportRollupRow = typeof costReportRollup.$inferSelect;
+export type CostReportRow = typeof costReports.$inferSelect;

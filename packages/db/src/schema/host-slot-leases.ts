@@ -10,3 +10,5 @@ export const hostSlotLeases = pgTable(
   },
   (table) => [index('host_slot_leases_host').on(table.host)],
 );
+
+export type HostSlotLeaseRow = typeof hostSlotLeases.$inferSelect;

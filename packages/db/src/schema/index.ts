@@ -1,6 +1,7 @@
 export * from './batches';
 export * from './jobs';
 export * from './attempts';
+export * from './attempt-keys';
 export * from './results';
 export * from './host-slot-leases';
 export * from './spend-ledger';

@@ -1,8 +1,13 @@
-import { index, integer, jsonb, pgTable, real, boolean, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** `succeeded`, `review` and `failed` are terminal: a job in one never changes state again. */
+export type JobState = 'queued' | 'active' | 'succeeded' | 'review' | 'failed';
+export const TERMINAL_JOB_STATES: readonly JobState[] = ['succeeded', 'review', 'failed'];
 
 /**
  * One analysis or prompt job. The id is deterministic (same input → same id), so a
- * resubmit inserts nothing. `state` moves queued → active → succeeded | review and a
+ * resubmit inserts nothing; an id is unique across batches. `state` moves
+ * queued → active → (queued again on escalation) → succeeded | review | failed, and a
  * terminal state never changes again.
  */
 export const jobs = pgTable(
@@ -11,8 +16,7 @@ export const jobs = pgTable(
     id: text().primaryKey(),
     batchId: text().notNull(),
     tenant: text().notNull(),
-    /** building | prompt */
-    kind: text().notNull(),
+    kind: text().$type<'building' | 'prompt'>().notNull(),
     buildingId: text(),
     sourceId: text(),
     taskType: text().notNull(),
@@ -21,8 +25,7 @@ export const jobs = pgTable(
     startTier: text().notNull(),
     chain: text().array().notNull(),
     routeReason: text().notNull(),
-    /** queued | active | succeeded | review */
-    state: text().notNull().default('queued'),
+    state: text().$type<JobState>().notNull().default('queued'),
     currentTier: text(),
     attemptCount: integer().notNull().default(0),
     simulated: boolean().notNull().default(false),

@@ -1,5 +1,7 @@
 import { bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
+export type SpendKind = 'billed' | 'unbilled' | 'unknown' | 'abandoned';
+
 /**
  * Exactly one row per provider call that may cost money, keyed by attempt id.
  * `kind`: billed (usage known) | unbilled (provider answered an error status, $0) |
@@ -16,7 +18,7 @@ export const spendLedger = pgTable(
     provider: text().notNull(),
     endpoint: text().notNull(),
     model: text().notNull(),
-    kind: text().notNull(),
+    kind: text().$type<SpendKind>().notNull(),
     inputTokens: integer(),
     outputTokens: integer(),
     cachedInputTokens: integer(),
@@ -28,7 +30,7 @@ export const spendLedger = pgTable(
     pricedAt: timestamp({ withTimezone: true }).notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('spend_ledger_priced_at').on(table.pricedAt)],
+  (table) => [index('spend_ledger_priced_at').on(table.pricedAt), index('spend_ledger_batch').on(table.batchId)],
 );
 
 export type SpendLedgerRow = typeof spendLedger.$inferSelect;
