@@ -23,10 +23,10 @@ export const tierJobOptions = (attempts: number): JobsOptions => ({
 });
 
 /** Moves jobs between queues with deterministic ids, so a crash between steps cannot duplicate. */
-export const createQueueEnqueuer = (queues: TierQueues, attemptsPerTier: number): Enqueuer => ({
+export const createQueueEnqueuer = (queues: TierQueues, attemptsPerTier: Record<Tier, number>): Enqueuer => ({
   async toTier(data: PipelineJobData, tier: Tier, history: AttemptSummary[]) {
     const next: PipelineJobData = { ...data, tier, history };
-    await queues[tier].add(data.taskType, next, { ...tierJobOptions(attemptsPerTier), jobId: queueJobId(data.jobId, tier) });
+    await queues[tier].add(data.taskType, next, { ...tierJobOptions(attemptsPerTier[tier]), jobId: queueJobId(data.jobId, tier) });
   },
   async toReview(data: PipelineJobData, reason: string, history: AttemptSummary[]) {
     const { tier, ...rest } = data;

@@ -1,0 +1,89 @@
+import type { Registry } from 'prom-client';
+import type { Logger } from '@eaio/core';
+import { createAdapter, type ProviderAdapter } from '@eaio/providers';
+import { createBudgetAlerter, createPriceCatalog, createSpendGuard, overridesFromConfig, startReservationSweeper } from '@eaio/spend';
+import {
+  createAnalyzer,
+  createEscalationPolicy,
+  createModelSelector,
+  createPostgresPipelineStore,
+  createQueueEnqueuer,
+  startWorkers,
+  type ProcessOutcome,
+  type SpendGuard,
+  type WorkersHandle,
+} from '@eaio/workers';
+import type { Job } from 'bullmq';
+import type { PipelineJobData } from '@eaio/queues';
+import type { Tier } from '@eaio/core';
+import type { Runtime } from './runtime';
+
+/** One adapter per enabled endpoint. `fetch` lets tests and `--rehearse` reach the emulator. */
+export const createAdapters = (runtime: Pick<Runtime, 'config'>): Map<string, ProviderAdapter> => {
+  const adapters = new Map<string, ProviderAdapter>();
+  for (const endpoint of runtime.config.endpoints) {
+    if (!endpoint.enabled) continue;
+    adapters.set(endpoint.id, createAdapter(endpoint));
+  }
+  return adapters;
+};
+
+export const createSpend = (runtime: Runtime, log: Logger, registry?: Registry) => {
+  const { config } = runtime;
+  const catalog = createPriceCatalog({ overrides: overridesFromConfig(config.prices, config.endpoints.map((endpoint) => endpoint.provider)) });
+  const alerter = createBudgetAlerter({ db: runtime.database.pool, budgets: config.budgets, logger: log, registry });
+  const guard = createSpendGuard({
+    db: runtime.database.pool,
+    catalog,
+    budgets: config.budgets,
+    emergencyLocalOnly: config.routing.emergencyLocalOnly,
+    timezone: config.report.timezone,
+    alerter,
+    logger: log,
+  });
+  return { catalog, guard };
+};
+
+export interface ComposeWorkersOptions {
+  tiers?: Tier[];
+  registry?: Registry;
+  onOutcome?: (job: Job<PipelineJobData>, outcome: ProcessOutcome) => void;
+  adapters?: Map<string, ProviderAdapter>;
+  idlePollMs?: number;
+}
+
+/** Wires the tier workers of this process to providers, gate, Postgres, queues and spend. */
+export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOptions = {}): Promise<WorkersHandle & { stopSweeper: () => void }> => {
+  const { config, log } = runtime;
+  const adapters = options.adapters ?? createAdapters(runtime);
+  const { guard } = createSpend(runtime, log, options.registry);
+  const stopSweeper = startReservationSweeper(guard, { intervalMs: 30_000, logger: log });
+  const handle = await startWorkers({
+    config,
+    store: runtime.store,
+    queues: runtime.queues,
+    leaser: runtime.leaser,
+    tiers: options.tiers,
+    idlePollMs: options.idlePollMs,
+    deps: {
+      selector: createModelSelector({ config, adapters }),
+      analyzer: createAnalyzer(config),
+      store: createPostgresPipelineStore(runtime.database),
+      escalation: createEscalationPolicy(config),
+      enqueuer: createQueueEnqueuer(runtime.queues, config.retries.attemptsPerTier),
+      spend: guard as unknown as SpendGuard,
+      now: () => new Date(),
+      log,
+    },
+    onOutcome: options.onOutcome,
+    onError: (error, context) => log.error({ err: error, context }, 'worker error'),
+  });
+  return {
+    id: handle.id,
+    stopSweeper,
+    async close(closeOptions) {
+      stopSweeper();
+      await handle.close(closeOptions);
+    },
+  };
+};
