@@ -1,0 +1,185 @@
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { PRIVACY_LEVELS } from '@eaio/core';
+import { migrate } from '@eaio/db';
+import { createPriceCatalog, overridesFromConfig, runReportCommand } from '@eaio/spend';
+import { cliContext, type CliContext } from './cli-context';
+import { openRuntime, type Runtime } from './runtime';
+import { runBoard } from './commands/board-command';
+import { runProvidersCheck } from './commands/providers-command';
+import { runStart } from './commands/start-command';
+import { runStatus, runWatch } from './commands/status-command';
+import { runSubmit } from './commands/submit-command';
+import { runWorkers } from './commands/workers-command';
+import { runServe } from './commands/serve-command';
+
+/**
+ * The `eaio` command. Every subcommand loads config (YAML + env), opens what it needs,
+ * and closes it again; errors print one clear line and exit non-zero.
+ */
+const program = new Command()
+  .name('eaio')
+  .description('Bulk building-energy analyses through the cheapest adequate LLM: local first, paid APIs only where privacy allows and quality needs it.')
+  .option('--config <file>', 'YAML config (default: EAIO_CONFIG or config/eaio.yaml)')
+  .showHelpAfterError();
+
+const context = (): CliContext => cliContext({ config: program.opts().config });
+
+const withRuntime = async <T>(work: (runtime: Runtime) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> => {
+  const { config, log } = context();
+  const runtime = await openRuntime({ config, log, migrate: options.migrate });
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+};
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const privacyOption = () => new Option('--privacy <level>', 'privacy of jobs that state none').choices([...PRIVACY_LEVELS]);
+
+program
+  .command('submit')
+  .description('stream meter data (BDG2 long or wide) or JSONL prompts in and enqueue one job per building / line')
+  .option('--meter <file>', 'meter CSV (repeatable; "gas=file" for other meters)', collect)
+  .option('--metadata <file>', 'metadata CSV: building_id,sqm,primaryspaceusage,timezone,…')
+  .option('--weather <file>', 'weather CSV: timestamp,site_id,airTemperature,…')
+  .option('--jsonl <file>', 'prompt jobs, one {"id","prompt","privacy","taskType"} per line')
+  .option('--analysis <types>', 'comma list of data-quality-triage, building-diagnostic, retrofit-plan', 'building-diagnostic')
+  .addOption(privacyOption())
+  .option('--tenant <name>', 'tenant the batch belongs to (budgets are per tenant)', 'default')
+  .option('--name <text>', 'batch name')
+  .option('--no-progress', 'no progress bar')
+  .action(async (options) => {
+    const result = await withRuntime((runtime) => runSubmit(runtime, options));
+    process.exitCode = result.counts.created + result.counts.alreadyKnown === 0 ? 1 : 0;
+  });
+
+program
+  .command('status [batch]')
+  .description('per-tier counts and spend of a batch (no batch: list recent batches)')
+  .action(async (batch) => {
+    await withRuntime((runtime) => runStatus(runtime, batch), { migrate: false });
+  });
+
+program
+  .command('watch <batch>')
+  .description('live per-tier counts and spend until the batch is done')
+  .option('--interval <ms>', 'refresh interval', '1000')
+  .action(async (batch, options) => {
+    await withRuntime((runtime) => runWatch(runtime, batch, { intervalMs: Number(options.interval) }), { migrate: false });
+  });
+
+program
+  .command('workers')
+  .description('run tier workers (start as many processes, on as many hosts, as you like)')
+  .option('--tier <tiers>', 'comma list of local-fast, local-quality, api, or all', 'all')
+  .action(async (options) => {
+    await withRuntime((runtime) => runWorkers(runtime, options));
+  });
+
+program
+  .command('board')
+  .description('serve Bull Board, the batch API and /metrics behind BOARD_TOKEN')
+  .option('--port <port>', 'port (default BOARD_PORT or 3000)')
+  .option('--host <host>', 'interface', '127.0.0.1')
+  .action(async (options) => {
+    const { config, log } = context();
+    const runtime = await openRuntime({ config, log });
+    const board = await runBoard(runtime, { port: options.port ? Number(options.port) : undefined, host: options.host });
+    log.info({ url: `${board.url}/admin/queues` }, 'board running; Ctrl-C to stop');
+    await new Promise<void>((done) => {
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    });
+    await board.close();
+    await runtime.close();
+  });
+
+program
+  .command('serve')
+  .description('HTTP intake: POST /v1/batches (JSONL prompt jobs), GET /v1/batches/:id')
+  .option('--port <port>', 'port', '3100')
+  .option('--host <host>', 'interface', '127.0.0.1')
+  .action(async (options) => {
+    const { config, log } = context();
+    const runtime = await openRuntime({ config, log });
+    await runServe(runtime, { port: Number(options.port), host: options.host });
+    await runtime.close();
+  });
+
+program
+  .command('migrate')
+  .description('apply the database migrations (also done on every start)')
+  .action(async () => {
+    await withRuntime(async (runtime) => {
+      const result = await migrate(runtime.database);
+      process.stdout.write(`migrations applied${result.hypertable ? '; attempts is a TimescaleDB hypertable' : ' (plain PostgreSQL)'}\n`);
+    }, { migrate: false });
+  });
+
+program
+  .command('report')
+  .description('write the cost report for one day (Markdown, CSV, HTML; stored in Postgres)')
+  .requiredOption('--date <YYYY-MM-DD>', 'report day in the report time zone')
+  .option('--out <dir>', 'output directory (default report.outputDir)')
+  .action(async (options) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new Error(`--date "${options.date}" is not YYYY-MM-DD`);
+    await withRuntime(async (runtime) => {
+      const { config } = runtime;
+      const catalog = createPriceCatalog({ overrides: overridesFromConfig(config.prices, config.endpoints.map((endpoint) => endpoint.provider)) });
+      const result = await runReportCommand({
+        date: options.date,
+        timezone: config.report.timezone,
+        db: runtime.database.pool,
+        catalog,
+        referenceModel: config.report.referenceModel,
+        outputDir: resolve(options.out ?? config.report.outputDir),
+      });
+      process.stdout.write(`${result.summary}\n`);
+    });
+  });
+
+program
+  .command('providers')
+  .description('provider endpoints')
+  .command('check')
+  .description('list every configured provider endpoint: reachable or not, models served, configured models missing')
+  .action(async () => {
+    process.exitCode = await runProvidersCheck(context().config);
+  });
+
+program
+  .command('start')
+  .description('the whole pipeline in one process: (embedded) Postgres, demo portfolio or your data, workers, board')
+  .option('--rehearse', 'use the built-in provider emulator; results are labelled simulated', false)
+  .option('--meter <file>', 'meter CSV (repeatable)', collect)
+  .option('--metadata <file>', 'metadata CSV')
+  .option('--weather <file>', 'weather CSV')
+  .option('--analysis <types>', 'comma list of analysis types', 'building-diagnostic')
+  .option('--tenant <name>', 'tenant', 'default')
+  .option('--buildings <n>', 'demo portfolio size when no --meter is given', '24')
+  .option('--port <port>', 'board port')
+  .option('--data-dir <dir>', 'where the embedded PostgreSQL and the demo data live', '.eaio')
+  .option('--time-scale <x>', 'with --rehearse: emulated latency scale (1 = realistic)', '0.25')
+  .option('--exit-when-done', 'exit once the batch is done instead of keeping the board up', false)
+  .action(async (options) => {
+    process.exitCode = await runStart((env) => cliContext({ config: program.opts().config, env: { ...process.env, ...env } }), {
+      rehearse: options.rehearse,
+      meter: options.meter,
+      metadata: options.metadata,
+      weather: options.weather,
+      analysis: options.analysis,
+      tenant: options.tenant,
+      buildings: Number(options.buildings),
+      port: options.port ? Number(options.port) : undefined,
+      exitWhenDone: options.exitWhenDone,
+      dataDir: options.dataDir,
+      timeScale: Number(options.timeScale),
+    });
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`eaio: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
