@@ -29,7 +29,7 @@ export const readMetadata = async (source: InputSource, options: MetadataReaderO
   const result = new Map<string, BuildingMetadata>();
   let columns: Map<string, number> | null = null;
   let width = 0;
-  for await (const record of csv.records) {
+  for await (const record of csv.records()) {
     if (record.fields.length === 1 && record.fields[0].trim() === '') continue;
     if (!columns) {
       columns = new Map(record.fields.map((name, index) => [name.trim().toLowerCase(), index]));

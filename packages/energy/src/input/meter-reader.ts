@@ -4,7 +4,7 @@ import { HourlySeriesBuilder, type HourlySeries } from './hourly-series';
 import { createIssueSink, type InputIssue, type IssueHandler, type IssueSink } from './input-issue';
 import type { InputSource } from './open-text';
 import { parseNumber } from './parse-number';
-import { parseTimestamp } from './parse-timestamp';
+import { createTimestampParser } from './parse-timestamp';
 
 /** Rows read so far in one file. */
 export interface ReadProgress {
@@ -135,38 +135,19 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
     return result;
   };
 
-  const iterator = csv.records[Symbol.asyncIterator]();
+  const parseTimestamp = createTimestampParser();
   let header: CsvRecord | undefined;
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) break;
-    if (next.value.fields.length === 1 && next.value.fields[0].trim() === '') continue;
-    header = next.value;
-    break;
-  }
-  if (!header) {
-    report({ kind: 'empty-file', line: 0, severity: 'error', message: 'the file is empty', hint: `expected a header, ${LONG_HEADER_HINT} or ${WIDE_HEADER_HINT}` });
-    sink.flush(file);
-    return;
-  }
-  const layout = detectMeterLayout(header.fields);
-  if (!layout) {
-    report({ kind: 'wrong-header', line: header.line, severity: 'error',
-      message: `header '${header.fields.join(',')}' is neither long nor wide meter format`,
-      hint: `expected ${LONG_HEADER_HINT} (value column one of ${VALUE_COLUMNS.join('/')}) or ${WIDE_HEADER_HINT}` });
-    sink.flush(file);
-    return;
-  }
-
+  let layout: Layout | null = null;
+  let headerFailed = false;
   const countRow = (): void => {
     rows += 1;
     if (options.onProgress && rows % progressEvery === 0) options.onProgress({ file, rows, done: false });
   };
-  const checkColumns = (record: CsvRecord, buildingId?: string): boolean => {
-    if (record.fields.length === layout.columns) return true;
-    const fewer = record.fields.length < layout.columns;
+  const checkColumns = (record: CsvRecord, columns: number, buildingId?: string): boolean => {
+    if (record.fields.length === columns) return true;
+    const fewer = record.fields.length < columns;
     report({ kind: fewer ? 'truncated-line' : 'bad-value', line: record.line, buildingId, severity: 'warning',
-      message: `${record.fields.length} columns where the header has ${layout.columns}`,
+      message: `${record.fields.length} columns where the header has ${columns}`,
       hint: fewer ? 'the line is cut short (a truncated write?); the row is skipped' : 'unquoted comma in a value? the row is skipped' });
     return false;
   };
@@ -193,58 +174,71 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
     }
   };
 
-  if (layout.format === 'wide') {
-    const accumulators = layout.buildings.map((buildingId) => new BuildingAccumulator(buildingId, false));
-    const wanted = accumulators.map((accumulator) => !options.onlyBuildings || options.onlyBuildings.has(accumulator.buildingId));
-    accumulators.forEach((accumulator, index) => { if (wanted[index]) checkKnown(accumulator.buildingId, header.line); });
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) break;
-      const record = next.value;
+  // Wide state.
+  let wideAccumulators: BuildingAccumulator[] = [];
+  let wanted: boolean[] = [];
+  // Long state.
+  let current: BuildingAccumulator | null = null;
+  const handedOut = new Set<string>();
+  let held: Map<string, BuildingAccumulator> | null = null;
+
+  for await (const batch of csv.batches()) {
+    if (headerFailed) continue;
+    for (const record of batch) {
       if (record.fields.length === 1 && record.fields[0].trim() === '') continue;
-      countRow();
-      accumulators.forEach((accumulator, index) => { if (wanted[index]) accumulator.rows += 1; });
-      if (!checkColumns(record)) {
-        accumulators.forEach((accumulator) => { accumulator.rejectedRows += 1; });
+      if (!layout) {
+        header = record;
+        layout = detectMeterLayout(record.fields);
+        if (!layout) {
+          headerFailed = true;
+          report({ kind: 'wrong-header', line: record.line, severity: 'error',
+            message: `header '${record.fields.join(',').slice(0, 200)}' is neither long nor wide meter format`,
+            hint: `expected ${LONG_HEADER_HINT} (value column one of ${VALUE_COLUMNS.join('/')}) or ${WIDE_HEADER_HINT}` });
+          break;
+        }
+        if (layout.format === 'wide') {
+          wideAccumulators = layout.buildings.map((buildingId) => new BuildingAccumulator(buildingId, false));
+          wanted = wideAccumulators.map((accumulator) => !options.onlyBuildings || options.onlyBuildings.has(accumulator.buildingId));
+          wideAccumulators.forEach((accumulator, index) => { if (wanted[index]) checkKnown(accumulator.buildingId, record.line); });
+        }
         continue;
       }
-      const timestamp = parseTimestamp(record.fields[0]);
-      if (!timestamp.ok) {
-        accumulators.forEach((accumulator) => { accumulator.rejectedRows += 1; });
-        report({ kind: 'bad-timestamp', line: record.line, field: header.fields[0], severity: 'warning',
-          message: `timestamp '${record.fields[0].slice(0, 40)}': ${timestamp.reason}`, hint: 'use ISO-8601 UTC, e.g. 2019-01-01T00:00:00Z' });
+      countRow();
+      if (layout.format === 'wide') {
+        for (let index = 0; index < wideAccumulators.length; index += 1) if (wanted[index]) wideAccumulators[index].rows += 1;
+        const reject = (): void => { for (const accumulator of wideAccumulators) accumulator.rejectedRows += 1; };
+        if (!checkColumns(record, layout.columns)) {
+          reject();
+          continue;
+        }
+        const timestamp = parseTimestamp(record.fields[0]);
+        if (!timestamp.ok) {
+          reject();
+          report({ kind: 'bad-timestamp', line: record.line, field: header!.fields[0], severity: 'warning',
+            message: `timestamp '${record.fields[0].slice(0, 40)}': ${timestamp.reason}`, hint: 'use ISO-8601 UTC, e.g. 2019-01-01T00:00:00Z' });
+          continue;
+        }
+        for (let index = 0; index < wideAccumulators.length; index += 1) {
+          if (wanted[index]) readValue(wideAccumulators[index], timestamp.hour, record.fields[index + 1], record.line, layout.buildings[index]);
+        }
         continue;
       }
-      for (let index = 0; index < accumulators.length; index += 1) {
-        if (wanted[index]) readValue(accumulators[index], timestamp.hour, record.fields[index + 1], record.line, layout.buildings[index]);
-      }
-    }
-    for (let index = 0; index < accumulators.length; index += 1) if (wanted[index]) yield finish(accumulators[index]);
-  } else {
-    let current: BuildingAccumulator | null = null;
-    const handedOut = new Set<string>();
-    let held: Map<string, BuildingAccumulator> | null = null;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) break;
-      const record = next.value;
-      if (record.fields.length === 1 && record.fields[0].trim() === '') continue;
-      countRow();
       const buildingId = (record.fields[layout.building] ?? '').trim();
-      if (record.fields.length < layout.columns && (layout.building >= record.fields.length || buildingId === '')) {
-        checkColumns(record);
-        continue;
-      }
       if (buildingId === '') {
-        report({ kind: 'bad-value', line: record.line, field: 'building_id', severity: 'warning', message: 'empty building_id', hint: 'every row needs a building id' });
+        if (record.fields.length < layout.columns) checkColumns(record, layout.columns);
+        else report({ kind: 'bad-value', line: record.line, field: 'building_id', severity: 'warning', message: 'empty building_id', hint: 'every row needs a building id' });
         continue;
       }
       if (options.onlyBuildings && !options.onlyBuildings.has(buildingId)) continue;
       let accumulator: BuildingAccumulator;
       if (held) {
-        accumulator = held.get(buildingId) ?? new BuildingAccumulator(buildingId, handedOut.has(buildingId));
-        held.set(buildingId, accumulator);
-        if (accumulator.rows === 0 && !accumulator.continuation) checkKnown(buildingId, record.line);
+        let found = held.get(buildingId);
+        if (!found) {
+          found = new BuildingAccumulator(buildingId, handedOut.has(buildingId));
+          held.set(buildingId, found);
+          if (!found.continuation) checkKnown(buildingId, record.line);
+        }
+        accumulator = found;
       } else if (current && current.buildingId === buildingId) {
         accumulator = current;
       } else {
@@ -266,19 +260,32 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
         }
       }
       accumulator.rows += 1;
-      if (!checkColumns(record, buildingId)) {
+      if (!checkColumns(record, layout.columns, buildingId)) {
         accumulator.rejectedRows += 1;
         continue;
       }
       const timestamp = parseTimestamp(record.fields[layout.time]);
       if (!timestamp.ok) {
         accumulator.rejectedRows += 1;
-        report({ kind: 'bad-timestamp', line: record.line, field: header.fields[layout.time], buildingId, severity: 'warning',
+        report({ kind: 'bad-timestamp', line: record.line, field: header!.fields[layout.time], buildingId, severity: 'warning',
           message: `timestamp '${record.fields[layout.time].slice(0, 40)}': ${timestamp.reason}`, hint: 'use ISO-8601 UTC, e.g. 2019-01-01T00:00:00Z' });
         continue;
       }
       readValue(accumulator, timestamp.hour, record.fields[layout.value], record.line, layout.valueName);
     }
+  }
+  if (!header) {
+    report({ kind: 'empty-file', line: 0, severity: 'error', message: 'the file is empty', hint: `expected a header, ${LONG_HEADER_HINT} or ${WIDE_HEADER_HINT}` });
+    sink.flush(file);
+    return;
+  }
+  if (!layout) {
+    sink.flush(file);
+    return;
+  }
+  if (layout.format === 'wide') {
+    for (let index = 0; index < wideAccumulators.length; index += 1) if (wanted[index]) yield finish(wideAccumulators[index]);
+  } else {
     if (current) yield finish(current);
     if (held) for (const accumulator of held.values()) yield finish(accumulator);
   }

@@ -31,7 +31,7 @@ export const readWeather = async (source: InputSource, options: WeatherReaderOpt
   const builders = new Map<string, HourlySeriesBuilder>();
   let layout: { time: number; site: number; temperature: number; width: number } | null = null;
   let headerSeen = false;
-  for await (const record of csv.records) {
+  for await (const record of csv.records()) {
     if (record.fields.length === 1 && record.fields[0].trim() === '') continue;
     if (!headerSeen) {
       headerSeen = true;
