@@ -27,7 +27,7 @@ const context = (): CliContext => cliContext({ config: program.opts().config });
 
 const withRuntime = async <T>(work: (runtime: Runtime) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> => {
   const { config, log } = context();
-  const runtime = await openRuntime({ config, log, migrate: options.migrate });
+  const runtime = await openRuntime({ config, log, migrate: options.migrate, namespace: process.env.EAIO_NAMESPACE });
   try {
     return await work(runtime);
   } finally {
@@ -85,7 +85,7 @@ program
   .option('--host <host>', 'interface', '127.0.0.1')
   .action(async (options) => {
     const { config, log } = context();
-    const runtime = await openRuntime({ config, log });
+    const runtime = await openRuntime({ config, log, namespace: process.env.EAIO_NAMESPACE });
     const board = await runBoard(runtime, { port: options.port ? Number(options.port) : undefined, host: options.host });
     log.info({ url: `${board.url}/admin/queues` }, 'board running; Ctrl-C to stop');
     await new Promise<void>((done) => {
@@ -103,7 +103,7 @@ program
   .option('--host <host>', 'interface', '127.0.0.1')
   .action(async (options) => {
     const { config, log } = context();
-    const runtime = await openRuntime({ config, log });
+    const runtime = await openRuntime({ config, log, namespace: process.env.EAIO_NAMESPACE });
     await runServe(runtime, { port: Number(options.port), host: options.host });
     await runtime.close();
   });

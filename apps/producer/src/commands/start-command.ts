@@ -63,7 +63,7 @@ export const runStart = async (makeContext: (env: Record<string, string>) => Cli
     }
   }
   const { config, log } = context;
-  const runtime = await openRuntime({ config, log, dataDir: resolve(options.dataDir, 'postgres') });
+  const runtime = await openRuntime({ config, log, dataDir: resolve(options.dataDir, 'postgres'), namespace: process.env.EAIO_NAMESPACE });
   const closers: (() => Promise<void>)[] = [() => runtime.close()];
   if (rehearsal) closers.unshift(() => rehearsal!.close());
   try {
