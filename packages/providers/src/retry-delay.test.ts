@@ -36,6 +36,7 @@ describe('retryDelayMs', () => {
 
   it('backs off plain errors too', () => {
     expect(retryDelayMs(new Error('boom'), 2, { baseMs: 1_000, random: () => 0 })).toBe(1_000);
+    expect(retryDelayMs(Object.assign(new Error('wrapped'), { retryAfterMs: 5_000 }), 1, { baseMs: 10, random: () => 0 })).toBe(5_000);
   });
 });
 

@@ -21,7 +21,8 @@ export const NO_RETRY = -1;
  * @returns milliseconds to wait, or `NO_RETRY` (-1) for errors a retry cannot cure
  *   (auth, context length, content filter, bad request, model not found, aborted) and for
  *   kinds whose `retryLimit` is spent (an invalid response is retried once).
- *   Errors that are not `ProviderError`s are retried with the plain backoff.
+ *   Errors that are not `ProviderError`s are retried with the plain backoff, still never
+ *   below a numeric `retryAfterMs` they carry (e.g. a worker's own wrapper error).
  */
 export const retryDelayMs = (error: unknown, attemptsMade: number, options: RetryDelayOptions = {}): number => {
   const { baseMs = 1000, maxMs = 60_000, random = Math.random } = options;
@@ -32,6 +33,7 @@ export const retryDelayMs = (error: unknown, attemptsMade: number, options: Retr
   const exponent = Math.max(0, attemptsMade - 1);
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(exponent, 30));
   const jittered = Math.round(ceiling / 2 + random() * (ceiling / 2));
-  const floor = ProviderError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
+  const retryAfterMs = typeof error === 'object' && error !== null ? (error as { retryAfterMs?: unknown }).retryAfterMs : undefined;
+  const floor = typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) ? retryAfterMs : 0;
   return Math.max(jittered, floor);
 };

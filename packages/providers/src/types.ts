@@ -34,6 +34,10 @@ export interface EndpointConfig {
   unsupportedParams?: string[];
   /** Extra HTTP headers sent with every request. */
   headers?: Record<string, string>;
+  /** Set by the config loader: `false` for a paid endpoint without its key. Absent = enabled. */
+  enabled?: boolean;
+  /** Why `enabled` is false (names the env variable to set). */
+  disabledReason?: string;
 }
 
 export type ChatMessage = { role: 'user' | 'assistant'; content: string };
