@@ -53,4 +53,13 @@ describe('generatePortfolio', () => {
     expect(fromPath.facts).toEqual(sorted.facts);
     expect(fromStream.facts).toEqual(sorted.facts);
   });
+
+  it('the wide format of the same portfolio gives the same facts', async () => {
+    const wide = await generatePortfolio({ buildings: 6, seed: 7, outDir: join(dir, 'wide'), outageShare: 1, anomalyShare: 1, format: 'wide' });
+    expect((await readFile(wide.files.meter, 'utf8')).split('\n')[0]).toBe(`timestamp,${portfolio.buildings.map((building) => building.buildingId).join(',')}`);
+    const base = { metadata: portfolio.files.metadata, weather: portfolio.files.weather };
+    const fromWide = await computePortfolioFacts({ ...base, meters: [{ meter: 'electricity', source: wide.files.meter }] });
+    const fromLong = await computePortfolioFacts({ ...base, meters: [{ meter: 'electricity', source: portfolio.files.meter }] });
+    expect(fromWide.facts).toEqual(fromLong.facts);
+  });
 });
