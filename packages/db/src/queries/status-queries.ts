@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import type { Database } from '../create-db';
+import { batches, type BatchRow } from '../schema';
 
 export interface BatchStatus {
   batchId: string;
@@ -13,6 +15,7 @@ export interface BatchStatus {
   /** state → jobs */
   byState: Record<string, number>;
   attempts: { total: number; byTier: Record<string, { calls: number; costMicroUsd: number; passed: number; failedGate: number; errors: number }> };
+  /** Money charged in `spend_ledger` for the batch's calls (settled, and worst case for abandoned ones). */
   spendMicroUsd: number;
   simulated: boolean;
 }
@@ -37,6 +40,10 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
      FROM attempts WHERE batch_id = $1 GROUP BY tier`,
     [batchId],
   );
+  const ledger = await database.pool.query(
+    'SELECT coalesce(sum(cost_micro_usd), 0)::bigint AS cost FROM spend_ledger WHERE batch_id = $1',
+    [batchId],
+  );
   const byTier: BatchStatus['byTier'] = {};
   const byState: BatchStatus['byState'] = {};
   let simulated = false;
@@ -48,11 +55,9 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
   }
   const attemptsByTier: BatchStatus['attempts']['byTier'] = {};
   let total = 0;
-  let spend = 0;
   for (const row of attemptRows.rows) {
     attemptsByTier[row.tier] = { calls: row.calls, costMicroUsd: Number(row.cost), passed: row.passed, failedGate: row.failed_gate, errors: row.errors };
     total += row.calls;
-    spend += Number(row.cost);
   }
   const b = batch.rows[0];
   return {
@@ -66,10 +71,13 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
     byTier,
     byState,
     attempts: { total, byTier: attemptsByTier },
-    spendMicroUsd: spend,
+    spendMicroUsd: Number(ledger.rows[0].cost),
     simulated,
   };
 };
+
+export const batchById = async (database: Database, batchId: string): Promise<BatchRow | undefined> =>
+  (await database.db.select().from(batches).where(eq(batches.id, batchId)))[0];
 
 /** The newest batches, for `eaio status` without an id. */
 export const recentBatches = async (database: Database, limit = 10) =>
