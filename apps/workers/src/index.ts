@@ -9,3 +9,4 @@ export * from './start-workers';
 export * from './analyzer';
 export * from './escalation-policy';
 export * from './generic-gate';
+export * from './postgres-pipeline-store';
