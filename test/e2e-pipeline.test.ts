@@ -39,9 +39,10 @@ describe.skipIf(!cambridgeAvailable())('end to end: Redis + Postgres + emulator'
     const privateFiles = await writeCambridgeSubset(pipeline.dir, 'private', privateBuildings);
     const enhancedFiles = await writeCambridgeSubset(pipeline.dir, 'enhanced', all.slice(30));
     const { runtime } = pipeline;
-    for (const [files, privacy] of [[privateFiles, 'PRIVATE'], [enhancedFiles, 'ENHANCED']] as const) {
-      const result = await runSubmit(runtime, { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy, tenant: 'e2e', progress: false, simulated: true, analysis: 'building-diagnostic' }, quiet);
-      expect(result.counts.created).toBe(30);
+    // Triage starts at local-fast, diagnostics at local-quality: all three tiers get work.
+    for (const [files, privacy, analysis, jobs] of [[privateFiles, 'PRIVATE', 'data-quality-triage,building-diagnostic', 60], [enhancedFiles, 'ENHANCED', 'data-quality-triage,building-diagnostic', 60]] as const) {
+      const result = await runSubmit(runtime, { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy, tenant: 'e2e', progress: false, simulated: true, analysis }, quiet);
+      expect(result.counts.created).toBe(jobs);
       batchIds.push(result.batchId);
     }
   }, 180_000);
@@ -62,7 +63,7 @@ describe.skipIf(!cambridgeAvailable())('end to end: Redis + Postgres + emulator'
       await workers.close();
     }
     const facts = await pipelineFacts(runtime, batchIds);
-    expect(facts.jobs).toHaveLength(60);
+    expect(facts.jobs).toHaveLength(120);
     for (const job of facts.jobs) expect(['succeeded', 'review']).toContain(job.state);
 
     // At most one stored result per job, and exactly one for each succeeded job.
@@ -90,7 +91,7 @@ describe.skipIf(!cambridgeAvailable())('end to end: Redis + Postgres + emulator'
     const privateSet = new Set(privateBuildings);
     for (const entry of apiRequests) {
       const named = buildingIdsIn(entry);
-      expect(named.length).toBe(1);
+      expect(named).toHaveLength(1);
       expect(privateSet.has(named[0])).toBe(false);
     }
     // PRIVATE jobs that failed both local tiers wait in review instead.
@@ -102,11 +103,11 @@ describe.skipIf(!cambridgeAvailable())('end to end: Redis + Postgres + emulator'
 
   it('resubmitting the same input creates no duplicates', async () => {
     const files = await writeCambridgeSubset(pipeline.dir, 'again', privateBuildings);
-    const result = await runSubmit(pipeline.runtime, { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy: 'PRIVATE', tenant: 'e2e', progress: false, simulated: true, analysis: 'building-diagnostic' }, quiet);
+    const result = await runSubmit(pipeline.runtime, { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy: 'PRIVATE', tenant: 'e2e', progress: false, simulated: true, analysis: 'data-quality-triage,building-diagnostic' }, quiet);
     expect(result.batchId).toBe(batchIds[0]);
     expect(result.counts.created).toBe(0);
-    expect(result.counts.alreadyFinished).toBe(30);
+    expect(result.counts.alreadyFinished).toBe(60);
     const { rows } = await pipeline.runtime.database.pool.query('SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1', [batchIds[0]]);
-    expect(rows[0].n).toBe(30);
+    expect(rows[0].n).toBe(60);
   }, 60_000);
 });

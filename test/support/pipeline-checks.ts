@@ -4,11 +4,12 @@ import type { Runtime } from '../../apps/producer/src/runtime';
 /** Every text a chat request carried (system and messages, in any provider's shape). */
 export const requestTexts = (entry: RequestLogEntry): string => JSON.stringify(entry.body ?? '');
 
-/** Building ids named in the data block of a request (`"id":"b12"` inside the JSON block). */
-export const buildingIdsIn = (entry: RequestLogEntry): string[] => {
-  const text = requestTexts(entry).replace(/\\"/g, '"');
-  return [...text.matchAll(/"building":\{"id":"([^"]+)"/g)].map((match) => match[1]);
-};
+const strings = (value: unknown): string[] =>
+  typeof value === 'string' ? [value] : Array.isArray(value) ? value.flatMap(strings) : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : [];
+
+/** Building ids named in the data block of a request (`"building": { "id": "b12"` inside the JSON block). */
+export const buildingIdsIn = (entry: RequestLogEntry): string[] =>
+  strings(entry.body).flatMap((text) => [...text.matchAll(/"building":\s*\{\s*"id":\s*"([^"]+)"/g)].map((match) => match[1]));
 
 /** The ledger facts an end-to-end test asserts. */
 export const pipelineFacts = async (runtime: Runtime, batchIds: string[]) => {

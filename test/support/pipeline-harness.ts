@@ -39,7 +39,7 @@ export const openTestPipeline = async (options: {
   const env: Record<string, string> = {
     ...rehearsal.env,
     LOG_LEVEL: 'warn',
-    BOARD_TOKEN: 'test-token',
+    BOARD_TOKEN: 'test-board-token-0123456789',
     DEFAULT_PRIVACY_LEVEL: 'ENHANCED',
     LLM_MONTHLY_BUDGET: '100',
     LLM_DAILY_BUDGET: '100',
