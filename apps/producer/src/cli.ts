@@ -156,12 +156,12 @@ program
   .option('--meter <file>', 'meter CSV (repeatable)', collect)
   .option('--metadata <file>', 'metadata CSV')
   .option('--weather <file>', 'weather CSV')
-  .option('--analysis <types>', 'comma list of analysis types', 'building-diagnostic')
+  .option('--analysis <types>', 'comma list of analysis types', 'data-quality-triage,building-diagnostic')
   .option('--tenant <name>', 'tenant', 'default')
   .option('--buildings <n>', 'demo portfolio size when no --meter is given', '24')
   .option('--port <port>', 'board port')
   .option('--data-dir <dir>', 'where the embedded PostgreSQL and the demo data live', '.eaio')
-  .option('--time-scale <x>', 'with --rehearse: emulated latency scale (1 = realistic)', '0.25')
+  .option('--time-scale <x>', 'with --rehearse: emulated latency scale (1 = realistic)', '0.1')
   .option('--exit-when-done', 'exit once the batch is done instead of keeping the board up', false)
   .action(async (options) => {
     process.exitCode = await runStart((env) => cliContext({ config: program.opts().config, env: { ...process.env, ...env } }), {

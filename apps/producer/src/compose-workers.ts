@@ -76,7 +76,7 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
       log,
     },
     onOutcome: options.onOutcome,
-    onError: (error, context) => log.error({ err: error, context }, 'worker error'),
+    onError: (error, context) => log.error({ error: error instanceof Error ? error.message : String(error), context }, 'worker error'),
   });
   return {
     id: handle.id,

@@ -78,7 +78,8 @@ export const createQueueStore = (options: QueueStoreOptions): QueueStore => {
     };
   }
   const schema = options.schema ?? 'eaio_queues';
-  const connection = { connectionString: options.url, schema, max: 10 };
+  // BullMQ creates and upgrades its own tables in the schema (`migrate: true`).
+  const connection = { connectionString: options.url, schema, max: 10, migrate: true };
   return {
     kind: 'postgres',
     label: `postgres ${redactUrl(options.url)} schema=${schema}`,

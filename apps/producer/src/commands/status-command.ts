@@ -46,11 +46,16 @@ export const runStatus = async (runtime: Runtime, batchId: string | undefined, o
 
 /** Redraws the status every `intervalMs` until the batch is done (or the signal aborts). */
 export const runWatch = async (runtime: Runtime, batchId: string, options: { intervalMs?: number; signal?: AbortSignal } = {}, out: NodeJS.WritableStream = process.stdout): Promise<BatchStatus> => {
+  let last = '';
   for (;;) {
     const status = await batchStatus(runtime.database, batchId);
     if (!status) throw new Error(`no batch "${batchId}": run "eaio status" to list batches`);
     const tty = (out as NodeJS.WriteStream).isTTY;
-    out.write(`${tty ? '\x1b[2J\x1b[H' : ''}${formatStatus(status)}\n`);
+    const text = formatStatus(status);
+    // On a terminal redraw in place; in a log, print only when something changed.
+    if (tty) out.write(`\x1b[2J\x1b[H${text}\n`);
+    else if (text !== last) out.write(`${text}\n`);
+    last = text;
     if (status.status === 'done' || options.signal?.aborted) return status;
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1000));
   }
