@@ -74,6 +74,7 @@ program
   .command('workers')
   .description('run tier workers (start as many processes, on as many hosts, as you like)')
   .option('--tier <tiers>', 'comma list of local-fast, local-quality, api, or all', 'all')
+  .option('--no-reports', 'do not run the nightly cost report scheduler in this process')
   .action(async (options) => {
     await withRuntime((runtime) => runWorkers(runtime, options));
   });

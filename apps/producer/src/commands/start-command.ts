@@ -13,6 +13,9 @@ import { runBoard } from './board-command';
 import { runWatch } from './status-command';
 import { runSubmit } from './submit-command';
 import { configuredModelsByEndpoint } from './providers-command';
+import { DateTime } from 'luxon';
+import { createPriceCatalog, overridesFromConfig, runReportCommand } from '@eaio/spend';
+import { startReportScheduler } from '../report-scheduler';
 
 export interface StartOptions {
   rehearse: boolean;
@@ -90,6 +93,8 @@ export const runStart = async (makeContext: (env: Record<string, string>) => Cli
       onOutcome: (job, outcome) => metrics.outcomes.inc({ tier: job.data.tier, outcome: outcome.status }),
     });
     closers.unshift(() => workers.close());
+    const reports = await startReportScheduler(runtime);
+    closers.unshift(() => reports.close());
     const submitted = await runSubmit(runtime, {
       meter,
       metadata,
@@ -114,6 +119,16 @@ export const runStart = async (makeContext: (env: Record<string, string>) => Cli
     );
     const final = await runWatch(runtime, submitted.batchId, { intervalMs: 2000 }, process.stdout);
     process.stdout.write(`\nbatch ${final.batchId} done: ${final.byState.succeeded ?? 0} succeeded, ${final.byState.review ?? 0} in review, spend ${usd(final.spendMicroUsd)}\n`);
+    const today = DateTime.now().setZone(config.report.timezone).toISODate()!;
+    const report = await runReportCommand({
+      date: today,
+      timezone: config.report.timezone,
+      db: runtime.database.pool,
+      catalog: createPriceCatalog({ overrides: overridesFromConfig(config.prices, config.endpoints.map((endpoint) => endpoint.provider)) }),
+      referenceModel: config.report.referenceModel,
+      outputDir: resolve(config.report.outputDir),
+    });
+    process.stdout.write(`cost report for ${today} (the nightly job writes it at ${config.report.cron} ${config.report.timezone}): ${report.files.join(', ')}\n`);
     if (options.exitWhenDone) return 0;
     process.stdout.write('The board keeps running; Ctrl-C to stop.\n');
     await new Promise<void>((resolveStop) => {

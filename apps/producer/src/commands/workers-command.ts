@@ -1,5 +1,6 @@
 import { TIERS, type Tier } from '@eaio/core';
 import { composeWorkers } from '../compose-workers';
+import { startReportScheduler } from '../report-scheduler';
 import type { Runtime } from '../runtime';
 
 export const parseTiers = (value: string | undefined): Tier[] => {
@@ -15,10 +16,18 @@ export const parseTiers = (value: string | undefined): Tier[] => {
  * Runs tier workers until SIGINT/SIGTERM. First signal: stop fetching and let in-flight
  * jobs finish; second signal: abort in-flight calls and hand their jobs back.
  */
-export const runWorkers = async (runtime: Runtime, options: { tier?: string }): Promise<void> => {
+export const runWorkers = async (runtime: Runtime, options: { tier?: string; reports?: boolean }): Promise<void> => {
   const tiers = parseTiers(options.tier);
-  const handle = await composeWorkers(runtime, { tiers });
-  runtime.log.info({ worker: handle.id, tiers, queues: runtime.store.label }, 'workers running; Ctrl-C to stop');
+  const workers = await composeWorkers(runtime, { tiers });
+  const reports = options.reports === false ? undefined : await startReportScheduler(runtime);
+  const handle = {
+    id: workers.id,
+    close: async (closeOptions?: { force?: boolean }) => {
+      await workers.close(closeOptions);
+      await reports?.close();
+    },
+  };
+  runtime.log.info({ worker: handle.id, tiers, queues: runtime.store.label, nightlyReport: reports ? `${runtime.config.report.cron} ${runtime.config.report.timezone}` : 'off' }, 'workers running; Ctrl-C to stop');
   await new Promise<void>((resolve) => {
     let closing = false;
     const stop = (signal: string) => {
