@@ -75,6 +75,8 @@ program
   .description('run tier workers (start as many processes, on as many hosts, as you like)')
   .option('--tier <tiers>', 'comma list of local-fast, local-quality, api, or all', 'all')
   .option('--no-reports', 'do not run the nightly cost report scheduler in this process')
+  .option('--lock-duration <ms>', 'job lock of this process; a crashed worker\'s jobs are taken back after it (default 30000, api: 2 × API timeout)')
+  .option('--stalled-interval <ms>', 'how often to look for jobs whose worker crashed (default 30000)')
   .action(async (options) => {
     await withRuntime((runtime) => runWorkers(runtime, options));
   });
@@ -165,7 +167,7 @@ program
   .option('--time-scale <x>', 'with --rehearse: emulated latency scale (1 = realistic)', '0.1')
   .option('--exit-when-done', 'exit once the batch is done instead of keeping the board up', false)
   .action(async (options) => {
-    process.exitCode = await runStart((env) => cliContext({ config: program.opts().config, env: { ...process.env, ...env } }), {
+    const code = await runStart((env) => cliContext({ config: program.opts().config, env: { ...process.env, ...env } }), {
       rehearse: options.rehearse,
       meter: options.meter,
       metadata: options.metadata,
@@ -178,6 +180,7 @@ program
       dataDir: options.dataDir,
       timeScale: Number(options.timeScale),
     });
+    process.exitCode = code;
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

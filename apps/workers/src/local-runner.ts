@@ -86,7 +86,15 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
   const loop = async (host: LocalHost) => {
     while (!stopping.signal.aborted) {
       const token = randomUUID();
-      const lease = await acquireSlot(options.leaser, host.id, host.maxInFlight, `${host.id}:${token}`, stopping.signal);
+      let lease: SlotLease | null;
+      try {
+        lease = await acquireSlot(options.leaser, host.id, host.maxInFlight, `${host.id}:${token}`, stopping.signal);
+      } catch (error) {
+        // The lease store is unreachable (database restarting, network): wait and try again.
+        if (!stopping.signal.aborted) options.onError(error, `slot lease ${host.id}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
       if (!lease) break;
       try {
         const job = await fetchJob(host, token);

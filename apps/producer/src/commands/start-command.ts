@@ -117,7 +117,16 @@ export const runStart = async (makeContext: (env: Record<string, string>) => Cli
         '',
       ].filter((line) => line !== '').join('\n') + '\n',
     );
-    const final = await runWatch(runtime, submitted.batchId, { intervalMs: 2000 }, process.stdout);
+    // Ctrl-C / SIGTERM: stop watching, then close workers gracefully (in-flight jobs finish).
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const final = await runWatch(runtime, submitted.batchId, { intervalMs: 2000, signal: stop.signal }, process.stdout);
+    if (stop.signal.aborted) {
+      process.stdout.write('stopping: in-flight jobs finish, queued jobs stay queued for the next run\n');
+      return 130;
+    }
     process.stdout.write(`\nbatch ${final.batchId} done: ${final.byState.succeeded ?? 0} succeeded, ${final.byState.review ?? 0} in review, spend ${usd(final.spendMicroUsd)}\n`);
     const today = DateTime.now().setZone(config.report.timezone).toISODate()!;
     const report = await runReportCommand({
@@ -131,10 +140,7 @@ export const runStart = async (makeContext: (env: Record<string, string>) => Cli
     process.stdout.write(`cost report for ${today} (the nightly job writes it at ${config.report.cron} ${config.report.timezone}): ${report.files.join(', ')}\n`);
     if (options.exitWhenDone) return 0;
     process.stdout.write('The board keeps running; Ctrl-C to stop.\n');
-    await new Promise<void>((resolveStop) => {
-      process.once('SIGINT', () => resolveStop());
-      process.once('SIGTERM', () => resolveStop());
-    });
+    await new Promise<void>((resolveStop) => stop.signal.addEventListener('abort', () => resolveStop(), { once: true }));
     return 0;
   } finally {
     for (const close of closers) await close().catch((error) => log.warn({ err: error }, 'error while closing'));
