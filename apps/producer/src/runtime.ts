@@ -13,6 +13,7 @@ import {
   type SlotLeaser,
 } from '@eaio/queues';
 import type { TierQueues } from '@eaio/workers';
+import { TIMESCALE_CONTINUOUS_AGGREGATE_SQL } from '@eaio/spend';
 
 export interface RuntimeOptions {
   config: EaioConfig;
@@ -60,7 +61,8 @@ export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => 
   }
   const database = createDb(databaseUrl);
   closers.push(() => database.close());
-  if (options.migrate !== false) await migrate(database);
+  // On TimescaleDB, attempts becomes a hypertable and the cost report gets its continuous aggregate.
+  if (options.migrate !== false) await migrate(database, { timescaleStatements: [TIMESCALE_CONTINUOUS_AGGREGATE_SQL] });
 
   const namespace = options.namespace ?? 'eaio';
   const redisUrl = config.connections.redisUrl;
