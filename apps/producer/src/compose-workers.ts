@@ -50,6 +50,10 @@ export interface ComposeWorkersOptions {
   onOutcome?: (job: Job<PipelineJobData>, outcome: ProcessOutcome) => void;
   adapters?: Map<string, ProviderAdapter>;
   idlePollMs?: number;
+  /** See `StartWorkersOptions.lockDurationMs` (`eaio workers --lock-duration`). */
+  lockDurationMs?: number;
+  /** See `StartWorkersOptions.stalledIntervalMs` (`eaio workers --stalled-interval`). */
+  stalledIntervalMs?: number;
 }
 
 /** Wires the tier workers of this process to providers, gate, Postgres, queues and spend. */
@@ -65,6 +69,8 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
     leaser: runtime.leaser,
     tiers: options.tiers,
     idlePollMs: options.idlePollMs,
+    lockDurationMs: options.lockDurationMs,
+    stalledIntervalMs: options.stalledIntervalMs,
     deps: {
       selector: createModelSelector({ config, adapters }),
       analyzer: createAnalyzer(config),

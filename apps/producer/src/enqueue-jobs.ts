@@ -35,6 +35,18 @@ export const routeContextOf = (config: EaioConfig, localOnly: RouteContext['loca
   localOnly: config.routing.emergencyLocalOnly ? { reason: 'EMERGENCY_LOCAL_ONLY is set' } : localOnly,
 });
 
+/**
+ * The route context of a new submission: local-only when `EMERGENCY_LOCAL_ONLY` is set
+ * or when `budgetState` says less than `budgets.localOnlyBelowShare` of a budget remains.
+ */
+export const intakeRouteContext = async (
+  deps: { config: EaioConfig; budgetState?: (tenant: string) => Promise<{ localOnly: boolean; reason: string | undefined }> },
+  tenant: string,
+): Promise<RouteContext> => {
+  const budget = await deps.budgetState?.(tenant);
+  return routeContextOf(deps.config, budget?.localOnly ? { reason: budget.reason ?? 'a money budget is nearly spent' } : false);
+};
+
 /** Routes a job: start tier, chain and reason, straight from `decide()`. */
 export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContext) =>
   decide(job, { routing: config.routing, tiers: config.tiers, retries: config.retries }, context);

@@ -2,7 +2,7 @@ import { isAnalysisType, type AnalysisType, type PrivacyLevel } from '@eaio/core
 import { computePortfolioFacts, type BuildingFacts, type InputIssue, type MeterType } from '@eaio/energy';
 import type { BuildingFeatures } from '@eaio/routing';
 import type { PipelineJobData } from '@eaio/queues';
-import { emptyCounts, routeContextOf, routeJob, storeAndEnqueue } from './enqueue-jobs';
+import { emptyCounts, intakeRouteContext, routeJob, storeAndEnqueue } from './enqueue-jobs';
 import { batchIdFor, fileDigest, jobIdFor } from './job-identity';
 import type { SubmitDeps, SubmitResult } from './submit-prompts';
 
@@ -74,7 +74,7 @@ export const submitBuildings = async (
   });
 
   const counts = emptyCounts();
-  const context = routeContextOf(deps.config);
+  const context = await intakeRouteContext(deps, input.tenant);
   let slice: PipelineJobData[] = [];
   const flush = async () => {
     await storeAndEnqueue(slice, deps, counts);

@@ -1,7 +1,7 @@
 import type { EaioConfig, PrivacyLevel } from '@eaio/core';
 import type { PipelineJobData } from '@eaio/queues';
 import type { TierQueues } from '@eaio/workers';
-import { emptyCounts, routeContextOf, routeJob, storeAndEnqueue, type IntakeStore, type RoutedCounts } from './enqueue-jobs';
+import { emptyCounts, intakeRouteContext, routeJob, storeAndEnqueue, type IntakeStore, type RoutedCounts } from './enqueue-jobs';
 import { batchIdFor, fileDigest, jobIdFor } from './job-identity';
 import { readPromptJsonl, type IntakeIssue } from './prompt-intake';
 
@@ -14,10 +14,19 @@ export interface SubmitPromptsInput {
   name?: string;
 }
 
+/** Where a tenant's money budgets stand at intake (`SpendGuard.budgetRoutingState` fits). */
+export type BudgetStateLookup = (tenant: string) => Promise<{ localOnly: boolean; reason: string | undefined }>;
+
 export interface SubmitDeps {
   config: EaioConfig;
   store: IntakeStore;
   queues: TierQueues;
+  /**
+   * Asked once per submission: when less than `budgets.localOnlyBelowShare` of a global
+   * or tenant budget remains, the new jobs route local-only (the reason lands in their
+   * `routeReason`). @defaultValue none (budgets are not consulted at intake)
+   */
+  budgetState?: BudgetStateLookup;
   onIssue?: (issue: IntakeIssue) => void;
   onProgress?: (progress: { rowsRead: number; jobsEnqueued: number }) => void;
 }
@@ -37,7 +46,7 @@ export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps)
   await deps.store.upsertBatch({ id: batchId, tenant: input.tenant, name: input.name ?? input.jsonlFile, source: { jsonl: input.jsonlFile, privacy } });
   const issues: IntakeIssue[] = [];
   const counts = emptyCounts();
-  const context = routeContextOf(deps.config);
+  const context = await intakeRouteContext(deps, input.tenant);
   let rowsRead = 0;
   let slice: PipelineJobData[] = [];
   const flush = async () => {

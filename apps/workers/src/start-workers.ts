@@ -22,6 +22,15 @@ export interface StartWorkersOptions {
   onError: (error: unknown, context: string) => void;
   /** Local runner idle poll, ms. @defaultValue 25 */
   idlePollMs?: number;
+  /**
+   * BullMQ job lock of this process's workers, ms: after a crash (SIGKILL) another
+   * process may take the job back once the lock has expired. The worker renews it every
+   * half period, so it need not outlast a call.
+   * @defaultValue `30000` for local tiers, `max(30000, 2 × api timeout)` for the api tier
+   */
+  lockDurationMs?: number;
+  /** How often this process looks for stalled jobs (locks lost with their worker), ms. @defaultValue `30000` */
+  stalledIntervalMs?: number;
 }
 
 export interface WorkersHandle {
@@ -58,8 +67,8 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
       const worker = options.store.createWorker<PipelineJobData>(tier, null, {
         name: workerId,
         settings,
-        lockDuration: 30_000,
-        stalledInterval: 30_000,
+        lockDuration: options.lockDurationMs ?? 30_000,
+        stalledInterval: options.stalledIntervalMs ?? 30_000,
         maxStalledCount: 2,
       });
       worker.on('error', (error) => options.onError(error, `worker ${tier}`));
@@ -87,7 +96,8 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
       name: workerId,
       concurrency: config.tiers.api.concurrency,
       settings,
-      lockDuration: Math.max(30_000, config.tiers.api.timeoutSec * 2000),
+      lockDuration: options.lockDurationMs ?? Math.max(30_000, config.tiers.api.timeoutSec * 2000),
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
     });
     worker.on('error', (error) => options.onError(error, 'worker api'));
     worker.run().catch((error) => options.onError(error, 'worker api run'));

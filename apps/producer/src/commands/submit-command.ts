@@ -1,6 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { AnalysisType, PrivacyLevel } from '@eaio/core';
 import type { MeterType } from '@eaio/energy';
+import { createSpend } from '../compose-workers';
 import { createPostgresIntakeStore } from '../postgres-intake-store';
 import type { Runtime } from '../runtime';
 import { submitBuildings } from '../submit-buildings';
@@ -41,10 +42,13 @@ export const runSubmit = async (runtime: Runtime, options: SubmitOptions, out: N
     : undefined;
   bar?.start(1, 0, { phase: 'reading', rows: 0, jobs: 0 });
   let issueCount = 0;
+  const { guard } = createSpend(runtime, runtime.log);
   const deps = {
     config: runtime.config,
     store: createPostgresIntakeStore(runtime.database),
     queues: runtime.queues,
+    // Under `budgets.localOnlyBelowShare` of a global or tenant budget left: new jobs stay local.
+    budgetState: (tenant: string) => guard.budgetRoutingState(new Date(), { tenant }),
     onIssue: (issue: { file: string; line: number; field?: string; message: string; hint: string }) => {
       issueCount += 1;
       if (issueCount <= 200) process.stderr.write(`${bar ? '\n' : ''}input issue: ${formatIssue(issue)}\n`);

@@ -16,9 +16,20 @@ export const parseTiers = (value: string | undefined): Tier[] => {
  * Runs tier workers until SIGINT/SIGTERM. First signal: stop fetching and let in-flight
  * jobs finish; second signal: abort in-flight calls and hand their jobs back.
  */
-export const runWorkers = async (runtime: Runtime, options: { tier?: string; reports?: boolean }): Promise<void> => {
+const parseMs = (value: string | undefined, flag: string): number | undefined => {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 100) throw new Error(`${flag} must be a whole number of milliseconds, at least 100 (got "${value}")`);
+  return ms;
+};
+
+export const runWorkers = async (runtime: Runtime, options: { tier?: string; reports?: boolean; lockDuration?: string; stalledInterval?: string }): Promise<void> => {
   const tiers = parseTiers(options.tier);
-  const workers = await composeWorkers(runtime, { tiers });
+  const workers = await composeWorkers(runtime, {
+    tiers,
+    lockDurationMs: parseMs(options.lockDuration, '--lock-duration'),
+    stalledIntervalMs: parseMs(options.stalledInterval, '--stalled-interval'),
+  });
   const reports = options.reports === false ? undefined : await startReportScheduler(runtime);
   const handle = {
     id: workers.id,
