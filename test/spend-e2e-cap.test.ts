@@ -25,8 +25,8 @@ const openCapPipeline = async (onExhausted: 'wait' | 'review', dir: string): Pro
     database: 'fresh',
     timeScale: 0.5,
     env: { EAIO_CONFIG: configPath, LLM_DAILY_BUDGET: '1', LLM_MONTHLY_BUDGET: '1', MAX_CONCURRENT_API: '20' },
-    // ~1.8 s per api call (scaled): long enough that 20 are in flight together.
-    models: () => ({ [API_MODEL]: withBehaviour(PRESETS.api, { ttftMs: 3000, answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }) }),
+    // ~3.3 s per api call (scaled): long enough that 20 are in flight together, even on a busy machine.
+    models: () => ({ [API_MODEL]: withBehaviour(PRESETS.api, { ttftMs: 6000, answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }) }),
   });
 };
 
@@ -83,7 +83,7 @@ describe('spend end to end: a $1.00 cap under 20 concurrent api calls', () => {
       const active = await runtime.queues.api.getJobs(['active']);
       const held = ids.map((id) => active.filter((job) => job.processedBy === id).map((job) => job.id!));
       const inFlight = rehearsal.emulator.stats().inFlightByHost.api ?? 0;
-      if (inFlight < 16 || held.some((jobs) => jobs.length < 2)) return false;
+      if (inFlight < 20 || held.some((jobs) => jobs.length < 2)) return false;
       victim = held[0].length >= held[1].length ? 0 : 1;
       victimJobs = held[victim];
       return true;
@@ -113,7 +113,7 @@ describe('spend end to end: a $1.00 cap under 20 concurrent api calls', () => {
 
     const emulatorStats = rehearsal.emulator.stats();
     expect(emulatorStats.maxInFlightByHost.api).toBe(20);
-    expect(inFlightAtKill).toBeGreaterThanOrEqual(16);
+    expect(inFlightAtKill).toBe(20);
 
     // Jobs over the cap wait: delayed, with the budget reason on the job and in its log.
     const delayed = await runtime.queues.api.getJobs(['delayed']);
@@ -126,7 +126,7 @@ describe('spend end to end: a $1.00 cap under 20 concurrent api calls', () => {
     }
     const states = await jobStates(pipeline, apiBatch);
     expect(states.review ?? 0).toBe(0); // wait mode: nothing dropped, nothing sent to review
-    expect(states.succeeded).toBeGreaterThan(15);
+    expect(states.succeeded).toBeGreaterThanOrEqual(20 - victimJobs.length); // the survivor's share of the first wave
     expect((states.succeeded ?? 0) + delayed.length + victimJobs.length).toBe(API_JOBS);
 
     // The victim's calls left open reservations; the sweeper (run with a `now` past their expiry) closes them.
