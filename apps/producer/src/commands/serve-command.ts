@@ -8,6 +8,7 @@ import { PRIVACY_LEVELS, type PrivacyLevel } from '@eaio/core';
 import { createPostgresIntakeStore } from '../postgres-intake-store';
 import type { Runtime } from '../runtime';
 import { submitPrompts } from '../submit-prompts';
+import { createSpend } from '../compose-workers';
 
 /**
  * HTTP intake behind BOARD_TOKEN: `POST /v1/batches?tenant=&privacy=` with a JSONL body
@@ -15,6 +16,7 @@ import { submitPrompts } from '../submit-prompts';
  * answers with the batch id, counts and per-line issues; `GET /v1/batches/:id` is its status.
  */
 export const createIntakeApp = (runtime: Runtime, token: string) => {
+  const { guard } = createSpend(runtime, runtime.log);
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_request, response) => {
@@ -37,7 +39,12 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
       await writeFile(file, request.body);
       const result = await submitPrompts(
         { jsonlFile: file, tenant: String(request.query.tenant ?? 'default'), privacy: privacy as PrivacyLevel | undefined, name: 'http intake' },
-        { config: runtime.config, store: createPostgresIntakeStore(runtime.database), queues: runtime.queues },
+        {
+          config: runtime.config,
+          store: createPostgresIntakeStore(runtime.database),
+          queues: runtime.queues,
+          budgetState: (tenant: string) => guard.budgetRoutingState(new Date(), { tenant }),
+        },
       );
       response.status(result.counts.created + result.counts.alreadyKnown > 0 ? 202 : 422).json({
         batchId: result.batchId,
