@@ -3,42 +3,19 @@
  * Nothing here does I/O.
  */
 
-/** Wire API an endpoint speaks; picks the adapter. */
-export type ProviderKind = 'ollama' | 'openai-compatible' | 'anthropic' | 'gemini';
+import type { EndpointConfig as ConfiguredEndpoint } from '@eaio/core';
 
-/** One reachable endpoint of one provider. */
-export interface EndpointConfig {
-  /** Unique, e.g. `ollama-1`, `openai`, `deepseek`, `lmstudio`. */
-  id: string;
-  /** `ollama` | `openai` | `deepseek` | `local-openai` | `anthropic` | `gemini`. */
-  provider: string;
-  kind: ProviderKind;
-  /** e.g. `http://127.0.0.1:11434`, `https://api.openai.com/v1`. */
-  baseUrl: string;
-  /** Resolved from `apiKeyEnv` by the config loader; never logged. */
-  apiKey?: string;
-  apiKeyEnv?: string;
-  /** Local endpoints cost $0 and share an in-flight cap per host. */
-  local: boolean;
-  /**
-   * In-flight cap per local host (enforced by the worker's slot lease, not here).
-   * @defaultValue MAX_CONCURRENT_LOCAL (2), applied by the config loader
-   */
-  maxInFlight?: number;
-  /**
-   * Request parameters this endpoint rejects, e.g. `['seed', 'response_format.json_schema']`.
-   * Recognised: `seed`, `temperature`, `max_tokens`, `response_format`,
-   * `response_format.json_schema`, `response_format.json_object`, `output_config.format`
-   * (Anthropic), `responseJsonSchema` (Gemini), `format.schema` (Ollama).
-   */
-  unsupportedParams?: string[];
-  /** Extra HTTP headers sent with every request. */
-  headers?: Record<string, string>;
-  /** Set by the config loader: `false` for a paid endpoint without its key. Absent = enabled. */
-  enabled?: boolean;
-  /** Why `enabled` is false (names the env variable to set). */
-  disabledReason?: string;
-}
+export type { ProviderKind } from '@eaio/core';
+
+/**
+ * One reachable endpoint of one provider: the config's endpoint (`@eaio/core`), where
+ * `enabled` may be left out (absent = enabled) so adapters can be built by hand.
+ * `maxInFlight` is enforced by the worker's slot lease, not here. `unsupportedParams`
+ * recognised: `seed`, `temperature`, `max_tokens`, `response_format`,
+ * `response_format.json_schema`, `response_format.json_object`, `output_config.format`
+ * (Anthropic), `responseJsonSchema` (Gemini), `format.schema` (Ollama).
+ */
+export type EndpointConfig = Omit<ConfiguredEndpoint, 'enabled'> & { enabled?: boolean };
 
 export type ChatMessage = { role: 'user' | 'assistant'; content: string };
 

@@ -3,7 +3,5 @@ export * from './complexity';
 export * from './routing-policy';
 export * from './decide';
 export * from './escalate';
-export * from './cost';
-export * from './budget-state';
 export * from './quality-threshold';
 export { tierRank, orderTiers } from './tier-order';
