@@ -1,33 +1,53 @@
 /**
- * Quality-gate benchmark: real buildings × analysis types × answer behaviours.
+ * Quality-gate benchmark: the 60 real Cambridge Estates buildings × the three analysis
+ * types × labelled answers, scored by `evaluateAnswer`.
  *
  *   npx tsx bench/quality-gate.ts [--samples 5] [--seed 1] [--data ../shared/data/cambridge_estates]
+ *   npx tsx bench/quality-gate.ts --through-emulator [--requests 20] [--concurrency 8] [--seed 1]
+ *       [--rates grounded=0.4,hallucination=0.4,invalidJson=0.1,missingSections=0.1]
  *
- * For each of the 60 Cambridge Estates buildings and each analysis type, builds the
- * prompt, asks `synthesizeAnswer` for labelled answers (grounded, hallucination,
- * invalid-json, missing-sections) and runs `evaluateAnswer` on them. Prints the
- * confusion matrix per fault kind, hallucination recall, grounded false-fail rate and
- * time per evaluation.
+ * Facts come from the project code: `computePortfolioFacts` over `electricity.csv`,
+ * `gas.csv.gz`, `metadata.csv` and `weather.csv` (all 60 buildings, 40 with gas).
  *
- * Facts: the facts package had not landed when this was written, so the bench computes
- * electricity-only facts itself (`benchFacts`: coverage, outages, load shape, weather
- * slope, daily robust-z anomalies, peers). Switch it to `computeFacts` from
- * `@eaio/energy` once that exists.
+ * Default mode: for every building and analysis type, builds the prompt and asks
+ * `synthesizeAnswer` directly for `--samples` answers of each behaviour (grounded,
+ * hallucination, invalid-json, missing-sections); the label is the behaviour asked for.
+ *
+ * `--through-emulator`: starts the provider emulator (`startEmulator`) with
+ * `answerSynthesizer: synthesizeAnswer` and the answer rates of `--rates`, and sends
+ * `--requests` chats per building and analysis type through a real Ollama adapter
+ * (`createAdapter`, the request the workers send: system + user prompt, JSON schema,
+ * the template's max tokens). The emulator picks each answer's behaviour; the label is
+ * read back from its request log (`injected`, `answerLabel`) by attempt id, and the gate
+ * scores the text the adapter returned.
+ *
+ * Both print the confusion matrix per fault kind (gate pass/fail), per analysis type,
+ * hallucination recall (target ≥ 0.95), grounded false-fail rate (target ≤ 0.02) and
+ * the time per evaluation (median, p95, mean), then the first misclassified answers.
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ANALYSIS_TYPES } from '@eaio/core';
-import { buildPrompt, evaluateAnswer, synthesizeAnswer, type AnswerBehaviour } from '@eaio/energy';
-import type { AnomalyFact, BuildingFacts, DataIssue, MissingFact, Period } from '@eaio/energy';
+import { ANALYSIS_TYPES, type AnalysisType } from '@eaio/core';
+import { startEmulator, PRESETS, withBehaviour, type AnswerRates, type RequestLogEntry } from '@eaio/emulator';
+import { buildPrompt, computePortfolioFacts, evaluateAnswer, synthesizeAnswer, type AnswerBehaviour, type BuildingFacts, type GateResult } from '@eaio/energy';
+import { createAdapter } from '@eaio/providers';
 
 const argument = (name: string, fallback: string): string => {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
+const throughEmulator = process.argv.includes('--through-emulator');
 const samples = Number(argument('samples', '5'));
+const requestsPerPair = Number(argument('requests', '20'));
+const concurrency = Number(argument('concurrency', '8'));
 const seed = Number(argument('seed', '1'));
 const dataDir = resolve(argument('data', join(import.meta.dirname, '../../shared/data/cambridge_estates')));
+const rates: AnswerRates = { grounded: 0.4, hallucination: 0.4, invalidJson: 0.1, missingSections: 0.1 };
+for (const part of argument('rates', '').split(',').filter(Boolean)) {
+  const [key, value] = part.split('=');
+  if (!(key in rates)) throw new Error(`unknown answer rate ${key} (grounded, hallucination, invalidJson, missingSections)`);
+  rates[key as keyof AnswerRates] = Number(value);
+}
 
 const createRandom = (start: number) => {
   let state = start >>> 0 || 1;
@@ -39,178 +59,148 @@ const createRandom = (start: number) => {
   };
 };
 
-// ---- Minimal fact computer (electricity only), until the facts package lands. ----
-const HOURS = 8760;
-const START = Date.parse('2019-01-01T00:00:00Z');
-const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))];
-const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+// ---- Facts, from the project code ----
+const factsStarted = performance.now();
+const portfolio = await computePortfolioFacts({
+  meters: [
+    { meter: 'electricity', source: join(dataDir, 'electricity.csv') },
+    { meter: 'gas', source: join(dataDir, 'gas.csv.gz') },
+  ],
+  metadata: join(dataDir, 'metadata.csv'),
+  weather: join(dataDir, 'weather.csv'),
+});
+const factsSeconds = (performance.now() - factsStarted) / 1000;
+const facts = portfolio.facts;
 
-const benchFacts = (): BuildingFacts[] => {
-  const metadata = readFileSync(join(dataDir, 'metadata.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
-  const temperature = new Array<number>(HOURS).fill(Number.NaN);
-  for (const line of readFileSync(join(dataDir, 'weather.csv'), 'utf8').trim().split('\n').slice(1)) {
-    const [timestamp, , air] = line.split(',');
-    temperature[(Date.parse(timestamp) - START) / 3_600_000] = Number(air);
-  }
-  const series = new Map<string, Float64Array>();
-  for (const line of readFileSync(join(dataDir, 'electricity.csv'), 'utf8').split('\n').slice(1)) {
-    if (!line) continue;
-    const [building, timestamp, kwh] = line.split(',');
-    let values = series.get(building);
-    if (!values) series.set(building, (values = new Float64Array(HOURS).fill(Number.NaN)));
-    values[(Date.parse(timestamp) - START) / 3_600_000] = Number(kwh);
-  }
-  const facts = metadata.map(([buildingId, , , sqmText]): BuildingFacts => {
-    const values = series.get(buildingId) ?? new Float64Array(HOURS).fill(Number.NaN);
-    const sqm = Number(sqmText) > 0 ? Number(sqmText) : null;
-    const valid: number[] = [];
-    let zeroHours = 0;
-    let missingHours = 0;
-    const outages: Period[] = [];
-    let run = 0;
-    let longestGapHours = 0;
-    const closeRun = (hour: number) => {
-      if (run >= 24) outages.push({ start: new Date(START + (hour - run) * 3_600_000).toISOString(), end: new Date(START + hour * 3_600_000).toISOString(), hours: run });
-      longestGapHours = Math.max(longestGapHours, run);
-      run = 0;
-    };
-    values.forEach((value, hour) => {
-      if (Number.isNaN(value)) missingHours += 1;
-      else if (value === 0) zeroHours += 1;
-      if (value > 0) {
-        valid.push(value);
-        closeRun(hour);
-      } else run += 1;
-    });
-    closeRun(HOURS);
-    const sorted = [...valid].sort((left, right) => left - right);
-    const totalKwh = valid.reduce((sum, value) => sum + value, 0);
-    const annualKwh = valid.length >= 720 ? (totalKwh * HOURS) / valid.length : null;
-    const hourly = (filter: (date: Date) => boolean) => mean([...values].filter((value, hour) => value > 0 && filter(new Date(START + hour * 3_600_000))));
-    const weekday = hourly((date) => date.getUTCDay() % 6 !== 0);
-    const weekend = hourly((date) => date.getUTCDay() % 6 === 0);
-    const night = hourly((date) => date.getUTCHours() < 6);
-    const day = hourly((date) => date.getUTCHours() >= 8 && date.getUTCHours() < 18);
-    const peak = sorted.at(-1) ?? null;
-    const days: { date: string; kwh: number; temperature: number; weekend: boolean }[] = [];
-    for (let dayIndex = 0; dayIndex < 365; dayIndex += 1) {
-      const hours = [...values.slice(dayIndex * 24, dayIndex * 24 + 24)];
-      if (hours.filter((value) => value > 0).length < 20) continue;
-      const date = new Date(START + dayIndex * 86_400_000);
-      days.push({ date: date.toISOString().slice(0, 10), kwh: (mean(hours.filter((value) => value > 0)) * 24), temperature: mean(temperature.slice(dayIndex * 24, dayIndex * 24 + 24)), weekend: date.getUTCDay() % 6 === 0 });
-    }
-    let weather: BuildingFacts['meters'][number]['weather'] = null;
-    if (days.length >= 30) {
-      const meanT = mean(days.map((entry) => entry.temperature));
-      const meanK = mean(days.map((entry) => entry.kwh));
-      const sxy = days.reduce((sum, entry) => sum + (entry.temperature - meanT) * (entry.kwh - meanK), 0);
-      const sxx = days.reduce((sum, entry) => sum + (entry.temperature - meanT) ** 2, 0);
-      const syy = days.reduce((sum, entry) => sum + (entry.kwh - meanK) ** 2, 0);
-      weather = { days: days.length, slopeKwhPerDegC: sxy / sxx, r: syy > 0 ? sxy / Math.sqrt(sxx * syy) : null, changePoint: null };
-    }
-    const anomalies: AnomalyFact[] = [];
-    for (const weekendFlag of [false, true]) {
-      const group = days.filter((entry) => entry.weekend === weekendFlag);
-      const kwhs = group.map((entry) => entry.kwh).sort((left, right) => left - right);
-      if (kwhs.length < 10) continue;
-      const median = quantile(kwhs, 0.5);
-      const mad = quantile(kwhs.map((value) => Math.abs(value - median)).sort((left, right) => left - right), 0.5);
-      if (mad <= 0) continue;
-      for (const entry of group) {
-        const robustZ = (entry.kwh - median) / (1.4826 * mad);
-        if (Math.abs(robustZ) >= 3.5) {
-          anomalies.push({ kind: robustZ > 0 ? 'day-high' : 'day-low', date: entry.date, actualKwh: Math.round(entry.kwh * 10) / 10, expectedKwh: Math.round(median * 10) / 10, deviationPct: (entry.kwh - median) / median, robustZ });
-        }
-      }
-    }
-    anomalies.sort((left, right) => Math.abs(right.robustZ) - Math.abs(left.robustZ));
-    const monthly = Array.from({ length: 12 }, (_, month) => {
-      const hours = [...values].filter((_value, hour) => new Date(START + hour * 3_600_000).getUTCMonth() === month);
-      return { month: `2019-${String(month + 1).padStart(2, '0')}`, kwh: Math.round(hours.filter((value) => value > 0).reduce((sum, value) => sum + value, 0)), validHours: hours.filter((value) => value > 0).length };
-    });
-    const coverageRatio = valid.length / HOURS;
-    const dataIssues: DataIssue[] = [];
-    const missing: MissingFact[] = [];
-    for (const outage of outages) dataIssues.push({ kind: 'outage', severity: outage.hours >= 720 ? 'critical' : 'warning', message: `${outage.hours} h without readings from ${outage.start}` });
-    if (coverageRatio < 0.9) dataIssues.push({ kind: 'low-coverage', severity: coverageRatio < 0.5 ? 'critical' : 'warning', message: `${Math.round(coverageRatio * 100)}% of hours valid` });
-    if (sqm === null) missing.push({ metric: 'electricity.euiKwhPerSqm', reason: 'no floor area' });
-    if (valid.length === 0) {
-      dataIssues.push({ kind: 'all-zero', severity: 'critical', message: 'no positive readings' });
-      missing.push({ metric: 'electricity.annualKwh', reason: 'no valid readings' });
-    }
-    return {
-      factsVersion: 'bench-fallback-1',
-      building: { buildingId, sqm, primaryUse: null, timezone: 'Europe/London' },
-      period: { start: '2019-01-01T00:00:00Z', end: '2020-01-01T00:00:00Z', hours: HOURS, timezone: 'Europe/London' },
-      meters: [{
-        meter: 'electricity', totalKwh, annualKwh, euiKwhPerSqm: annualKwh !== null && sqm !== null ? annualKwh / sqm : null,
-        coverage: { expectedHours: HOURS, validHours: valid.length, missingHours, zeroHours, coverageRatio, longestGapHours, outages },
-        load: { baseloadKw: sorted.length ? quantile(sorted, 0.05) : null, peakKw: peak, loadFactor: peak ? mean(valid) / peak : null,
-          weekdayWeekendRatio: weekend > 0 ? weekday / weekend : null, nightDayRatio: day > 0 ? night / day : null },
-        weather, anomalies, monthly,
-      }],
-      peers: null, dataIssues, missing,
-    };
-  });
-  const euis = facts.map((entry) => entry.meters[0].euiKwhPerSqm).filter((value): value is number => value !== null).sort((left, right) => left - right);
-  for (const entry of facts) {
-    const eui = entry.meters[0].euiKwhPerSqm;
-    entry.peers = { group: 'all', groupSize: euis.length, euiPercentile: eui === null ? null : (100 * euis.filter((value) => value < eui).length) / euis.length, medianEuiKwhPerSqm: quantile(euis, 0.5) };
-  }
-  return facts;
-};
-
-// ---- Benchmark ----
-const BEHAVIOURS: AnswerBehaviour[] = ['grounded', 'hallucination', 'invalid-json', 'missing-sections'];
-const facts = benchFacts();
-const random = createRandom(seed);
-const matrix = new Map<string, { pass: number; fail: number }>();
+// ---- Tally ----
+type FaultKind = AnswerBehaviour | string;
+const KINDS: FaultKind[] = ['grounded', 'hallucination', 'invalid-json', 'missing-sections'];
+const matrix = new Map<FaultKind, { pass: number; fail: number }>();
 const byType = new Map<string, { pass: number; fail: number }>();
 const mistakes: string[] = [];
-let evaluations = 0;
-let evaluationMs = 0;
-for (const building of facts) {
-  for (const type of ANALYSIS_TYPES) {
-    const prompt = buildPrompt(type, building);
-    const text = `${prompt.system}\n\n${prompt.user}`;
-    for (const behaviour of BEHAVIOURS) {
-      for (let sample = 0; sample < samples; sample += 1) {
-        const answer = synthesizeAnswer(text, behaviour, random);
-        if (!answer) throw new Error(`no answer for ${building.building.buildingId} ${type}`);
-        const started = performance.now();
-        const result = evaluateAnswer(answer.text, building, type);
-        evaluationMs += performance.now() - started;
-        evaluations += 1;
-        const cell = matrix.get(behaviour) ?? { pass: 0, fail: 0 };
-        cell[result.pass ? 'pass' : 'fail'] += 1;
-        matrix.set(behaviour, cell);
-        const typeCell = byType.get(`${type} ${behaviour}`) ?? { pass: 0, fail: 0 };
-        typeCell[result.pass ? 'pass' : 'fail'] += 1;
-        byType.set(`${type} ${behaviour}`, typeCell);
-        const wrong = behaviour === 'grounded' ? !result.pass : result.pass;
-        if (wrong && mistakes.length < 8) {
-          const issues = Object.entries(result.checks).flatMap(([name, check]) => check.issues.map((issue) => `${name}: ${issue}`));
-          mistakes.push(`${building.building.buildingId} ${type} ${answer.label} score=${result.score} ${issues.slice(0, 3).join(' | ') || '(no issues)'}`);
+const evaluationMs: number[] = [];
+const record = (building: BuildingFacts, type: AnalysisType, kind: FaultKind, label: string, result: GateResult, ms: number): void => {
+  evaluationMs.push(ms);
+  const cell = matrix.get(kind) ?? { pass: 0, fail: 0 };
+  cell[result.pass ? 'pass' : 'fail'] += 1;
+  matrix.set(kind, cell);
+  const typeCell = byType.get(`${type} ${kind}`) ?? { pass: 0, fail: 0 };
+  typeCell[result.pass ? 'pass' : 'fail'] += 1;
+  byType.set(`${type} ${kind}`, typeCell);
+  const wrong = kind === 'grounded' ? !result.pass : result.pass;
+  if (wrong && mistakes.length < 10) {
+    const issues = Object.entries(result.checks).flatMap(([name, check]) => check.issues.map((issue) => `${name}: ${issue}`));
+    mistakes.push(`${building.building.buildingId} ${type} ${label} score=${result.score} ${issues.slice(0, 3).join(' | ') || '(no issues)'}`);
+  }
+};
+const evaluate = (text: string, building: BuildingFacts, type: AnalysisType): { result: GateResult; ms: number } => {
+  const started = performance.now();
+  const result = evaluateAnswer(text, building, type);
+  return { result, ms: performance.now() - started };
+};
+
+// ---- Runs ----
+let header: string;
+const extra: string[] = [];
+if (!throughEmulator) {
+  const behaviours: AnswerBehaviour[] = ['grounded', 'hallucination', 'invalid-json', 'missing-sections'];
+  const random = createRandom(seed);
+  for (const building of facts) {
+    for (const type of ANALYSIS_TYPES) {
+      const prompt = buildPrompt(type, building);
+      const text = `${prompt.system}\n\n${prompt.user}`;
+      for (const behaviour of behaviours) {
+        for (let sample = 0; sample < samples; sample += 1) {
+          const answer = synthesizeAnswer(text, behaviour, random);
+          if (!answer) throw new Error(`no answer for ${building.building.buildingId} ${type}`);
+          const { result, ms } = evaluate(answer.text, building, type);
+          record(building, type, behaviour, answer.label, result, ms);
         }
       }
     }
   }
+  header = `mode: direct synthesizeAnswer, ${samples} samples per building × type × behaviour`;
+} else {
+  const emulator = await startEmulator({
+    seed,
+    timeScale: 0,
+    defaultModel: withBehaviour(PRESETS.instant, { answers: rates }),
+    answerSynthesizer: synthesizeAnswer,
+    logBodies: false,
+    maxLogEntries: facts.length * ANALYSIS_TYPES.length * requestsPerPair + 100,
+  });
+  const adapter = createAdapter({ id: 'bench-emulator', provider: 'ollama', kind: 'ollama', baseUrl: emulator.url, local: true });
+  const model = 'qwen2.5:7b-instruct';
+  const jobs = facts.flatMap((building) => ANALYSIS_TYPES.flatMap((type) =>
+    Array.from({ length: requestsPerPair }, (_, index) => ({ building, type, attemptId: `${building.building.buildingId}-${type}-${index}` }))));
+  const answers = new Map<string, { text: string; finish: string; latencyMs: number }>();
+  const roundTrips: number[] = [];
+  const started = performance.now();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      const prompt = buildPrompt(job.type, job.building);
+      const result = await adapter.chat({
+        model, system: prompt.system, messages: [{ role: 'user', content: prompt.user }], maxTokens: prompt.maxTokens, temperature: 0.2,
+        responseFormat: { type: 'json', schema: prompt.jsonSchema, name: 'analysis' }, timeoutMs: 30_000, attemptId: job.attemptId,
+      });
+      roundTrips.push(result.latencyMs);
+      answers.set(job.attemptId, { text: result.text, finish: result.finishReason.unified, latencyMs: result.latencyMs });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const wallSeconds = (performance.now() - started) / 1000;
+  const log = new Map<string, RequestLogEntry>();
+  for (const entry of emulator.log()) if (entry.attemptId && entry.operation === 'chat') log.set(entry.attemptId, entry);
+  await emulator.close();
+  let truncated = 0;
+  let unlabelled = 0;
+  for (const job of jobs) {
+    const entry = log.get(job.attemptId);
+    const answer = answers.get(job.attemptId)!;
+    if (!entry || entry.answerLabel === undefined) {
+      unlabelled += 1;
+      continue;
+    }
+    // The behaviour the emulator injected (`answer:<behaviour>`); none means grounded.
+    const injected = entry.injected.find((label) => label.startsWith('answer:'))?.slice('answer:'.length) ?? 'grounded';
+    if (!entry.answerLabel.startsWith(injected)) throw new Error(`${job.attemptId}: label ${entry.answerLabel} disagrees with injected ${entry.injected.join(',')}`);
+    if (answer.finish === 'length') truncated += 1;
+    const { result, ms } = evaluate(answer.text, job.building, job.type);
+    record(job.building, job.type, injected, entry.answerLabel, result, ms);
+  }
+  header = `mode: through the emulator (Ollama adapter → startEmulator with synthesizeAnswer), ${requestsPerPair} requests per building × type, rates ${JSON.stringify(rates)}, concurrency ${concurrency}`;
+  const sortedTrips = [...roundTrips].sort((left, right) => left - right);
+  extra.push(`requests:                  ${jobs.length} in ${wallSeconds.toFixed(1)} s; round trip median ${sortedTrips[Math.floor(sortedTrips.length / 2)].toFixed(2)} ms`);
+  extra.push(`answers cut at max tokens: ${truncated}; without a label in the log: ${unlabelled}`);
 }
 
+// ---- Report ----
 const pad = (text: string | number, width: number) => String(text).padEnd(width);
-console.log(`quality gate: ${facts.length} buildings × ${ANALYSIS_TYPES.length} analysis types × ${BEHAVIOURS.length} behaviours × ${samples} samples = ${evaluations} answers (facts: ${facts[0]?.factsVersion})\n`);
-console.log(`${pad('behaviour', 18)}${pad('pass', 8)}${pad('fail', 8)}`);
-for (const behaviour of BEHAVIOURS) {
-  const cell = matrix.get(behaviour) ?? { pass: 0, fail: 0 };
-  console.log(`${pad(behaviour, 18)}${pad(cell.pass, 8)}${pad(cell.fail, 8)}`);
+const evaluations = evaluationMs.length;
+const meters = facts.reduce((count, building) => count + building.meters.length, 0);
+console.log(`quality gate: ${facts.length} buildings (${meters} meters) × ${ANALYSIS_TYPES.length} analysis types = ${evaluations} answers`);
+console.log(`facts: computePortfolioFacts ${facts[0]?.factsVersion} in ${factsSeconds.toFixed(1)} s, ${portfolio.issues.length} input issues`);
+console.log(`${header}\n`);
+console.log(`${pad('fault kind', 18)}${pad('gate pass', 11)}${pad('gate fail', 11)}`);
+for (const kind of [...KINDS, ...[...matrix.keys()].filter((kind) => !KINDS.includes(kind))]) {
+  const cell = matrix.get(kind) ?? { pass: 0, fail: 0 };
+  console.log(`${pad(kind, 18)}${pad(cell.pass, 11)}${pad(cell.fail, 11)}`);
 }
 console.log('\nper analysis type (pass/fail):');
-for (const [key, cell] of byType) console.log(`  ${pad(key, 40)}${cell.pass}/${cell.fail}`);
-const grounded = matrix.get('grounded') ?? { pass: 0, fail: 0 };
-const hallucination = matrix.get('hallucination') ?? { pass: 0, fail: 0 };
-const recall = hallucination.fail / Math.max(1, hallucination.pass + hallucination.fail);
-const falseFail = grounded.fail / Math.max(1, grounded.pass + grounded.fail);
+for (const [key, cell] of [...byType].sort(([left], [right]) => left.localeCompare(right))) console.log(`  ${pad(key, 40)}${cell.pass}/${cell.fail}`);
+const share = (kind: FaultKind, side: 'pass' | 'fail') => {
+  const cell = matrix.get(kind) ?? { pass: 0, fail: 0 };
+  return cell[side] / Math.max(1, cell.pass + cell.fail);
+};
+const recall = share('hallucination', 'fail');
+const falseFail = share('grounded', 'fail');
+const sorted = [...evaluationMs].sort((left, right) => left - right);
+const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 console.log(`\nhallucination recall:      ${recall.toFixed(4)} (target ≥ 0.95) ${recall >= 0.95 ? 'OK' : 'MISSED'}`);
 console.log(`grounded false-fail rate:  ${falseFail.toFixed(4)} (target ≤ 0.02) ${falseFail <= 0.02 ? 'OK' : 'MISSED'}`);
-console.log(`time per evaluation:       ${(evaluationMs / evaluations).toFixed(3)} ms (mean over ${evaluations})`);
+console.log(`invalid-json caught:       ${share('invalid-json', 'fail').toFixed(4)}; missing-sections caught: ${share('missing-sections', 'fail').toFixed(4)}`);
+console.log(`time per evaluation:       median ${at(0.5).toFixed(3)} ms, p95 ${at(0.95).toFixed(3)} ms, mean ${(evaluationMs.reduce((sum, ms) => sum + ms, 0) / Math.max(1, evaluations)).toFixed(3)} ms (${evaluations} evaluations)`);
+for (const line of extra) console.log(line);
 if (mistakes.length > 0) console.log(`\nfirst misclassified answers:\n  ${mistakes.join('\n  ')}`);

@@ -6,7 +6,12 @@ import type { AnalysisAnswer } from '../answer-schema';
  * a hallucinated number in another.
  */
 export interface EvidenceItem { metric: string; value: number; unit?: string; where: string }
-export interface ProseField { text: string; where: string }
+/**
+ * `meter`: the one meter whose metrics the surrounding finding or recommendation cites
+ * (`peers.*` and `building.*` aside), when it cites exactly one; prose in it that names
+ * no meter is read as being about that meter.
+ */
+export interface ProseField { text: string; where: string; meter?: string }
 
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const asRecord = (value: unknown): Record<string, unknown> =>
@@ -34,18 +39,24 @@ export const evidenceItems = (answer: unknown): EvidenceItem[] => {
 export const proseFields = (answer: unknown): ProseField[] => {
   const root = asRecord(answer);
   const fields: ProseField[] = [];
-  const add = (value: unknown, where: string) => {
+  const add = (value: unknown, where: string, meter?: string) => {
     const text = asText(value);
-    if (text) fields.push({ text, where });
+    if (text) fields.push(meter === undefined ? { text, where } : { text, where, meter });
+  };
+  const citedMeter = (entry: unknown): string | undefined => {
+    const meters = new Set(asArray(asRecord(entry).evidence)
+      .map((raw) => asText(asRecord(raw).metric)?.split('.')[0])
+      .filter((prefix): prefix is string => prefix !== undefined && prefix !== 'peers' && prefix !== 'building'));
+    return meters.size === 1 ? [...meters][0] : undefined;
   };
   add(root.summary, 'summary');
   asArray(root.findings).forEach((entry, index) => {
-    add(asRecord(entry).title, `findings[${index}].title`);
-    add(asRecord(entry).detail, `findings[${index}].detail`);
+    add(asRecord(entry).title, `findings[${index}].title`, citedMeter(entry));
+    add(asRecord(entry).detail, `findings[${index}].detail`, citedMeter(entry));
   });
   asArray(root.recommendations).forEach((entry, index) => {
-    add(asRecord(entry).action, `recommendations[${index}].action`);
-    add(asRecord(entry).rationale, `recommendations[${index}].rationale`);
+    add(asRecord(entry).action, `recommendations[${index}].action`, citedMeter(entry));
+    add(asRecord(entry).rationale, `recommendations[${index}].rationale`, citedMeter(entry));
   });
   asArray(root.dataIssuesAddressed).forEach((entry, index) => add(asRecord(entry).response, `dataIssuesAddressed[${index}].response`));
   return fields;

@@ -9,7 +9,9 @@ import type { CheckOutcome } from './check-types';
  * for a diagnostic, each major anomaly is named by date in a finding; the key metrics
  * of the type are cited. Nothing the facts mark missing (absent from `metrics`) is
  * demanded: a retrofit plan for a building without consumption need not give kWh
- * savings, a diagnostic without floor area need not cite EUI.
+ * savings, a diagnostic without floor area need not cite EUI, and one without an annual
+ * figure (all readings zero, a few days of data) need not cite consumption at all: the
+ * metered `totalKwh` then counts as a citation but is not demanded on its own.
  * Score: share of requirements met.
  */
 export interface CompletenessOptions {
@@ -20,11 +22,15 @@ export interface CompletenessOptions {
   majorAnomalyCount?: number;
 }
 
-const KEY_METRICS: Record<AnalysisType, string[][]> = {
-  // Each inner list: cite at least one of these (per meter suffix), when the facts hold any.
-  'data-quality-triage': [['coverage.coverageRatio', 'coverage.validHours', 'coverage.zeroHours', 'coverage.missingHours']],
-  'building-diagnostic': [['annualKwh', 'euiKwhPerSqm', 'totalKwh'], ['load.baseloadKw', 'load.peakKw', 'load.loadFactor']],
-  'retrofit-plan': [['annualKwh', 'euiKwhPerSqm', 'totalKwh']],
+/** Cite at least one of `cite` (per meter suffix) when the facts hold any of `when`. */
+interface KeyMetricGroup { cite: string[]; when: string[] }
+const CONSUMPTION: KeyMetricGroup = { cite: ['annualKwh', 'euiKwhPerSqm', 'totalKwh'], when: ['annualKwh', 'euiKwhPerSqm'] };
+const LOAD: KeyMetricGroup = { cite: ['load.baseloadKw', 'load.peakKw', 'load.loadFactor'], when: ['load.baseloadKw', 'load.peakKw', 'load.loadFactor'] };
+const COVERAGE: KeyMetricGroup = { cite: ['coverage.coverageRatio', 'coverage.validHours', 'coverage.zeroHours', 'coverage.missingHours'], when: ['coverage.coverageRatio', 'coverage.validHours', 'coverage.zeroHours', 'coverage.missingHours'] };
+const KEY_METRICS: Record<AnalysisType, KeyMetricGroup[]> = {
+  'data-quality-triage': [COVERAGE],
+  'building-diagnostic': [CONSUMPTION, LOAD],
+  'retrofit-plan': [CONSUMPTION],
 };
 
 const normalizeKind = (text: string): string => text.toLowerCase().replace(/[\s_]+/g, '-');
@@ -94,9 +100,9 @@ export const checkComplete = (answer: unknown, data: PromptData, analysisType: A
 
   const cited = new Set(evidenceItems(answer).map((item) => item.metric));
   for (const group of KEY_METRICS[analysisType]) {
-    const available = data.meters.flatMap((meter) => group.map((suffix) => `${meter}.${suffix}`)).filter((name) => name in data.metrics);
-    if (available.length === 0) continue;
-    require(available.some((name) => cited.has(name)), `cites none of ${group.join(' / ')}`);
+    const present = (suffixes: string[]) => data.meters.flatMap((meter) => suffixes.map((suffix) => `${meter}.${suffix}`)).filter((name) => name in data.metrics);
+    if (present(group.when).length === 0) continue;
+    require(present(group.cite).some((name) => cited.has(name)), `cites none of ${group.cite.join(' / ')}`);
   }
 
   return { score: required === 0 ? 1 : (required - issues.length) / required, issues };

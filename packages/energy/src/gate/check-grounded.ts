@@ -45,7 +45,7 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
     }
   }
   for (const field of proseFields(answer)) {
-    for (const claim of proseClaims(field.text, data)) {
+    for (const claim of proseClaims(field.text, data, { meter: field.meter })) {
       checked += 1;
       if (claim.candidates.length === 0 && claim.value === 0) continue; // "floor area is 0" restates a missing fact
       if (claim.candidates.length === 0) {

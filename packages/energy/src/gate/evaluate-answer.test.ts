@@ -59,6 +59,22 @@ describe('evaluateAnswer', () => {
     expect(result.checks.grounded.issues.join()).toMatch(/350 kW.*peak/);
   });
 
+  it('fails an anomaly whose expected figure was swapped for a number near the actual one', () => {
+    const answer = goodDiagnostic();
+    answer.findings[2].detail = 'On 2019-07-24 the building used 5,120 kWh against an expected 5,050 kWh.';
+    const result = evaluate(answer);
+    expect(result.pass).toBe(false);
+    expect(result.checks.grounded.issues.join()).toMatch(/5,050 kWh.*expectedKwh/);
+  });
+
+  it('checks a number in a finding that names no meter against the meter the finding cites', () => {
+    const answer = goodDiagnostic();
+    answer.findings[1].detail = 'The baseload is 4.2 kW against a 241 kW peak.'; // 4.2 kW is the gas baseload
+    expect(evaluate(answer).checks.grounded.issues.join()).toMatch(/4\.2 kW.*baseload/);
+    answer.findings[1].detail = 'The gas baseload is 4.2 kW; the electricity peak is 241 kW.';
+    expect(evaluate(answer).checks.grounded.issues).toEqual([]);
+  });
+
   it('accepts rounding and unit changes a model makes, within tolerance', () => {
     const answer = goodDiagnostic();
     answer.findings[0].evidence[0] = { metric: 'electricity.annualKwh', value: 1235, unit: 'MWh' };

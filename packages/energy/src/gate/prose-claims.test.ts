@@ -26,6 +26,30 @@ describe('proseClaims', () => {
     expect(expected.value).toBe(3390);
   });
 
+  it('tells the expected figure of an anomaly day from the actual one by the words around it', () => {
+    const actual = 'electricity.anomaly.day-high.2019-07-24.actualKwh';
+    const expected = 'electricity.anomaly.day-high.2019-07-24.expectedKwh';
+    for (const sentence of [
+      'On 2019-07-24 the building used 5,120 kWh against an expected 3,390 kWh.',
+      'The day starting 2019-07-24: 5,120 kWh recorded where 3,390 kWh was expected.',
+      'Consumption on 2019-07-24 was 5,120 kWh; the model expected 3,390 kWh.',
+      'On 24 July 2019, a typical 3,390 kWh day became 5,120 kWh.',
+    ]) {
+      const claims = proseClaims(sentence, data);
+      expect(claims.find((claim) => claim.value === 5120)?.candidates, sentence).toEqual([actual]);
+      expect(claims.find((claim) => claim.value === 3390)?.candidates, sentence).toEqual([expected]);
+    }
+    // Unmarked figures may be either; "more than expected" does not mark the number after it.
+    expect(proseClaims('On 2019-07-24 use was 5,120 kWh.', data)[0].candidates).toEqual([actual, expected]);
+    expect(proseClaims('On 2019-07-24 use was higher than expected at 5,120 kWh.', data)[0].candidates).toEqual([actual, expected]);
+  });
+
+  it('reads a sentence that names no meter as about the meter its finding cites', () => {
+    expect(proseClaims('The baseload is 4.2 kW.', data)[0].candidates).toEqual(['electricity.load.baseloadKw', 'gas.load.baseloadKw']);
+    expect(proseClaims('The baseload is 4.2 kW.', data, { meter: 'electricity' })[0].candidates).toEqual(['electricity.load.baseloadKw']);
+    expect(proseClaims('The gas baseload is 4.2 kW.', data, { meter: 'electricity' })[0].candidates).toEqual(['gas.load.baseloadKw']);
+  });
+
   it('leaves savings, targets, changes, dates, times and counts alone', () => {
     expect(claims('Reducing the baseload by 10 kW would save 87,600 kWh a year.')).toEqual([]);
     expect(claims('Aim to bring the baseload down to 60 kW.')).toEqual([]);

@@ -9,10 +9,19 @@ import { halfStepOf } from './number-tolerance';
  * ("baseload of about 45 kW", "EUI is 212 kWh/m²") or right after it ("a 120 kW peak",
  * "the 85th percentile"), with no other number, clause break or change word ("by",
  * "to", "save", "target", "below", …) between, and its unit fits the metric. A metric
- * name written out (`electricity.load.peakKw = 120`) is attributed to that name. In a
- * sentence naming an anomaly's date, kWh figures are that day's actual or expected
- * use. Numbers nothing attributes (savings, targets, counts, dates) are not checked.
+ * name written out (`electricity.load.peakKw = 120`) is attributed to that name.
+ * The meter is the one named last before the number in its sentence ("gas", "electricity"),
+ * else the one the surrounding finding cites (`options.meter`), else any meter.
+ * In a sentence naming an anomaly's date, kWh figures are that day's use: a figure
+ * marked as expected ("an expected 3,390 kWh", "3,390 kWh was expected", "a typical …")
+ * is the expected use, and the other figures are then the actual use; with no such
+ * mark, either. Numbers nothing attributes (savings, targets, counts, dates) are not checked.
  */
+export interface ProseClaimOptions {
+  /** Meter of the finding or recommendation the text belongs to, for sentences that name none. */
+  meter?: string;
+}
+
 export interface ProseClaim {
   /** The number as written, with its unit. */
   written: string;
@@ -86,6 +95,10 @@ const NUMBER = /(?<![\w.,])[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])/
 const SCALE_WORD = /^\s*(?:(million|m(?=\s*kwh))|(thousand|k(?=\s*kwh|\b)))\b/i;
 const BLOCKERS = /\b(?:by|to|than|saves?|saved|saving|savings|reduc\w*|cut\w*|lower(?:ing|ed)?|target\w*|goal|aim\w*|under|below|above|over|exceed\w*|additional|extra|another|up|down|increase\w*|rise|drop\w*|fall\w*|shift\w*|trim\w*|if|would|could|estimated|potential|worth)\b|[;!?]|\bbut\b|\bwhile\b|\bwhereas\b/i;
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g;
+/** Marks the number after it as an expected (not actual) figure: "against an expected 3,390 kWh". */
+const EXPECTED_BEFORE = /(?<!\bthan\s+)\b(?:expected|typical(?:ly)?|normal(?:ly)?|usual(?:ly)?|baseline|predicted|forecast)\b[\s:=~≈]*(?:(?:of|at|is|was|be|around|about|roughly|some|approximately|nearly)\s+){0,2}$/i;
+/** Marks the number before it as an expected figure: "3,390 kWh was expected". */
+const EXPECTED_AFTER = /^[\s,]*(?:(?:was|were|is|had been|would be|being)\s+)?(?:expected|typical|normal|usual|predicted|forecast)\b/i;
 
 const maskWith = (text: string, pattern: RegExp): string => text.replace(pattern, (match) => 'Ø'.repeat(match.length));
 
@@ -156,7 +169,7 @@ const cleanGap = (gap: string, maxLength: number): boolean =>
   gap.length <= maxLength && !BLOCKERS.test(gap) && !/\d/.test(gap) && !/Ø/.test(gap);
 
 /** Extracts the checkable claims in one block of prose. */
-export const proseClaims = (text: string, data: PromptData): ProseClaim[] => {
+export const proseClaims = (text: string, data: PromptData, options: ProseClaimOptions = {}): ProseClaim[] => {
   const claims: ProseClaim[] = [];
   const anomalyDates = new Set(data.anomalies.map((anomaly) => anomaly.date));
   for (const sentence of splitSentences(text)) {
@@ -176,12 +189,16 @@ export const proseClaims = (text: string, data: PromptData): ProseClaim[] => {
     masked = maskWith(masked, /\b\d{1,2}:\d{2}\b|\b24\/7\b|\b(?:19|20)\d{2}(?!\s*(?:k?wh|mwh|gwh|kw|mw|%|h\b|hours|m²|m2))\b|\b(?![mr]2\b)[A-Za-z]+\d+\b/gi);
     const numbers = numbersIn(masked);
     const phrases = phrasesIn(masked);
+    const expectedRole = anomalyRoles(masked, numbers);
+    const anyExpected = [...expectedRole.values()].some(Boolean);
     for (const number of numbers) {
       // Anomaly sentences: kWh figures are a day's actual or expected use.
       if (dates.length > 0 && number.unit.unitClass === 'energy') {
-        const candidates = data.anomalies.filter((anomaly) => dates.includes(anomaly.date))
-          .flatMap((anomaly) => [anomaly.actualMetric, anomaly.expectedMetric]);
-        claims.push({ ...claimOf(number, sentence), subject: `anomaly ${dates.join(', ')}`, candidates });
+        const anomalies = data.anomalies.filter((anomaly) => dates.includes(anomaly.date));
+        const role = expectedRole.get(number) ? 'expected' : anyExpected ? 'actual' : 'either';
+        const candidates = anomalies.flatMap((anomaly) =>
+          role === 'expected' ? [anomaly.expectedMetric] : role === 'actual' ? [anomaly.actualMetric] : [anomaly.actualMetric, anomaly.expectedMetric]);
+        claims.push({ ...claimOf(number, sentence), subject: `anomaly ${dates.join(', ')}${role === 'either' ? '' : ` (${role})`}`, candidates });
         continue;
       }
       const after = phrases.filter((phrase) => phrase.start >= number.end && /^[\s-]{0,3}(?:of\s+)?$/i.test(masked.slice(number.end, phrase.start)))
@@ -192,7 +209,7 @@ export const proseClaims = (text: string, data: PromptData): ProseClaim[] => {
       for (const phrase of ordered) {
         const gap = phrase === before ? masked.slice(phrase.end, number.start) : '';
         const month = MONTH_PATTERN.exec(gap);
-        const meter = meterNear(masked, number.start) ?? meterNear(masked, phrase.end + 1);
+        const meter = meterNear(masked, number.start) ?? meterNear(masked, phrase.end + 1) ?? options.meter;
         let candidates = phrase.family.metrics(data, meter, masked);
         if (month && phrase.family.subject === 'consumption') {
           const monthNumber = String(MONTHS.findIndex((name) => name.startsWith(month[1].toLowerCase().slice(0, 3))) + 1).padStart(2, '0');
@@ -207,6 +224,18 @@ export const proseClaims = (text: string, data: PromptData): ProseClaim[] => {
     }
   }
   return claims;
+};
+
+/** Which kWh figures of a sentence are marked as expected use. */
+const anomalyRoles = (masked: string, numbers: NumberToken[]): Map<NumberToken, boolean> => {
+  const roles = new Map<NumberToken, boolean>();
+  numbers.forEach((number, index) => {
+    if (number.unit.unitClass !== 'energy') return;
+    const before = masked.slice(index === 0 ? 0 : numbers[index - 1].end, number.start);
+    const after = masked.slice(number.end, numbers[index + 1]?.start ?? masked.length);
+    roles.set(number, EXPECTED_BEFORE.test(before) || EXPECTED_AFTER.test(after));
+  });
+  return roles;
 };
 
 const claimOf = (number: NumberToken, sentence: string) => ({

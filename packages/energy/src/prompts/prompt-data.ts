@@ -1,5 +1,5 @@
 import type { AnomalyFact, BuildingFacts, DataIssue, FlatFacts, MeterType, MissingFact } from '../types';
-import { citableMetrics } from './citable-metrics';
+import { flattenFacts } from '../facts/flatten-facts';
 
 /**
  * What a prompt shows the model about one building, and what the gate checks an answer
@@ -61,7 +61,9 @@ const clip = (text: string | undefined, max: number): string | undefined =>
 export const promptData = (facts: BuildingFacts, options: PromptDataOptions = {}): PromptData => {
   const anomaliesPerMeter = options.anomaliesPerMeter ?? 5;
   const maxTextLength = options.maxTextLength ?? 300;
-  const metrics: FlatFacts = { ...citableMetrics(facts) };
+  // One naming for prompt, gate and synthesizer: the facts package's own flat table,
+  // plus the shown anomalies' day or week kWh under `<meter>.anomaly.<kind>.<date>.<field>`.
+  const metrics: FlatFacts = { ...flattenFacts(facts) };
   const anomalies: PromptAnomaly[] = [];
   for (const meter of facts.meters) {
     const largest = [...meter.anomalies]
