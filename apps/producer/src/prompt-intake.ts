@@ -87,6 +87,6 @@ export async function* readPromptJsonl(
     };
   }
   if (!any) {
-    onIssue({ file, line: 0, message: 'file is empty', hint: 'expected one JSON object per line' });
+    onIssue({ file, line: 1, message: 'file is empty (no JSON object at line 1)', hint: 'expected one JSON object per line' });
   }
 }

@@ -23,7 +23,7 @@ export interface InputIssue {
   kind: InputIssueKind;
   /** File path, or the name given for a stream. */
   file: string;
-  /** 1-based line number in the file; 0 when the issue is about the whole file. */
+  /** 1-based line number in the file (an empty file: 1, where its header belongs); 0 for summaries about the whole file. */
   line: number;
   /** Column name, when one column is at fault. */
   field?: string;

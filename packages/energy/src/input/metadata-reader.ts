@@ -92,7 +92,7 @@ export const readMetadata = async (source: InputSource, options: MetadataReaderO
     if (notes) metadata.notes = notes;
     result.set(buildingId, metadata);
   }
-  if (!columns) report({ kind: 'empty-file', line: 0, severity: 'error', message: 'the metadata file is empty', hint: `expected ${METADATA_HEADER_HINT}` });
+  if (!columns) report({ kind: 'empty-file', line: 1, severity: 'error', message: 'the metadata file is empty (no header at line 1)', hint: `expected ${METADATA_HEADER_HINT}` });
   else if (result.size === 0) report({ kind: 'empty-file', line: 1, severity: 'error', message: 'the metadata file has no rows', hint: 'one row per building' });
   sink.flush(file);
   return result;

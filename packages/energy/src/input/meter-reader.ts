@@ -275,7 +275,7 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
     }
   }
   if (!header) {
-    report({ kind: 'empty-file', line: 0, severity: 'error', message: 'the file is empty', hint: `expected a header, ${LONG_HEADER_HINT} or ${WIDE_HEADER_HINT}` });
+    report({ kind: 'empty-file', line: 1, severity: 'error', message: 'the file is empty (no header at line 1)', hint: `expected a header, ${LONG_HEADER_HINT} or ${WIDE_HEADER_HINT}` });
     sink.flush(file);
     return;
   }

@@ -69,7 +69,7 @@ export const readWeather = async (source: InputSource, options: WeatherReaderOpt
       report({ kind: 'duplicate-timestamp', line: record.line, field: 'timestamp', severity: 'warning', message: `a second temperature for site '${siteId}' in the same hour`, hint: 'the first value is kept' });
     }
   }
-  if (!headerSeen) report({ kind: 'empty-file', line: 0, severity: 'error', message: 'the weather file is empty', hint: `expected ${WEATHER_HEADER_HINT}` });
+  if (!headerSeen) report({ kind: 'empty-file', line: 1, severity: 'error', message: 'the weather file is empty (no header at line 1)', hint: `expected ${WEATHER_HEADER_HINT}` });
   const sites = new Map<string, HourlySeries>();
   for (const [siteId, builder] of builders) {
     const series = builder.build();
