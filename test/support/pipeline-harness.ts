@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, loadConfig, type ConfigOverrides, type EaioConfig } from '@eaio/core';
@@ -32,6 +32,8 @@ export const openTestPipeline = async (options: {
   overrides?: ConfigOverrides;
 }): Promise<TestPipeline> => {
   const dir = await mkdtemp(join(tmpdir(), 'eaio-test-'));
+  // As root, the embedded PostgreSQL runs as the `postgres` user, which must reach its data dir inside `dir` (mkdtemp makes 0700).
+  if (options.database === 'embedded') await chmod(dir, 0o755);
   const namespace = `t${randomUUID().slice(0, 8)}`;
   const fresh = options.database === 'fresh' ? await freshDatabase('e2e') : undefined;
   const base = loadConfig({ env: {} });
