@@ -126,21 +126,28 @@ describe('shared local cap across two worker processes', () => {
     expect(pipeline.rehearsal.emulator.stats().maxInFlightByHost[HOST]).toBe(CAP);
   }, 60_000);
 
-  it('both processes took local jobs (so the cap held across processes, not within one)', async () => {
+  it('both processes were live workers on the same queues the whole time (so their loops contended for the same 2 slots)', async () => {
     const completed = [
       ...(await pipeline.runtime.queues['local-fast'].getJobs(['completed'])),
       ...(await pipeline.runtime.queues['local-quality'].getJobs(['completed'])),
     ];
     expect(completed).toHaveLength(80);
     const byProcess = workerIds.map((id) => completed.filter((job) => job.processedBy === id).length);
+    // Not asserted per process: a loop that finishes a job re-takes its slot at once, so the
+    // process that won the first slots can keep them while its queues have work (seen 80/0).
     console.log('local jobs per worker process:', Object.fromEntries(workerIds.map((id, index) => [id, byProcess[index]])));
     expect(byProcess.reduce((sum, n) => sum + n, 0)).toBe(80);
-    for (const count of byProcess) expect(count).toBeGreaterThan(0);
-    // And at the same time: some job of one process ran while a job of the other one did.
-    const spans = (id: string) => completed.filter((job) => job.processedBy === id).map((job) => [job.processedOn!, job.finishedOn!] as const);
-    const [first, second] = workerIds.map(spans);
-    const overlapping = first.filter(([start, end]) => second.some(([otherStart, otherEnd]) => start < otherEnd && otherStart < end)).length;
-    console.log(`jobs of ${workerIds[0]} that overlapped a job of ${workerIds[1]}: ${overlapping} of ${first.length}`);
-    expect(overlapping).toBeGreaterThan(0);
-  });
+    for (const worker of processes) expect(worker.child.exitCode).toBeNull();
+
+    // The busier process stops (SIGTERM, graceful): the other one, polling all along, takes the next jobs.
+    const busier = byProcess[0] >= byProcess[1] ? 0 : 1;
+    await processes[busier].stop(5_000);
+    expect(await processes[busier].exited).toBe(0);
+    const { result, states, stats } = await runPhase('c', promptLines('c', 10, 'classification'));
+    expect(states).toEqual({ succeeded: 10 });
+    const phaseC = await pipeline.runtime.queues['local-fast'].getJobs(['completed']);
+    const handled = phaseC.filter((job) => job.data.batchId === result.batchId).map((job) => job.processedBy);
+    expect(handled).toEqual(Array(10).fill(workerIds[1 - busier]));
+    expect(stats.max).toBe(CAP);
+  }, 60_000);
 });
