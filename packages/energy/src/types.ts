@@ -37,11 +37,14 @@ export interface Period {
 export interface CoverageFacts {
   /** Hours the period should have (first to last timestamp of the input, hourly). */
   expectedHours: number;
-  /** Hours with a positive reading. */
+  /** Hours with a valid reading: positive, or also zero where zeros are readings. */
   validHours: number;
   /** Hours absent from the file. */
   missingHours: number;
-  /** Hours that read exactly 0 (treated as missing in a running building). */
+  /**
+   * Hours that read exactly 0: missing on a meter whose zeros mean "no reading"
+   * (electricity), valid 0 kWh hours on one whose zeros are readings (gas by default).
+   */
   zeroHours: number;
   /**
    * Hours that read below 0 (invalid). Optional so hand-written facts may leave it out;
@@ -54,6 +57,12 @@ export interface CoverageFacts {
   longestGapHours: number;
   /** Runs of hours without a valid reading at least `outageMinHours` (24) long. */
   outages: Period[];
+  /**
+   * Only on meters whose zeros are readings (`FactsOptions.zeroIsMissing` false, e.g. gas):
+   * runs of zero readings at least `outageMinHours` long. They are valid hours of 0 kWh
+   * (counted in `validHours`), listed so a seasonal shut-off stays visible.
+   */
+  zeroRuns?: Period[];
 }
 
 export interface LoadShapeFacts {
@@ -142,7 +151,7 @@ export interface MissingFact {
 }
 
 export interface DataIssue {
-  kind: 'outage' | 'low-coverage' | 'all-zero' | 'negative-values' | 'short-period' | 'no-floor-area' | 'no-weather' | 'duplicate-timestamps' | 'spikes';
+  kind: 'outage' | 'low-coverage' | 'all-zero' | 'negative-values' | 'short-period' | 'no-floor-area' | 'no-weather' | 'duplicate-timestamps' | 'spikes' | 'zero-runs';
   severity: 'info' | 'warning' | 'critical';
   message: string;
 }

@@ -1,5 +1,6 @@
 import type { HourlySeries } from '../input/hourly-series';
 import type { LocalCalendar } from './local-calendar';
+import { isValidReading } from './hour-status';
 
 /** Daily energy per local day; `kwh` is NaN for days that do not count. */
 export interface DailyEnergy {
@@ -13,13 +14,13 @@ export interface DailyEnergy {
  * valid hours; its kWh is the mean of its valid hours × its clock hours (23, 24 or 25),
  * so a few missing hours do not make a day look low.
  */
-export const computeDailyEnergy = (series: HourlySeries, calendar: LocalCalendar, minValidHours: number): DailyEnergy => {
+export const computeDailyEnergy = (series: HourlySeries, calendar: LocalCalendar, minValidHours: number, zeroIsMissing = true): DailyEnergy => {
   const days = calendar.dates.length;
   const sums = new Float64Array(days);
   const validHours = new Uint8Array(days);
   for (let index = 0; index < series.values.length; index += 1) {
     const value = series.values[index];
-    if (value > 0) {
+    if (isValidReading(value, zeroIsMissing)) {
       const day = calendar.dayOfHour[index];
       sums[day] += value;
       validHours[day] += 1;

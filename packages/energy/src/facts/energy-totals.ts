@@ -1,7 +1,8 @@
 import type { HourlySeries } from '../input/hourly-series';
+import { isValidReading } from './hour-status';
 
 export interface EnergyTotals {
-  /** Sum of the positive hourly readings, kWh. */
+  /** Sum of the valid hourly readings, kWh. */
   totalKwh: number;
   validHours: number;
   /** totalKwh × 8,760 / validHours: a year at the mean valid rate; `null` below `minValidHours`. */
@@ -11,15 +12,17 @@ export interface EnergyTotals {
 }
 
 /**
- * Annual energy and EUI. Missing and zero hours are not read as "no consumption" but as
- * unknown: the annual figure extrapolates the mean of the valid hours to 8,760 h. With
- * a full year of complete data it equals the plain sum.
+ * Annual energy and EUI. Missing hours (and zero hours, when `zeroIsMissing`) are not read
+ * as "no consumption" but as unknown: the annual figure extrapolates the mean of the valid
+ * hours to 8,760 h. With a full year of complete data it equals the plain sum. When zeros
+ * are readings (`zeroIsMissing` false) they are valid hours of 0 kWh, so a heating meter's
+ * summer does not inflate the year.
  */
-export const computeEnergyTotals = (series: HourlySeries, sqm: number | null, minValidHours: number): EnergyTotals => {
+export const computeEnergyTotals = (series: HourlySeries, sqm: number | null, minValidHours: number, zeroIsMissing = true): EnergyTotals => {
   let totalKwh = 0;
   let validHours = 0;
   for (const value of series.values) {
-    if (value > 0) {
+    if (isValidReading(value, zeroIsMissing)) {
       totalKwh += value;
       validHours += 1;
     }

@@ -1,5 +1,17 @@
+import type { MeterType } from '../types';
+
 /** Version of the fact definitions in FACTS.md; bump when a definition changes. */
-export const FACTS_VERSION = 'facts-1';
+export const FACTS_VERSION = 'facts-2';
+
+/**
+ * Per meter type: does a reading of exactly 0 mean "no reading" (`true`) or a real hour
+ * with no consumption (`false`)? Electricity in a running building never reads 0, so its
+ * zeros are logger gaps; heating and cooling meters (gas, steam, hot water, chilled water)
+ * read 0 overnight and out of season. Types not listed here count zeros as missing.
+ */
+export const DEFAULT_ZERO_IS_MISSING: Readonly<Record<MeterType, boolean>> = {
+  electricity: true, gas: false, steam: false, hotwater: false, chilledwater: false, water: true, other: true,
+};
 
 /** Thresholds of the fact definitions (each documented in FACTS.md). */
 export interface FactsOptions {
@@ -31,9 +43,19 @@ export interface FactsOptions {
   peerMinGroupSize?: number;
   /** Coverage ratio below which a `low-coverage` issue is raised. @defaultValue 0.9 */
   lowCoverageRatio?: number;
+  /**
+   * Zero policy per meter type, merged over `DEFAULT_ZERO_IS_MISSING`: `true` = a zero hour
+   * is missing, `false` = a zero hour is a valid reading of 0 kWh.
+   * @defaultValue electricity, water, other `true`; gas, steam, hotwater, chilledwater `false`
+   */
+  zeroIsMissing?: Partial<Record<MeterType, boolean>>;
 }
 
-export type ResolvedFactsOptions = Required<FactsOptions>;
+export type ResolvedFactsOptions = Required<Omit<FactsOptions, 'zeroIsMissing'>> & { zeroIsMissing: Record<MeterType, boolean> };
+
+/** Whether zeros on `meter` count as missing under the resolved options (`true` for an unknown type). */
+export const zeroIsMissingFor = (options: Pick<ResolvedFactsOptions, 'zeroIsMissing'>, meter: MeterType): boolean =>
+  options.zeroIsMissing[meter] ?? true;
 
 export const resolveFactsOptions = (options: FactsOptions = {}): ResolvedFactsOptions => ({
   outageMinHours: 24,
@@ -51,4 +73,5 @@ export const resolveFactsOptions = (options: FactsOptions = {}): ResolvedFactsOp
   peerMinGroupSize: 5,
   lowCoverageRatio: 0.9,
   ...options,
+  zeroIsMissing: { ...DEFAULT_ZERO_IS_MISSING, ...options.zeroIsMissing },
 });

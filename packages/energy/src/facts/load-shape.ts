@@ -2,20 +2,23 @@ import type { HourlySeries } from '../input/hourly-series';
 import type { LoadShapeFacts, MissingFact } from '../types';
 import type { LocalCalendar } from './local-calendar';
 import { percentileSorted } from './statistics';
+import { isValidReading } from './hour-status';
 
 /** Valid hours each side of a ratio needs before the ratio is given. */
 export const MIN_HOURS_PER_RATIO_SIDE = 24;
 
 /**
- * Load shape over the valid (positive) hours; an hourly kWh equals the mean kW of the hour.
+ * Load shape over the valid hours (positive; zeros too on a meter whose zeros are readings);
+ * an hourly kWh equals the mean kW of the hour.
  * - `baseloadKw`: 5th percentile (linear interpolation, as `percentile_cont(0.05)`).
  * - `peakKw`: maximum.
  * - `loadFactor`: mean / peak.
  * - `weekdayWeekendRatio`: mean kW on local Monday–Friday / mean kW on Saturday–Sunday.
  * - `nightDayRatio`: mean kW 00:00–06:00 local / mean kW 08:00–18:00 local (hour starts).
- * A ratio needs 24 valid hours on each side; otherwise it is `null` with a reason.
+ * A ratio needs 24 valid hours on each side and a denominator above 0; otherwise it is
+ * `null` with a reason.
  */
-export const computeLoadShape = (series: HourlySeries, calendar: LocalCalendar, meterName: string): { load: LoadShapeFacts; missing: MissingFact[] } => {
+export const computeLoadShape = (series: HourlySeries, calendar: LocalCalendar, meterName: string, zeroIsMissing = true): { load: LoadShapeFacts; missing: MissingFact[] } => {
   const missing: MissingFact[] = [];
   const valid: number[] = [];
   const sums = { weekday: 0, weekend: 0, night: 0, day: 0 };
@@ -23,7 +26,7 @@ export const computeLoadShape = (series: HourlySeries, calendar: LocalCalendar, 
   const { values } = series;
   for (let index = 0; index < values.length; index += 1) {
     const value = values[index];
-    if (!(value > 0)) continue;
+    if (!isValidReading(value, zeroIsMissing)) continue;
     valid.push(value);
     const weekday = calendar.weekdays[calendar.dayOfHour[index]];
     const side = weekday >= 6 ? 'weekend' : 'weekday';
@@ -51,6 +54,10 @@ export const computeLoadShape = (series: HourlySeries, calendar: LocalCalendar, 
   const ratio = (top: 'weekday' | 'night', bottom: 'weekend' | 'day', metric: string, what: string): number | null => {
     if (counts[top] < MIN_HOURS_PER_RATIO_SIDE || counts[bottom] < MIN_HOURS_PER_RATIO_SIDE) {
       missing.push({ metric: `${meterName}.load.${metric}`, reason: `too few valid ${what} hours (${counts[top]} and ${counts[bottom]}; ${MIN_HOURS_PER_RATIO_SIDE} each needed)` });
+      return null;
+    }
+    if (!(sums[bottom] > 0)) {
+      missing.push({ metric: `${meterName}.load.${metric}`, reason: `no consumption in the valid ${bottom} hours (all read 0), so the ratio has no denominator` });
       return null;
     }
     return sums[top] / counts[top] / (sums[bottom] / counts[bottom]);

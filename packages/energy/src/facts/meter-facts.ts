@@ -5,7 +5,7 @@ import { computeCoverage } from './coverage';
 import { computeDailyEnergy } from './daily-energy';
 import { computeDailyTemperature } from './daily-temperature';
 import { computeEnergyTotals } from './energy-totals';
-import type { ResolvedFactsOptions } from './facts-options';
+import { zeroIsMissingFor, type ResolvedFactsOptions } from './facts-options';
 import { computeLoadShape } from './load-shape';
 import type { CalendarCache } from './local-calendar';
 import { computeMonthlyProfile } from './monthly-profile';
@@ -31,6 +31,11 @@ export interface MeterFactsResult {
 
 const formatHours = (hours: number): string => hours.toLocaleString('en-GB');
 
+const hasPositiveReading = (values: Float64Array): boolean => {
+  for (let index = 0; index < values.length; index += 1) if (values[index] > 0) return true;
+  return false;
+};
+
 /** Every fact of one meter series; what cannot be computed is `null` and listed in `missing`. */
 export const computeMeterFacts = (input: MeterFactsInput, calendars: CalendarCache, options: ResolvedFactsOptions): MeterFactsResult => {
   const { meter, series } = input;
@@ -38,11 +43,13 @@ export const computeMeterFacts = (input: MeterFactsInput, calendars: CalendarCac
   const missing: MissingFact[] = [];
   const dataIssues: DataIssue[] = [];
 
-  const coverage = computeCoverage(series, options.outageMinHours);
-  const totals = computeEnergyTotals(series, input.sqm, options.minValidHoursForAnnual);
-  const { load, missing: loadMissing } = computeLoadShape(series, calendar, meter);
+  // A meter that never reads above 0 has no data whatever its zero policy (all-zero below).
+  const zeroIsMissing = zeroIsMissingFor(options, meter) || !hasPositiveReading(series.values);
+  const coverage = computeCoverage(series, options.outageMinHours, zeroIsMissing);
+  const totals = computeEnergyTotals(series, input.sqm, options.minValidHoursForAnnual, zeroIsMissing);
+  const { load, missing: loadMissing } = computeLoadShape(series, calendar, meter, zeroIsMissing);
   missing.push(...loadMissing);
-  const daily = computeDailyEnergy(series, calendar, options.minValidHoursPerDay);
+  const daily = computeDailyEnergy(series, calendar, options.minValidHoursPerDay, zeroIsMissing);
 
   if (coverage.validHours === 0) {
     dataIssues.push({ kind: 'all-zero', severity: 'critical', message: `${meter}: no positive reading in ${formatHours(coverage.expectedHours)} h (${formatHours(coverage.zeroHours)} zero, ${formatHours(coverage.missingHours)} missing${coverage.negativeHours ? `, ${formatHours(coverage.negativeHours)} negative` : ''})` });
@@ -74,6 +81,12 @@ export const computeMeterFacts = (input: MeterFactsInput, calendars: CalendarCac
     }
   }
 
+  if (coverage.zeroRuns && coverage.zeroRuns.length > 0) {
+    const longest = coverage.zeroRuns.reduce((best, run) => (run.hours > best.hours ? run : best));
+    const zeroRunHours = coverage.zeroRuns.reduce((sum, run) => sum + run.hours, 0);
+    dataIssues.push({ kind: 'zero-runs', severity: 'info', message: `${meter}: ${coverage.zeroRuns.length} runs of ${options.outageMinHours} h or more reading 0 (${formatHours(zeroRunHours)} h in all; longest ${formatHours(longest.hours)} h from ${longest.start} to ${longest.end}), counted as no consumption (heating off), not as missing data` });
+  }
+
   let weather: MeterFacts['weather'] = null;
   if (!input.temperature) {
     missing.push({ metric: `${meter}.weather`, reason: input.temperatureMissingReason ?? 'no weather data' });
@@ -94,7 +107,7 @@ export const computeMeterFacts = (input: MeterFactsInput, calendars: CalendarCac
   return {
     facts: {
       meter, totalKwh: totals.totalKwh, annualKwh: totals.annualKwh, euiKwhPerSqm: totals.euiKwhPerSqm,
-      coverage, load, weather, anomalies, monthly: computeMonthlyProfile(series, calendar),
+      coverage, load, weather, anomalies, monthly: computeMonthlyProfile(series, calendar, zeroIsMissing),
     },
     dataIssues,
     missing,

@@ -166,7 +166,10 @@ export const draftAnswer = (analysisType: AnalysisType, data: PromptData, teller
     const annual = data.metrics[`${meter}.annualKwh`];
     if (typeof annual !== 'number' || annual <= 0) return { kwh: null, pct: null };
     const roundedPct = Math.round(pct * 10) / 10;
-    return { kwh: Math.round((annual * roundedPct) / 100 / 100) * 100, pct: roundedPct };
+    // Nearest 100 kWh, finer below 1,000 kWh so a small (e.g. heating-only gas) saving still matches its %.
+    const raw = (annual * roundedPct) / 100;
+    const step = raw >= 1000 ? 100 : raw >= 100 ? 10 : 1;
+    return { kwh: Math.round(raw / step) * step, pct: roundedPct };
   };
   const recommend = (action: string, rationale: string, meter: string, pct: number, priority: Recommendation['priority'], cited: string[]): Recommendation => {
     const savings = savingsFor(meter, pct);
