@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import type { EaioConfig, Logger } from '@eaio/core';
@@ -45,6 +45,19 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** URL of an embedded server that a live process already runs from `dataDir` (its postmaster.pid), if any. */
+const runningEmbeddedPostgres = (dataDir: string, port: number): string | undefined => {
+  const pidFile = resolve(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  return `postgres://postgres:postgres@127.0.0.1:${port}/eaio`;
+};
+
 export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
   const { config, log } = options;
   const closers: (() => Promise<void>)[] = [];
@@ -53,11 +66,19 @@ export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => 
   if (!databaseUrl) {
     const dataDir = resolve(options.dataDir ?? '.eaio/postgres');
     mkdirSync(dataDir, { recursive: true });
-    log.info({ dataDir }, 'no DATABASE_URL: starting embedded PostgreSQL');
-    const embedded = await startEmbeddedPostgres({ dataDir, port: options.embeddedPort ?? 54329 });
-    databaseUrl = embedded.url;
+    const port = options.embeddedPort ?? 54329;
+    const running = runningEmbeddedPostgres(dataDir, port);
+    if (running) {
+      // Another eaio process (e.g. `npm start`) owns the embedded server: share it, never stop it.
+      log.debug({ dataDir }, 'no DATABASE_URL: using the embedded PostgreSQL another eaio process runs');
+      databaseUrl = running;
+    } else {
+      log.info({ dataDir }, 'no DATABASE_URL: starting embedded PostgreSQL');
+      const embedded = await startEmbeddedPostgres({ dataDir, port });
+      databaseUrl = embedded.url;
+      closers.push(() => embedded.stop());
+    }
     databaseMode = 'embedded';
-    closers.push(() => embedded.stop());
   }
   const database = createDb(databaseUrl);
   closers.push(() => database.close());

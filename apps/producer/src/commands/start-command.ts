@@ -110,7 +110,7 @@ export const runStart = async (makeContext: (env: Record<string, string>) => Cli
         `Bull Board:  ${board.url}/admin/queues?token=${config.board.token ? '<BOARD_TOKEN>' : token}`,
         `Batch API:   ${board.url}/api/batches/${submitted.batchId}   (Authorization: Bearer <token>)`,
         `Metrics:     ${board.url}/metrics`,
-        `Status:      npx eaio status ${submitted.batchId}${config.connections.databaseUrl ? '' : '   (while this process runs: it owns the embedded PostgreSQL)'}`,
+        `Status:      npx eaio status ${submitted.batchId}${config.connections.databaseUrl ? '' : '   (from this folder; it shares the embedded PostgreSQL while this process runs)'}`,
         runtime.mode.database === 'embedded' ? `Database:    embedded PostgreSQL at ${runtime.databaseUrl.replace(/:[^:@/]+@/, ':***@')}` : '',
         `Queues:      ${runtime.store.label}`,
         rehearsal ? 'SIMULATED:   all answers come from the built-in emulator (--rehearse)' : '',
