@@ -13,6 +13,7 @@ COPY packages/energy/package.json packages/energy/package.json
 COPY packages/providers/package.json packages/providers/package.json
 COPY packages/queues/package.json packages/queues/package.json
 COPY packages/routing/package.json packages/routing/package.json
+COPY packages/spend/package.json packages/spend/package.json
 RUN npm ci --include=dev
 COPY . .
 ENTRYPOINT ["npx", "tsx", "apps/producer/src/cli.ts"]
