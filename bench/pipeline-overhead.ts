@@ -2,22 +2,35 @@
  * Pipeline overhead: the full eaio pipeline against a bare BullMQ no-op worker, on the
  * same Redis, in the same run.
  *
- *   npx tsx bench/pipeline-overhead.ts [--jobs 300] [--runs 3] [--local-hosts 1]
+ *   npx tsx bench/pipeline-overhead.ts [--jobs 1000] [--runs 3] [--local-hosts 1] [--idle-poll <ms>] [--warmup 1]
+ *   npx tsx bench/pipeline-overhead.ts --local-hosts 1,4      (one block of figures per host count)
  *
- * Pipeline: N generic PRIVATE prompt jobs submitted from JSONL (intake, routing, Postgres
- * rows, deterministic ids) → `local-fast` → the real tier workers (`composeWorkers`: slot
- * lease per local host, manual fetch, Ollama adapter over HTTP, gate, attempts/results in
- * Postgres) → a provider emulator that answers instantly (`PRESETS.instant`, timeScale 0).
- * Baseline: the same N jobs added to a plain BullMQ queue on the same Redis, processed by
- * a worker whose processor returns at once, with concurrency equal to the pipeline's
- * in-flight budget (`MAX_CONCURRENT_LOCAL` × local hosts), so both may run the same
- * number of jobs at a time.
+ * Pipeline: N generic PRIVATE prompt jobs submitted from JSONL (`runSubmit`: intake,
+ * routing, Postgres rows, deterministic ids; PRIVATE keeps them on the local tiers) →
+ * `local-fast` → the real tier workers (`composeWorkers`: slot lease per local host,
+ * manual fetch, Ollama adapter over HTTP, gate, attempts/results in Postgres) → a provider
+ * emulator that answers instantly with valid, grounded answers (`PRESETS.instant`,
+ * timeScale 0). Every job must end `succeeded` at `local-fast` after one attempt, or the
+ * run fails (an escalation would measure something else).
  *
- * Printed per run and as medians of the runs: jobs/s of each (N ÷ time from the first
- * add to the last job finished) and their ratio; and per job the time the pipeline adds:
- * BullMQ's `finishedOn − processedOn` of each pipeline job (fetch to completion: provider
- * call, gate, database writes) minus the baseline's median of the same quantity, at p50
- * and p99.
+ * Baselines, each in the same run on the same Redis, each with its own fresh prefix: the
+ * same N jobs added with one `addBulk` to a plain BullMQ queue whose worker's processor
+ * returns at once, (a) with concurrency = the pipeline's in-flight budget
+ * (`MAX_CONCURRENT_LOCAL` × local hosts: the local cap is what bounds the pipeline, so both
+ * may run the same number of jobs at a time) and (b) with concurrency 1.
+ *
+ * Definitions (all from BullMQ's own job timestamps, one clock, ms):
+ *   jobs/s           N ÷ (first enqueue call starts → last job terminal), incl. intake for the pipeline
+ *   end-to-end       per job: `finishedOn − timestamp` (added to the queue → completed);
+ *                    for the pipeline the job's Postgres row is already terminal then
+ *   service          per job: `finishedOn − processedOn` (fetched by a worker → completed)
+ *   added per job    for every job id: pipeline end-to-end − baseline (a) end-to-end of the
+ *                    same id in the same run (both queues are FIFO, same order); its p50/p99.
+ *                    Also for service time. With a bulk enqueue the end-to-end figure is
+ *                    mostly waiting in the queue, so it grows with N; service does not.
+ * Each figure is computed per run; the summary prints the median over the R runs. Before
+ * them, `--warmup` (default 1) untimed rounds (min(N, 300) jobs) warm up V8 and Postgres (without
+ * it the first run is ~25% slower than the third).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,44 +47,69 @@ import { composeWorkers } from '../apps/producer/src/compose-workers';
 import { startRehearsal } from '../apps/producer/src/rehearsal';
 import { openRuntime } from '../apps/producer/src/runtime';
 
-const argument = (name: string, fallback: number): number => {
+const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+  return index > 0 ? process.argv[index + 1] : undefined;
 };
-const JOBS = argument('jobs', 300);
-const RUNS = argument('runs', 3);
-const HOSTS = argument('local-hosts', 1);
+const JOBS = Number(argument('jobs') ?? 1000);
+const WARMUP = Number(argument('warmup') ?? 1);
+const RUNS = Number(argument('runs') ?? 3);
+const HOST_COUNTS = (argument('local-hosts') ?? '1').split(',').map(Number);
+const IDLE_POLL = argument('idle-poll') === undefined ? undefined : Number(argument('idle-poll'));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
+if (![JOBS, RUNS, ...HOST_COUNTS].every((value) => Number.isInteger(value) && value > 0) || !(Number.isInteger(WARMUP) && WARMUP >= 0)) {
+  throw new Error('--jobs, --runs and --local-hosts take positive integers (--local-hosts may be a list: 1,4)');
+}
 
 const quantile = (values: number[], q: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
 };
-const median = (values: number[]): number => quantile(values, 0.5);
+const p50 = (values: number[]) => quantile(values, 0.5);
+const p99 = (values: number[]) => quantile(values, 0.99);
 
-const waitUntil = async (predicate: () => Promise<boolean>, timeoutMs: number) => {
+const waitUntil = async (predicate: () => Promise<boolean> | boolean, timeoutMs: number) => {
   const until = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > until) throw new Error('benchmark run timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 };
 
 const admin = async (sql: string) => {
   const client = new pg.Client({ connectionString: ADMIN_URL });
   await client.connect();
-  await client.query(sql);
-  await client.end();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 };
 
+/** One job's BullMQ timestamps, keyed by the id the input gave it. */
+interface Timing {
+  id: string;
+  enqueued: number;
+  fetched: number;
+  finished: number;
+}
 interface RunResult {
   jobsPerSecond: number;
-  serviceMs: number[];
+  elapsedMs: number;
+  timings: Map<string, Timing>;
+  /** Pipeline only: where a job's service time goes (ms per job). */
+  phases?: { beforeCall: number[]; recordAndGate: number[]; call: number[]; afterCall: number[] };
+  /** Pipeline only: CPU time of this process (workers, emulator, intake) ÷ elapsed. */
+  cpuShare?: number;
 }
 
-const runPipeline = async (): Promise<RunResult> => {
+const timingOf = (id: string, job: Job): Timing => ({ id, enqueued: job.timestamp, fetched: job.processedOn ?? NaN, finished: job.finishedOn ?? NaN });
+const endToEnd = (timing: Timing) => timing.finished - timing.enqueued;
+const service = (timing: Timing) => timing.finished - timing.fetched;
+
+const runPipeline = async (hosts: number, jobs: number = JOBS): Promise<RunResult> => {
   const database = `eaio_bench_${randomUUID().slice(0, 8)}`;
   await admin(`CREATE DATABASE ${database}`);
   const url = new URL(ADMIN_URL);
@@ -80,37 +118,67 @@ const runPipeline = async (): Promise<RunResult> => {
   const base = loadConfig({ env: {} });
   const instant = withBehaviour(PRESETS.instant, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } });
   const models = Object.fromEntries(Object.values(base.tiers).flatMap((tier) => tier.candidates.map((candidate) => [candidate.model, instant])));
-  const rehearsal = await startRehearsal(base, { timeScale: 0, models, localHosts: HOSTS });
-  const config = loadConfig({ env: { ...rehearsal.env, REDIS_URL, DATABASE_URL: url.toString(), LOG_LEVEL: 'error' } });
-  const log = createLogger({ level: 'error', name: 'bench' });
-  const runtime = await openRuntime({ config, log, namespace: `bench${randomUUID().slice(0, 8)}` });
-  const workers = await composeWorkers(runtime, { tiers: ['local-fast', 'local-quality'], idlePollMs: 5 });
+  const rehearsal = await startRehearsal(base, { timeScale: 0, models, localHosts: hosts });
+  let runtime: Awaited<ReturnType<typeof openRuntime>> | undefined;
+  let workers: Awaited<ReturnType<typeof composeWorkers>> | undefined;
   try {
+    const config = loadConfig({ env: { ...rehearsal.env, REDIS_URL, DATABASE_URL: url.toString(), LOG_LEVEL: 'error' } });
+    runtime = await openRuntime({ config, log: createLogger({ level: 'error', name: 'bench' }), namespace: `bench${randomUUID().slice(0, 8)}` });
+    workers = await composeWorkers(runtime, { tiers: ['local-fast', 'local-quality'], idlePollMs: IDLE_POLL });
     const jsonl = join(dir, 'jobs.jsonl');
-    writeFileSync(jsonl, Array.from({ length: JOBS }, (_, i) => JSON.stringify({ id: `j${i}`, prompt: `Classify meter reading ${i} kWh as normal or unusual.`, privacy: 'PRIVATE', taskType: 'classification' })).join('\n'));
+    writeFileSync(
+      jsonl,
+      Array.from({ length: jobs }, (_, i) => JSON.stringify({ id: `j${i}`, prompt: `Classify meter reading ${i} kWh as normal or unusual.`, privacy: 'PRIVATE', taskType: 'classification' })).join('\n'),
+    );
+    const pool = runtime.database.pool;
+    const cpu = process.cpuUsage();
     const started = performance.now();
-    const { batchId } = await runSubmit(runtime, { jsonl, tenant: 'bench', progress: false }, quiet);
+    const { batchId, counts } = await runSubmit(runtime, { jsonl, tenant: 'bench', progress: false }, quiet);
+    if (counts.byQueue['local-fast'] !== jobs) throw new Error(`expected ${jobs} jobs on local-fast, routing put ${JSON.stringify(counts.byQueue)}`);
     await waitUntil(async () => {
-      const { rows } = await runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state IN ('succeeded', 'review')", [batchId]);
-      return rows[0].n === JOBS;
+      const { rows } = await pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state IN ('succeeded', 'review', 'failed')", [batchId]);
+      return rows[0].n === jobs;
     }, 600_000);
-    const elapsed = performance.now() - started;
-    const completed: Job[] = await runtime.queues['local-fast'].getJobs(['completed'], 0, JOBS);
-    return {
-      jobsPerSecond: JOBS / (elapsed / 1000),
-      serviceMs: completed.map((job) => (job.finishedOn ?? 0) - (job.processedOn ?? 0)),
-    };
+    // The row turns terminal just before the BullMQ job is moved to completed.
+    await waitUntil(async () => (await runtime!.queues['local-fast'].getJobCounts('completed')).completed === jobs, 10_000);
+    const elapsedMs = performance.now() - started;
+    const cpuUsed = process.cpuUsage(cpu);
+    const cpuShare = (cpuUsed.user + cpuUsed.system) / 1000 / elapsedMs;
+    const { rows: check } = await pool.query(
+      "SELECT count(*) FILTER (WHERE state = 'succeeded' AND current_tier = 'local-fast' AND attempt_count = 1)::int AS ok FROM jobs WHERE batch_id = $1",
+      [batchId],
+    );
+    if (check[0].ok !== jobs) throw new Error(`only ${check[0].ok} of ${jobs} jobs succeeded at local-fast in one attempt`);
+    const completed: Job[] = await runtime.queues['local-fast'].getJobs(['completed'], 0, jobs);
+    const timings = new Map(completed.map((job) => [job.data.sourceId as string, timingOf(job.data.sourceId, job)]));
+    const { rows: attempts } = await pool.query(
+      'SELECT j.source_id AS id, a.started_at, a.finished_at, a.latency_ms FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE j.batch_id = $1',
+      [batchId],
+    );
+    const phases = { beforeCall: [] as number[], recordAndGate: [] as number[], call: [] as number[], afterCall: [] as number[] };
+    for (const attempt of attempts) {
+      const timing = timings.get(attempt.id)!;
+      const startedAt = new Date(attempt.started_at).getTime();
+      const finishedAt = new Date(attempt.finished_at).getTime();
+      phases.beforeCall.push(startedAt - timing.fetched);
+      phases.call.push(attempt.latency_ms);
+      phases.recordAndGate.push(finishedAt - startedAt - attempt.latency_ms);
+      phases.afterCall.push(timing.finished - finishedAt);
+    }
+    return { jobsPerSecond: jobs / (elapsedMs / 1000), elapsedMs, timings, phases, cpuShare };
   } finally {
-    await workers.close();
-    for (const queue of Object.values(runtime.queues)) await queue.obliterate({ force: true }).catch(() => undefined);
-    await runtime.close();
+    await workers?.close();
+    if (runtime) {
+      for (const queue of Object.values(runtime.queues)) await queue.obliterate({ force: true }).catch(() => undefined);
+      await runtime.close();
+    }
     await rehearsal.close();
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     rmSync(dir, { recursive: true, force: true });
   }
 };
 
-const runBaseline = async (concurrency: number): Promise<RunResult> => {
+const runBaseline = async (concurrency: number, jobs: number = JOBS): Promise<RunResult> => {
   const store = createQueueStore({ kind: 'redis', url: REDIS_URL, prefix: `bench${randomUUID().slice(0, 8)}` });
   const queue = store.createQueue('noop');
   let done = 0;
@@ -122,11 +190,11 @@ const runBaseline = async (concurrency: number): Promise<RunResult> => {
     await worker.waitUntilReady();
     worker.run().catch(() => undefined);
     const started = performance.now();
-    await queue.addBulk(Array.from({ length: JOBS }, (_, i) => ({ name: 'noop', data: { id: `j${i}`, prompt: `Classify meter reading ${i}` }, opts: { jobId: `j${i}` } })));
-    await waitUntil(async () => done === JOBS, 600_000);
-    const elapsed = performance.now() - started;
-    const completed = await queue.getJobs(['completed'], 0, JOBS);
-    return { jobsPerSecond: JOBS / (elapsed / 1000), serviceMs: completed.map((job) => (job.finishedOn ?? 0) - (job.processedOn ?? 0)) };
+    await queue.addBulk(Array.from({ length: jobs }, (_, i) => ({ name: 'noop', data: { id: `j${i}`, prompt: `Classify meter reading ${i} kWh as normal or unusual.` }, opts: { jobId: `j${i}` } })));
+    await waitUntil(() => done === jobs, 600_000);
+    const elapsedMs = performance.now() - started;
+    const completed: Job[] = await queue.getJobs(['completed'], 0, jobs);
+    return { jobsPerSecond: jobs / (elapsedMs / 1000), elapsedMs, timings: new Map(completed.map((job) => [job.data.id as string, timingOf(job.data.id, job)])) };
   } finally {
     await worker.close();
     await queue.obliterate({ force: true });
@@ -134,26 +202,80 @@ const runBaseline = async (concurrency: number): Promise<RunResult> => {
   }
 };
 
+/** Per-id difference pipeline − baseline of one per-job quantity. */
+const addedPerJob = (pipeline: RunResult, baseline: RunResult, measure: (timing: Timing) => number): number[] =>
+  [...pipeline.timings.values()].map((timing) => measure(timing) - measure(baseline.timings.get(timing.id)!));
+
+const fmt = (value: number, digits = 1) => value.toFixed(digits);
+const ms = (value: number) => `${fmt(value)} ms`;
+
+const benchHosts = async (hosts: number, slotsPerHost: number) => {
+  const budget = slotsPerHost * hosts;
+  console.log(`\n== ${hosts} local host(s) × MAX_CONCURRENT_LOCAL ${slotsPerHost} = ${budget} in flight; ${JOBS} jobs, ${RUNS} run(s)`);
+  for (let round = 0; round < WARMUP; round += 1) {
+    await runBaseline(budget, Math.min(JOBS, 300));
+    await runPipeline(hosts, Math.min(JOBS, 300));
+  }
+  const runs: { pipeline: RunResult; matched: RunResult; serial: RunResult }[] = [];
+  for (let run = 1; run <= RUNS; run += 1) {
+    const matched = await runBaseline(budget);
+    const serial = await runBaseline(1);
+    const pipeline = await runPipeline(hosts);
+    runs.push({ pipeline, matched, serial });
+    console.log(
+      `run ${run}: pipeline ${fmt(pipeline.jobsPerSecond)} jobs/s, bare BullMQ c=${budget} ${fmt(matched.jobsPerSecond)} jobs/s, c=1 ${fmt(serial.jobsPerSecond)} jobs/s; ` +
+        `added per job (end-to-end) p50 ${ms(p50(addedPerJob(pipeline, matched, endToEnd)))} p99 ${ms(p99(addedPerJob(pipeline, matched, endToEnd)))}`,
+    );
+  }
+  const med = (pick: (row: (typeof runs)[number]) => number) => p50(runs.map(pick));
+  const col = (text: string, width: number) => text.padStart(width);
+  const line = (label: string, a: string, b: string, c: string) => console.log(`${label.padEnd(34)}${col(a, 12)}${col(b, 16)}${col(c, 14)}`);
+  console.log(`\nmedian of ${RUNS} run(s)`);
+  line('', 'pipeline', `bare c=${budget}`, 'bare c=1');
+  line('jobs/s', fmt(med((r) => r.pipeline.jobsPerSecond)), fmt(med((r) => r.matched.jobsPerSecond)), fmt(med((r) => r.serial.jobsPerSecond)));
+  line(
+    'ratio pipeline / bare',
+    '',
+    fmt(med((r) => r.pipeline.jobsPerSecond / r.matched.jobsPerSecond), 4),
+    fmt(med((r) => r.pipeline.jobsPerSecond / r.serial.jobsPerSecond), 4),
+  );
+  for (const [label, measure] of [['end-to-end (enqueue → done)', endToEnd], ['service (fetch → done)', service]] as const) {
+    for (const [q, fn] of [['p50', p50], ['p99', p99]] as const) {
+      line(
+        `${label} ${q}`,
+        ms(med((r) => fn([...r.pipeline.timings.values()].map(measure)))),
+        ms(med((r) => fn([...r.matched.timings.values()].map(measure)))),
+        ms(med((r) => fn([...r.serial.timings.values()].map(measure)))),
+      );
+    }
+  }
+  console.log(`time the pipeline adds per job (pipeline − bare c=${budget}, same job id, same run):`);
+  console.log(
+    `  end-to-end (enqueue → done): p50 ${ms(med((r) => p50(addedPerJob(r.pipeline, r.matched, endToEnd))))}, p99 ${ms(med((r) => p99(addedPerJob(r.pipeline, r.matched, endToEnd))))}`,
+  );
+  console.log(
+    `  service    (fetch → done):   p50 ${ms(med((r) => p50(addedPerJob(r.pipeline, r.matched, service))))}, p99 ${ms(med((r) => p99(addedPerJob(r.pipeline, r.matched, service))))}`,
+  );
+  const phase = (pick: (phases: NonNullable<RunResult['phases']>) => number[]) => ms(med((r) => p50(pick(r.pipeline.phases!))));
+  console.log(
+    `pipeline service, p50 per phase: before call ${phase((p) => p.beforeCall)} (isTerminal, markActive, model choice) · ` +
+      `attempt row + gate ${phase((p) => p.recordAndGate)} · provider call ${phase((p) => p.call)} · ` +
+      `after call ${phase((p) => p.afterCall)} (finishAttempt, result + job state, moveToCompleted)`,
+  );
+  const busy = med((r) => [...r.pipeline.timings.values()].reduce((sum, t) => sum + service(t), 0) / (r.pipeline.elapsedMs * budget));
+  console.log(
+    `pipeline slots busy ${fmt(busy * 100, 0)}% of the run (Σ service ÷ (elapsed × ${budget} slots)); ` +
+      `this Node process (workers + emulator + intake) used ${fmt(med((r) => r.pipeline.cpuShare!) * 100, 0)}% of one core`,
+  );
+};
+
 const main = async () => {
   const config = loadConfig({ env: {} });
-  const concurrency = config.limits.maxConcurrentLocal * HOSTS;
-  console.log(`pipeline overhead: ${JOBS} jobs, ${RUNS} runs, ${HOSTS} local host(s) × ${config.limits.maxConcurrentLocal} slots; baseline: bare BullMQ no-op worker, concurrency ${concurrency}, same Redis`);
-  const rows: { pipeline: RunResult; baseline: RunResult }[] = [];
-  for (let run = 1; run <= RUNS; run += 1) {
-    const baseline = await runBaseline(concurrency);
-    const pipeline = await runPipeline();
-    rows.push({ pipeline, baseline });
-    console.log(`run ${run}: pipeline ${pipeline.jobsPerSecond.toFixed(1)} jobs/s, baseline ${baseline.jobsPerSecond.toFixed(1)} jobs/s, ratio ${(pipeline.jobsPerSecond / baseline.jobsPerSecond).toFixed(3)}`);
-  }
-  const pipelineRate = median(rows.map((row) => row.pipeline.jobsPerSecond));
-  const baselineRate = median(rows.map((row) => row.baseline.jobsPerSecond));
-  const baselineService = median(rows.flatMap((row) => row.baseline.serviceMs));
-  const added = rows.flatMap((row) => row.pipeline.serviceMs.map((ms) => ms - baselineService));
-  console.log('');
-  console.log('                      pipeline   bare BullMQ   ratio');
-  console.log(`jobs/s (median)      ${pipelineRate.toFixed(1).padStart(9)}   ${baselineRate.toFixed(1).padStart(11)}   ${(pipelineRate / baselineRate).toFixed(3)}`);
-  console.log(`per-job service p50  ${`${median(rows.flatMap((row) => row.pipeline.serviceMs)).toFixed(1)} ms`.padStart(9)}   ${`${baselineService.toFixed(1)} ms`.padStart(11)}`);
-  console.log(`time the pipeline adds per job: p50 ${quantile(added, 0.5).toFixed(1)} ms, p99 ${quantile(added, 0.99).toFixed(1)} ms`);
+  console.log(
+    `pipeline overhead: ${JOBS} PRIVATE prompt jobs → local-fast → instant emulator; local runner idle poll ${IDLE_POLL ?? 'default (25)'} ms; ` +
+      `baselines: bare BullMQ no-op worker on the same Redis, concurrency = in-flight budget and 1`,
+  );
+  for (const hosts of HOST_COUNTS) await benchHosts(hosts, config.limits.maxConcurrentLocal);
 };
 
 main().then(
