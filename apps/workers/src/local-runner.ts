@@ -96,23 +96,24 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
         continue;
       }
       if (!lease) break;
+      let pauseMs = 0;
       try {
         const job = await fetchJob(host, token);
-        if (!job) {
-          await options.leaser.release(lease);
-          await new Promise((resolve) => setTimeout(resolve, idlePollMs));
-          continue;
+        if (job) {
+          const running = runOne(host, lease, job, token);
+          inFlight.add(running);
+          await running;
+          inFlight.delete(running);
+        } else {
+          pauseMs = idlePollMs; // both queues empty: give the slot back, then poll again
         }
-        const running = runOne(host, lease, job, token);
-        inFlight.add(running);
-        await running;
-        inFlight.delete(running);
       } catch (error) {
         options.onError(error, `local loop ${host.id}`);
-        await new Promise((resolve) => setTimeout(resolve, 250));
+        pauseMs = 250;
       } finally {
         await options.leaser.release(lease).catch(() => undefined);
       }
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
 
