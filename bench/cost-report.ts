@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { REPORT_ATTEMPTS_SOURCE_SQL, aggregateAttemptsSql, createPriceCatalog, dayBounds, ensureReportSchema, generateCostReport } from '@eaio/spend';
+import { createDb, migrate } from '@eaio/db';
+import { aggregateAttemptsSql, createPriceCatalog, dayBounds, generateCostReport } from '@eaio/spend';
 
 const flag = (name: string, fallback: string): string => {
   const index = process.argv.indexOf(`--${name}`);
@@ -36,8 +37,10 @@ url.pathname = `/${database}`;
 const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
 
 try {
-  await pool.query(REPORT_ATTEMPTS_SOURCE_SQL.replace(/CREATE INDEX[^;]*;/, ''));
-  await ensureReportSchema(pool);
+  // The real schema (migrations); attempts' indexes are dropped for the bulk load and
+  // the one the report needs (started_at) is built afterwards.
+  await migrate(createDb(pool));
+  await pool.query('DROP INDEX attempts_started_at, attempts_job, attempts_batch');
   const firstDay = `${reportDate}T23:59:59Z`;
   console.log(`generating ${rows.toLocaleString('en')} attempt rows over ${spanDays} days in ${database} …`);
   const generate = await time(async () => {
@@ -46,9 +49,9 @@ try {
       const count = Math.min(chunk, rows - offset);
       await pool.query(`SET synchronous_commit = off`);
       await pool.query(
-        `INSERT INTO attempts (attempt_id, job_id, tenant, tier, provider, model, started_at, latency_ms, input_tokens, output_tokens,
+        `INSERT INTO attempts (attempt_id, job_id, batch_id, endpoint, tenant, tier, provider, model, started_at, latency_ms, input_tokens, output_tokens,
            cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micro_usd, outcome)
-         SELECT 'a' || g, 'j' || (g / 2), 'tenant-' || (g % 5),
+         SELECT 'a' || g, 'j' || (g / 2), 'b' || (g / 1000), 'bench', 'tenant-' || (g % 5),
            CASE WHEN g % 20 < 12 THEN 'local-fast' WHEN g % 20 < 17 THEN 'local-quality' ELSE 'api' END,
            CASE WHEN g % 20 < 17 THEN 'ollama' WHEN g % 3 = 0 THEN 'openai' WHEN g % 3 = 1 THEN 'deepseek' ELSE 'anthropic' END,
            CASE WHEN g % 20 < 12 THEN 'llama3.2:3b' WHEN g % 20 < 17 THEN 'qwen2.5:7b-instruct'

@@ -1,25 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { BudgetsConfig } from '@eaio/core';
-import { ensureSpendSchema } from '@eaio/spend';
+import { createDb, migrate } from '@eaio/db';
+import { freshDatabase } from './support/fresh-database';
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** A fresh schema (spend tables created) and a pool whose search_path points at it. */
-export const freshSpendSchema = async (): Promise<{ pool: pg.Pool; schema: string; drop: () => Promise<void> }> => {
-  const schema = `spend_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}`, max: 10 });
-  await ensureSpendSchema(pool);
+/** A fresh database with the real migrations applied (spend, budget and report tables included). */
+export const freshSpendSchema = async (): Promise<{ pool: pg.Pool; drop: () => Promise<void> }> => {
+  const fresh = await freshDatabase('spend');
+  const pool = new pg.Pool({ connectionString: fresh.url, max: 10 });
+  await migrate(createDb(pool));
   return {
     pool,
-    schema,
     drop: async () => {
-      await pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await pool.end();
+      await fresh.drop();
     },
   };
 };

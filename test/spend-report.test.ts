@@ -2,15 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPORT_ATTEMPTS_SOURCE_SQL, createPriceCatalog, createReportProcessor, ensureReportSchema, generateCostReport, reportDayFor, scheduleNightlyReport } from '@eaio/spend';
+import { createPriceCatalog, createReportProcessor, generateCostReport, reportDayFor, scheduleNightlyReport } from '@eaio/spend';
 import { freshSpendSchema } from './spend-fixtures';
 
 let db: Awaited<ReturnType<typeof freshSpendSchema>>;
 let dir: string;
 beforeEach(async () => {
   db = await freshSpendSchema();
-  await db.pool.query(REPORT_ATTEMPTS_SOURCE_SQL);
-  await ensureReportSchema(db.pool);
   dir = await mkdtemp(join(tmpdir(), 'eaio-report-'));
 });
 afterEach(async () => { await db.drop(); await rm(dir, { recursive: true, force: true }); });
@@ -19,8 +17,8 @@ type Seed = [id: string, tier: string, provider: string, model: string, startedA
 const seed = async (rows: Seed[]) => {
   for (const [id, tier, provider, model, startedAt, latency, input, output, cached, cost, outcome] of rows) {
     await db.pool.query(
-      `INSERT INTO attempts (attempt_id, job_id, tenant, tier, provider, model, started_at, latency_ms, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micro_usd, outcome)
-       VALUES ($1, $1, 'acme', $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, $10, $11)`,
+      `INSERT INTO attempts (attempt_id, job_id, batch_id, endpoint, tenant, tier, provider, model, started_at, latency_ms, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micro_usd, outcome)
+       VALUES ($1, $1, 'batch', $3, 'acme', $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, $10, $11)`,
       [id, tier, provider, model, startedAt, latency, input, output, cached, cost, outcome],
     );
   }
