@@ -1,4 +1,5 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp } from 'drizzle-orm/pg-core';
+import { callColumns, tokenColumns } from './call-columns';
 
 /** What became of a provider call. `started` until it ends; `abandoned` when its worker vanished. */
 export type AttemptOutcome = 'started' | 'passed' | 'failed-gate' | 'error' | 'abandoned';
@@ -15,21 +16,11 @@ export const attempts = pgTable(
   {
     attemptId: text().notNull(),
     startedAt: timestamp({ withTimezone: true }).notNull(),
-    jobId: text().notNull(),
-    batchId: text().notNull(),
-    tenant: text().notNull(),
-    tier: text().notNull(),
-    provider: text().notNull(),
-    endpoint: text().notNull(),
-    model: text().notNull(),
+    ...callColumns(),
     finishedAt: timestamp({ withTimezone: true }),
     latencyMs: integer(),
     ttftMs: integer(),
-    inputTokens: integer(),
-    outputTokens: integer(),
-    cachedInputTokens: integer(),
-    cacheWriteTokens: integer(),
-    reasoningTokens: integer(),
+    ...tokenColumns(),
     costMicroUsd: bigint({ mode: 'number' }).notNull().default(0),
     reservedMicroUsd: bigint({ mode: 'number' }).notNull().default(0),
     priceVersion: text(),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { callColumns } from './call-columns';
 
 /**
  * `open` while held; `settled` (a ledger row was written), `released` (no call was made)
@@ -23,13 +24,7 @@ export const budgetReservations = pgTable(
   'budget_reservations',
   {
     attemptId: text().primaryKey(),
-    jobId: text().notNull(),
-    batchId: text().notNull(),
-    tenant: text().notNull(),
-    tier: text().notNull(),
-    provider: text().notNull(),
-    endpoint: text().notNull(),
-    model: text().notNull(),
+    ...callColumns(),
     amountMicroUsd: bigint({ mode: 'number' }).notNull(),
     /** The counters this reservation holds. */
     counterKeys: jsonb().$type<BudgetCounterKey[]>().notNull(),

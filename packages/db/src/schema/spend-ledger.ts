@@ -1,4 +1,5 @@
-import { bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { callColumns, tokenColumns } from './call-columns';
 
 export type SpendKind = 'billed' | 'unbilled' | 'unknown' | 'abandoned';
 
@@ -11,19 +12,9 @@ export const spendLedger = pgTable(
   'spend_ledger',
   {
     attemptId: text().primaryKey(),
-    jobId: text().notNull(),
-    batchId: text().notNull(),
-    tenant: text().notNull(),
-    tier: text().notNull(),
-    provider: text().notNull(),
-    endpoint: text().notNull(),
-    model: text().notNull(),
+    ...callColumns(),
     kind: text().$type<SpendKind>().notNull(),
-    inputTokens: integer(),
-    outputTokens: integer(),
-    cachedInputTokens: integer(),
-    cacheWriteTokens: integer(),
-    reasoningTokens: integer(),
+    ...tokenColumns(),
     costMicroUsd: bigint({ mode: 'number' }).notNull(),
     reservedMicroUsd: bigint({ mode: 'number' }).notNull(),
     priceVersion: text().notNull(),
