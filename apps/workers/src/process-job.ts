@@ -140,15 +140,16 @@ export const processPipelineJob = async (
     reservedMicroUsd: reservation.reservedMicroUsd,
   };
   await deps.store.startAttempt(start);
+  // Local calls cost nothing and never touch the budget.
+  const settle = (answer: ChatResult | undefined, error?: unknown) =>
+    choice.endpoint.local ? Promise.resolve({ costMicroUsd: 0, priceVersion: 'local' }) : deps.spend.settle(attemptId, choice, answer, error);
 
   let result: ChatResult;
   try {
     result = await choice.adapter.chat(request);
   } catch (error) {
     const finishedAt = deps.now();
-    const spent = choice.endpoint.local
-      ? { costMicroUsd: 0, priceVersion: 'local' }
-      : await deps.spend.settle(attemptId, choice, undefined, error);
+    const spent = await settle(undefined, error);
     const providerError = ProviderError.isInstance(error) ? error : undefined;
     const errorKind = providerError?.kind ?? 'unknown';
     const message = error instanceof Error ? error.message : String(error);
@@ -175,9 +176,7 @@ export const processPipelineJob = async (
   }
 
   const gate = deps.analyzer.evaluate(data, result);
-  const spent = choice.endpoint.local
-    ? { costMicroUsd: 0, priceVersion: 'local' }
-    : await deps.spend.settle(attemptId, choice, result);
+  const spent = await settle(result);
   const finishedAt = deps.now();
   await deps.store.finishAttempt(start, {
     finishedAt,
