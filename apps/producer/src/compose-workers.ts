@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { Logger } from '@eaio/core';
-import { createAdapter, type ProviderAdapter } from '@eaio/providers';
+import { EndpointPool } from '@eaio/providers';
 import { createBudgetAlerter, createPriceCatalog, createSpendGuard, overridesFromConfig, startReservationSweeper } from '@eaio/spend';
 import {
   createAnalyzer,
@@ -17,16 +17,6 @@ import type { Job } from 'bullmq';
 import type { PipelineJobData } from '@eaio/queues';
 import type { Tier } from '@eaio/core';
 import type { Runtime } from './runtime';
-
-/** One adapter per enabled endpoint. `fetch` lets tests and `--rehearse` reach the emulator. */
-export const createAdapters = (runtime: Pick<Runtime, 'config'>): Map<string, ProviderAdapter> => {
-  const adapters = new Map<string, ProviderAdapter>();
-  for (const endpoint of runtime.config.endpoints) {
-    if (!endpoint.enabled) continue;
-    adapters.set(endpoint.id, createAdapter(endpoint));
-  }
-  return adapters;
-};
 
 export const createSpend = (runtime: Runtime, log: Logger, registry?: Registry) => {
   const { config } = runtime;
@@ -48,7 +38,6 @@ export interface ComposeWorkersOptions {
   tiers?: Tier[];
   registry?: Registry;
   onOutcome?: (job: Job<PipelineJobData>, outcome: ProcessOutcome) => void;
-  adapters?: Map<string, ProviderAdapter>;
   idlePollMs?: number;
   /** See `StartWorkersOptions.lockDurationMs` (`eaio workers --lock-duration`). */
   lockDurationMs?: number;
@@ -59,7 +48,8 @@ export interface ComposeWorkersOptions {
 /** Wires the tier workers of this process to providers, gate, Postgres, queues and spend. */
 export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOptions = {}): Promise<WorkersHandle & { stopSweeper: () => void }> => {
   const { config, log } = runtime;
-  const adapters = options.adapters ?? createAdapters(runtime);
+  // Adapters for every enabled endpoint, with cached health: a host that is down is skipped.
+  const pool = new EndpointPool({ endpoints: config.endpoints });
   const { guard } = createSpend(runtime, log, options.registry);
   const stopSweeper = startReservationSweeper(guard, { intervalMs: 30_000, logger: log });
   const handle = await startWorkers({
@@ -69,10 +59,11 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
     leaser: runtime.leaser,
     tiers: options.tiers,
     idlePollMs: options.idlePollMs,
+    hostReady: async (hostId) => (await pool.refresh()).find((health) => health.endpointId === hostId)?.ok ?? false,
     lockDurationMs: options.lockDurationMs,
     stalledIntervalMs: options.stalledIntervalMs,
     deps: {
-      selector: createModelSelector({ config, adapters }),
+      selector: createModelSelector({ config, pool }),
       analyzer: createAnalyzer(config),
       store: createPostgresPipelineStore(runtime.database),
       escalation: createEscalationPolicy(config),

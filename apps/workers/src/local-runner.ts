@@ -35,6 +35,16 @@ export interface LocalRunnerOptions {
    */
   idlePollMs?: number;
   onError: (error: unknown, context: string) => void;
+  /**
+   * Whether the host is up (cached health check); a loop whose host is down fetches
+   * nothing, so its jobs stay queued for the healthy hosts. @defaultValue always up
+   */
+  hostReady?: (hostId: string) => Promise<boolean>;
+  /**
+   * Pause before a host that was down is checked again.
+   * @defaultValue 1000
+   */
+  hostDownPollMs?: number;
 }
 
 /**
@@ -98,8 +108,11 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
       if (!lease) break;
       let pauseMs = 0;
       try {
-        const job = await fetchJob(host, token);
-        if (job) {
+        const ready = options.hostReady ? await options.hostReady(host.id) : true;
+        const job = ready ? await fetchJob(host, token) : undefined;
+        if (!ready) {
+          pauseMs = options.hostDownPollMs ?? 1000;
+        } else if (job) {
           const running = runOne(host, lease, job, token);
           inFlight.add(running);
           await running;

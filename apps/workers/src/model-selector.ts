@@ -1,44 +1,43 @@
 import type { EaioConfig, Tier } from '@eaio/core';
-import type { EndpointConfig, ProviderAdapter } from '@eaio/providers';
+import type { EndpointPool } from '@eaio/providers';
 import type { ModelChoice, ModelSelector } from './pipeline-ports';
 
 export interface ModelSelectorOptions {
   config: EaioConfig;
-  /** One adapter per enabled endpoint id. */
-  adapters: Map<string, ProviderAdapter>;
-  /** Health as last seen (endpoint id → healthy); unknown counts as healthy. */
-  isHealthy?: (endpointId: string) => boolean;
-  /** True when a job's content would not fit the candidate's context window. */
-  fits?: (candidate: { contextWindow: number }, promptChars: number) => boolean;
+  /**
+   * The configured endpoints with their adapters and cached health (`/api/tags`,
+   * `/v1/models`): an endpoint that is down, or does not list the model, is skipped.
+   */
+  pool: EndpointPool;
 }
 
 /**
- * Picks the first enabled, healthy candidate of a tier (config order = preference).
- * For local tiers the runner passes the host whose slot it holds, so the call goes to
- * that host and its cap is the one counted.
+ * Picks the first candidate of a tier (config order = preference) that a healthy endpoint
+ * serves. For local tiers the runner passes the host whose slot it holds, so the call
+ * goes to that host and its cap is the one counted.
  */
 export const createModelSelector = (options: ModelSelectorOptions): ModelSelector => {
-  const healthy = options.isHealthy ?? (() => true);
+  const allIds = options.config.endpoints.map((endpoint) => endpoint.id);
   return {
     async choose(tier: Tier, _data, host?: string): Promise<ModelChoice | null> {
       const tierConfig = options.config.tiers[tier];
       for (const candidate of tierConfig.candidates) {
         if (!candidate.enabled) continue;
-        for (const endpointId of candidate.endpointIds) {
-          if (host !== undefined && endpointId !== host) continue;
-          const adapter = options.adapters.get(endpointId);
-          if (!adapter || !healthy(endpointId)) continue;
-          return {
-            endpoint: adapter.endpoint as EndpointConfig,
-            adapter,
-            model: candidate.model,
-            maxTokens: candidate.maxTokens,
-            timeoutMs: tierConfig.timeoutSec * 1000,
-          };
-        }
+        const allowed = candidate.endpointIds.filter((id) => host === undefined || id === host);
+        if (allowed.length === 0) continue;
+        const selection = await options.pool.select(candidate.model, { exclude: allIds.filter((id) => !allowed.includes(id)) });
+        if (!selection) continue;
+        return {
+          endpoint: selection.endpoint,
+          adapter: selection.adapter,
+          model: candidate.model,
+          maxTokens: candidate.maxTokens,
+          timeoutMs: tierConfig.timeoutSec * 1000,
+        };
       }
       return null;
     },
+    unreachable: (endpointId, reason) => options.pool.markUnhealthy(endpointId, reason),
   };
 };
 

@@ -19,6 +19,8 @@ export interface ModelChoice {
 export interface ModelSelector {
   /** `host` narrows local tiers to one inference host (the one whose slot is held). */
   choose(tier: Tier, data: PipelineJobData, host?: string): Promise<ModelChoice | null>;
+  /** A call could not reach the endpoint: skip it until its health is checked again. */
+  unreachable?(endpointId: string, reason: string): void;
 }
 
 /** The per-check breakdown the gate returns; stored with the attempt. */

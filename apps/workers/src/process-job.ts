@@ -153,6 +153,7 @@ export const processPipelineJob = async (
     const providerError = ProviderError.isInstance(error) ? error : undefined;
     const errorKind = providerError?.kind ?? 'unknown';
     const message = error instanceof Error ? error.message : String(error);
+    if (errorKind === 'network') deps.selector.unreachable?.(choice.endpoint.id, message);
     await deps.store.finishAttempt(start, {
       finishedAt,
       latencyMs: finishedAt.getTime() - start.startedAt.getTime(),

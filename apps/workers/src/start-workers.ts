@@ -22,6 +22,8 @@ export interface StartWorkersOptions {
   onError: (error: unknown, context: string) => void;
   /** Local runner idle poll, ms. @defaultValue 25 */
   idlePollMs?: number;
+  /** Whether a local host is up (see `LocalRunnerOptions.hostReady`). */
+  hostReady?: (hostId: string) => Promise<boolean>;
   /**
    * BullMQ job lock of this process's workers, ms: after a crash (SIGKILL) another
    * process may take the job back once the lock has expired. The worker renews it every
@@ -82,6 +84,7 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
       leaser: options.leaser,
       process: (job, host) => run(job, host),
       idlePollMs: options.idlePollMs,
+      hostReady: options.hostReady,
       onError: options.onError,
     });
     closers.push(async () => {
