@@ -1,7 +1,6 @@
 export * from './pipeline-ports';
 export * from './process-job';
 export * from './local-runner';
-export * from './api-runner';
 export * from './backoff';
 export * from './queue-enqueuer';
 export * from './model-selector';

@@ -90,7 +90,10 @@ export const runStart = async (makeContext: (env: Record<string, string>) => Cli
     closers.unshift(() => board.close());
     const workers = await composeWorkers(runtime, {
       registry: metrics.registry,
-      onOutcome: (job, outcome) => metrics.outcomes.inc({ tier: job.data.tier, outcome: outcome.status }),
+      onOutcome: (job, outcome) => {
+        metrics.outcomes.inc({ tier: job.data.tier, outcome: outcome.status });
+        if (job.processedOn) metrics.latency.observe({ tier: job.data.tier }, (Date.now() - job.processedOn) / 1000);
+      },
     });
     closers.unshift(() => workers.close());
     const reports = await startReportScheduler(runtime);
