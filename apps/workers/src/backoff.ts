@@ -1,5 +1,4 @@
 import { retryDelayMs } from '@eaio/providers';
-import { RetryableAttemptError } from './process-job';
 
 /**
  * BullMQ owns retries (the SDKs' own retries are off). This backoff strategy is set on
@@ -8,7 +7,6 @@ import { RetryableAttemptError } from './process-job';
  */
 export const providerBackoff =
   (options: { baseMs: number; maxMs: number }) =>
-  (attemptsMade: number, _type: string | undefined, error: Error | undefined): number => {
-    const retryAfterMs = RetryableAttemptError.isInstance(error) ? error.retryAfterMs : undefined;
-    return retryDelayMs({ retryAfterMs } as never, attemptsMade, options);
-  };
+  (attemptsMade: number, _type: string | undefined, error: Error | undefined): number =>
+    // process-job already decided the retry; the error carries the provider's retry-after.
+    retryDelayMs(error, attemptsMade, options);
