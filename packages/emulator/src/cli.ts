@@ -2,12 +2,14 @@
  * Runs the emulator standalone:
  *   tsx packages/emulator/src/cli.ts --port 11434 --seed 1
  *   tsx packages/emulator/src/cli.ts --host ollama-1:11434 --host ollama-2:11435 --preset local3b --time-scale 0.1
+ *   tsx packages/emulator/src/cli.ts --port 11434 --catalogue   # only the models of MODEL_CATALOGUE
  * Analysis answers come from `@eaio/energy`'s `synthesizeAnswer` when that package provides it.
  */
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { startEmulator } from './emulator';
+import { catalogueModels } from './model-catalogue';
 import { PRESETS, withBehaviour } from './presets';
 import type { AnswerSynthesizer, EmulatorConfigPatch, HostOptions, ModelBehaviour } from './types';
 
@@ -46,6 +48,7 @@ const main = async (): Promise<void> => {
     .option('--config <file>', 'JSON or YAML config patch (models, availableModels, defaultModel)')
     .option('--require-api-key [key]', 'API endpoints demand a key (any, or exactly this one)')
     .option('--no-synthesizer', 'answer generically even when @eaio/energy is available')
+    .option('--catalogue', 'list and serve only the built-in model catalogue (the models config/eaio.yaml ships with)')
     .parse();
   const options = program.opts<{
     port: number;
@@ -56,6 +59,7 @@ const main = async (): Promise<void> => {
     config?: string;
     requireApiKey?: boolean | string;
     synthesizer: boolean;
+    catalogue?: boolean;
   }>();
   const preset = (PRESETS as Record<string, ModelBehaviour>)[options.preset];
   if (!preset) throw new Error(`unknown preset ${options.preset}; known: ${Object.keys(PRESETS).join(', ')}`);
@@ -68,6 +72,8 @@ const main = async (): Promise<void> => {
     seed: options.seed,
     timeScale: options.timeScale,
     defaultModel: preset,
+    models: options.catalogue ? catalogueModels() : undefined,
+    availableModels: options.catalogue ? Object.fromEntries(hosts.map((host) => [host.name, Object.keys(catalogueModels())])) : undefined,
     answerSynthesizer: options.synthesizer ? await loadSynthesizer() : undefined,
   });
   if (options.config) {

@@ -20,6 +20,10 @@ const version = (JSON.parse(readFileSync(join(here, '../../../node_modules/@pyda
 /** eaio provider name → genai-prices provider id. */
 const providerIds: Record<string, string> = { openai: 'openai', deepseek: 'deepseek', anthropic: 'anthropic', gemini: 'google' };
 const extras = [
+  // Named by earlier configs: attempts priced with them keep resolving.
+  { provider: 'openai', model: 'gpt-4o-mini' },
+  { provider: 'anthropic', model: 'claude-3-5-haiku-latest' },
+  { provider: 'gemini', model: 'gemini-2.0-flash' },
   { provider: 'openai', model: 'gpt-4o' },
   { provider: 'openai', model: 'o3-mini' },
   { provider: 'anthropic', model: 'claude-3-5-sonnet-latest' },
@@ -34,7 +38,14 @@ const wanted = [
 ].filter((item, index, all) => all.findIndex((other) => other.provider === item.provider && other.model === item.model) === index);
 
 const toPrice = (raw: GenaiPrice) => {
-  const number = (key: string): number | undefined => (typeof raw[key] === 'number' ? (raw[key] as number) : undefined);
+  // Tiered prices (`{ base, tiers: [{ start, price }] }`, e.g. gpt-6-luna above 272K prompt
+  // tokens) keep their base: eaio's prompts stay far below the first tier.
+  const number = (key: string): number | undefined => {
+    const value = raw[key] as unknown;
+    if (typeof value === 'number') return value;
+    if (typeof value === 'object' && value !== null && typeof (value as { base?: unknown }).base === 'number') return (value as { base: number }).base;
+    return undefined;
+  };
   const price: SnapshotEntry['price'] = { inputPerMTok: number('input_mtok') ?? 0, outputPerMTok: number('output_mtok') ?? 0 };
   if (number('cache_read_mtok') !== undefined) price.cachedInputPerMTok = number('cache_read_mtok');
   if (number('cache_write_mtok') !== undefined) price.cacheWritePerMTok = number('cache_write_mtok');
@@ -52,6 +63,7 @@ for (const { provider, model } of wanted) {
   const conditional = Array.isArray(found.model.prices) ? found.model.prices : [{ prices: found.model.prices }];
   const base = conditional.find((item) => item.constraint === undefined) ?? conditional[0]!;
   const entry: SnapshotEntry = { provider, model, effectiveFrom: '1970-01-01', price: toPrice(base.prices) };
+  if (entry.price.inputPerMTok === 0 && entry.price.outputPerMTok === 0) throw new Error(`genai-prices gave ${provider}/${model} no token price; set it under prices: in the config`);
   for (const item of conditional) {
     if (item.constraint?.type === 'start_date') {
       entries.push({ provider, model, effectiveFrom: item.constraint.start_date, price: toPrice(item.prices) });

@@ -3,6 +3,7 @@ export * from './token-usage';
 export * from './cost';
 export * from './price-snapshot';
 export * from './price-catalog';
+export * from './model-retirements';
 export * from './spend-errors';
 export * from './queryable';
 export * from './budget-periods';

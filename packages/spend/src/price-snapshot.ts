@@ -26,12 +26,13 @@ export const PRICE_SNAPSHOT: PriceSnapshot = {
   "entries": [
     {
       "provider": "openai",
-      "model": "gpt-4o-mini",
+      "model": "gpt-6-luna",
       "effectiveFrom": "1970-01-01",
       "price": {
-        "inputPerMTok": 0.15,
-        "outputPerMTok": 0.6,
-        "cachedInputPerMTok": 0.075
+        "inputPerMTok": 0.1,
+        "outputPerMTok": 0.5,
+        "cachedInputPerMTok": 0.01,
+        "cacheWritePerMTok": 0.125
       }
     },
     {
@@ -54,6 +55,37 @@ export const PRICE_SNAPSHOT: PriceSnapshot = {
           }
         }
       ]
+    },
+    {
+      "provider": "anthropic",
+      "model": "claude-haiku-4-5",
+      "effectiveFrom": "1970-01-01",
+      "price": {
+        "inputPerMTok": 1,
+        "outputPerMTok": 5,
+        "cachedInputPerMTok": 0.1,
+        "cacheWritePerMTok": 1.25
+      }
+    },
+    {
+      "provider": "gemini",
+      "model": "gemini-3.1-flash-lite",
+      "effectiveFrom": "1970-01-01",
+      "price": {
+        "inputPerMTok": 0.25,
+        "outputPerMTok": 1.5,
+        "cachedInputPerMTok": 0.025
+      }
+    },
+    {
+      "provider": "openai",
+      "model": "gpt-4o-mini",
+      "effectiveFrom": "1970-01-01",
+      "price": {
+        "inputPerMTok": 0.15,
+        "outputPerMTok": 0.6,
+        "cachedInputPerMTok": 0.075
+      }
     },
     {
       "provider": "anthropic",

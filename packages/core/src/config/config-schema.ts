@@ -162,7 +162,7 @@ export const fileConfigSchema = z.strictObject({
       timezone: timezoneSchema.default('UTC'),
       referenceModel: z
         .strictObject({ provider: z.string().min(1), model: z.string().min(1) })
-        .default({ provider: 'openai', model: 'gpt-4o-mini' }),
+        .default({ provider: 'openai', model: 'gpt-6-luna' }),
       outputDir: z.string().min(1).default('reports'),
     })
     .prefault({}),

@@ -197,7 +197,7 @@ export interface ReportConfig {
   cron: string;
   /** IANA time zone of the cron and of report days. Env `REPORT_TIMEZONE`. @defaultValue `'UTC'` */
   timezone: string;
-  /** API model whose price is the "had everything gone to the API" savings baseline. @defaultValue `{ provider: 'openai', model: 'gpt-4o-mini' }` */
+  /** API model whose price is the "had everything gone to the API" savings baseline. @defaultValue `{ provider: 'openai', model: 'gpt-6-luna' }` */
   referenceModel: { provider: string; model: string };
   /** Directory reports are written to. @defaultValue `'reports'` */
   outputDir: string;

@@ -38,10 +38,10 @@ describe('loadConfig with the shipped config/eaio.yaml', () => {
     expect(config.tiers['local-fast'].candidates[0]).toMatchObject({ model: 'llama3.2:3b', endpointIds: ['ollama-1'] });
     expect(config.tiers['local-quality'].candidates[0].model).toBe('qwen2.5:7b-instruct');
     expect(config.tiers.api.candidates.map((candidate) => candidate.model)).toEqual([
-      'gpt-4o-mini',
+      'gpt-6-luna',
       'deepseek-chat',
-      'claude-3-5-haiku-latest',
-      'gemini-2.0-flash',
+      'claude-haiku-4-5',
+      'gemini-3.1-flash-lite',
     ]);
     for (const endpoint of config.endpoints.filter((candidate) => !candidate.local)) {
       expect(endpoint.enabled).toBe(false);
