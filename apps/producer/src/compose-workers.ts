@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { Logger } from '@eaio/core';
-import { EndpointPool } from '@eaio/providers';
+import { EndpointPool, createAdapter } from '@eaio/providers';
 import { createBudgetAlerter, createPriceCatalog, createSpendGuard, overridesFromConfig, startReservationSweeper } from '@eaio/spend';
 import {
   createAnalyzer,
@@ -17,6 +17,7 @@ import type { Job } from 'bullmq';
 import type { PipelineJobData } from '@eaio/queues';
 import type { Tier } from '@eaio/core';
 import type { Runtime } from './runtime';
+import { checkConfiguredModels, logModelProblems } from './commands/providers-command';
 
 export const createSpend = (runtime: Runtime, log: Logger, registry?: Registry) => {
   const { config } = runtime;
@@ -50,6 +51,9 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
   const { config, log } = runtime;
   // Adapters for every enabled endpoint, with cached health: a host that is down is skipped.
   const pool = new EndpointPool({ endpoints: config.endpoints });
+  // Configured models an endpoint does not list, or past a known retirement date: said now, not at call time.
+  const modelCheck = await checkConfiguredModels(config, { adapterFactory: (endpoint) => pool.adapter(endpoint.id) ?? createAdapter(endpoint), timeoutMs: 3_000 });
+  logModelProblems(modelCheck, log);
   const { guard } = createSpend(runtime, log, options.registry);
   const stopSweeper = startReservationSweeper(guard, { intervalMs: 30_000, logger: log });
   const handle = await startWorkers({

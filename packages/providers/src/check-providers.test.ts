@@ -59,3 +59,31 @@ describe('checkProviders', () => {
     for (const line of lines.slice(1, 5)) expect(line.slice(statusColumn)).toMatch(/^(ok|missing models|unreachable|disabled)/);
   });
 });
+
+describe('checkProviders with a model lifecycle lookup', () => {
+  it('reports a configured model the endpoint does not list and one past its retirement date, with the replacement', async () => {
+    emulator = await startEmulator({ timeScale: 0, hosts: [{ name: 'api', requireApiKey: true }], availableModels: { api: ['claude-haiku-4-5', 'gpt-4o-mini'] } });
+    const [api] = emulator.hosts;
+    const endpoints: EndpointConfig[] = [
+      { id: 'anthropic', provider: 'anthropic', kind: 'anthropic', baseUrl: api.url, apiKey: 'test-key', local: false },
+      { id: 'openai', provider: 'openai', kind: 'openai-compatible', baseUrl: `${api.url}/v1`, apiKey: 'test-key', local: false },
+    ];
+    const notices: Record<string, { status: 'retired' | 'deprecated'; message: string; replacement: string }> = {
+      'anthropic/claude-3-5-haiku-latest': { status: 'retired', message: 'anthropic/claude-3-5-haiku-latest was retired on 2026-02-19 (requests fail); use claude-haiku-4-5', replacement: 'claude-haiku-4-5' },
+      'openai/gpt-4o-mini': { status: 'deprecated', message: 'openai/gpt-4o-mini is deprecated and retires on 2027-01-14 (in 45 days); use gpt-6-luna', replacement: 'gpt-6-luna' },
+    };
+    const report = await checkProviders(
+      endpoints,
+      { anthropic: ['claude-3-5-haiku-latest'], openai: ['gpt-4o-mini'] },
+      (endpoint) => createAdapter(endpoint),
+      { timeoutMs: 1_000, modelNotice: (provider, model) => notices[`${provider}/${model}`] },
+    );
+    expect(report[0]).toMatchObject({ reachable: true, missingModels: ['claude-3-5-haiku-latest'], modelNotices: [{ model: 'claude-3-5-haiku-latest', status: 'retired' }] });
+    expect(report[1]).toMatchObject({ reachable: true, missingModels: [], modelNotices: [{ model: 'gpt-4o-mini', status: 'deprecated' }] });
+    const text = formatProvidersReport(report);
+    expect(text).toContain('anthropic: lacks claude-3-5-haiku-latest (retired; use claude-haiku-4-5)');
+    expect(text).toContain('anthropic: anthropic/claude-3-5-haiku-latest was retired on 2026-02-19 (requests fail); use claude-haiku-4-5');
+    expect(text).toContain('openai: openai/gpt-4o-mini is deprecated and retires on 2027-01-14');
+    expect(text.split('\n').find((line) => line.startsWith('openai '))).toMatch(/deprecated models/);
+  });
+});

@@ -19,13 +19,30 @@ export interface ProviderCheck {
   configuredModels: string[];
   /** Configured models the endpoint does not list (all of them when unreachable). */
   missingModels: string[];
+  /** Configured models the lifecycle lookup has something to say about (deprecated, retired). */
+  modelNotices: ModelNotice[];
   /** Why it is unreachable or disabled (never holds a key). */
   error?: string;
+}
+
+/** A configured model's lifecycle: from the dated retirement table kept with the price snapshot. */
+export interface ModelNotice {
+  model: string;
+  /** `retired` = requests fail; `deprecated` = retirement announced; `scheduled` = a current model's published end date. */
+  status: 'retired' | 'deprecated' | 'scheduled';
+  /** One line, with the replacement when one is known. */
+  message: string;
+  replacement?: string;
 }
 
 export interface CheckProvidersOptions {
   /** Per endpoint. @defaultValue 5000 */
   timeoutMs?: number;
+  /**
+   * What is known about a model's lifecycle (`@eaio/spend`'s `retirementNotice` at the
+   * current date fits); `undefined` = nothing. @defaultValue no lookup
+   */
+  modelNotice?: (provider: string, model: string) => Omit<ModelNotice, 'model'> | undefined;
 }
 
 /**
@@ -43,6 +60,10 @@ export const checkProviders = async (
   Promise.all(
     endpoints.map(async (endpoint): Promise<ProviderCheck> => {
       const configured = configuredModels[endpoint.id] ?? [];
+      const modelNotices = configured.flatMap((model) => {
+        const notice = options.modelNotice?.(endpoint.provider, model);
+        return notice ? [{ model, status: notice.status, message: notice.message, replacement: notice.replacement }] : [];
+      });
       const base = {
         endpointId: endpoint.id,
         provider: endpoint.provider,
@@ -50,6 +71,7 @@ export const checkProviders = async (
         baseUrl: endpoint.baseUrl,
         local: endpoint.local,
         configuredModels: configured,
+        modelNotices,
       };
       if (endpoint.enabled === false) {
         return { ...base, enabled: false, reachable: false, models: [], missingModels: configured, error: endpoint.disabledReason ?? 'disabled' };
@@ -72,9 +94,34 @@ const pad = (rows: string[][]): string[] => {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
 };
 
-const statusOf = (check: ProviderCheck): string => (!check.enabled ? 'disabled' : check.reachable ? (check.missingModels.length > 0 ? 'missing models' : 'ok') : 'unreachable');
+const statusOf = (check: ProviderCheck): string =>
+  !check.enabled
+    ? 'disabled'
+    : !check.reachable
+      ? 'unreachable'
+      : check.missingModels.length > 0
+        ? 'missing models'
+        : check.modelNotices.some((notice) => notice.status === 'retired')
+          ? 'retired models'
+          : check.modelNotices.some((notice) => notice.status === 'deprecated')
+            ? 'deprecated models'
+            : 'ok';
 
-/** The table `eaio providers check` prints, then one line per problem. */
+/** `lacks …` for a reachable endpoint without some configured models, with the way out for each. */
+const lacksLine = (check: ProviderCheck): string => {
+  const hints = check.missingModels.map((model) => {
+    const notice = check.modelNotices.find((item) => item.model === model);
+    if (notice?.replacement) return `${model} (${notice.status}; use ${notice.replacement})`;
+    return check.kind === 'ollama' ? `${model} (ollama pull ${model})` : model;
+  });
+  return `${check.endpointId}: lacks ${hints.join(', ')}`;
+};
+
+/**
+ * The table `eaio providers check` prints, then one line per problem: unreachable or
+ * disabled endpoints, configured models an endpoint does not list, and configured models
+ * past (or nearing) a known retirement date with the replacement.
+ */
 export const formatProvidersReport = (report: readonly ProviderCheck[]): string => {
   const header = ['ENDPOINT', 'PROVIDER', 'KIND', 'URL', 'STATUS', 'LATENCY', 'MODELS', 'MISSING'];
   const rows = report.map((check) => [
@@ -85,15 +132,13 @@ export const formatProvidersReport = (report: readonly ProviderCheck[]): string 
     statusOf(check),
     check.latencyMs === undefined || !check.enabled ? '-' : `${check.latencyMs} ms`,
     check.reachable ? String(check.models.length) : '-',
-    check.missingModels.length > 0 ? check.missingModels.join(', ') : '-',
+    check.enabled && check.missingModels.length > 0 ? check.missingModels.join(', ') : '-',
   ]);
-  const problems = report
-    .filter((check) => check.error !== undefined || (check.reachable && check.missingModels.length > 0))
-    .map((check) =>
-      check.error !== undefined
-        ? `${check.endpointId}: ${check.error}`
-        : `${check.endpointId}: lacks ${check.missingModels.join(', ')}${check.kind === 'ollama' ? ` (ollama pull ${check.missingModels[0]})` : ''}`,
-    );
+  const problems = report.flatMap((check) => [
+    ...(check.error !== undefined ? [`${check.endpointId}: ${check.error}`] : []),
+    ...(check.reachable && check.missingModels.length > 0 ? [lacksLine(check)] : []),
+    ...check.modelNotices.filter((notice) => notice.status !== 'scheduled').map((notice) => `${check.endpointId}: ${notice.message}`),
+  ]);
   const reachable = report.filter((check) => check.reachable).length;
   return [...pad([header, ...rows]), '', `${reachable} of ${report.length} endpoints reachable`, ...problems].join('\n');
 };
