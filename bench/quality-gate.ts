@@ -3,6 +3,7 @@
  * types × labelled answers, scored by `evaluateAnswer`.
  *
  *   npx tsx bench/quality-gate.ts [--samples 5] [--seed 1] [--data ../shared/data/cambridge_estates]
+ *   npx tsx bench/quality-gate.ts --corpus FILE.jsonl --meter … --metadata … [--weather …] [--misses OUT.jsonl]
  *   npx tsx bench/quality-gate.ts --through-emulator [--requests 20] [--concurrency 8] [--seed 1]
  *       [--rates grounded=0.4,hallucination=0.4,invalidJson=0.1,missingSections=0.1]
  *
@@ -31,6 +32,20 @@ import { ANALYSIS_TYPES, type AnalysisType } from '@eaio/core';
 import { startEmulator, PRESETS, withBehaviour, type AnswerRates, type RequestLogEntry } from '@eaio/emulator';
 import { buildPrompt, computePortfolioFacts, evaluateAnswer, synthesizeAnswer, type AnswerBehaviour, type BuildingFacts, type GateResult } from '@eaio/energy';
 import { createAdapter } from '@eaio/providers';
+
+// `--corpus FILE.jsonl --meter … --metadata … [--weather …]`: score an external labelled corpus.
+if (process.argv.includes('--corpus')) {
+  const { parseArgs } = await import('node:util');
+  const { scoreCorpus } = await import('./gate-corpus/score-corpus');
+  const { values } = parseArgs({ options: { corpus: { type: 'string' }, meter: { type: 'string', multiple: true }, metadata: { type: 'string' },
+    weather: { type: 'string' }, misses: { type: 'string' }, show: { type: 'string', default: '0' } } });
+  if (!values.corpus || !values.metadata || !values.meter?.length) {
+    console.error('usage: npx tsx bench/quality-gate.ts --corpus FILE.jsonl --meter FILE [--meter gas=FILE] --metadata FILE [--weather FILE] [--misses OUT.jsonl]');
+    process.exit(2);
+  }
+  await scoreCorpus({ corpus: values.corpus, meters: values.meter, metadata: values.metadata, weather: values.weather, misses: values.misses, show: Number(values.show) });
+  process.exit(0);
+}
 
 const argument = (name: string, fallback: string): string => {
   const index = process.argv.indexOf(`--${name}`);

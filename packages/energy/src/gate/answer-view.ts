@@ -5,7 +5,7 @@ import type { AnalysisAnswer } from '../answer-schema';
  * what is there and treats what is not as absent, so one malformed section does not hide
  * a hallucinated number in another.
  */
-export interface EvidenceItem { metric: string; value: number; unit?: string; where: string }
+export interface EvidenceItem { metric: string; value: number; unit?: string; where: string; rawValue?: unknown }
 /**
  * `meter`: the one meter whose metrics the surrounding finding or recommendation cites
  * (`peers.*` and `building.*` aside), when it cites exactly one; prose in it that names
@@ -28,7 +28,7 @@ export const evidenceItems = (answer: unknown): EvidenceItem[] => {
         const metric = asText(evidence.metric);
         const value = typeof evidence.value === 'number' ? evidence.value : typeof evidence.value === 'string' ? Number(evidence.value.replace(/,/g, '')) : Number.NaN;
         if (metric === undefined) return;
-        items.push({ metric, value, unit: asText(evidence.unit), where: `${section}[${index}].evidence[${evidenceIndex}]` });
+        items.push({ metric, value, unit: asText(evidence.unit), where: `${section}[${index}].evidence[${evidenceIndex}]`, rawValue: evidence.value });
       });
     });
   collect('findings');

@@ -47,7 +47,24 @@ const mentionsDate = (text: string, date: string): boolean => {
   return dayFirst.test(text) || monthFirst.test(text);
 };
 
-export const checkComplete = (answer: unknown, data: PromptData, analysisType: AnalysisType, options: CompletenessOptions = {}): CheckOutcome => {
+/** Words that name a data issue of each kind, for answers that do not copy the kind verbatim. */
+const ISSUE_WORDS: Record<string, RegExp> = {
+  outage: /outage|gap|no valid reading|missing/i,
+  'low-coverage': /coverage|complete|missing|gaps?/i,
+  'zero-runs': /zero|0 kwh|no consumption|heating off/i,
+  'no-data': /no data|no readings|no valid|empty/i,
+};
+
+const addressesIssue = (kind: string, texts: string[]): boolean => {
+  const normalized = normalizeKind(kind);
+  const words = ISSUE_WORDS[normalized] ?? new RegExp(normalized.replace(/-/g, '[- ]?'), 'i');
+  return texts.some((text) => normalizeKind(text).includes(normalized) || words.test(text));
+};
+
+const CANNOT_QUANTIFY = /(?:cannot|can't|can ?not|not possible to|unable to)\s+(?:be\s+)?(?:quantif|estimat)|unknown|not (?:be )?quantifi|missing|unavailable/i;
+
+/** `citedInProse`: metrics the answer's prose states correctly (from the grounded check). */
+export const checkComplete = (answer: unknown, data: PromptData, analysisType: AnalysisType, options: CompletenessOptions = {}, citedInProse: Set<string> = new Set()): CheckOutcome => {
   const root = asRecord(answer);
   const issues: string[] = [];
   let required = 0;
@@ -70,21 +87,19 @@ export const checkComplete = (answer: unknown, data: PromptData, analysisType: A
     const consumptionKnown = data.meters.some((meter) => `${meter}.annualKwh` in data.metrics);
     recommendations.forEach((raw, index) => {
       const recommendation = asRecord(raw);
-      require(typeof recommendation.estimatedSavingsPct === 'number' || !consumptionKnown,
-        `recommendations[${index}] has no estimatedSavingsPct`);
+      const explained = CANNOT_QUANTIFY.test(`${asText(recommendation.rationale) ?? ''} ${asText(recommendation.action) ?? ''}`);
+      require(typeof recommendation.estimatedSavingsPct === 'number' || !consumptionKnown || explained,
+        `recommendations[${index}] has no estimatedSavingsPct and does not say why`);
       if (consumptionKnown) {
-        require(typeof recommendation.estimatedAnnualSavingsKwh === 'number', `recommendations[${index}] has no estimatedAnnualSavingsKwh`);
+        require(typeof recommendation.estimatedAnnualSavingsKwh === 'number' || explained, `recommendations[${index}] has no estimatedAnnualSavingsKwh and does not say why`);
       }
     });
   }
 
-  const addressed = new Set(asArray(root.dataIssuesAddressed)
-    .map((entry) => asText(asRecord(entry).issue))
-    .filter((issue): issue is string => issue !== undefined)
-    .map(normalizeKind));
+  const addressedTexts = asArray(root.dataIssuesAddressed).flatMap((entry) => [asText(asRecord(entry).issue) ?? '', asText(asRecord(entry).response) ?? '']);
   const mustAddress = data.dataIssues.filter((issue) => analysisType === 'data-quality-triage' || issue.severity !== 'info');
   for (const kind of new Set(mustAddress.map((issue) => issue.kind))) {
-    require(addressed.has(kind), `data issue ${kind} is not addressed`);
+    require(addressesIssue(kind, addressedTexts.filter((_, index) => index % 2 === 0)) || addressesIssue(kind, addressedTexts), `data issue ${kind} is not addressed`);
   }
 
   if (analysisType === 'building-diagnostic') {
@@ -98,7 +113,7 @@ export const checkComplete = (answer: unknown, data: PromptData, analysisType: A
     }
   }
 
-  const cited = new Set(evidenceItems(answer).map((item) => item.metric));
+  const cited = new Set([...evidenceItems(answer).map((item) => item.metric), ...citedInProse]);
   for (const group of KEY_METRICS[analysisType]) {
     const present = (suffixes: string[]) => data.meters.flatMap((meter) => suffixes.map((suffix) => `${meter}.${suffix}`)).filter((name) => name in data.metrics);
     if (present(group.when).length === 0) continue;

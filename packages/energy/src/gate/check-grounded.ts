@@ -1,63 +1,236 @@
 import type { PromptData } from '../prompts/prompt-data';
-import { evidenceItems, proseFields } from './answer-view';
+import { asArray, asRecord, evidenceItems, proseFields } from './answer-view';
 import type { CheckOutcome } from './check-types';
-import { metricUnitClass, parseUnitString, valuesInMetricUnit } from './metric-units';
-import { halfStepOf, withinTolerance, type NumberToleranceOptions } from './number-tolerance';
-import { proseClaims } from './prose-claims';
+import { buildFactUniverse, KINDS_FOR_UNIT, type Figure } from './fact-universe';
+import { resolveMetric } from './metric-alias';
+import { metricUnitClass, parseUnitString, valuesInMetricUnit, type WrittenUnit } from './metric-units';
+import { withinTolerance, type NumberToleranceOptions } from './number-tolerance';
+import { metricsNamedIn, proseClaims, type ProseClaim } from './prose-claims';
+import { quantitiesIn, sentencesOf, type Quantity } from './quantities';
 
 /**
- * Every cited evidence number, and every prose number attributed to a metric, must be
- * the computed fact within tolerance (see `withinTolerance`; ratios may also be off by
- * 0.005 and percentiles by 0.5, the rounding to two decimals or a whole number). A metric name the data
- * block does not hold is ungrounded; so is a value for a metric the facts mark missing.
- * Score: share of checked numbers that are grounded (1 when nothing was checked).
+ * Grounding by value. Every quantity in every prose field (digits, units, scale words,
+ * ranges, number words) must match a figure of the closed universe the facts support
+ * (`buildFactUniverse`) in its unit, within the precision it is written with. A number
+ * that a metric phrase attributes to one metric ("the peak is 67.5 kW") and that matches
+ * only another fact's value is a swap, unless the sentence also names that other fact
+ * ("the peer median EUI is 142"). Savings and targets are estimates: a savings figure in
+ * prose must agree with a recommendation's fields and stay within consumption (≤ 100 %).
+ * Cited evidence must be its metric's value; metric names are read forgivingly (a variant
+ * is a noted slip, not a failure). Every claim is listed with what it matched or why not.
  */
-const matches = (data: PromptData, metric: string, value: number, halfStep: number, unit: ReturnType<typeof parseUnitString>, tolerance: NumberToleranceOptions): boolean => {
+export type ClaimStatus = 'matched' | 'estimate' | 'ignored' | 'unsupported' | 'contradiction';
+
+export interface GateClaim {
+  where: string;
+  written: string;
+  status: ClaimStatus;
+  /** What the figure matched (a fact or a derivation), or why it did not. */
+  note: string;
+}
+
+export interface GroundedOutcome extends CheckOutcome {
+  claims: GateClaim[];
+  /** Format slips read forgivingly (metric-name variants, numbers as strings). */
+  slips: string[];
+  /** Quantities in prose that matched a figure of the facts. */
+  matchedProse: number;
+  /** Facts the answer states correctly, in evidence or in prose. */
+  matchedMetrics: Set<string>;
+}
+
+const SAVINGS_CONTEXT = /\b(?:sav(?:e|es|ed|ing|ings)|reduc\w*|cut\w*|lower(?:ing|s)?|trim\w*|shav\w*|avoid\w*|eliminat\w*|recover\w*|potential|estimated?|could|would|target\w*|aim\w*|goal|payback|worth|opportunit\w*)\b/i;
+const TARGET_BEFORE = /\b(?:to|by|below|under|towards?|target(?:ing)?|aim(?:ing)? for|goal of|down to|no more than|at most|around|of)\s*(?:about|around|roughly|approximately|~|some|just)?\s*$/i;
+const SMALL_COUNT = 12;
+
+const matchesValue = (cited: number, halfStep: number, fact: number, tolerance: NumberToleranceOptions, floor = 0): boolean =>
+  withinTolerance(cited, fact, halfStep, { ...tolerance, absoluteFloor: Math.max(tolerance.absoluteFloor ?? 1e-6, floor) });
+
+const floorFor = (figure: Figure): number => (figure.kind === 'ratio' ? 0.005 : figure.kind === 'percentile' || figure.kind === 'percent' ? 0.5 : 0);
+
+/** Figures of the universe this quantity may state. */
+const figureMatches = (quantity: Quantity, universe: Figure[], tolerance: NumberToleranceOptions): Figure[] => {
+  const kinds = KINDS_FOR_UNIT[quantity.unit.unitClass];
+  const value = quantity.value * quantity.unit.scale;
+  const halfStep = quantity.halfStep * quantity.unit.scale;
+  return universe.filter((figure) => (kinds === 'any' || kinds.includes(figure.kind))
+    && (matchesValue(value, halfStep, figure.value, tolerance, floorFor(figure))
+      || (figure.value < 0 && matchesValue(value, halfStep, Math.abs(figure.value), tolerance, floorFor(figure)))));
+};
+
+const evidenceMatches = (data: PromptData, metric: string, value: number, written: string, unit: WrittenUnit, tolerance: NumberToleranceOptions): boolean => {
   const fact = data.metrics[metric];
   if (typeof fact !== 'number' || !Number.isFinite(value)) return false;
   const unitClass = metricUnitClass(metric);
-  // Ratios may be rounded to two decimals and percentiles to whole numbers, however small.
-  const ratioFloor = unitClass === 'ratio' || unitClass === 'signed-fraction' ? 0.005 : unitClass === 'percentile' ? 0.5 : 0;
+  const floor = unitClass === 'ratio' || unitClass === 'signed-fraction' ? 0.005 : unitClass === 'percentile' ? 0.5 : 0;
+  const halfStep = halfStepOfWritten(written);
   return valuesInMetricUnit(metric, value, unit).some((converted) => {
     const factor = value === 0 ? 1 : Math.abs(converted / value);
-    return withinTolerance(converted, fact, halfStep * factor,
-      { ...tolerance, absoluteFloor: Math.max(tolerance.absoluteFloor ?? 1e-6, ratioFloor) });
+    return matchesValue(converted, halfStep * factor, fact, tolerance, floor) || matchesValue(Math.abs(converted), halfStep * factor, Math.abs(fact), tolerance, floor);
   });
+};
+
+const halfStepOfWritten = (written: string): number => {
+  const text = written.replace(/[,\s_]/g, '').replace(/^[-−+]/, '');
+  if (text === '' || /e/i.test(text)) return 0;
+  const dot = text.indexOf('.');
+  if (dot >= 0) return 0.5 * 10 ** -(text.length - dot - 1);
+  const zeros = /0*$/.exec(text)?.[0].length ?? 0;
+  return zeros === text.length ? 0.5 : 0.5 * 10 ** zeros;
 };
 
 const missingMetric = (data: PromptData, metric: string): boolean =>
   data.missing.some((entry) => entry.metric === metric || metric.endsWith(`.${entry.metric}`) || metric.startsWith(`${entry.metric}.`));
 
-export const checkGrounded = (answer: unknown, data: PromptData, tolerance: NumberToleranceOptions = {}): CheckOutcome & { checked: number } => {
+interface SavingsFields { kwh: number[]; pct: number[] }
+
+const savingsFields = (answer: unknown): SavingsFields => {
+  const fields: SavingsFields = { kwh: [], pct: [] };
+  for (const raw of asArray(asRecord(answer).recommendations)) {
+    const recommendation = asRecord(raw);
+    const kwh = Number(recommendation.estimatedAnnualSavingsKwh);
+    const pct = Number(recommendation.estimatedSavingsPct);
+    if (recommendation.estimatedAnnualSavingsKwh !== null && Number.isFinite(kwh)) fields.kwh.push(kwh);
+    if (recommendation.estimatedSavingsPct !== null && Number.isFinite(pct)) fields.pct.push(pct);
+  }
+  const sum = (values: number[]) => values.reduce((left, right) => left + right, 0);
+  if (fields.kwh.length > 1) fields.kwh.push(sum(fields.kwh));
+  if (fields.pct.length > 1) fields.pct.push(sum(fields.pct));
+  return fields;
+};
+
+export const checkGrounded = (answer: unknown, data: PromptData, tolerance: NumberToleranceOptions = {}): GroundedOutcome => {
   const issues: string[] = [];
+  const claims: GateClaim[] = [];
+  const slips: string[] = [];
   let checked = 0;
+  let matchedProse = 0;
+  const matchedMetrics = new Set<string>();
+  const universe = buildFactUniverse(data);
+  const annualTotal = data.meters.reduce((sum, meter) => sum + (data.metrics[`${meter}.annualKwh`] ?? 0), 0)
+    || data.meters.reduce((sum, meter) => sum + (data.metrics[`${meter}.totalKwh`] ?? 0), 0);
+  const largestOf = (kind: Figure['kind']) => Math.max(0, ...universe.filter((figure) => figure.kind === kind).map((figure) => Math.abs(figure.value)));
+
   for (const item of evidenceItems(answer)) {
     checked += 1;
-    if (!(item.metric in data.metrics)) {
-      issues.push(missingMetric(data, item.metric)
-        ? `${item.where}: cites ${item.metric} = ${item.value}, which the facts mark missing`
-        : `${item.where}: cites unknown metric ${item.metric}`);
+    const where = item.where;
+    const resolved = resolveMetric(item.metric, data);
+    const written = typeof item.rawValue === 'string' ? item.rawValue : String(item.value);
+    if (!resolved) {
+      const note = missingMetric(data, item.metric) ? `cites ${item.metric} = ${written}, which the facts mark missing` : `cites unknown metric ${item.metric}`;
+      issues.push(`${where}: ${note}`);
+      claims.push({ where, written: `${item.metric} = ${written}`, status: 'unsupported', note });
       continue;
     }
-    const written = Number.isFinite(item.value) ? String(item.value) : '';
-    if (!matches(data, item.metric, item.value, halfStepOf(written), parseUnitString(item.unit), tolerance)) {
-      issues.push(`${item.where}: ${item.metric} cited as ${item.value}${item.unit ? ` ${item.unit}` : ''}, fact is ${data.metrics[item.metric]}`);
+    if (typeof item.rawValue === 'string') slips.push(`${where}: value written as the string "${item.rawValue}"`);
+    const unit = parseUnitString(item.unit);
+    const hit = resolved.metrics.find((metric) => evidenceMatches(data, metric, item.value, written, unit, tolerance));
+    if (!resolved.exact) slips.push(`${where}: metric written as "${item.metric}", read as ${hit ?? resolved.metrics[0]}`);
+    if (hit) {
+      matchedMetrics.add(hit);
+      claims.push({ where, written: `${item.metric} = ${written}${item.unit ? ` ${item.unit}` : ''}`, status: 'matched', note: `${hit} = ${data.metrics[hit]}` });
+    } else {
+      const facts = resolved.metrics.slice(0, 3).map((metric) => `${metric} = ${data.metrics[metric]}`).join(', ');
+      const note = `cited as ${written}${item.unit ? ` ${item.unit}` : ''}, fact is ${facts}`;
+      issues.push(`${where}: ${item.metric} ${note}`);
+      claims.push({ where, written: `${item.metric} = ${written}`, status: 'contradiction', note });
     }
   }
+
+  const savings = savingsFields(answer);
   for (const field of proseFields(answer)) {
-    for (const claim of proseClaims(field.text, data, { meter: field.meter })) {
-      checked += 1;
-      if (claim.candidates.length === 0 && claim.value === 0) continue; // "floor area is 0" restates a missing fact
-      if (claim.candidates.length === 0) {
-        issues.push(`${field.where}: states ${claim.written} for ${claim.subject}, which the facts do not hold`);
-        continue;
+    const attributed = proseClaims(field.text, data, { meter: field.meter });
+    for (const sentence of sentencesOf(field.text)) {
+      const named = metricsNamedIn(sentence.masked, data);
+      const sentenceClaims = attributed.filter((claim) => claim.sentence === sentence.text || sentence.text.includes(claim.sentence) || claim.sentence.includes(sentence.text));
+      // Metric names written out in prose: `electricity.load.peakKw = 120`.
+      for (const claim of sentenceClaims.filter((entry) => entry.subject.includes('.'))) {
+        checked += 1;
+        const ok = claim.candidates.some((metric) => evidenceMatches(data, metric, claim.value, claim.written, claim.unit, tolerance));
+        const note = ok ? `${claim.subject} = ${data.metrics[claim.subject]}` : claim.subject in data.metrics ? `fact is ${data.metrics[claim.subject]}` : 'no such metric';
+        claims.push({ where: field.where, written: `${claim.subject} ${claim.written}`, status: ok ? 'matched' : 'contradiction', note });
+        if (ok) matchedProse += 1;
+        else issues.push(`${field.where}: "${claim.subject} ${claim.written}" — ${note}`);
       }
-      if (!claim.candidates.some((metric) => matches(data, metric, claim.value, claim.halfStep, claim.unit, tolerance))) {
-        const facts = claim.candidates.slice(0, 4).map((metric) => `${metric} = ${data.metrics[metric]}`).join(', ');
-        issues.push(`${field.where}: "${claim.written}" for ${claim.subject} matches no fact (${facts})`);
+      for (const quantity of quantitiesIn(sentence)) {
+        const outcome = judgeQuantity(quantity, sentence.masked, sentenceClaims, named);
+        if (outcome.status === 'ignored') {
+          claims.push({ where: field.where, written: quantity.written, status: 'ignored', note: outcome.note });
+          continue;
+        }
+        checked += 1;
+        claims.push({ where: field.where, written: quantity.written, status: outcome.status, note: outcome.note });
+        if (outcome.status === 'matched') {
+          matchedProse += 1;
+          for (const figure of figureMatches(quantity, universe, tolerance)) if (figure.metrics.length === 1) matchedMetrics.add(figure.metrics[0]);
+        }
+        if (outcome.status === 'unsupported' || outcome.status === 'contradiction') {
+          issues.push(`${field.where}: "${quantity.written}" ${outcome.note} — in "${clip(sentence.text)}"`);
+        }
       }
     }
   }
+
+  function judgeQuantity(quantity: Quantity, masked: string, sentenceClaims: ProseClaim[], named: Set<string>): { status: ClaimStatus; note: string } {
+    if (quantity.money) return { status: 'unsupported', note: 'is a money figure; the data holds no prices or costs' };
+    const value = quantity.value * quantity.unit.scale;
+    const unitClass = quantity.unit.unitClass;
+    const matches = figureMatches(quantity, universe, tolerance);
+    const attributed = sentenceClaims.find((claim) => !claim.subject.includes('.') && Math.abs(claim.value - quantity.value) < 1e-9 * Math.max(1, Math.abs(quantity.value)));
+    const before = masked.slice(Math.max(0, quantity.start - 40), quantity.start);
+    const isSavings = SAVINGS_CONTEXT.test(masked) && (unitClass === 'percent' || unitClass === 'energy' || unitClass === 'energy-per-day');
+    if (isSavings && !(matches.length > 0 && attributed && attributed.candidates.length > 0)) {
+      if (unitClass === 'percent') {
+        if (value > 100) return { status: 'unsupported', note: `is a reduction of more than 100 %` };
+        if (savings.pct.some((pct) => matchesValue(value, quantity.halfStep, pct, tolerance, 0.5))) return { status: 'estimate', note: 'agrees with a recommendation\'s estimatedSavingsPct' };
+        if (matches.length > 0) return { status: 'matched', note: describe(matches) };
+        if (savings.pct.length === 0 && value <= 60) return { status: 'estimate', note: 'a savings estimate (no recommendation states one)' };
+        return { status: 'contradiction', note: `agrees with no recommendation's estimatedSavingsPct (${savings.pct.join(', ') || 'none'})` };
+      }
+      if (annualTotal > 0 && value > annualTotal * 1.0001) return { status: 'unsupported', note: `is more than the ${Math.round(annualTotal)} kWh the building uses a year` };
+      if (savings.kwh.some((kwh) => matchesValue(value, quantity.halfStep * quantity.unit.scale, kwh, tolerance))) return { status: 'estimate', note: 'agrees with a recommendation\'s estimatedAnnualSavingsKwh' };
+      if (matches.length > 0) return { status: 'matched', note: describe(matches) };
+      if (savings.kwh.length === 0 && annualTotal > 0 && value <= annualTotal * 0.6) return { status: 'estimate', note: 'a savings estimate (no recommendation states one)' };
+      return { status: 'contradiction', note: `agrees with no recommendation's estimatedAnnualSavingsKwh (${savings.kwh.join(', ') || 'none'})` };
+    }
+    if (unitClass === 'percent' && value > 100 && /\b(?:coverage|complete|valid|of (?:the )?(?:hours|year|readings))\b/i.test(masked)) {
+      return { status: 'unsupported', note: 'is a share above 100 %' };
+    }
+    if (attributed && attributed.candidates.length === 0) {
+      return { status: 'unsupported', note: `is given for ${attributed.subject}, which the facts mark missing` };
+    }
+    if (matches.length > 0) {
+      if (attributed && !matches.some((figure) => figure.metrics.some((metric) => attributed.candidates.includes(metric)))) {
+        const alsoNamed = matches.some((figure) => figure.metrics.some((metric) => named.has(metric)));
+        if (!alsoNamed && !matches.some((figure) => figure.metrics.length === 0)) {
+          const facts = attributed.candidates.slice(0, 3).map((metric) => `${metric} = ${data.metrics[metric]}`).join(', ');
+          return { status: 'contradiction', note: `is given for ${attributed.subject} (${facts}) but is ${describe(matches)}` };
+        }
+      }
+      return { status: 'matched', note: describe(matches) };
+    }
+    if (TARGET_BEFORE.test(before) && SAVINGS_CONTEXT.test(masked) && value >= 0) {
+      const kinds = KINDS_FOR_UNIT[unitClass];
+      const bound = kinds === 'any' ? Number.POSITIVE_INFINITY : Math.max(...kinds.map((kind) => largestOf(kind)));
+      if (value <= bound) return { status: 'estimate', note: 'a target below what the facts show' };
+    }
+    if (!attributed && (unitClass === 'none' || unitClass === 'unknown') && Number.isInteger(quantity.value) && Math.abs(quantity.value) <= SMALL_COUNT) {
+      return { status: 'ignored', note: 'a small count nothing attributes to a fact' };
+    }
+    if (attributed) {
+      const facts = attributed.candidates.slice(0, 3).map((metric) => `${metric} = ${data.metrics[metric]}`).join(', ');
+      return { status: 'unsupported', note: `is given for ${attributed.subject} but matches no fact (${facts})` };
+    }
+    return { status: 'unsupported', note: `matches no figure the facts support${unitClass === 'none' || unitClass === 'unknown' ? '' : ` in ${unitClass}`}` };
+  }
+
   const score = checked === 0 ? 1 : (checked - issues.length) / checked;
-  return { score, issues, checked };
+  return { score: Math.max(0, score), issues, claims, slips, matchedProse, matchedMetrics };
 };
+
+const describe = (figures: Figure[]): string => {
+  const direct = figures.find((figure) => figure.metrics.length === 1 && figure.source === figure.metrics[0]) ?? figures[0];
+  return `${direct.source} = ${Number(direct.value.toPrecision(6))}`;
+};
+
+const clip = (text: string): string => (text.length > 120 ? `${text.slice(0, 117)}…` : text);

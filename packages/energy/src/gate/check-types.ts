@@ -1,5 +1,5 @@
 /** The checks of the quality gate, in the order they are reported. */
-export const CHECK_NAMES = ['schema', 'complete', 'grounded', 'plausible', 'notRefusal'] as const;
+export const CHECK_NAMES = ['schema', 'complete', 'grounded', 'consistent', 'plausible', 'notRefusal'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
 export interface CheckOutcome {

@@ -14,13 +14,13 @@ export interface GateTypeOptions {
   threshold?: number;
   /**
    * Weight of each check in the score; normalised to sum 1.
-   * @defaultValue `{ schema: 0.2, complete: 0.25, grounded: 0.3, plausible: 0.15, notRefusal: 0.1 }`
+   * @defaultValue `{ schema: 0.15, complete: 0.2, grounded: 0.3, consistent: 0.1, plausible: 0.15, notRefusal: 0.1 }`
    */
   weights?: Partial<CheckWeights>;
   /**
    * Checks that must be perfect: any issue in one caps the score just below the
    * threshold, so one hallucinated number fails the answer however good the rest is.
-   * @defaultValue `['schema', 'grounded', 'plausible', 'notRefusal']`
+   * @defaultValue every check: `['schema', 'complete', 'grounded', 'consistent', 'plausible', 'notRefusal']`
    */
   hardChecks?: CheckName[];
 }
@@ -34,8 +34,12 @@ export interface QualityGateOptions extends GateTypeOptions {
 }
 
 export const DEFAULT_THRESHOLD = 0.7;
-export const DEFAULT_WEIGHTS: CheckWeights = { schema: 0.2, complete: 0.25, grounded: 0.3, plausible: 0.15, notRefusal: 0.1 };
-export const DEFAULT_HARD_CHECKS: CheckName[] = ['schema', 'grounded', 'plausible', 'notRefusal'];
+export const DEFAULT_WEIGHTS: CheckWeights = { schema: 0.15, complete: 0.2, grounded: 0.3, consistent: 0.1, plausible: 0.15, notRefusal: 0.1 };
+export const DEFAULT_HARD_CHECKS: CheckName[] = ['schema', 'complete', 'grounded', 'consistent', 'plausible', 'notRefusal'];
+/** Deducted from the score per format slip read forgivingly (metric-name variant, number as string, confidence word). */
+export const SLIP_DEDUCTION = 0.01;
+/** At most this much is deducted for slips together. */
+export const MAX_SLIP_DEDUCTION = 0.05;
 /** How far below the threshold a hard-check failure caps the score. */
 export const HARD_CHECK_MARGIN = 0.01;
 

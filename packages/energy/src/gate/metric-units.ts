@@ -9,7 +9,7 @@ export type MetricUnitClass =
 
 export type WrittenUnitClass =
   | 'energy' | 'power' | 'eui' | 'percent' | 'ordinal' | 'hours' | 'celsius' | 'slope'
-  | 'energy-per-day' | 'area' | 'days' | 'none' | 'unknown';
+  | 'energy-per-day' | 'area' | 'days' | 'weeks' | 'months' | 'times' | 'none' | 'unknown';
 
 export interface WrittenUnit {
   unitClass: WrittenUnitClass;
@@ -40,22 +40,29 @@ export const METRIC_UNIT_LABEL: Record<MetricUnitClass, string | undefined> = {
   'energy-per-day': 'kWh/day', area: 'm²', count: undefined,
 };
 
+const ENERGY_WORD = '(?:kwh|kilowatt[- ]?hours?)';
 const UNIT_PATTERNS: [RegExp, WrittenUnit][] = [
-  [/^kwh\s*(?:\/|per)\s*(?:m²|m2|m\^2|sqm|sq\.?\s*m|square\s+met(?:re|er))(?:\s*(?:\/|per|·|a|\.)\s*(?:yr|year|annum))?/i, { unitClass: 'eui', scale: 1 }],
-  [/^kwh\s*(?:\/|per)\s*(?:°\s*c|deg(?:ree)?s?\s*c?|k\b)/i, { unitClass: 'slope', scale: 1 }],
-  [/^kwh\s*(?:\/|per)\s*(?:day|d\b)/i, { unitClass: 'energy-per-day', scale: 1 }],
-  [/^gwh\b/i, { unitClass: 'energy', scale: 1e6 }],
-  [/^mwh\b/i, { unitClass: 'energy', scale: 1e3 }],
-  [/^kwh\b/i, { unitClass: 'energy', scale: 1 }],
-  [/^wh\b/i, { unitClass: 'energy', scale: 1e-3 }],
-  [/^mw\b/i, { unitClass: 'power', scale: 1e3 }],
-  [/^kw\b/i, { unitClass: 'power', scale: 1 }],
-  [/^(?:%|percent\b|per\s*cent\b|pct\b)/i, { unitClass: 'percent', scale: 1 }],
+  [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per)\\s*(?:m²|m2|m\\^2|sqm|sq\\.?\\s*m|square\\s+met(?:re|er))(?:\\s*(?:\\/|per|·|a|\\.)\\s*(?:yr|year|annum))?`, 'i'), { unitClass: 'eui', scale: 1 }],
+  [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per)\\s*(?:(?:day|d)\\s*(?:\\/|per)\\s*)?(?:°\\s*c|deg(?:ree)?s?\\s*(?:c(?:elsius)?)?|k\\b)`, 'i'), { unitClass: 'slope', scale: 1 }],
+  [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per|a|each)\\s*(?:day|d\\b)`, 'i'), { unitClass: 'energy-per-day', scale: 1 }],
+  [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per|an|each)\\s*(?:hour|h\\b)`, 'i'), { unitClass: 'power', scale: 1 }],
+  [/^(?:gwh|gigawatt[- ]?hours?)\b/i, { unitClass: 'energy', scale: 1e6 }],
+  [/^(?:mwh|megawatt[- ]?hours?)\b/i, { unitClass: 'energy', scale: 1e3 }],
+  [new RegExp(`^${ENERGY_WORD}\\b`, 'i'), { unitClass: 'energy', scale: 1 }],
+  [/^(?:wh|watt[- ]?hours?)\b/i, { unitClass: 'energy', scale: 1e-3 }],
+  [/^(?:mw|megawatts?)\b/i, { unitClass: 'power', scale: 1e3 }],
+  [/^(?:kw|kilowatts?)\b/i, { unitClass: 'power', scale: 1 }],
+  [/^(?:%|percent\b|per\s*cent\b|pct\b|percentage points?\b)/i, { unitClass: 'percent', scale: 1 }],
   [/^(?:th|st|nd|rd)\b/i, { unitClass: 'ordinal', scale: 1 }],
+  [/^(?:percentile)\b/i, { unitClass: 'ordinal', scale: 1 }],
+  [/^(?:times\b|x\b|×|-?fold\b)/i, { unitClass: 'times', scale: 1 }],
   [/^(?:h|hrs?|hours?)\b/i, { unitClass: 'hours', scale: 1 }],
   [/^(?:days?)\b/i, { unitClass: 'days', scale: 1 }],
+  [/^(?:weeks?)\b/i, { unitClass: 'weeks', scale: 1 }],
+  [/^(?:months?)\b/i, { unitClass: 'months', scale: 1 }],
   [/^(?:°\s*c\b|℃|deg(?:ree)?s?\s*c(?:elsius)?\b|°)/i, { unitClass: 'celsius', scale: 1 }],
-  [/^(?:m²|m2\b|sqm\b|square\s+met(?:re|er)s?\b)/i, { unitClass: 'area', scale: 1 }],
+  [/^(?:m²|m2\b|sqm\b|sq\.?\s*m\b|square\s+met(?:re|er)s?\b)/i, { unitClass: 'area', scale: 1 }],
+  [/^(?:ft²|sq\.?\s*ft\b|square\s+f(?:ee|oo)t\b)/i, { unitClass: 'area', scale: 1 / 10.7639 }],
 ];
 
 /** Reads the unit at the start of `text` (what follows a number). */
@@ -73,28 +80,30 @@ export const readUnit = (text: string): WrittenUnit & { length: number } => {
   return { unitClass: 'none', scale: 1, length: 0 };
 };
 
-/** Reads a unit given as a separate string (evidence `unit`). */
+/** Reads a unit given as a separate string (evidence `unit`); words a reader accepts are read too. */
 export const parseUnitString = (unit: string | undefined): WrittenUnit => {
-  if (unit === undefined || unit.trim() === '' || /^(?:ratio|fraction|-|none|count|x|×)$/i.test(unit.trim())) {
+  const text = unit?.trim() ?? '';
+  if (text === '' || /^(?:ratio|fraction|-|none|count|x|×|dimensionless|unitless|n\/a|number|#|score|coefficient|r|r²|r2|index|buildings?|outages?|anomal(?:y|ies)|readings?|events?|runs?|gaps?|meters?|peers?)$/i.test(text)) {
     return { unitClass: 'none', scale: 1 };
   }
-  const read = readUnit(unit.trim());
+  if (/^(?:percentile|pctl|rank|th)$/i.test(text)) return { unitClass: 'ordinal', scale: 1 };
+  const read = readUnit(text);
   return read.unitClass === 'none' ? { unitClass: 'unknown', scale: 1 } : read;
 };
 
 const COMPATIBLE: Record<MetricUnitClass, WrittenUnitClass[]> = {
-  energy: ['energy', 'none'],
-  power: ['power', 'none'],
-  eui: ['eui', 'none'],
-  ratio: ['none', 'percent'],
-  percentile: ['ordinal', 'none', 'percent'],
-  'signed-fraction': ['percent', 'none'],
-  hours: ['hours', 'none'],
-  celsius: ['celsius', 'none'],
-  slope: ['slope', 'none'],
-  'energy-per-day': ['energy-per-day', 'energy', 'none'],
-  area: ['area', 'none'],
-  count: ['none', 'days', 'hours'],
+  energy: ['energy', 'none', 'unknown'],
+  power: ['power', 'none', 'unknown'],
+  eui: ['eui', 'none', 'unknown'],
+  ratio: ['none', 'percent', 'times', 'unknown'],
+  percentile: ['ordinal', 'none', 'percent', 'unknown'],
+  'signed-fraction': ['percent', 'none', 'unknown'],
+  hours: ['hours', 'none', 'unknown'],
+  celsius: ['celsius', 'none', 'unknown'],
+  slope: ['slope', 'energy-per-day', 'none', 'unknown'],
+  'energy-per-day': ['energy-per-day', 'energy', 'none', 'unknown'],
+  area: ['area', 'none', 'unknown'],
+  count: ['none', 'days', 'hours', 'weeks', 'months', 'unknown'],
 };
 
 export const isCompatibleUnit = (metric: string, unit: WrittenUnit): boolean =>

@@ -263,3 +263,18 @@ const allNamesOf = (data: PromptData): Record<string, number> => {
   names['building.sqm'] ??= Number.NaN;
   return names;
 };
+
+/**
+ * Every metric a sentence names by a metric phrase ("peer median", "longest gap", "peak"),
+ * for any meter: a figure of one of these in the sentence is not a swapped value.
+ */
+export const metricsNamedIn = (sentence: string, data: PromptData): Set<string> => {
+  const named = new Set<string>();
+  for (const family of FAMILIES) {
+    family.phrase.lastIndex = 0;
+    if (!family.phrase.test(sentence)) continue;
+    for (const name of family.metrics(data, undefined, sentence)) named.add(name);
+  }
+  for (const match of sentence.matchAll(EXPLICIT_METRIC)) named.add(match[0]);
+  return named;
+};

@@ -1,0 +1,120 @@
+import type { AnalysisType } from '@eaio/core';
+import type { PromptData } from '../prompts/prompt-data';
+import { asRecord, evidenceItems, proseFields } from './answer-view';
+import type { CheckOutcome } from './check-types';
+import { ISO_DATE, NAMED_DATE } from './quantities';
+
+/**
+ * What a careful reader checks beyond single numbers: every date the answer names is a
+ * date the data holds (an anomaly's, an outage's, the period's), and a date named beside
+ * an anomaly word is an anomaly's date; the answer is about the building asked about (no
+ * other building id); the confidence field agrees with what the prose says of confidence;
+ * the answer does the analysis type asked (a triage talks about data quality, a retrofit
+ * plan recommends measures). Score: 1 − issues / checks made.
+ */
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const ANOMALY_WORD = /\b(?:anomal\w*|spike\w*|surge\w*|dip\w*|drop\w*|unusual\w*|abnormal\w*|outlier\w*|irregular\w*|excursion\w*|jump\w*|plunge\w*|deviat\w*|high[- ]day|low[- ]day|high[- ]week|low[- ]week)\b/i;
+const LOW_CONFIDENCE = /\b(?:low|limited|weak|modest|reduced|little)\s+confidence\b|\bconfidence\s+(?:is|remains|stays|was|:)?\s*(?:\w+\s+)?(?:low|limited|weak|poor|reduced)\b/i;
+const HIGH_CONFIDENCE = /\b(?:high|strong|full|great)\s+confidence\b|\bconfidence\s+(?:is|remains|stays|was|:)?\s*(?:\w+\s+)?(?:high|strong)\b|\bhighly confident\b/i;
+const DATA_QUALITY_WORDS = /\b(?:coverage|complete(?:ness)?|missing|gaps?|outages?|zero|valid|data quality|fit for|readings?|metering|meter data)\b/i;
+
+const namedDateToIso = (text: string, year: string): string | undefined => {
+  const lower = text.toLowerCase();
+  const month = MONTHS.findIndex((name) => new RegExp(`\\b${name}`).test(lower)) + 1;
+  const day = /\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{4}\b(?<=\d{4}))/.exec(lower.replace(/\b\d{4}\b/g, ''))?.[1];
+  const yearWritten = /\b(\d{4})\b/.exec(lower)?.[1] ?? year;
+  if (month === 0 || day === undefined) return undefined;
+  return `${yearWritten}-${String(month).padStart(2, '0')}-${day.padStart(2, '0')}`;
+};
+
+/** Every date the data block states: anomalies, period bounds, dates inside data-issue messages. */
+const knownDates = (data: PromptData): Set<string> => {
+  const dates = new Set<string>(data.anomalies.map((anomaly) => anomaly.date));
+  const add = (iso: string) => {
+    dates.add(iso.slice(0, 10));
+    // UTC timestamps near midnight may be the next or previous local day.
+    const time = Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+    if (Number.isFinite(time)) {
+      dates.add(new Date(time - 86_400_000).toISOString().slice(0, 10));
+      dates.add(new Date(time + 86_400_000).toISOString().slice(0, 10));
+    }
+  };
+  add(data.period.start);
+  add(data.period.end);
+  for (const issue of data.dataIssues) for (const match of issue.message.matchAll(ISO_DATE)) add(match[0]);
+  for (const anomaly of data.anomalies) {
+    // A week anomaly's date is its first day; the days after it belong to it.
+    if (anomaly.kind.startsWith('week')) for (let day = 1; day < 7; day += 1) dates.add(new Date(Date.parse(`${anomaly.date}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10));
+  }
+  return dates;
+};
+
+const datesIn = (text: string, year: string): { date: string; written: string }[] => {
+  const found = [...text.matchAll(ISO_DATE)].map((match) => ({ date: match[0].slice(0, 10), written: match[0] }));
+  for (const match of text.matchAll(NAMED_DATE)) {
+    if (!/\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[a-z]|[a-z]\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?!\d)/i.test(match[0])) continue;
+    if (/^[a-z]+\.?\s+\d{4}$/i.test(match[0].trim())) continue; // "March 2019" is a month
+    const iso = namedDateToIso(match[0], year);
+    if (iso) found.push({ date: iso, written: match[0] });
+  }
+  return found;
+};
+
+/** Identifier shape of the building id: letters then digits (`b12`, `syn0004`, `BLDG-7`). */
+const idPattern = (id: string): RegExp | undefined => {
+  const match = /^([A-Za-z]+)([_-]?)(\d+)$/.exec(id);
+  if (!match) return undefined;
+  return new RegExp(`\\b${match[1]}${match[2] ? `[${match[2]}]?` : ''}\\d+\\b`, 'gi');
+};
+
+export const checkConsistent = (answer: unknown, data: PromptData, analysisType: AnalysisType): CheckOutcome => {
+  const issues: string[] = [];
+  let checks = 0;
+  const check = (ok: boolean, issue: string) => {
+    checks += 1;
+    if (!ok) issues.push(issue);
+  };
+  const fields = proseFields(answer);
+  const year = data.period.start.slice(0, 4);
+  const known = knownDates(data);
+  const anomalyDates = new Set(data.anomalies.map((anomaly) => anomaly.date));
+  for (const field of fields) {
+    for (const sentence of field.text.split(/(?<=[.!?;])\s+/)) {
+      for (const { date, written } of datesIn(sentence, year)) {
+        if (ANOMALY_WORD.test(sentence) && !/\b(?:outage|gap|missing|no valid|zero)\b/i.test(sentence)) {
+          check(anomalyDates.has(date) || known.has(date), `${field.where}: names ${written} beside an anomaly, but no anomaly in the data falls on ${date}`);
+        } else {
+          check(known.has(date), `${field.where}: names ${written}, a date the data does not mention`);
+        }
+      }
+    }
+  }
+  for (const item of evidenceItems(answer)) {
+    const date = /\.anomaly\.[a-z-]+\.(\d{4}-\d{2}-\d{2})\./.exec(item.metric)?.[1];
+    if (date) check(anomalyDates.has(date), `${item.where}: cites an anomaly on ${date}, which the data does not hold`);
+  }
+
+  const pattern = idPattern(data.building.id);
+  if (pattern) {
+    const others = new Set<string>();
+    for (const field of fields) {
+      for (const match of field.text.matchAll(pattern)) if (match[0].toLowerCase() !== data.building.id.toLowerCase()) others.add(match[0]);
+    }
+    check(others.size === 0, `names building ${[...others].join(', ')}, but the data is about ${data.building.id}`);
+  }
+  const prose = fields.map((field) => field.text).join('\n');
+
+  const root = asRecord(answer);
+  const confidence = typeof root.confidence === 'number' ? root.confidence : undefined;
+  if (confidence !== undefined) {
+    if (LOW_CONFIDENCE.test(prose)) check(confidence <= 0.6, `the prose calls confidence low, the confidence field says ${confidence}`);
+    if (HIGH_CONFIDENCE.test(prose)) check(confidence >= 0.55, `the prose calls confidence high, the confidence field says ${confidence}`);
+  }
+
+  if (analysisType === 'data-quality-triage') {
+    const summaryAndFindings = fields.filter((field) => field.where === 'summary' || field.where.startsWith('findings')).map((field) => field.text).join('\n');
+    const cited = evidenceItems(answer).some((item) => /coverage|Hours$/.test(item.metric));
+    check(DATA_QUALITY_WORDS.test(summaryAndFindings) || cited, 'a data-quality triage that never discusses the data\'s coverage or quality');
+  }
+  return { score: checks === 0 ? 1 : (checks - issues.length) / checks, issues };
+};

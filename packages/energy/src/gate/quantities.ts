@@ -1,0 +1,137 @@
+import { recognizeNumber } from '@microsoft/recognizers-text-number';
+import { halfStepOf } from './number-tolerance';
+import { readUnit, type WrittenUnit } from './metric-units';
+
+/**
+ * Every quantity written in a block of prose: digits with their unit ("1,401 MWh",
+ * "98.5 %", "2.0 times", "7,405 valid hours"), scale words ("1.4 million kWh"),
+ * ranges ("10–15 %", both ends) and numbers in words ("sixty-seven and a half kW",
+ * "a third"), the latter read by Microsoft's recognizers-text number model, which is
+ * only asked about sentences that hold a number word. Dates, clock times, years, ids
+ * (`b12`, `R2`), standards ("ISO 50001") and list markers are not quantities.
+ */
+export interface Quantity {
+  /** The quantity as written, unit included. */
+  written: string;
+  value: number;
+  /** Half a unit in the last place written: the precision the writer claims. */
+  halfStep: number;
+  unit: WrittenUnit;
+  /** Offset in the sentence. */
+  start: number;
+  end: number;
+  /** `words` when read from number words; `range` for either end of a range. */
+  form: 'digits' | 'words' | 'range';
+  /** Written with a currency sign or word. */
+  money: boolean;
+}
+
+export interface Sentence {
+  text: string;
+  /** The sentence with dates, times, ids and metric names blanked out (same length). */
+  masked: string;
+}
+
+export const MASK_CHARACTER = 'Ø';
+const mask = (text: string, pattern: RegExp): string => text.replace(pattern, (match) => MASK_CHARACTER.repeat(match.length));
+
+const METRIC_NAME = /\b(?:electricity|gas|chilledwater|steam|hotwater|water|other|peers|building)(?:\.[A-Za-z0-9_-]+)+/g;
+export const ISO_DATE = /\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?Z?)?\b/g;
+const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+export const NAMED_DATE = new RegExp(`\\b(?:\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}(?:,?\\s+\\d{4})?|${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+\\d{4})?|${MONTH}\\s+\\d{4})\\b`, 'gi');
+const YEAR_MONTH = /\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])\b/g;
+const CLOCK = /\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b|\b24\s*\/\s*7\b|\b\d{1,2}\s*-\s*\d{1,2}\s*(?:am|pm)\b/gi;
+const YEAR = /\b(?:19|20)\d{2}(?!\s*(?:k?wh|mwh|gwh|kw|mw|%|h\b|hrs?\b|hours|m²|m2|days?))(?![\d,.]\d)\b/gi;
+const IDENTIFIER = /\b(?![mr]2\b|co2\b)[A-Za-z]+[_-]?\d+[A-Za-z0-9]*\b|\b(?:ISO|EN|BS|ASHRAE|CIBSE|TM|Part|Level|Phase|Step|Tier|Scope|Option|Priority|No\.?|#)\s*\d+(?:\.\d+)?\b/g;
+const LIST_MARKER = /(?:^|\n)\s*\(?\d{1,2}[.)](?=\s)/g;
+
+/** Splits prose into sentences and masks what is not a quantity. */
+export const sentencesOf = (text: string): Sentence[] =>
+  text
+    .split(/(?<=[.!?;])\s+(?=[A-Z(0-9"'“‘*-])|\n+|(?<=:)\s+(?=[-*•])|\s+[•]\s+/)
+    .map((sentence) => sentence.trim())
+    .filter(Boolean)
+    .map((sentence) => {
+      let masked = mask(sentence, METRIC_NAME);
+      masked = mask(masked, ISO_DATE);
+      masked = mask(masked, YEAR_MONTH);
+      masked = mask(masked, NAMED_DATE);
+      masked = mask(masked, CLOCK);
+      masked = mask(masked, IDENTIFIER);
+      masked = mask(masked, LIST_MARKER);
+      masked = mask(masked, YEAR);
+      return { text: sentence, masked };
+    });
+
+const DIGITS = /(?<![\w.,Ø])[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])/g;
+const SCALE = /^\s*(?:(billion|bn)|(million|mn|m(?=\s*(?:kwh|kw)\b))|(thousand|k(?=\s*(?:kwh|kw)\b)))\b/i;
+const CURRENCY_BEFORE = /(?:[$£€¥]|\b(?:usd|gbp|eur)\s?)$/i;
+const CURRENCY_AFTER = /^\s*(?:k\b|m\b)?\s*(?:usd|gbp|eur|dollars?|pounds?|euros?)\b/i;
+const RANGE_JOIN = /^\s*(?:-|–|—|to|and)\s*$/i;
+const NUMBER_WORD = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half|third|quarter|dozen)\b/i;
+const POINT_WORDS = /\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) point (zero|one|two|three|four|five|six|seven|eight|nine)\b/gi;
+const DIGIT_OF: Record<string, string> = { zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10', eleven: '11', twelve: '12' };
+
+const readQuantityUnit = (after: string): WrittenUnit & { length: number } => readUnit(after);
+
+const parseDigits = (raw: string): number => Number(raw.replace(/,/g, '').replace('−', '-'));
+
+/** The quantities of one masked sentence. */
+export const quantitiesIn = (sentence: Sentence): Quantity[] => {
+  const { masked } = sentence;
+  const found: Quantity[] = [];
+  for (const match of masked.matchAll(DIGITS)) {
+    const start = match.index ?? 0;
+    let end = start + match[0].length;
+    let value = parseDigits(match[0]);
+    let halfStep = halfStepOf(match[0]);
+    const scale = SCALE.exec(masked.slice(end));
+    if (scale) {
+      const factor = scale[1] ? 1e9 : scale[2] ? 1e6 : 1e3;
+      value *= factor;
+      halfStep *= factor;
+      end += scale[0].length;
+    }
+    const unit = readQuantityUnit(masked.slice(end));
+    const money = CURRENCY_BEFORE.test(masked.slice(Math.max(0, start - 5), start)) || CURRENCY_AFTER.test(masked.slice(end));
+    found.push({ written: masked.slice(start, end + unit.length).trim(), value, halfStep, unit: { unitClass: unit.unitClass, scale: unit.scale },
+      start, end: end + unit.length, form: 'digits', money });
+  }
+  // A range's first end takes the unit of the second: "10–15 %", "120 to 150 kW".
+  for (let index = 0; index + 1 < found.length; index += 1) {
+    const left = found[index];
+    const right = found[index + 1];
+    if (left.unit.unitClass === 'none' && RANGE_JOIN.test(masked.slice(left.end, right.start)) && right.unit.unitClass !== 'none') {
+      left.unit = { ...right.unit };
+      left.form = 'range';
+      right.form = 'range';
+    }
+  }
+  if (NUMBER_WORD.test(masked)) found.push(...wordQuantities(masked, found));
+  return found;
+};
+
+const wordQuantities = (masked: string, digits: Quantity[]): Quantity[] => {
+  // "one point four million" → "1.4 million", which the recogniser reads.
+  const text = masked.replace(POINT_WORDS, (_match, whole: string, fraction: string) => {
+    const replacement = `${DIGIT_OF[whole.toLowerCase()]}.${DIGIT_OF[fraction.toLowerCase()]}`;
+    return replacement.padEnd(_match.length, ' ');
+  });
+  const quantities: Quantity[] = [];
+  for (const result of recognizeNumber(text, 'en-us')) {
+    const start = result.start;
+    const end = result.end + 1;
+    if (digits.some((digit) => start < digit.end && end > digit.start)) continue;
+    if (!NUMBER_WORD.test(result.text) && !POINT_WORDS.test(masked.slice(start, end))) continue;
+    const value = Number(result.resolution?.value);
+    if (!Number.isFinite(value)) continue;
+    // "one of", "no one", "a third party": pronoun uses of number words are not claims.
+    if (/^(?:one|a|an)$/i.test(result.text.trim())) continue;
+    const unit = readQuantityUnit(text.slice(end));
+    const fraction = /half|third|quarter|point|\./i.test(result.text);
+    const halfStep = fraction ? Math.abs(value) * 0.02 : halfStepOf(String(Math.round(value)));
+    quantities.push({ written: text.slice(start, end + unit.length).trim(), value, halfStep, unit: { unitClass: unit.unitClass, scale: unit.scale },
+      start, end: end + unit.length, form: 'words', money: CURRENCY_AFTER.test(text.slice(end)) });
+  }
+  return quantities;
+};
