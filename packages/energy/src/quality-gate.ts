@@ -19,5 +19,4 @@ export {
 } from './gate/gate-options';
 export { CHECK_NAMES, type CheckName, type CheckResult } from './gate/check-types';
 export type { NumberToleranceOptions } from './gate/number-tolerance';
-export { secondOpinion, sampleFraction, critiquePrompt, type SecondOpinionOptions, type SecondOpinionInput, type SecondOpinionVerdict } from './gate/second-opinion';
 export { synthesizeAnswer, type AnswerBehaviour, type SynthesizedAnswer } from './synthesize/synthesize-answer';

@@ -96,8 +96,24 @@ export const fileConfigSchema = z.strictObject({
     .strictObject({
       maxConcurrentLocal: positiveInt.default(2),
       maxConcurrentApi: positiveInt.default(10),
-      localTimeoutSec: z.number().positive().default(10),
+      localTimeoutSec: z.number().positive().optional(),
       apiTimeoutSec: z.number().positive().default(30),
+    })
+    .prefault({}),
+  localTimeout: z
+    .strictObject({
+      tokensPerSecond: z.number().positive().default(20),
+      models: z.record(z.string(), z.number().positive()).default({}),
+      firstTokenSec: z.number().nonnegative().default(10),
+      modelLoadSec: z.number().nonnegative().default(60),
+      keepAlive: z
+        .union([z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/, 'a duration such as "30m", "1h", "300s", or -1 for ever'), z.number()])
+        .default('30m'),
+      safetyFactor: z.number().min(1).default(1.5),
+      minSec: z.number().positive().default(30),
+      maxSec: z.number().positive().default(900),
+      rollingSamples: positiveInt.default(20),
+      minSamples: positiveInt.default(3),
     })
     .prefault({}),
   endpoints: z.array(endpointSchema).default([]),
@@ -120,13 +136,6 @@ export const fileConfigSchema = z.strictObject({
     .strictObject({
       defaultThreshold: share.default(0.7),
       thresholds: z.partialRecord(taskType, share).default({}),
-      secondOpinion: z
-        .strictObject({
-          endpoint: z.string().min(1),
-          model: z.string().min(1),
-          sampleRate: share.default(0),
-        })
-        .optional(),
     })
     .prefault({}),
   retries: z

@@ -15,6 +15,7 @@ export interface EaioConfig {
   connections: ConnectionsConfig;
   board: BoardConfig;
   limits: LimitsConfig;
+  localTimeout: LocalTimeoutConfig;
   /** Every inference endpoint, local and paid, enabled or not (see `EndpointConfig.enabled`). */
   endpoints: EndpointConfig[];
   tiers: Record<Tier, TierConfig>;
@@ -53,10 +54,44 @@ export interface LimitsConfig {
   maxConcurrentLocal: number;
   /** Concurrency of the api tier. Env `MAX_CONCURRENT_API`. @defaultValue `10` */
   maxConcurrentApi: number;
-  /** Request timeout for local tiers, seconds. Env `LOCAL_TIMEOUT_SEC`. @defaultValue `10` */
-  localTimeoutSec: number;
+  /**
+   * Fixed request timeout for local tiers, seconds; overrides the derived one
+   * (`localTimeout`). Env `LOCAL_TIMEOUT_SEC`. @defaultValue `undefined` (derived)
+   */
+  localTimeoutSec: number | undefined;
   /** Request timeout for the api tier, seconds. Env `API_TIMEOUT_SEC`. @defaultValue `30` */
   apiTimeoutSec: number;
+}
+
+/**
+ * How a local call's timeout is derived when no fixed one is set:
+ * `min(maxSec, max(minSec, firstTokenSec + load + safetyFactor × maxTokens / tokensPerSecond))`,
+ * where `tokensPerSecond` is the rolling figure measured for the host and model (Ollama's
+ * `eval_count / eval_duration`) once `minSamples` calls reported it, else the configured
+ * one for `host/model` or `model`, else `tokensPerSecond`; `load` is `modelLoadSec` unless
+ * the host answered for the model within `keepAlive`.
+ */
+export interface LocalTimeoutConfig {
+  /** Assumed output speed, tokens/s, for models neither configured nor measured yet. @defaultValue `20` */
+  tokensPerSecond: number;
+  /** Output speed per `model` or `host/model` (e.g. `ollama-1/qwen2.5:7b-instruct`). @defaultValue `{}` */
+  models: Record<string, number>;
+  /** Time to first token (prompt evaluation), seconds. @defaultValue `10` */
+  firstTokenSec: number;
+  /** Allowance for loading a model that is not loaded, seconds. @defaultValue `60` */
+  modelLoadSec: number;
+  /** Ollama `keep_alive` sent with every call (`"30m"`, `"1h"`, seconds as a number, `-1` = for ever, `0` = unload at once). Env `OLLAMA_KEEP_ALIVE`. @defaultValue `'30m'` */
+  keepAlive: string | number;
+  /** Multiplies the expected generation time. @defaultValue `1.5` */
+  safetyFactor: number;
+  /** @defaultValue `30` */
+  minSec: number;
+  /** @defaultValue `900` */
+  maxSec: number;
+  /** Calls the rolling speed figure spans, per host and model. @defaultValue `20` */
+  rollingSamples: number;
+  /** Measured calls needed before the measured figure replaces the configured one. @defaultValue `3` */
+  minSamples: number;
 }
 
 /** Wire API family an endpoint speaks. */
@@ -108,8 +143,11 @@ export interface ModelCandidate {
 export interface TierConfig {
   /** Ordered candidates, first preferred. */
   candidates: ModelCandidate[];
-  /** Request timeout, seconds. @defaultValue `limits.localTimeoutSec` / `limits.apiTimeoutSec` */
-  timeoutSec: number;
+  /**
+   * Request timeout, seconds. `undefined` for a local tier without a fixed one: the workers
+   * derive it per call (`localTimeout`). @defaultValue `limits.localTimeoutSec` / `limits.apiTimeoutSec`
+   */
+  timeoutSec: number | undefined;
   /** Worker concurrency for this tier's queue. @defaultValue `limits.maxConcurrentLocal` / `limits.maxConcurrentApi` */
   concurrency: number;
   /** True when at least one candidate is enabled. */
@@ -141,21 +179,11 @@ export interface RoutingConfig extends RoutingThresholds {
   taskTypes: Partial<Record<TaskType, TaskRoutingOverride>>;
 }
 
-export interface SecondOpinionConfig {
-  /** Endpoint id or provider name (as in `ModelCandidate.endpoint`). */
-  endpoint: string;
-  model: string;
-  /** Share of passed answers re-checked by the second model, 0..1. @defaultValue `0` */
-  sampleRate: number;
-}
-
 export interface QualityConfig {
   /** Gate pass score for task types without their own. Env `QUALITY_THRESHOLD`. @defaultValue `0.7` */
   defaultThreshold: number;
   /** @defaultValue `{}` */
   thresholds: Partial<Record<TaskType, number>>;
-  /** @defaultValue `undefined` (no second opinion) */
-  secondOpinion: SecondOpinionConfig | undefined;
 }
 
 export interface RetriesConfig {

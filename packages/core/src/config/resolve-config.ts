@@ -98,14 +98,6 @@ export const resolveConfig = (
   const endpoints = file.endpoints.map((endpoint) => resolveEndpoint(endpoint, file, env));
   const tiers = Object.fromEntries(TIERS.map((tier) => [tier, resolveTier(tier, file, endpoints, issues)])) as Record<Tier, TierConfig>;
 
-  const secondOpinion = file.quality.secondOpinion;
-  if (secondOpinion !== undefined && matchEndpoints(secondOpinion.endpoint, endpoints).length === 0) {
-    issues.push({
-      path: 'quality.secondOpinion.endpoint',
-      message: `no endpoint has id or provider "${secondOpinion.endpoint}"`,
-      hint: 'Name an endpoint id or provider from "endpoints", or remove quality.secondOpinion.',
-    });
-  }
   if (file.routing.localQualityAbove > file.routing.apiAbove) {
     issues.push({
       path: 'routing.localQualityAbove',
@@ -126,14 +118,14 @@ export const resolveConfig = (
     logLevel: file.logLevel,
     connections: { redisUrl: file.connections.redisUrl, databaseUrl: file.connections.databaseUrl },
     board: { port: file.board.port, token: file.board.token },
-    limits: { ...file.limits },
+    limits: { ...file.limits, localTimeoutSec: file.limits.localTimeoutSec },
+    localTimeout: { ...file.localTimeout, models: { ...file.localTimeout.models } },
     endpoints,
     tiers,
     routing: { ...file.routing, taskTypes: { ...file.routing.taskTypes } },
     quality: {
       defaultThreshold: file.quality.defaultThreshold,
       thresholds: { ...file.quality.thresholds },
-      secondOpinion: secondOpinion === undefined ? undefined : { ...secondOpinion },
     },
     retries: { ...file.retries, attemptsPerTier: { ...file.retries.attemptsPerTier } },
     budgets: {
