@@ -50,7 +50,11 @@ export interface ComposeWorkersOptions {
 export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOptions = {}): Promise<WorkersHandle & { stopSweeper: () => void }> => {
   const { config, log } = runtime;
   // Adapters for every enabled endpoint, with cached health: a host that is down is skipped.
-  const pool = new EndpointPool({ endpoints: config.endpoints });
+  // keep_alive from the config goes with every Ollama call; the derived local timeouts count on it.
+  const pool = new EndpointPool({
+    endpoints: config.endpoints,
+    adapterFactory: (endpoint) => createAdapter(endpoint, { ollama: { keepAlive: config.localTimeout.keepAlive } }),
+  });
   // Configured models an endpoint does not list, or past a known retirement date: said now, not at call time.
   const modelCheck = await checkConfiguredModels(config, { adapterFactory: (endpoint) => pool.adapter(endpoint.id) ?? createAdapter(endpoint), timeoutMs: 3_000 });
   logModelProblems(modelCheck, log);

@@ -4,6 +4,7 @@ export * from './local-runner';
 export * from './backoff';
 export * from './queue-enqueuer';
 export * from './model-selector';
+export * from './local-timeout';
 export * from './start-workers';
 export * from './analyzer';
 export * from './escalation-policy';

@@ -14,6 +14,8 @@ export interface ModelChoice {
   model: string;
   maxTokens: number;
   timeoutMs: number;
+  /** How `timeoutMs` was set (fixed, or derived from maxTokens and tokens/s). */
+  timeoutReason?: string;
 }
 
 export interface ModelSelector {
@@ -21,6 +23,8 @@ export interface ModelSelector {
   choose(tier: Tier, data: PipelineJobData, host?: string): Promise<ModelChoice | null>;
   /** A call could not reach the endpoint: skip it until its health is checked again. */
   unreachable?(endpointId: string, reason: string): void;
+  /** A call answered: its generation figures feed the measured tokens/s of local models. */
+  answered?(choice: ModelChoice, result: ChatResult): void;
 }
 
 /** The per-check breakdown the gate returns; stored with the attempt. */

@@ -152,7 +152,7 @@ export const processPipelineJob = async (
     const spent = await settle(undefined, error);
     const providerError = ProviderError.isInstance(error) ? error : undefined;
     const errorKind = providerError?.kind ?? 'unknown';
-    const message = error instanceof Error ? error.message : String(error);
+    const message = `${error instanceof Error ? error.message : String(error)}${errorKind === 'timeout' && choice.timeoutReason ? ` (timeout ${choice.timeoutReason})` : ''}`;
     if (errorKind === 'network') deps.selector.unreachable?.(choice.endpoint.id, message);
     await deps.store.finishAttempt(start, {
       finishedAt,
@@ -176,6 +176,7 @@ export const processPipelineJob = async (
     return moveOn(failure, history);
   }
 
+  deps.selector.answered?.(choice, result);
   const gate = deps.analyzer.evaluate(data, result);
   const spent = await settle(result);
   const finishedAt = deps.now();

@@ -99,7 +99,7 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
       name: workerId,
       concurrency: config.tiers.api.concurrency,
       settings,
-      lockDuration: options.lockDurationMs ?? Math.max(30_000, config.tiers.api.timeoutSec * 2000),
+      lockDuration: options.lockDurationMs ?? Math.max(30_000, (config.tiers.api.timeoutSec ?? config.limits.apiTimeoutSec) * 2000),
       stalledInterval: options.stalledIntervalMs ?? 30_000,
     });
     worker.on('error', (error) => options.onError(error, 'worker api'));

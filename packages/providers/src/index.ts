@@ -5,6 +5,7 @@ export type {
   ChatResult,
   EndpointConfig,
   FinishReason,
+  GenerationStats,
   HealthResult,
   ProviderAdapter,
   ProviderKind,

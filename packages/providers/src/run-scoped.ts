@@ -2,7 +2,7 @@ import { ContentFilterError, redactSecrets } from './errors';
 import { toProviderError, type FailureContext, type HttpFailure } from './classify-failure';
 import { parseJsonAnswer } from './json-answer';
 import { ATTEMPT_ID_HEADER, createRequestScope, type RequestScope } from './request-scope';
-import type { AdapterOptions, ChatRequest, ChatResult, EndpointConfig, FinishReason, HealthResult, Usage } from './types';
+import type { AdapterOptions, ChatRequest, ChatResult, EndpointConfig, FinishReason, GenerationStats, HealthResult, Usage } from './types';
 
 /** What an adapter reads from one successful chat response. */
 export interface ChatOutcome {
@@ -10,6 +10,8 @@ export interface ChatOutcome {
   usage: Usage;
   finishReason: FinishReason;
   timeToFirstTokenMs?: number;
+  /** Server-side generation figures (Ollama). */
+  generation?: GenerationStats;
   /** Model the server says answered; defaults to the requested one. */
   model?: string;
   /** Id from the response body, used when no request-id header came. */
@@ -99,6 +101,7 @@ export const runChat = async (
     finishReason: outcome.finishReason,
     latencyMs,
     timeToFirstTokenMs: outcome.timeToFirstTokenMs,
+    ...(outcome.generation ? { generation: outcome.generation } : {}),
     provider: endpoint.provider,
     model: outcome.model ?? request.model,
     endpoint: endpoint.id,

@@ -69,11 +69,26 @@ export interface ChatResult {
   latencyMs: number;
   /** See each adapter for how it is measured; `undefined` when not known. */
   timeToFirstTokenMs?: number;
+  /**
+   * What the server reported about generation (Ollama: `eval_count`, `eval_duration`,
+   * `load_duration`); `undefined` when it reports nothing. Feeds the measured tokens/s.
+   */
+  generation?: GenerationStats;
   provider: string;
   model: string;
   /** Endpoint id. */
   endpoint: string;
   requestId?: string;
+}
+
+/** Server-side generation figures of one call. */
+export interface GenerationStats {
+  /** Tokens generated. */
+  outputTokens: number;
+  /** Time spent generating them, ms (excludes load and prompt evaluation). */
+  evalMs: number;
+  /** Time spent loading the model for this call, ms (about 0 when it was loaded). */
+  loadMs?: number;
 }
 
 export interface HealthResult {

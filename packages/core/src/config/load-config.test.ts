@@ -48,8 +48,10 @@ describe('loadConfig with the shipped config/eaio.yaml', () => {
       expect(endpoint.disabledReason).toContain(endpoint.apiKeyEnv);
       expect(endpoint.apiKey).toBeUndefined();
     }
-    expect(config.limits).toEqual({ maxConcurrentLocal: 2, maxConcurrentApi: 10, localTimeoutSec: 10, apiTimeoutSec: 30 });
-    expect(config.tiers['local-fast']).toMatchObject({ timeoutSec: 10, concurrency: 2 });
+    expect(config.limits).toEqual({ maxConcurrentLocal: 2, maxConcurrentApi: 10, localTimeoutSec: undefined, apiTimeoutSec: 30 });
+    // No fixed local timeout: the workers derive one per call (localTimeout).
+    expect(config.tiers['local-fast']).toMatchObject({ timeoutSec: undefined, concurrency: 2 });
+    expect(config.localTimeout).toMatchObject({ tokensPerSecond: 20, models: { 'qwen2.5:7b-instruct': 25 }, firstTokenSec: 10, modelLoadSec: 60, keepAlive: '30m', safetyFactor: 1.5 });
     expect(config.tiers.api).toMatchObject({ timeoutSec: 30, concurrency: 10, available: false });
     expect(config.routing.defaultPrivacy).toBe('PRIVATE');
     expect(config.quality.defaultThreshold).toBe(0.7);

@@ -103,12 +103,17 @@ export const createOllamaAdapter = (endpoint: EndpointConfig, options: OllamaAda
       const outputTokens = count(response.eval_count);
       const load = count(response.load_duration);
       const promptEval = count(response.prompt_eval_duration);
+      const evalDuration = count(response.eval_duration);
       return {
         text: response.message.content,
         usage: { inputTokens, outputTokens, totalTokens: totalOf(inputTokens, outputTokens) },
         finishReason: finishReasonFrom('ollama', response.done_reason),
         timeToFirstTokenMs: load === undefined && promptEval === undefined ? undefined : Math.round(((load ?? 0) + (promptEval ?? 0)) / NANOSECONDS_PER_MS),
         model: response.model || request.model,
+        generation:
+          outputTokens !== undefined && evalDuration !== undefined && evalDuration > 0
+            ? { outputTokens, evalMs: evalDuration / NANOSECONDS_PER_MS, ...(load === undefined ? {} : { loadMs: load / NANOSECONDS_PER_MS }) }
+            : undefined,
       };
     });
   };
