@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG_PATH } from '@eaio/core';
 import type { Runtime } from '../apps/producer/src/runtime';
 
 /** The api model every spend end-to-end test prices (first api candidate of the shipped config). */
-export const API_MODEL = 'gpt-4o-mini';
+export const API_MODEL = 'gpt-6-luna';
 
 /**
  * Test prices that make one emulated call cost a few cents (~$0.024 billed) with a
