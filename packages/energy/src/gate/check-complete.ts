@@ -102,6 +102,11 @@ export const checkComplete = (answer: unknown, data: PromptData, analysisType: A
     require(addressesIssue(kind, addressedTexts.filter((_, index) => index % 2 === 0)) || addressesIssue(kind, addressedTexts), `data issue ${kind} is not addressed`);
   }
 
+  if (analysisType === 'data-quality-triage' && data.meters.some((meter) => `${meter}.coverage.coverageRatio` in data.metrics)) {
+    const coverageCited = findings.some((raw) => asArray(asRecord(raw).evidence).some((entry) => /coverage|hours/i.test(asText(asRecord(entry).metric) ?? '')));
+    require(coverageCited, 'no finding cites coverage evidence (the task asks for one)');
+  }
+
   if (analysisType === 'building-diagnostic') {
     const findingText = findings.map((raw) => {
       const finding = asRecord(raw);

@@ -14,8 +14,8 @@ import { ISO_DATE, NAMED_DATE } from './quantities';
  */
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const ANOMALY_WORD = /\b(?:anomal\w*|spike\w*|surge\w*|dip\w*|drop\w*|unusual\w*|abnormal\w*|outlier\w*|irregular\w*|excursion\w*|jump\w*|plunge\w*|deviat\w*|high[- ]day|low[- ]day|high[- ]week|low[- ]week)\b/i;
-const LOW_CONFIDENCE = /\b(?:low|limited|weak|modest|reduced|little)\s+confidence\b|\bconfidence\s+(?:is|remains|stays|was|:)?\s*(?:\w+\s+)?(?:low|limited|weak|poor|reduced)\b/i;
-const HIGH_CONFIDENCE = /\b(?:high|strong|full|great)\s+confidence\b|\bconfidence\s+(?:is|remains|stays|was|:)?\s*(?:\w+\s+)?(?:high|strong)\b|\bhighly confident\b/i;
+const LOW_CONFIDENCE = /\b(?:low|limited|weak|modest|reduced|little)\s+confidence\b|\bconfidence\s*(?:is|remains|stays|was|:|-|–)?\s*(?:\w+\s+)?(?:low|limited|weak|poor|reduced)\b|\b(?:tentative|provisional|preliminary) (?:conclusions|findings)\b/i;
+const HIGH_CONFIDENCE = /\b(?:high|strong|full|great)\s+confidence\b|\bconfidence\s*(?:is|remains|stays|was|:|-|–)?\s*(?:\w+\s+)?(?:high|strong)\b|\bhighly confident\b|\b(?:support|supports|allow|allows) (?:firm|robust|confident|strong) conclusions\b/i;
 const DATA_QUALITY_WORDS = /\b(?:coverage|complete(?:ness)?|missing|gaps?|outages?|zero|valid|data quality|fit for|readings?|metering|meter data)\b/i;
 
 const namedDateToIso = (text: string, year: string): string | undefined => {
@@ -67,6 +67,52 @@ const idPattern = (id: string): RegExp | undefined => {
   return new RegExp(`\\b${match[1]}${match[2] ? `[${match[2]}]?` : ''}\\d+\\b`, 'gi');
 };
 
+const MORE = '(?:higher|greater|more|larger|above|exceeds?|exceeding|outstrips?|heavier|rises? above)';
+const LESS = '(?:lower|less|smaller|below|drops?(?: well)? below|falls?(?: well)? below|under|lighter)';
+const USE = '(?:[- ]?time)?\\s*(?:use|usage|load|consumption|demand|draw)?\\s*(?:is|are|was|runs?|stays?|sits?|remains?)?\\s*(?:\\w+\\s+)?';
+/** "night use is higher than day use" needs nightDayRatio > 1; the reverse < 1. */
+const comparisons = (left: string, right: string): { above: RegExp; below: RegExp } => ({
+  above: new RegExp(`\\b${left}${USE}${MORE}(?:\\s+than)?\\s+(?:the\\s+)?${right}|\\b${right}${USE}${LESS}(?:\\s+than)?\\s+(?:the\\s+)?${left}`, 'i'),
+  below: new RegExp(`\\b${left}${USE}${LESS}(?:\\s+than)?\\s+(?:the\\s+)?${right}|\\b${right}${USE}${MORE}(?:\\s+than)?\\s+(?:the\\s+)?${left}`, 'i'),
+});
+const NIGHT_DAY = comparisons('night', '(?:day|daytime)');
+const WEEKDAY_WEEKEND = comparisons('(?:weekdays?|working days?)', 'weekends?');
+const WARMER = /\b(?:rises?|increases?|goes up|climbs?|grows?)\s+(?:as|when)\s+(?:it\s+)?(?:gets?|becomes?|turns?)?\s*(?:warmer|hotter)|\bcooling[- ](?:driven|dominated)\b/i;
+const COLDER = /\b(?:rises?|increases?|goes up|climbs?|grows?)\s+(?:as|when)\s+(?:it\s+)?(?:gets?|becomes?|turns?)?\s*(?:colder|cooler)|\bheating[- ](?:driven|dominated)\b/i;
+const ABOVE_MEDIAN = /\b(?:above|higher than|exceeds?|over)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
+const BELOW_MEDIAN = /\b(?:below|lower than|under)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
+const NEAR = /\b(?:close to|in line with|near|around|roughly (?:equal|level)|similar to|essentially|about the same as|on a par with|at)\b/i;
+
+/** Direction words the facts contradict: a ratio's side of 1, the weather slope's sign, the side of the peer median, an anomaly's side of expected. */
+const directionIssues = (text: string, where: string, data: PromptData, meter: string | undefined): string[] => {
+  const issues: string[] = [];
+  const meters = meter ? [meter] : data.meters;
+  const ratio = (suffix: string) => meters.map((name) => data.metrics[`${name}.${suffix}`]).filter((value): value is number => typeof value === 'number');
+  const sides = (values: number[], above: boolean) => values.length > 0 && values.every((value) => (above ? value < 0.98 : value > 1.02));
+  for (const sentence of text.split(/(?<=[.!?;])\s+/)) {
+    if (NIGHT_DAY.above.test(sentence) && sides(ratio('load.nightDayRatio'), true)) issues.push(`${where}: says night use exceeds day use, but the night/day ratio is ${ratio('load.nightDayRatio').join(', ')}`);
+    else if (NIGHT_DAY.below.test(sentence) && sides(ratio('load.nightDayRatio'), false)) issues.push(`${where}: says night use is below day use, but the night/day ratio is ${ratio('load.nightDayRatio').join(', ')}`);
+    if (WEEKDAY_WEEKEND.above.test(sentence) && sides(ratio('load.weekdayWeekendRatio'), true)) issues.push(`${where}: says weekday use exceeds weekend use, but the weekday/weekend ratio is ${ratio('load.weekdayWeekendRatio').join(', ')}`);
+    else if (WEEKDAY_WEEKEND.below.test(sentence) && sides(ratio('load.weekdayWeekendRatio'), false)) issues.push(`${where}: says weekend use exceeds weekday use, but the weekday/weekend ratio is ${ratio('load.weekdayWeekendRatio').join(', ')}`);
+    const slopes = ratio('weather.slopeKwhPerDegC');
+    if (WARMER.test(sentence) && slopes.length > 0 && slopes.every((slope) => slope < 0)) issues.push(`${where}: says use rises as it gets warmer, but the weather slope is ${slopes.join(', ')} kWh/day/°C`);
+    if (COLDER.test(sentence) && slopes.length > 0 && slopes.every((slope) => slope > 0)) issues.push(`${where}: says use rises as it gets colder, but the weather slope is ${slopes.join(', ')} kWh/day/°C`);
+    const eui = data.metrics[`${data.meters[0]}.euiKwhPerSqm`];
+    const median = data.metrics['peers.medianEuiKwhPerSqm'];
+    if (typeof eui === 'number' && typeof median === 'number' && !NEAR.test(sentence) && (!meter || meter === data.meters[0])) {
+      if (ABOVE_MEDIAN.test(sentence) && eui < median * 0.98) issues.push(`${where}: says the intensity is above the peer median, but ${eui.toPrecision(4)} < ${median.toPrecision(4)}`);
+      if (BELOW_MEDIAN.test(sentence) && eui > median * 1.02) issues.push(`${where}: says the intensity is below the peer median, but ${eui.toPrecision(4)} > ${median.toPrecision(4)}`);
+    }
+    for (const anomaly of data.anomalies) {
+      if (!sentence.includes(anomaly.date)) continue;
+      const high = anomaly.actualKwh > anomaly.expectedKwh;
+      if (high && /\b(?:below|under|less than|lower than|short of|dropped|fell|ran low)\b[^.]{0,20}(?:expected|normal|the model|baseline|typical)?/i.test(sentence) && /\d+(?:\.\d+)?\s*%\s*(?:below|under|less)|ran low|fell (?:well )?below/i.test(sentence)) issues.push(`${where}: calls ${anomaly.date} low, but it used more than expected`);
+      if (!high && /\d+(?:\.\d+)?\s*%\s*(?:above|over|more)|ran high|(?:rose|jumped|spiked) (?:well )?above/i.test(sentence)) issues.push(`${where}: calls ${anomaly.date} high, but it used less than expected`);
+    }
+  }
+  return issues;
+};
+
 export const checkConsistent = (answer: unknown, data: PromptData, analysisType: AnalysisType): CheckOutcome => {
   const issues: string[] = [];
   let checks = 0;
@@ -92,6 +138,12 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
   for (const item of evidenceItems(answer)) {
     const date = /\.anomaly\.[a-z-]+\.(\d{4}-\d{2}-\d{2})\./.exec(item.metric)?.[1];
     if (date) check(anomalyDates.has(date), `${item.where}: cites an anomaly on ${date}, which the data does not hold`);
+  }
+
+  for (const field of fields) {
+    const found = directionIssues(field.text, field.where, data, field.meter);
+    checks += 1;
+    issues.push(...found);
   }
 
   const pattern = idPattern(data.building.id);

@@ -1,11 +1,11 @@
 import type { PromptData } from '../prompts/prompt-data';
 import { asArray, asRecord, evidenceItems, proseFields } from './answer-view';
 import type { CheckOutcome } from './check-types';
-import { buildFactUniverse, KINDS_FOR_UNIT, type Figure } from './fact-universe';
+import { buildFactUniverse, KIND_OF_METRIC, KINDS_FOR_UNIT, type EnergyPeriod, type Figure, type FigureKind } from './fact-universe';
 import { resolveMetric } from './metric-alias';
 import { metricUnitClass, parseUnitString, valuesInMetricUnit, type WrittenUnit } from './metric-units';
 import { withinTolerance, type NumberToleranceOptions } from './number-tolerance';
-import { metricsNamedIn, proseClaims, type ProseClaim } from './prose-claims';
+import { metricsNamedFor, proseClaims, type ProseClaim } from './prose-claims';
 import { quantitiesIn, sentencesOf, type Quantity } from './quantities';
 
 /**
@@ -49,11 +49,50 @@ const matchesValue = (cited: number, halfStep: number, fact: number, tolerance: 
 const floorFor = (figure: Figure): number => (figure.kind === 'ratio' ? 0.005 : figure.kind === 'percentile' || figure.kind === 'percent' ? 0.5 : 0);
 
 /** Figures of the universe this quantity may state. */
-const figureMatches = (quantity: Quantity, universe: Figure[], tolerance: NumberToleranceOptions): Figure[] => {
+const PERIOD_AFTER = /^\s*(?:of\s+\w+\s+)?(?:per|a|an|each|every|\/)\s*(day|week|month|year|annum|hour|yr)\b/i;
+const PERIOD_BEFORE: [RegExp, EnergyPeriod][] = [
+  [/\b(?:daily|per day|a day|each day|every day|day's|daily mean)\b/gi, 'day'],
+  [/\b(?:weekly|per week|a week|each week|week's)\b/gi, 'week'],
+  [/\b(?:monthly|per month|a month|each month|month's)\b/gi, 'month'],
+  [/\b(?:annual(?:ly|ised|ized)?|yearly|per year|a year|each year|year's|per annum)\b/gi, 'year'],
+  [/\b(?:hourly|per hour|an hour|each hour)\b/gi, 'hour'],
+];
+const PERIOD_WORD: Record<string, EnergyPeriod> = { day: 'day', week: 'week', month: 'month', year: 'year', annum: 'year', yr: 'year', hour: 'hour' };
+
+/** The period a written energy figure is said to cover ("3,839 kWh per day", "the monthly mean is …"), if any. */
+const periodOf = (quantity: Quantity, masked: string): EnergyPeriod | undefined => {
+  if (quantity.unit.unitClass === 'energy-per-day') return 'day';
+  if (quantity.unit.unitClass !== 'energy') return undefined;
+  const after = PERIOD_AFTER.exec(masked.slice(quantity.end, quantity.end + 24));
+  if (after) return PERIOD_WORD[after[1].toLowerCase()];
+  const before = masked.slice(Math.max(0, quantity.start - 32), quantity.start);
+  let nearest: { index: number; period: EnergyPeriod } | undefined;
+  for (const [pattern, period] of PERIOD_BEFORE) {
+    for (const match of before.matchAll(pattern)) if (!nearest || (match.index ?? 0) > nearest.index) nearest = { index: match.index ?? 0, period };
+  }
+  if (!nearest || /\d/.test(before.slice(nearest.index))) return undefined;
+  return nearest.period;
+};
+
+const PER_DEGREE = /\b(?:per|for (?:each|every)|each|every|a|an)\s+(?:additional\s+)?(?:degree|°\s*C|℃|K\b)|\bdegree(?:s)? (?:warmer|colder|cooler|hotter)|\/\s*(?:°\s*C|K)\b/i;
+const APPROXIMATE = /\b(?:about|around|roughly|approximately|approx\.?|nearly|almost|some|close to|just (?:over|under)|circa|c\.)\s*$|~\s*$|≈\s*$/i;
+
+/** An energy figure written beside "per degree" ("rises by 104.6 kWh for each degree warmer") may be the weather slope. */
+const kindsFor = (quantity: Quantity, masked: string): FigureKind[] | 'any' => {
   const kinds = KINDS_FOR_UNIT[quantity.unit.unitClass];
+  if (kinds !== 'any' && (quantity.unit.unitClass === 'energy' || quantity.unit.unitClass === 'energy-per-day') && PER_DEGREE.test(masked)) return [...kinds, 'slope'];
+  return kinds;
+};
+
+const figureMatches = (quantity: Quantity, universe: Figure[], tolerance: NumberToleranceOptions, masked = ''): Figure[] => {
+  const kinds = kindsFor(quantity, masked);
+  // "about 8 days" claims the nearest whole number: rounding may excuse up to 10 %.
+  if (APPROXIMATE.test(masked.slice(Math.max(0, quantity.start - 20), quantity.start))) tolerance = { ...tolerance, roundingCap: Math.max(tolerance.roundingCap ?? 0.06, 0.1) };
+  const period = periodOf(quantity, masked);
   const value = quantity.value * quantity.unit.scale;
   const halfStep = quantity.halfStep * quantity.unit.scale;
   return universe.filter((figure) => (kinds === 'any' || kinds.includes(figure.kind))
+    && (period === undefined || figure.period === undefined || figure.period === period || figure.kind === 'slope')
     && (matchesValue(value, halfStep, figure.value, tolerance, floorFor(figure))
       || (figure.value < 0 && matchesValue(value, halfStep, Math.abs(figure.value), tolerance, floorFor(figure)))));
 };
@@ -141,7 +180,6 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
   for (const field of proseFields(answer)) {
     const attributed = proseClaims(field.text, data, { meter: field.meter });
     for (const sentence of sentencesOf(field.text)) {
-      const named = metricsNamedIn(sentence.masked, data);
       const sentenceClaims = attributed.filter((claim) => claim.sentence === sentence.text || sentence.text.includes(claim.sentence) || claim.sentence.includes(sentence.text));
       // Metric names written out in prose: `electricity.load.peakKw = 120`.
       for (const claim of sentenceClaims.filter((entry) => entry.subject.includes('.'))) {
@@ -153,7 +191,7 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
         else issues.push(`${field.where}: "${claim.subject} ${claim.written}" — ${note}`);
       }
       for (const quantity of quantitiesIn(sentence)) {
-        const outcome = judgeQuantity(quantity, sentence.masked, sentenceClaims, named);
+        const outcome = judgeQuantity(quantity, sentence.masked, sentenceClaims, metricsNamedFor(sentence.masked, quantity.start, quantity.end, data));
         if (outcome.status === 'ignored') {
           claims.push({ where: field.where, written: quantity.written, status: 'ignored', note: outcome.note });
           continue;
@@ -162,7 +200,7 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
         claims.push({ where: field.where, written: quantity.written, status: outcome.status, note: outcome.note });
         if (outcome.status === 'matched') {
           matchedProse += 1;
-          for (const figure of figureMatches(quantity, universe, tolerance)) if (figure.metrics.length === 1) matchedMetrics.add(figure.metrics[0]);
+          for (const figure of figureMatches(quantity, universe, tolerance, sentence.masked)) if (figure.metrics.length === 1) matchedMetrics.add(figure.metrics[0]);
         }
         if (outcome.status === 'unsupported' || outcome.status === 'contradiction') {
           issues.push(`${field.where}: "${quantity.written}" ${outcome.note} — in "${clip(sentence.text)}"`);
@@ -175,10 +213,11 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
     if (quantity.money) return { status: 'unsupported', note: 'is a money figure; the data holds no prices or costs' };
     const value = quantity.value * quantity.unit.scale;
     const unitClass = quantity.unit.unitClass;
-    const matches = figureMatches(quantity, universe, tolerance);
+    const matches = figureMatches(quantity, universe, tolerance, masked);
     const attributed = sentenceClaims.find((claim) => !claim.subject.includes('.') && Math.abs(claim.value - quantity.value) < 1e-9 * Math.max(1, Math.abs(quantity.value)));
     const before = masked.slice(Math.max(0, quantity.start - 40), quantity.start);
     const isSavings = SAVINGS_CONTEXT.test(masked) && (unitClass === 'percent' || unitClass === 'energy' || unitClass === 'energy-per-day');
+    if (isSavings && matches.length > 0 && !(unitClass === 'percent' && value > 100)) return { status: 'matched', note: describe(matches) };
     if (isSavings && !(matches.length > 0 && attributed && attributed.candidates.length > 0)) {
       if (unitClass === 'percent') {
         if (value > 100) return { status: 'unsupported', note: `is a reduction of more than 100 %` };
@@ -187,7 +226,7 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
         if (savings.pct.length === 0 && value <= 60) return { status: 'estimate', note: 'a savings estimate (no recommendation states one)' };
         return { status: 'contradiction', note: `agrees with no recommendation's estimatedSavingsPct (${savings.pct.join(', ') || 'none'})` };
       }
-      if (annualTotal > 0 && value > annualTotal * 1.0001) return { status: 'unsupported', note: `is more than the ${Math.round(annualTotal)} kWh the building uses a year` };
+      if (annualTotal > 0 && value > annualTotal + Math.max(quantity.halfStep * quantity.unit.scale, annualTotal * 0.001)) return { status: 'unsupported', note: `is more than the ${Math.round(annualTotal)} kWh the building uses a year` };
       if (savings.kwh.some((kwh) => matchesValue(value, quantity.halfStep * quantity.unit.scale, kwh, tolerance))) return { status: 'estimate', note: 'agrees with a recommendation\'s estimatedAnnualSavingsKwh' };
       if (matches.length > 0) return { status: 'matched', note: describe(matches) };
       if (savings.kwh.length === 0 && annualTotal > 0 && value <= annualTotal * 0.6) return { status: 'estimate', note: 'a savings estimate (no recommendation states one)' };
@@ -200,7 +239,11 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
       return { status: 'unsupported', note: `is given for ${attributed.subject}, which the facts mark missing` };
     }
     if (matches.length > 0) {
-      if (attributed && !matches.some((figure) => figure.metrics.some((metric) => attributed.candidates.includes(metric)))) {
+      // A swap gives one fact's value for another fact of the same kind (a baseload as the peak);
+      // a count beside a metric phrase ("the median of its 8 peers") is not one.
+      const attributedKinds = new Set(attributed?.candidates.map((metric) => KIND_OF_METRIC[metricUnitClass(metric)]) ?? []);
+      const sameKind = matches.filter((figure) => attributedKinds.has(figure.kind));
+      if (attributed && sameKind.length === matches.length && !matches.some((figure) => figure.metrics.some((metric) => attributed.candidates.includes(metric)))) {
         const alsoNamed = matches.some((figure) => figure.metrics.some((metric) => named.has(metric)));
         if (!alsoNamed && !matches.some((figure) => figure.metrics.length === 0)) {
           const facts = attributed.candidates.slice(0, 3).map((metric) => `${metric} = ${data.metrics[metric]}`).join(', ');

@@ -13,7 +13,10 @@ import { quantitiesIn, sentencesOf } from './quantities';
  */
 export type FigureKind =
   | 'energy' | 'power' | 'eui' | 'percent' | 'ratio' | 'percentile' | 'hours' | 'days' | 'weeks'
-  | 'months' | 'celsius' | 'slope' | 'area' | 'count';
+  | 'months' | 'celsius' | 'slope' | 'area' | 'count' | 'power-density';
+
+/** The period an energy figure covers, when it covers one. */
+export type EnergyPeriod = 'year' | 'month' | 'week' | 'day' | 'hour';
 
 export interface Figure {
   value: number;
@@ -22,6 +25,8 @@ export interface Figure {
   source: string;
   /** The facts it is made from. */
   metrics: string[];
+  /** For energy figures: the period it covers (a year's use, a month's, a day's …). */
+  period?: EnergyPeriod;
 }
 
 /** Which figure kinds a number written with a unit of this class may state. */
@@ -40,20 +45,21 @@ export const KINDS_FOR_UNIT: Record<WrittenUnitClass, FigureKind[] | 'any'> = {
   celsius: ['celsius'],
   slope: ['slope'],
   area: ['area'],
+  'power-density': ['power-density'],
   none: 'any',
   unknown: 'any',
 };
 
-const KIND_OF_METRIC: Record<ReturnType<typeof metricUnitClass>, FigureKind> = {
+export const KIND_OF_METRIC: Record<ReturnType<typeof metricUnitClass>, FigureKind> = {
   energy: 'energy', power: 'power', eui: 'eui', ratio: 'ratio', percentile: 'percentile', 'signed-fraction': 'ratio',
   hours: 'hours', celsius: 'celsius', slope: 'slope', 'energy-per-day': 'energy', area: 'area', count: 'count',
 };
 
 export const buildFactUniverse = (data: PromptData): Figure[] => {
   const figures: Figure[] = [];
-  const add = (value: number | undefined, kind: FigureKind, source: string, metrics: string[]): void => {
+  const add = (value: number | undefined, kind: FigureKind, source: string, metrics: string[], period?: EnergyPeriod): void => {
     if (value === undefined || !Number.isFinite(value)) return;
-    figures.push({ value, kind, source, metrics });
+    figures.push(period === undefined ? { value, kind, source, metrics } : { value, kind, source, metrics, period });
   };
   const metric = (name: string): number | undefined => {
     const value = data.metrics[name];
@@ -65,7 +71,8 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
 
   for (const [name, value] of Object.entries(data.metrics)) {
     const kind = KIND_OF_METRIC[metricUnitClass(name)];
-    add(value, kind, name, [name]);
+    add(value, kind, name, [name], kind === 'energy' ? periodOfMetric(name) : undefined);
+    if (kind === 'eui') add((value * 1000) / 8760, 'power-density', `${name} as mean W/m²`, [name]);
     if (kind === 'ratio') {
       add(value * 100, 'percent', `${name} × 100`, [name]);
       add(Math.abs(value), 'ratio', `|${name}|`, [name]);
@@ -102,16 +109,16 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
     if (annual !== undefined) annuals.push(annual);
     for (const [value, name] of [[annual, at('annualKwh')], [total, at('totalKwh')]] as const) {
       if (value === undefined) continue;
-      add(value / 365, 'energy', `${name} / 365 (a day)`, [name]);
-      add(value / 12, 'energy', `${name} / 12 (a month)`, [name]);
-      add(value / 52, 'energy', `${name} / 52 (a week)`, [name]);
+      add(value / 365, 'energy', `${name} / 365 (a day)`, [name], 'day');
+      add(value / 12, 'energy', `${name} / 12 (a month)`, [name], 'month');
+      add(value / 52, 'energy', `${name} / 52 (a week)`, [name], 'week');
       add(value / hoursInPeriod, 'power', `${name} / period hours (mean load)`, [name]);
-      add(value / hoursInPeriod, 'energy', `${name} / period hours (an hour)`, [name]);
+      add(value / hoursInPeriod, 'energy', `${name} / period hours (an hour)`, [name], 'hour');
     }
     if (total !== undefined && validHours) {
       add(total / validHours, 'power', `${at('totalKwh')} / valid hours (mean load)`, [at('totalKwh'), at('coverage.validHours')]);
-      add(total / validHours, 'energy', `${at('totalKwh')} / valid hours (an hour)`, [at('totalKwh'), at('coverage.validHours')]);
-      add((total / validHours) * 24, 'energy', `${at('totalKwh')} per valid day`, [at('totalKwh'), at('coverage.validHours')]);
+      add(total / validHours, 'energy', `${at('totalKwh')} / valid hours (an hour)`, [at('totalKwh'), at('coverage.validHours')], 'hour');
+      add((total / validHours) * 24, 'energy', `${at('totalKwh')} per valid day`, [at('totalKwh'), at('coverage.validHours')], 'day');
     }
     for (const suffix of ['validHours', 'missingHours', 'zeroHours', 'negativeHours', 'longestGapHours']) {
       const hours = metric(at(`coverage.${suffix}`));
@@ -129,14 +136,21 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
     add(percentOf(ratio(baseload, peak)), 'percent', `${at('load.baseloadKw')} / peakKw`, [at('load.peakKw'), at('load.baseloadKw')]);
     add(peak !== undefined && baseload !== undefined ? peak - baseload : undefined, 'power', 'peak − baseload', [at('load.peakKw'), at('load.baseloadKw')]);
     if (baseload !== undefined) {
-      add(baseload * hoursInPeriod, 'energy', `${at('load.baseloadKw')} × period hours`, [at('load.baseloadKw')]);
-      add(baseload * 24, 'energy', `${at('load.baseloadKw')} × 24 h`, [at('load.baseloadKw')]);
+      add(baseload * hoursInPeriod, 'energy', `${at('load.baseloadKw')} × period hours`, [at('load.baseloadKw')], 'year');
+      add(baseload * 24, 'energy', `${at('load.baseloadKw')} × 24 h`, [at('load.baseloadKw')], 'day');
       add(percentOf(ratio(baseload * hoursInPeriod, annual)), 'percent', 'baseload energy as a share of annual', [at('load.baseloadKw'), at('annualKwh')]);
+    }
+    const sqm = metric('building.sqm');
+    if (sqm) {
+      add(percentOf(ratio(baseload, sqm)) === undefined ? undefined : ((baseload ?? 0) * 1000) / sqm, 'power-density', `${at('load.baseloadKw')} per m² in W`, [at('load.baseloadKw')]);
+      add(peak === undefined ? undefined : (peak * 1000) / sqm, 'power-density', `${at('load.peakKw')} per m² in W`, [at('load.peakKw')]);
     }
     for (const suffix of ['load.nightDayRatio', 'load.weekdayWeekendRatio', 'load.loadFactor']) {
       const value = metric(at(suffix));
       if (value === undefined || value === 0) continue;
       add(1 / value, 'ratio', `1 / ${at(suffix)}`, [at(suffix)]);
+      add(100 / value, 'percent', `1 / ${at(suffix)} × 100`, [at(suffix)]);
+      add(Math.abs(1 / value - 1) * 100, 'percent', `|1 / ${at(suffix)} − 1| × 100`, [at(suffix)]);
       add(Math.abs(value - 1) * 100, 'percent', `|${at(suffix)} − 1| × 100`, [at(suffix)]);
     }
     const months = Object.entries(data.metrics).filter(([name]) => name.startsWith(`${meter}.monthly.`));
@@ -145,13 +159,13 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
       const highest = Math.max(...values);
       const lowest = Math.min(...values);
       const sum = values.reduce((left, right) => left + right, 0);
-      add(highest - lowest, 'energy', `${meter} highest − lowest month`, months.map(([name]) => name));
+      add(highest - lowest, 'energy', `${meter} highest − lowest month`, months.map(([name]) => name), 'month');
       add(ratio(highest, lowest), 'ratio', `${meter} highest / lowest month`, months.map(([name]) => name));
       add(percentOf(ratio(highest - lowest, lowest)), 'percent', `${meter} highest over lowest month`, months.map(([name]) => name));
-      add(sum / months.length, 'energy', `${meter} mean month`, months.map(([name]) => name));
+      add(sum / months.length, 'energy', `${meter} mean month`, months.map(([name]) => name), 'month');
       for (const [name, value] of months) {
         add(percentOf(ratio(value, annual ?? sum)), 'percent', `${name} as a share of the year`, [name]);
-        add(value / 30.4, 'energy', `${name} per day`, [name]);
+        add(value / 30.4, 'energy', `${name} per day`, [name], 'day');
       }
     }
     const eui = metric(at('euiKwhPerSqm'));
@@ -166,7 +180,7 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
       add(under === undefined ? undefined : Math.abs(under) * 100, 'percent', `peer median relative to ${at('euiKwhPerSqm')}`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm']);
     }
     const base = metric(at('weather.changePoint.baseKwhPerDay'));
-    if (base !== undefined) add(base * 365, 'energy', `${at('weather.changePoint.baseKwhPerDay')} × 365`, [at('weather.changePoint.baseKwhPerDay')]);
+    if (base !== undefined) add(base * 365, 'energy', `${at('weather.changePoint.baseKwhPerDay')} × 365`, [at('weather.changePoint.baseKwhPerDay')], 'year');
   }
   const percentile = metric('peers.euiPercentile');
   if (percentile !== undefined) {
@@ -183,17 +197,20 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
   }
   if (annuals.length > 1) {
     const sum = annuals.reduce((left, right) => left + right, 0);
-    add(sum, 'energy', 'all meters together', data.meters.map((meter) => `${meter}.annualKwh`));
+    add(sum, 'energy', 'all meters together', data.meters.map((meter) => `${meter}.annualKwh`), 'year');
     data.meters.forEach((meter) => add(percentOf(ratio(metric(`${meter}.annualKwh`), sum)), 'percent', `${meter} share of all energy`, [`${meter}.annualKwh`]));
     const sqm = metric('building.sqm');
-    if (sqm) add(sum / sqm, 'eui', 'all meters together per m²', ['building.sqm']);
+    if (sqm) {
+      add(sum / sqm, 'eui', 'all meters together per m²', ['building.sqm']);
+      add(((sum / sqm) * 1000) / 8760, 'power-density', 'all meters together as mean W/m²', ['building.sqm']);
+    }
     const [first, second] = annuals;
     add(ratio(first, second), 'ratio', 'first meter / second meter', []);
     add(ratio(second, first), 'ratio', 'second meter / first meter', []);
   }
   for (const anomaly of data.anomalies) {
     const names = [anomaly.actualMetric, anomaly.expectedMetric];
-    add(Math.abs(anomaly.actualKwh - anomaly.expectedKwh), 'energy', `|actual − expected| on ${anomaly.date}`, names);
+    add(Math.abs(anomaly.actualKwh - anomaly.expectedKwh), 'energy', `|actual − expected| on ${anomaly.date}`, names, anomaly.kind.startsWith('week') ? 'week' : 'day');
     add(ratio(anomaly.actualKwh, anomaly.expectedKwh), 'ratio', `actual / expected on ${anomaly.date}`, names);
     add(ratio(anomaly.expectedKwh, anomaly.actualKwh), 'ratio', `expected / actual on ${anomaly.date}`, names);
     add(Math.abs(anomaly.deviationPct) * 100, 'percent', `deviation on ${anomaly.date}`, names);
@@ -216,4 +233,12 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
     }
   }
   return figures;
+};
+
+const periodOfMetric = (name: string): EnergyPeriod | undefined => {
+  if (/\.(?:annualKwh|totalKwh)$/.test(name)) return 'year';
+  if (/\.monthly\./.test(name)) return 'month';
+  if (/\.anomaly\.week-/.test(name)) return 'week';
+  if (/\.anomaly\.day-|KwhPerDay$/.test(name)) return 'day';
+  return undefined;
 };

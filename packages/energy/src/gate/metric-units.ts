@@ -9,7 +9,7 @@ export type MetricUnitClass =
 
 export type WrittenUnitClass =
   | 'energy' | 'power' | 'eui' | 'percent' | 'ordinal' | 'hours' | 'celsius' | 'slope'
-  | 'energy-per-day' | 'area' | 'days' | 'weeks' | 'months' | 'times' | 'none' | 'unknown';
+  | 'energy-per-day' | 'area' | 'days' | 'weeks' | 'months' | 'times' | 'power-density' | 'none' | 'unknown';
 
 export interface WrittenUnit {
   unitClass: WrittenUnitClass;
@@ -46,6 +46,7 @@ const UNIT_PATTERNS: [RegExp, WrittenUnit][] = [
   [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per)\\s*(?:(?:day|d)\\s*(?:\\/|per)\\s*)?(?:°\\s*c|deg(?:ree)?s?\\s*(?:c(?:elsius)?)?|k\\b)`, 'i'), { unitClass: 'slope', scale: 1 }],
   [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per|a|each)\\s*(?:day|d\\b)`, 'i'), { unitClass: 'energy-per-day', scale: 1 }],
   [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per|an|each)\\s*(?:hour|h\\b)`, 'i'), { unitClass: 'power', scale: 1 }],
+  [/^(?:w|watts?)\s*(?:\/|per)\s*(?:m²|m2\b|sqm\b|square\s+met(?:re|er))/i, { unitClass: 'power-density', scale: 1 }],
   [/^(?:gwh|gigawatt[- ]?hours?)\b/i, { unitClass: 'energy', scale: 1e6 }],
   [/^(?:mwh|megawatt[- ]?hours?)\b/i, { unitClass: 'energy', scale: 1e3 }],
   [new RegExp(`^${ENERGY_WORD}\\b`, 'i'), { unitClass: 'energy', scale: 1 }],

@@ -73,14 +73,14 @@ const FAMILIES: Family[] = [
   { subject: 'peer median', phrase: /\b(?:(?:peer|group|portfolio|benchmark)(?:\s+group)?\s+median|median(?:\s+(?:peer|group))?(?:\s+(?:EUI|intensity))?)\b/gi, metrics: fixed(['peers.medianEuiKwhPerSqm']) },
   { subject: 'percentile', phrase: /\bpercentile\b/gi, metrics: fixed(['peers.euiPercentile']) },
   { subject: 'EUI', phrase: /\b(?:EUI|energy[- ]use intensity|energy intensity|(?:electricity|gas) intensity|intensity)\b/gi, metrics: perMeter(['euiKwhPerSqm']) },
-  { subject: 'baseload', phrase: /\b(?:base[- ]?load|always[- ]on(?:\s+(?:load|demand))?|standing load|overnight (?:base )?load)\b/gi, metrics: perMeter(['load.baseloadKw']) },
+  { subject: 'baseload', phrase: /\b(?:base[- ]?load|base(?=\s*(?:\/|and\s+peak))|always[- ]on(?:\s+(?:load|demand))?|standing load|overnight (?:base )?load)\b/gi, metrics: perMeter(['load.baseloadKw']) },
   { subject: 'load factor', phrase: /\bload factor\b/gi, metrics: perMeter(['load.loadFactor']) },
   { subject: 'peak', phrase: /\b(?:peak(?:\s+(?:hourly\s+)?(?:demand|load|draw))?|maximum\s+(?:hourly\s+)?(?:demand|load|draw))\b/gi, metrics: perMeter(['load.peakKw']) },
   { subject: 'night/day ratio', phrase: /\bnight(?:[- ]?time)?\s*(?:\/|-|to|-to-)\s*day(?:[- ]?time)?(?:\s+(?:load\s+)?ratio)?\b/gi, metrics: perMeter(['load.nightDayRatio']) },
   { subject: 'weekday/weekend ratio', phrase: /\bweekday\s*(?:\/|-|to|-to-)\s*weekend(?:\s+(?:load\s+)?ratio)?\b/gi, metrics: perMeter(['load.weekdayWeekendRatio']) },
   { subject: 'valid hours', phrase: /\bvalid\s+(?:hourly\s+)?(?:hours|readings)\b/gi, metrics: perMeter(['coverage.validHours']) },
-  { subject: 'zero hours', phrase: /\bzero(?:[- ]valued|[- ]reading)?\s+(?:hours|readings|hourly readings|values)\b/gi, metrics: perMeter(['coverage.zeroHours']) },
-  { subject: 'missing hours', phrase: /\bmissing\s+(?:hours|readings)\b|\bhours\s+(?:are\s+)?missing\b/gi, metrics: perMeter(['coverage.missingHours']) },
+  { subject: 'zero hours', phrase: /\bzero(?:[- ]valued|[- ]reading)?\s+(?:hours|readings|hourly readings|values)\b|(?<=\b(?:h|hrs|hours?|readings?)\s+)(?:(?:reading|at|of|showing|with|are|were)\s+)?zero\b/gi, metrics: perMeter(['coverage.zeroHours']) },
+  { subject: 'missing hours', phrase: /\bmissing\s+(?:hours|readings)\b|(?<=\b(?:h|hrs|hours)\s+)(?:are\s+|were\s+)?missing\b/gi, metrics: perMeter(['coverage.missingHours']) },
   { subject: 'longest gap', phrase: /\blongest\s+(?:gap|outage|run|stretch|break)\b/gi, metrics: perMeter(['coverage.longestGapHours']) },
   { subject: 'coverage', phrase: /\b(?:coverage|data completeness|completeness)\b/gi, metrics: perMeter(['coverage.coverageRatio']) },
   { subject: 'floor area', phrase: /\b(?:floor area|gross internal area|GIA)\b/gi, metrics: fixed(['building.sqm']) },
@@ -268,13 +268,17 @@ const allNamesOf = (data: PromptData): Record<string, number> => {
  * Every metric a sentence names by a metric phrase ("peer median", "longest gap", "peak"),
  * for any meter: a figure of one of these in the sentence is not a swapped value.
  */
-export const metricsNamedIn = (sentence: string, data: PromptData): Set<string> => {
+export const metricsNamedFor = (masked: string, start: number, end: number, data: PromptData): Set<string> => {
   const named = new Set<string>();
-  for (const family of FAMILIES) {
-    family.phrase.lastIndex = 0;
-    if (!family.phrase.test(sentence)) continue;
-    for (const name of family.metrics(data, undefined, sentence)) named.add(name);
+  for (const phrase of phrasesIn(masked)) {
+    if (phrase.family.subject === 'consumption') continue;
+    // The phrase names this number only when no other number stands between them.
+    const before = phrase.end <= start;
+    const between = before ? masked.slice(phrase.end, start) : phrase.start >= end ? masked.slice(end, phrase.start) : '';
+    if (/\d/.test(between) || between.length > 60) continue;
+    // A phrase after the number names it only when it follows at once ("97 h reading zero"), not in the next clause.
+    if (!before && (between.length > 16 || /[,;]|\band\b|\bwhile\b|\bbut\b/i.test(between))) continue;
+    for (const name of phrase.family.metrics(data, undefined, masked)) named.add(name);
   }
-  for (const match of sentence.matchAll(EXPLICIT_METRIC)) named.add(match[0]);
   return named;
 };

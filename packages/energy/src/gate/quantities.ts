@@ -40,7 +40,7 @@ export const ISO_DATE = /\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?Z?)?\b/g;
 const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 export const NAMED_DATE = new RegExp(`\\b(?:\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}(?:,?\\s+\\d{4})?|${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+\\d{4})?|${MONTH}\\s+\\d{4})\\b`, 'gi');
 const YEAR_MONTH = /\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])\b/g;
-const CLOCK = /\b\d{1,2}[:.]\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b|\b24\s*\/\s*7\b|\b\d{1,2}\s*-\s*\d{1,2}\s*(?:am|pm)\b/gi;
+const CLOCK = /\b\d{1,2}:\d{2}(?:\s*(?:am|pm))?\b|\b\d{1,2}\.\d{2}\s*(?:am|pm)\b|\b\d{1,2}\s*(?:am|pm)\b|\b24\s*\/\s*7\b|\b\d{1,2}\s*-\s*\d{1,2}\s*(?:am|pm)\b/gi;
 const YEAR = /\b(?:19|20)\d{2}(?!\s*(?:k?wh|mwh|gwh|kw|mw|%|h\b|hrs?\b|hours|m²|m2|days?))(?![\d,.]\d)\b/gi;
 const IDENTIFIER = /\b(?![mr]2\b|co2\b)[A-Za-z]+[_-]?\d+[A-Za-z0-9]*\b|\b(?:ISO|EN|BS|ASHRAE|CIBSE|TM|Part|Level|Phase|Step|Tier|Scope|Option|Priority|No\.?|#)\s*\d+(?:\.\d+)?\b/g;
 const LIST_MARKER = /(?:^|\n)\s*\(?\d{1,2}[.)](?=\s)/g;
@@ -128,8 +128,8 @@ const wordQuantities = (masked: string, digits: Quantity[]): Quantity[] => {
     // "one of", "no one", "a third party": pronoun uses of number words are not claims.
     if (/^(?:one|a|an)$/i.test(result.text.trim())) continue;
     const unit = readQuantityUnit(text.slice(end));
-    const fraction = /half|third|quarter|point|\./i.test(result.text);
-    const halfStep = fraction ? Math.abs(value) * 0.02 : halfStepOf(String(Math.round(value)));
+    // "1.1 million" claims two figures; "a third" claims about 2 %.
+    const halfStep = /half|third|quarter/i.test(result.text) ? Math.abs(value) * 0.02 : halfStepOf(String(value));
     quantities.push({ written: text.slice(start, end + unit.length).trim(), value, halfStep, unit: { unitClass: unit.unitClass, scale: unit.scale },
       start, end: end + unit.length, form: 'words', money: CURRENCY_AFTER.test(text.slice(end)) });
   }
