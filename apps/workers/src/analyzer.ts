@@ -33,7 +33,8 @@ export const createAnalyzer = (config: EaioConfig): Analyzer => ({
     const threshold = passThreshold(config.quality, data.taskType);
     if (data.kind === 'building' && data.facts && data.analysisType) {
       const gate = evaluateAnswer(result.text, data.facts, data.analysisType, { threshold });
-      return { score: gate.score, pass: gate.pass, threshold: gate.threshold, checks: gate.checks as Record<string, unknown> };
+      // Every verdict explains itself: per-check scores and issues, the claims with what each matched, the slips read forgivingly.
+      return { score: gate.score, pass: gate.pass, threshold: gate.threshold, checks: { ...gate.checks, claims: gate.claims, repairs: gate.repairs } as Record<string, unknown> };
     }
     return evaluateGenericAnswer(result, { wantsJson: data.wantsJson ?? false, threshold });
   },

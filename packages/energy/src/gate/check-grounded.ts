@@ -235,6 +235,7 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
     if (unitClass === 'percent' && value > 100 && /\b(?:coverage|complete|valid|of (?:the )?(?:hours|year|readings))\b/i.test(masked)) {
       return { status: 'unsupported', note: 'is a share above 100 %' };
     }
+    if (attributed && attributed.candidates.length === 0 && value === 0) return { status: 'ignored', note: `restates that ${attributed.subject} is missing` };
     if (attributed && attributed.candidates.length === 0) {
       return { status: 'unsupported', note: `is given for ${attributed.subject}, which the facts mark missing` };
     }
@@ -244,7 +245,10 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
       const attributedKinds = new Set(attributed?.candidates.map((metric) => KIND_OF_METRIC[metricUnitClass(metric)]) ?? []);
       const sameKind = matches.filter((figure) => attributedKinds.has(figure.kind));
       if (attributed && sameKind.length === matches.length && !matches.some((figure) => figure.metrics.some((metric) => attributed.candidates.includes(metric)))) {
-        const alsoNamed = matches.some((figure) => figure.metrics.some((metric) => named.has(metric)));
+        // The attributed phrase itself cannot excuse its own metric on another meter ("the baseload is 4.2 kW" in an electricity finding, 4.2 kW being gas).
+        const suffixOf = (metric: string) => metric.slice(metric.indexOf('.') + 1);
+        const ownSuffixes = new Set(attributed.candidates.map(suffixOf));
+        const alsoNamed = matches.some((figure) => figure.metrics.some((metric) => named.has(metric) && !ownSuffixes.has(suffixOf(metric))));
         if (!alsoNamed && !matches.some((figure) => figure.metrics.length === 0)) {
           const facts = attributed.candidates.slice(0, 3).map((metric) => `${metric} = ${data.metrics[metric]}`).join(', ');
           return { status: 'contradiction', note: `is given for ${attributed.subject} (${facts}) but is ${describe(matches)}` };

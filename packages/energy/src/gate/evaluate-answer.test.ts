@@ -99,7 +99,7 @@ describe('evaluateAnswer', () => {
     expect(result.pass).toBe(false);
     const prose = badDiagnostic();
     prose.summary = 'Electricity use is 475,210 kWh a year, an EUI of 140 kWh/m².';
-    expect(evaluate(prose, facts).checks.grounded.issues.join()).toMatch(/140 kWh\/m² for EUI, which the facts do not hold/);
+    expect(evaluate(prose, facts).checks.grounded.issues.join()).toMatch(/140 kWh\/m².*EUI, which the facts mark missing/);
   });
 
   it('does not demand what bad data facts mark missing (no EUI, peers or weather)', () => {
@@ -153,14 +153,17 @@ describe('evaluateAnswer', () => {
   it('takes thresholds, weights and hard checks per analysis type from options', () => {
     const answer = goodDiagnostic();
     answer.dataIssuesAddressed = [];
-    const lenient = evaluateAnswer(JSON.stringify(answer), healthyFacts(), 'building-diagnostic');
+    // Completeness binds by default: a data issue left unaddressed fails the answer.
+    expect(evaluateAnswer(JSON.stringify(answer), healthyFacts(), 'building-diagnostic').pass).toBe(false);
+    const lenient = evaluateAnswer(JSON.stringify(answer), healthyFacts(), 'building-diagnostic', { hardChecks: ['schema', 'grounded', 'consistent', 'plausible', 'notRefusal'] });
     expect(lenient.pass).toBe(true);
     const strict = evaluateAnswer(JSON.stringify(answer), healthyFacts(), 'building-diagnostic', {
+      hardChecks: ['schema', 'grounded', 'consistent', 'plausible', 'notRefusal'],
       byAnalysisType: { 'building-diagnostic': { threshold: 0.99 } },
     });
     expect(strict.threshold).toBe(0.99);
     expect(strict.pass).toBe(false);
-    const heavy = evaluateAnswer(JSON.stringify(answer), healthyFacts(), 'building-diagnostic', { weights: { complete: 10 } });
+    const heavy = evaluateAnswer(JSON.stringify(answer), healthyFacts(), 'building-diagnostic', { hardChecks: [], weights: { complete: 10 } });
     expect(heavy.checks.complete.weight).toBeGreaterThan(0.8);
     expect(heavy.score).toBeLessThan(lenient.score);
   });

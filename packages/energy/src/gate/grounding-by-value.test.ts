@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { AnalysisAnswer } from '../answer-schema';
+import { healthyFacts } from '../prompts/fixture-facts';
+import { promptData } from '../prompts/prompt-data';
+import { evaluateAnswer } from './evaluate-answer';
+
+/**
+ * The gate reads figures by value, not by wording: shapes the old "<metric> is <N>"
+ * reader missed, derived figures it wrongly failed, direction words, refusals and slips.
+ * Figures of `healthyFacts()`: electricity annual 1,234,568 kWh, EUI 374.8, peer median 252,
+ * baseload 98.6 kW, peak 241.3 kW, load factor 0.58, night/day 0.617.
+ */
+const answer = (detail: string, extra: Partial<AnalysisAnswer> = {}): string => {
+  const data = promptData(healthyFacts());
+  const anomalies = data.anomalies.slice(0, 3).map((anomaly) => ({
+    title: `Anomaly ${anomaly.date}`, detail: `On ${anomaly.date} the building used ${anomaly.actualKwh} kWh against an expected ${anomaly.expectedKwh} kWh.`,
+    evidence: [{ metric: anomaly.actualMetric, value: anomaly.actualKwh, unit: 'kWh' }],
+  }));
+  return JSON.stringify({
+    summary: 'The building uses 1,234,568 kWh of electricity a year; its baseload is 98.6 kW.',
+    findings: [
+      { title: 'Load', detail, evidence: [{ metric: 'electricity.annualKwh', value: 1234568, unit: 'kWh' }, { metric: 'electricity.load.baseloadKw', value: 98.6 }, { metric: 'electricity.load.peakKw', value: 241.3 }] },
+      ...anomalies,
+    ],
+    recommendations: [{ action: 'Cut the overnight baseload', rationale: 'Night use is high for an office.', estimatedAnnualSavingsKwh: 61700, estimatedSavingsPct: 5, evidence: [{ metric: 'electricity.load.nightDayRatio', value: 0.617 }], priority: 'high' }],
+    dataIssuesAddressed: data.dataIssues.map((issue) => ({ issue: issue.kind, response: 'Excluded from the baseline and caveated.' })),
+    confidence: 0.7,
+    ...extra,
+  });
+};
+const verdict = (detail: string, extra: Partial<AnalysisAnswer> = {}) => evaluateAnswer(answer(detail, extra), healthyFacts(), 'building-diagnostic');
+
+describe('grounding by value', () => {
+  it('passes correct figures in any sentence shape, units and derived forms', () => {
+    for (const detail of [
+      'Demand tops out at 241 kW.',
+      'Annual electricity: 1.23 GWh, about 3,382 kWh per day.',
+      'It draws roughly one point two million kWh a year.',
+      'The peak is about 2.4 times the baseload.',
+      'The peer median EUI is 252 kWh/m².',
+    ]) expect(verdict(detail).pass, detail).toBe(true);
+  });
+
+  it('fails wrong figures in any sentence shape, unit confusion and wrong periods', () => {
+    for (const detail of [
+      'Demand tops out at 334 kW.',
+      'Annual electricity: 39,956 kWh.',
+      'It is estimated at roughly 4,000 MWh a year.',
+      'The building uses 1,234,568 kW a year.',
+      'Annual use works out at 23,742 kWh per day.',
+      'The peak is 98.6 kW.',
+    ]) expect(verdict(detail).pass, detail).toBe(false);
+  });
+
+  it('fails direction words the facts contradict', () => {
+    expect(verdict('Night-time use is higher than daytime use (night/day ratio 0.617).').pass).toBe(false);
+    expect(verdict('Night-time use is lower than daytime use (night/day ratio 0.617).').pass).toBe(true);
+  });
+
+  it('fails savings above consumption and reductions above 100 %', () => {
+    expect(verdict('Controls could save 2,000,000 kWh a year.').pass).toBe(false);
+    expect(verdict('Controls could cut use by 150%.').pass).toBe(false);
+  });
+
+  it('fails a confidence field the prose contradicts, and a money figure the data cannot support', () => {
+    expect(verdict('Confidence is low because of the outage.', { confidence: 0.9 }).pass).toBe(false);
+    expect(verdict('A new chiller would cost $120,000.').pass).toBe(false);
+  });
+
+  it('tells a soft refusal from an honest caveat', () => {
+    expect(verdict('The peak is 241 kW.', { summary: 'A meaningful analysis of this building is not possible with the data provided.' }).pass).toBe(false);
+    expect(verdict('The peak is 241 kW. I cannot provide cost estimates from this data.').pass).toBe(true);
+  });
+
+  it('reads format slips forgivingly, noted as slips, and lists every claim with what it matched', () => {
+    const result = evaluateAnswer(answer('Demand tops out at 241 kW.').replace('"confidence":0.7', '"confidence":"high"').replace('"electricity.load.peakKw","value":241.3', '"peak_kw","value":"241.3"'), healthyFacts(), 'building-diagnostic');
+    expect(result.pass).toBe(true);
+    expect(result.repairs.join('\n')).toMatch(/confidence written as "high"/);
+    expect(result.repairs.join('\n')).toMatch(/metric written as "peak_kw"/);
+    expect(result.claims.find((claim) => claim.written === '241 kW')).toMatchObject({ status: 'matched' });
+  });
+});
