@@ -17,8 +17,6 @@ export interface CorpusOptions {
   meters: string[];
   metadata: string;
   weather?: string;
-  /** Print this many misjudged answers per group. */
-  show: number;
   /** Write every misjudged answer with its verdict to this file (JSONL). */
   misses?: string;
 }

@@ -56,8 +56,10 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
     adapterFactory: (endpoint) => createAdapter(endpoint, { ollama: { keepAlive: config.localTimeout.keepAlive } }),
   });
   // Configured models an endpoint does not list, or past a known retirement date: said now, not at call time.
-  const modelCheck = await checkConfiguredModels(config, { adapterFactory: (endpoint) => pool.adapter(endpoint.id) ?? createAdapter(endpoint), timeoutMs: 3_000 });
-  logModelProblems(modelCheck, log);
+  // Advisory only: a check that throws is logged and the workers start all the same.
+  await checkConfiguredModels(config, { adapterFactory: (endpoint) => pool.adapter(endpoint.id) ?? createAdapter(endpoint), timeoutMs: 3_000 })
+    .then((report) => logModelProblems(report, log))
+    .catch((error: unknown) => log.warn({ err: error }, 'the configured-model check at start-up failed; workers start anyway'));
   const { guard } = createSpend(runtime, log, options.registry);
   const stopSweeper = startReservationSweeper(guard, { intervalMs: 30_000, logger: log });
   const handle = await startWorkers({

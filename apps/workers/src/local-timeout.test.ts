@@ -97,9 +97,9 @@ describe('a 7B model at 30 tok/s writing 2,048-token answers (emulator, every wa
       const limit = timeouts.timeoutFor('ollama-1', MODEL, 2048);
       const result = await adapter.chat(request(limit.timeoutMs * SCALE));
       expect(result.usage.outputTokens).toBe(2048);
-      // emulated real time: 350 ms to first token + 2048 / 30 s = 68.6 s (69-70 s measured), inside the
-      // limit with room: 193 s cold, 133 s warm, 112 s once 30 tok/s is measured
-      expect(result.latencyMs / SCALE).toBeLessThan(limit.timeoutMs * 0.75);
+      // emulated real time, as the server reports it (not this busy machine's wall clock): 350 ms to first
+      // token + 2048 / 30 s = 68.6 s, inside the limit with room: 193 s cold, 133 s warm, 112 s once 30 tok/s is measured
+      expect((result.timeToFirstTokenMs ?? 0) + (result.generation?.evalMs ?? Number.POSITIVE_INFINITY)).toBeLessThan(limit.timeoutMs * 0.75);
       timeouts.observe('ollama-1', MODEL, result.generation);
     }
     expect(timeouts.measuredTokensPerSecond('ollama-1', MODEL)).toBeCloseTo(30, 0);

@@ -1,4 +1,4 @@
-import type { EaioConfig, Logger } from '@eaio/core';
+import { matchEndpoints, type EaioConfig, type Logger } from '@eaio/core';
 import { checkProviders, createAdapter, formatProvidersReport, type AdapterFactory, type ProviderCheck } from '@eaio/providers';
 import { retirementNotice } from '@eaio/spend';
 
@@ -21,12 +21,10 @@ export const configuredModelsByEndpoint = (config: EaioConfig): Record<string, s
  * model in the config is worth a warning before its key is ever set).
  */
 const namedModelsByEndpoint = (config: EaioConfig): Record<string, string[]> => {
-  const byEndpoint = configuredModelsByEndpoint(config);
+  const byEndpoint: Record<string, string[]> = {};
   for (const tier of Object.values(config.tiers)) {
     for (const candidate of tier.candidates) {
-      const named = config.endpoints.filter((endpoint) => endpoint.id === candidate.endpoint || endpoint.provider === candidate.endpoint);
-      const ids = named.some((endpoint) => endpoint.id === candidate.endpoint) ? [candidate.endpoint] : named.map((endpoint) => endpoint.id);
-      for (const id of ids) {
+      for (const { id } of matchEndpoints(candidate.endpoint, config.endpoints)) {
         byEndpoint[id] ??= [];
         if (!byEndpoint[id].includes(candidate.model)) byEndpoint[id].push(candidate.model);
       }

@@ -99,7 +99,7 @@ export const checkComplete = (answer: unknown, data: PromptData, analysisType: A
   const addressedTexts = asArray(root.dataIssuesAddressed).flatMap((entry) => [asText(asRecord(entry).issue) ?? '', asText(asRecord(entry).response) ?? '']);
   const mustAddress = data.dataIssues.filter((issue) => analysisType === 'data-quality-triage' || issue.severity !== 'info');
   for (const kind of new Set(mustAddress.map((issue) => issue.kind))) {
-    require(addressesIssue(kind, addressedTexts.filter((_, index) => index % 2 === 0)) || addressesIssue(kind, addressedTexts), `data issue ${kind} is not addressed`);
+    require(addressesIssue(kind, addressedTexts), `data issue ${kind} is not addressed`);
   }
 
   if (analysisType === 'data-quality-triage' && data.meters.some((meter) => `${meter}.coverage.coverageRatio` in data.metrics)) {

@@ -128,7 +128,7 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
     for (const sentence of field.text.split(/(?<=[.!?;])\s+/)) {
       for (const { date, written } of datesIn(sentence, year)) {
         if (ANOMALY_WORD.test(sentence) && !/\b(?:outage|gap|missing|no valid|zero)\b/i.test(sentence)) {
-          check(anomalyDates.has(date) || known.has(date), `${field.where}: names ${written} beside an anomaly, but no anomaly in the data falls on ${date}`);
+          check(known.has(date), `${field.where}: names ${written} beside an anomaly, but no anomaly in the data falls on ${date}`);
         } else {
           check(known.has(date), `${field.where}: names ${written}, a date the data does not mention`);
         }
@@ -142,7 +142,7 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
 
   for (const field of fields) {
     const found = directionIssues(field.text, field.where, data, field.meter);
-    checks += 1;
+    checks += Math.max(1, found.length);
     issues.push(...found);
   }
 

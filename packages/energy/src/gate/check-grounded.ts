@@ -4,8 +4,8 @@ import type { CheckOutcome } from './check-types';
 import { buildFactUniverse, KIND_OF_METRIC, KINDS_FOR_UNIT, type EnergyPeriod, type Figure, type FigureKind } from './fact-universe';
 import { resolveMetric } from './metric-alias';
 import { metricUnitClass, parseUnitString, valuesInMetricUnit, type WrittenUnit } from './metric-units';
-import { withinTolerance, type NumberToleranceOptions } from './number-tolerance';
-import { metricsNamedFor, proseClaims, type ProseClaim } from './prose-claims';
+import { halfStepOf, withinTolerance, type NumberToleranceOptions } from './number-tolerance';
+import { metricNamer, proseClaims, type ProseClaim } from './prose-claims';
 import { quantitiesIn, sentencesOf, type Quantity } from './quantities';
 
 /**
@@ -102,20 +102,11 @@ const evidenceMatches = (data: PromptData, metric: string, value: number, writte
   if (typeof fact !== 'number' || !Number.isFinite(value)) return false;
   const unitClass = metricUnitClass(metric);
   const floor = unitClass === 'ratio' || unitClass === 'signed-fraction' ? 0.005 : unitClass === 'percentile' ? 0.5 : 0;
-  const halfStep = halfStepOfWritten(written);
+  const halfStep = halfStepOf(written);
   return valuesInMetricUnit(metric, value, unit).some((converted) => {
     const factor = value === 0 ? 1 : Math.abs(converted / value);
     return matchesValue(converted, halfStep * factor, fact, tolerance, floor) || matchesValue(Math.abs(converted), halfStep * factor, Math.abs(fact), tolerance, floor);
   });
-};
-
-const halfStepOfWritten = (written: string): number => {
-  const text = written.replace(/[,\s_]/g, '').replace(/^[-−+]/, '');
-  if (text === '' || /e/i.test(text)) return 0;
-  const dot = text.indexOf('.');
-  if (dot >= 0) return 0.5 * 10 ** -(text.length - dot - 1);
-  const zeros = /0*$/.exec(text)?.[0].length ?? 0;
-  return zeros === text.length ? 0.5 : 0.5 * 10 ** zeros;
 };
 
 const missingMetric = (data: PromptData, metric: string): boolean =>
@@ -190,8 +181,9 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
         if (ok) matchedProse += 1;
         else issues.push(`${field.where}: "${claim.subject} ${claim.written}" — ${note}`);
       }
+      const namedFor = metricNamer(sentence.masked, data);
       for (const quantity of quantitiesIn(sentence)) {
-        const outcome = judgeQuantity(quantity, sentence.masked, sentenceClaims, metricsNamedFor(sentence.masked, quantity.start, quantity.end, data));
+        const outcome = judgeQuantity(quantity, sentence.masked, sentenceClaims, namedFor(quantity.start, quantity.end));
         if (outcome.status === 'ignored') {
           claims.push({ where: field.where, written: quantity.written, status: 'ignored', note: outcome.note });
           continue;
@@ -200,7 +192,7 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
         claims.push({ where: field.where, written: quantity.written, status: outcome.status, note: outcome.note });
         if (outcome.status === 'matched') {
           matchedProse += 1;
-          for (const figure of figureMatches(quantity, universe, tolerance, sentence.masked)) if (figure.metrics.length === 1) matchedMetrics.add(figure.metrics[0]);
+          for (const figure of outcome.matches) if (figure.metrics.length === 1) matchedMetrics.add(figure.metrics[0]);
         }
         if (outcome.status === 'unsupported' || outcome.status === 'contradiction') {
           issues.push(`${field.where}: "${quantity.written}" ${outcome.note} — in "${clip(sentence.text)}"`);
@@ -209,26 +201,31 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
     }
   }
 
-  function judgeQuantity(quantity: Quantity, masked: string, sentenceClaims: ProseClaim[], named: Set<string>): { status: ClaimStatus; note: string } {
-    if (quantity.money) return { status: 'unsupported', note: 'is a money figure; the data holds no prices or costs' };
+  /** The verdict on one quantity, with the figures it matched (for `matchedMetrics`). */
+  function judgeQuantity(quantity: Quantity, masked: string, sentenceClaims: ProseClaim[], named: Set<string>): { status: ClaimStatus; note: string; matches: Figure[] } {
+    if (quantity.money) return { status: 'unsupported', note: 'is a money figure; the data holds no prices or costs', matches: [] };
+    const matches = figureMatches(quantity, universe, tolerance, masked);
+    return { ...judgeAgainst(quantity, masked, sentenceClaims, named, matches), matches };
+  }
+
+  function judgeAgainst(quantity: Quantity, masked: string, sentenceClaims: ProseClaim[], named: Set<string>, matches: Figure[]): { status: ClaimStatus; note: string } {
     const value = quantity.value * quantity.unit.scale;
     const unitClass = quantity.unit.unitClass;
-    const matches = figureMatches(quantity, universe, tolerance, masked);
     const attributed = sentenceClaims.find((claim) => !claim.subject.includes('.') && Math.abs(claim.value - quantity.value) < 1e-9 * Math.max(1, Math.abs(quantity.value)));
     const before = masked.slice(Math.max(0, quantity.start - 40), quantity.start);
     const isSavings = SAVINGS_CONTEXT.test(masked) && (unitClass === 'percent' || unitClass === 'energy' || unitClass === 'energy-per-day');
+    // In a savings sentence a figure of the facts is that figure; any other is an estimate to check
+    // (only a percentage above 100 that matches a fact gets here with matches, and then it is a share, not a saving).
     if (isSavings && matches.length > 0 && !(unitClass === 'percent' && value > 100)) return { status: 'matched', note: describe(matches) };
     if (isSavings && !(matches.length > 0 && attributed && attributed.candidates.length > 0)) {
       if (unitClass === 'percent') {
         if (value > 100) return { status: 'unsupported', note: `is a reduction of more than 100 %` };
         if (savings.pct.some((pct) => matchesValue(value, quantity.halfStep, pct, tolerance, 0.5))) return { status: 'estimate', note: 'agrees with a recommendation\'s estimatedSavingsPct' };
-        if (matches.length > 0) return { status: 'matched', note: describe(matches) };
         if (savings.pct.length === 0 && value <= 60) return { status: 'estimate', note: 'a savings estimate (no recommendation states one)' };
         return { status: 'contradiction', note: `agrees with no recommendation's estimatedSavingsPct (${savings.pct.join(', ') || 'none'})` };
       }
       if (annualTotal > 0 && value > annualTotal + Math.max(quantity.halfStep * quantity.unit.scale, annualTotal * 0.001)) return { status: 'unsupported', note: `is more than the ${Math.round(annualTotal)} kWh the building uses a year` };
       if (savings.kwh.some((kwh) => matchesValue(value, quantity.halfStep * quantity.unit.scale, kwh, tolerance))) return { status: 'estimate', note: 'agrees with a recommendation\'s estimatedAnnualSavingsKwh' };
-      if (matches.length > 0) return { status: 'matched', note: describe(matches) };
       if (savings.kwh.length === 0 && annualTotal > 0 && value <= annualTotal * 0.6) return { status: 'estimate', note: 'a savings estimate (no recommendation states one)' };
       return { status: 'contradiction', note: `agrees with no recommendation's estimatedAnnualSavingsKwh (${savings.kwh.join(', ') || 'none'})` };
     }

@@ -142,7 +142,7 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
     }
     const sqm = metric('building.sqm');
     if (sqm) {
-      add(percentOf(ratio(baseload, sqm)) === undefined ? undefined : ((baseload ?? 0) * 1000) / sqm, 'power-density', `${at('load.baseloadKw')} per m² in W`, [at('load.baseloadKw')]);
+      add(baseload === undefined ? undefined : (baseload * 1000) / sqm, 'power-density', `${at('load.baseloadKw')} per m² in W`, [at('load.baseloadKw')]);
       add(peak === undefined ? undefined : (peak * 1000) / sqm, 'power-density', `${at('load.peakKw')} per m² in W`, [at('load.peakKw')]);
     }
     for (const suffix of ['load.nightDayRatio', 'load.weekdayWeekendRatio', 'load.loadFactor']) {

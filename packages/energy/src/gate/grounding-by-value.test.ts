@@ -31,25 +31,25 @@ const answer = (detail: string, extra: Partial<AnalysisAnswer> = {}): string => 
 const verdict = (detail: string, extra: Partial<AnalysisAnswer> = {}) => evaluateAnswer(answer(detail, extra), healthyFacts(), 'building-diagnostic');
 
 describe('grounding by value', () => {
-  it('passes correct figures in any sentence shape, units and derived forms', () => {
-    for (const detail of [
-      'Demand tops out at 241 kW.',
-      'Annual electricity: 1.23 GWh, about 3,382 kWh per day.',
-      'It draws roughly one point two million kWh a year.',
-      'The peak is about 2.4 times the baseload.',
-      'The peer median EUI is 252 kWh/m².',
-    ]) expect(verdict(detail).pass, detail).toBe(true);
+  it.each([
+    'Demand tops out at 241 kW.',
+    'Annual electricity: 1.23 GWh, about 3,382 kWh per day.',
+    'It draws roughly one point two million kWh a year.',
+    'The peak is about 2.4 times the baseload.',
+    'The peer median EUI is 252 kWh/m².',
+  ])('passes a correct figure in any sentence shape, unit or derived form: %s', (detail) => {
+    expect(verdict(detail).pass).toBe(true);
   });
 
-  it('fails wrong figures in any sentence shape, unit confusion and wrong periods', () => {
-    for (const detail of [
-      'Demand tops out at 334 kW.',
-      'Annual electricity: 39,956 kWh.',
-      'It is estimated at roughly 4,000 MWh a year.',
-      'The building uses 1,234,568 kW a year.',
-      'Annual use works out at 23,742 kWh per day.',
-      'The peak is 98.6 kW.',
-    ]) expect(verdict(detail).pass, detail).toBe(false);
+  it.each([
+    'Demand tops out at 334 kW.',
+    'Annual electricity: 39,956 kWh.',
+    'It is estimated at roughly 4,000 MWh a year.',
+    'The building uses 1,234,568 kW a year.',
+    'Annual use works out at 23,742 kWh per day.',
+    'The peak is 98.6 kW.',
+  ])('fails a wrong figure, a unit confusion or a wrong period: %s', (detail) => {
+    expect(verdict(detail).pass).toBe(false);
   });
 
   it('fails direction words the facts contradict', () => {

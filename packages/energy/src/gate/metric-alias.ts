@@ -30,7 +30,6 @@ const formsOf = (name: string, meters: string[]): string[] => {
 /** Unit words a name may carry that the data block's name spells differently. */
 const UNIT_SPELLINGS: [RegExp, string][] = [
   [/kwhpersqm|kwhm2|kwhperm2|kwhsqm/g, 'kwhpersqm'],
-  [/percentile$/g, 'percentile'],
 ];
 
 export const resolveMetric = (written: string, data: PromptData): ResolvedMetric | undefined => {

@@ -265,13 +265,19 @@ const allNamesOf = (data: PromptData): Record<string, number> => {
 };
 
 /**
- * Every metric a sentence names by a metric phrase ("peer median", "longest gap", "peak"),
- * for any meter: a figure of one of these in the sentence is not a swapped value.
+ * For a masked sentence: the metrics (any meter) that a metric phrase ("peer median",
+ * "longest gap", "97 h reading zero") names for the number at `start..end` — a phrase
+ * before it with no other number between, or one right after it in the same clause.
+ * A figure of one of these is not a swapped value. The phrases are found once per sentence.
  */
-export const metricsNamedFor = (masked: string, start: number, end: number, data: PromptData): Set<string> => {
+export const metricNamer = (masked: string, data: PromptData): ((start: number, end: number) => Set<string>) => {
+  const phrases = phrasesIn(masked).filter((phrase) => phrase.family.subject !== 'consumption');
+  return (start, end) => namedBy(phrases, masked, start, end, data);
+};
+
+const namedBy = (phrases: PhraseMatch[], masked: string, start: number, end: number, data: PromptData): Set<string> => {
   const named = new Set<string>();
-  for (const phrase of phrasesIn(masked)) {
-    if (phrase.family.subject === 'consumption') continue;
+  for (const phrase of phrases) {
     // The phrase names this number only when no other number stands between them.
     const before = phrase.end <= start;
     const between = before ? masked.slice(phrase.end, start) : phrase.start >= end ? masked.slice(end, phrase.start) : '';

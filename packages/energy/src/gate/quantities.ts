@@ -20,8 +20,6 @@ export interface Quantity {
   /** Offset in the sentence. */
   start: number;
   end: number;
-  /** `words` when read from number words; `range` for either end of a range. */
-  form: 'digits' | 'words' | 'range';
   /** Written with a currency sign or word. */
   money: boolean;
 }
@@ -32,7 +30,7 @@ export interface Sentence {
   masked: string;
 }
 
-export const MASK_CHARACTER = 'Ø';
+const MASK_CHARACTER = 'Ø';
 const mask = (text: string, pattern: RegExp): string => text.replace(pattern, (match) => MASK_CHARACTER.repeat(match.length));
 
 const METRIC_NAME = /\b(?:electricity|gas|chilledwater|steam|hotwater|water|other|peers|building)(?:\.[A-Za-z0-9_-]+)+/g;
@@ -70,9 +68,8 @@ const CURRENCY_AFTER = /^\s*(?:k\b|m\b)?\s*(?:usd|gbp|eur|dollars?|pounds?|euros
 const RANGE_JOIN = /^\s*(?:-|–|—|to|and)\s*$/i;
 const NUMBER_WORD = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half|third|quarter|dozen)\b/i;
 const POINT_WORDS = /\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) point (zero|one|two|three|four|five|six|seven|eight|nine)\b/gi;
+const POINT_WORD = new RegExp(POINT_WORDS.source, 'i');
 const DIGIT_OF: Record<string, string> = { zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10', eleven: '11', twelve: '12' };
-
-const readQuantityUnit = (after: string): WrittenUnit & { length: number } => readUnit(after);
 
 const parseDigits = (raw: string): number => Number(raw.replace(/,/g, '').replace('−', '-'));
 
@@ -92,19 +89,17 @@ export const quantitiesIn = (sentence: Sentence): Quantity[] => {
       halfStep *= factor;
       end += scale[0].length;
     }
-    const unit = readQuantityUnit(masked.slice(end));
+    const unit = readUnit(masked.slice(end));
     const money = CURRENCY_BEFORE.test(masked.slice(Math.max(0, start - 5), start)) || CURRENCY_AFTER.test(masked.slice(end));
     found.push({ written: masked.slice(start, end + unit.length).trim(), value, halfStep, unit: { unitClass: unit.unitClass, scale: unit.scale },
-      start, end: end + unit.length, form: 'digits', money });
+      start, end: end + unit.length, money });
   }
-  // A range's first end takes the unit of the second: "10–15 %", "120 to 150 kW".
+  // A range's first end takes the unit of the second ("10–15 %", "120 to 150 kW"); both are checked.
   for (let index = 0; index + 1 < found.length; index += 1) {
     const left = found[index];
     const right = found[index + 1];
     if (left.unit.unitClass === 'none' && RANGE_JOIN.test(masked.slice(left.end, right.start)) && right.unit.unitClass !== 'none') {
       left.unit = { ...right.unit };
-      left.form = 'range';
-      right.form = 'range';
     }
   }
   if (NUMBER_WORD.test(masked)) found.push(...wordQuantities(masked, found));
@@ -122,16 +117,16 @@ const wordQuantities = (masked: string, digits: Quantity[]): Quantity[] => {
     const start = result.start;
     const end = result.end + 1;
     if (digits.some((digit) => start < digit.end && end > digit.start)) continue;
-    if (!NUMBER_WORD.test(result.text) && !POINT_WORDS.test(masked.slice(start, end))) continue;
+    if (!NUMBER_WORD.test(result.text) && !POINT_WORD.test(masked.slice(start, end))) continue;
     const value = Number(result.resolution?.value);
     if (!Number.isFinite(value)) continue;
     // "one of", "no one", "a third party": pronoun uses of number words are not claims.
     if (/^(?:one|a|an)$/i.test(result.text.trim())) continue;
-    const unit = readQuantityUnit(text.slice(end));
+    const unit = readUnit(text.slice(end));
     // "1.1 million" claims two figures; "a third" claims about 2 %.
     const halfStep = /half|third|quarter/i.test(result.text) ? Math.abs(value) * 0.02 : halfStepOf(String(value));
     quantities.push({ written: text.slice(start, end + unit.length).trim(), value, halfStep, unit: { unitClass: unit.unitClass, scale: unit.scale },
-      start, end: end + unit.length, form: 'words', money: CURRENCY_AFTER.test(text.slice(end)) });
+      start, end: end + unit.length, money: CURRENCY_AFTER.test(text.slice(end)) });
   }
   return quantities;
 };
