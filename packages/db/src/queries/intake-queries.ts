@@ -1,4 +1,4 @@
-import { eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../create-db';
 import { batches, jobs, TERMINAL_JOB_STATES, type JobState, type NewJobRow } from '../schema';
 
@@ -27,13 +27,32 @@ export interface JobIntakeState {
 /**
  * Inserts the jobs that are new (ON CONFLICT DO NOTHING: a job id is unique across
  * batches, so a resubmit inserts nothing) and reports every job's state: `new` for the
- * inserted ones, the stored state and tier for the ones that already existed.
+ * inserted ones, the stored state and tier for the ones that already existed. In the same
+ * transaction each batch's open-jobs counter grows by its new jobs that are not terminal
+ * (and the batch is open again).
  */
 export const insertJobs = async (database: Database, rows: NewJobRow[]): Promise<Map<string, JobIntakeState>> => {
   const states = new Map<string, JobIntakeState>();
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const chunk = rows.slice(start, start + INSERT_CHUNK);
-    const inserted = await database.db.insert(jobs).values(chunk).onConflictDoNothing().returning({ id: jobs.id });
+    const inserted = await database.db.transaction(async (tx) => {
+      const added = await tx
+        .insert(jobs)
+        .values(chunk)
+        .onConflictDoNothing()
+        .returning({ id: jobs.id, batchId: jobs.batchId, state: jobs.state });
+      const openByBatch = new Map<string, number>();
+      for (const row of added) {
+        if (!TERMINAL_JOB_STATES.includes(row.state)) openByBatch.set(row.batchId, (openByBatch.get(row.batchId) ?? 0) + 1);
+      }
+      for (const [batchId, n] of openByBatch) {
+        await tx
+          .update(batches)
+          .set({ openJobs: sql`${batches.openJobs} + ${n}`, status: 'open', completedAt: null })
+          .where(eq(batches.id, batchId));
+      }
+      return added;
+    });
     const fresh = new Set(inserted.map((row) => row.id));
     for (const id of fresh) states.set(id, { state: 'new', currentTier: null });
     const existing = chunk.map((row) => row.id).filter((id) => !fresh.has(id));
@@ -48,11 +67,11 @@ export const insertJobs = async (database: Database, rows: NewJobRow[]): Promise
 };
 
 /**
- * Sets the batch's job count from its stored jobs; the batch is `open` while any of them
- * is not terminal, else `done` (a resubmit of a finished batch stays done).
+ * Sets the batch's job count from its stored jobs; the batch is `open` while its
+ * open-jobs counter is above 0, else `done` (a resubmit of a finished batch stays done).
  */
 export const setBatchJobCount = async (database: Database, batchId: string): Promise<void> => {
-  const open = sql`EXISTS (SELECT 1 FROM ${jobs} WHERE ${jobs.batchId} = ${batchId} AND ${notInArray(jobs.state, [...TERMINAL_JOB_STATES])})`;
+  const open = sql`${batches.openJobs} > 0`;
   await database.db
     .update(batches)
     .set({

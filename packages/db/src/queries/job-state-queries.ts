@@ -19,18 +19,23 @@ export const markJobActive = async (database: Database, jobId: string, tier: str
     .where(and(eq(jobs.id, jobId), notTerminal()));
 };
 
-/** Marks the batch done once none of its jobs is still open. */
-const closeBatchIfDone = async (executor: Executor, batchId: string): Promise<void> => {
+/**
+ * One job of the batch just became terminal (in the caller's transaction): lowers the
+ * batch's open-jobs counter and closes the batch when it reaches 0. The row lock this
+ * UPDATE takes serialises jobs finishing at once, and `open_jobs - 1` reads the latest
+ * committed value, so exactly one of them sees the batch reach 0; a `NOT EXISTS` check
+ * under READ COMMITTED let each of two concurrent last jobs see the other one still open.
+ */
+const jobEnded = async (executor: Executor, batchId: string): Promise<void> => {
+  const last = sql`${batches.openJobs} - 1 <= 0`;
   await executor
     .update(batches)
-    .set({ status: 'done', completedAt: sql`now()` })
-    .where(
-      and(
-        eq(batches.id, batchId),
-        sql`${batches.status} <> 'done'`,
-        sql`NOT EXISTS (SELECT 1 FROM ${jobs} WHERE ${jobs.batchId} = ${batchId} AND ${notTerminal()})`,
-      ),
-    );
+    .set({
+      openJobs: sql`greatest(${batches.openJobs} - 1, 0)`,
+      status: sql`CASE WHEN ${last} THEN 'done' ELSE ${batches.status} END`,
+      completedAt: sql`CASE WHEN ${last} THEN coalesce(${batches.completedAt}, now()) ELSE ${batches.completedAt} END`,
+    })
+    .where(eq(batches.id, batchId));
 };
 
 export interface CompleteJobInput {
@@ -70,11 +75,12 @@ export const completeJob = async (database: Database, input: CompleteJobInput): 
       .onConflictDoNothing()
       .returning({ jobId: results.jobId });
     if (inserted.length === 0) return false;
-    await tx
+    const ended = await tx
       .update(jobs)
       .set({ state: 'succeeded', currentTier: input.tier, finishedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(jobs.id, input.jobId), notTerminal()));
-    await closeBatchIfDone(tx, input.batchId);
+      .where(and(eq(jobs.id, input.jobId), notTerminal()))
+      .returning({ batchId: jobs.batchId });
+    for (const row of ended) await jobEnded(tx, row.batchId);
     return true;
   });
 
@@ -90,19 +96,67 @@ export const moveJob = async (database: Database, input: { jobId: string; batchI
       .update(jobs)
       .set({ state, currentTier: input.to, routeReason: input.reason, updatedAt: sql`now()`, ...(review ? { finishedAt: sql`now()` } : {}) })
       .where(and(eq(jobs.id, input.jobId), notTerminal()))
-      .returning({ id: jobs.id });
-    if (review && updated.length > 0) await closeBatchIfDone(tx, input.batchId);
+      .returning({ batchId: jobs.batchId });
+    if (review) for (const row of updated) await jobEnded(tx, row.batchId);
   });
 };
 
-/** The job failed for good (bad input, unrecoverable error). Terminal; false when it already was. */
-export const failJob = async (database: Database, input: { jobId: string; batchId: string; reason: string }): Promise<boolean> =>
+/**
+ * The job failed for good (unreadable data, a processor error that retries did not cure,
+ * BullMQ attempts or stalls used up): terminal, with `reason` stored as its route reason.
+ * The batch is the job row's own (`batchId` is only a hint for callers that have it).
+ * Returns false when the job was already terminal (or is unknown).
+ */
+export const failJob = async (database: Database, input: { jobId: string; batchId?: string; reason: string }): Promise<boolean> =>
   database.db.transaction(async (tx) => {
     const updated = await tx
       .update(jobs)
-      .set({ state: 'failed', routeReason: input.reason, finishedAt: sql`now()`, updatedAt: sql`now()` })
+      .set({ state: 'failed', routeReason: input.reason.slice(0, 2000), finishedAt: sql`now()`, updatedAt: sql`now()` })
       .where(and(eq(jobs.id, input.jobId), notTerminal()))
-      .returning({ id: jobs.id });
-    if (updated.length > 0) await closeBatchIfDone(tx, input.batchId);
+      .returning({ batchId: jobs.batchId });
+    for (const row of updated) await jobEnded(tx, row.batchId);
     return updated.length > 0;
   });
+
+export interface BatchRecount {
+  /** Open batches whose counter was recounted. */
+  checked: number;
+  /** Of those, batches whose counter was wrong. */
+  corrected: number;
+  /** Of those, batches found finished and closed now. */
+  closed: number;
+}
+
+/**
+ * Recounts the open jobs of every `open` batch and closes those with none left (the
+ * reconciler's repair for counters written before migration 0002 or by hand). Each batch
+ * row is locked first, so a job ending concurrently (its transaction waits for the lock
+ * after its own job update) is counted as open here and decremented after: no lost update.
+ */
+export const recountOpenBatches = async (database: Database): Promise<BatchRecount> => {
+  const open = await database.pool.query<{ id: string }>("SELECT id FROM batches WHERE status = 'open' ORDER BY created_at");
+  const result: BatchRecount = { checked: 0, corrected: 0, closed: 0 };
+  for (const { id } of open.rows) {
+    const outcome = await database.db.transaction(async (tx) => {
+      const locked = await tx.execute<{ open_jobs: number; status: string }>(sql`SELECT open_jobs, status FROM batches WHERE id = ${id} FOR UPDATE`);
+      const row = locked.rows[0];
+      if (!row || row.status !== 'open') return undefined;
+      const counted = await tx.execute<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM jobs WHERE batch_id = ${id} AND state NOT IN ('succeeded', 'review', 'failed')`,
+      );
+      const n = counted.rows[0].n;
+      if (n === row.open_jobs && n > 0) return { corrected: false, closed: false };
+      await tx.execute(
+        sql`UPDATE batches SET open_jobs = ${n}, status = CASE WHEN ${n}::int > 0 THEN 'open' ELSE 'done' END,
+                completed_at = CASE WHEN ${n}::int > 0 THEN NULL ELSE coalesce(completed_at, now()) END
+            WHERE id = ${id}`,
+      );
+      return { corrected: n !== row.open_jobs, closed: n === 0 };
+    });
+    if (!outcome) continue;
+    result.checked += 1;
+    if (outcome.corrected) result.corrected += 1;
+    if (outcome.closed) result.closed += 1;
+  }
+  return result;
+};

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp } from 'drizzle-orm/pg-core';
 import { callColumns, tokenColumns } from './call-columns';
 
@@ -38,6 +39,8 @@ export const attempts = pgTable(
     index('attempts_started_at').on(table.startedAt),
     index('attempts_job').on(table.jobId),
     index('attempts_batch').on(table.batchId),
+    /** The reconciler's scan for attempts still `started` (orphans of a vanished worker). */
+    index('attempts_open').on(table.startedAt).where(sql`${table.outcome} = 'started'`),
   ],
 );
 

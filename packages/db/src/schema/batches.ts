@@ -7,9 +7,15 @@ export const batches = pgTable('batches', {
   name: text().notNull(),
   /** Input files, format, options (paths and digests, never file contents). */
   source: jsonb().notNull(),
-  /** open | done */
+  /** open | done (done once `openJobs` is 0) */
   status: text().notNull().default('open'),
   jobCount: integer().notNull().default(0),
+  /**
+   * Jobs of the batch not yet terminal. Raised by intake for each new job, lowered in the
+   * transaction that ends a job; the batch is `done` when it reaches 0 (no race between
+   * jobs finishing at once, see migration 0002).
+   */
+  openJobs: integer().notNull().default(0),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   completedAt: timestamp({ withTimezone: true }),
 });

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** `succeeded`, `review` and `failed` are terminal: a job in one never changes state again. */
@@ -35,7 +36,11 @@ export const jobs = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp({ withTimezone: true }),
   },
-  (table) => [index('jobs_batch_state').on(table.batchId, table.state)],
+  (table) => [
+    index('jobs_batch_state').on(table.batchId, table.state),
+    /** The reconciler's scan of jobs that are not terminal yet. */
+    index('jobs_open').on(table.currentTier, table.id).where(sql`${table.state} NOT IN ('succeeded', 'review', 'failed')`),
+  ],
 );
 
 export type JobRow = typeof jobs.$inferSelect;
