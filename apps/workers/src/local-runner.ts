@@ -15,20 +15,27 @@ export interface LocalHost {
 
 export interface LocalRunnerOptions {
   hosts: LocalHost[];
-  /** Manual-fetch workers (null processor), one per local tier queue. */
+  /** Manual-fetch workers (null processor), one per local tier queue; their `lockDuration` sets the lock renewal. */
   workers: Partial<Record<Tier, Worker<PipelineJobData>>>;
   leaser: SlotLeaser;
-  process: (job: Job<PipelineJobData>, host: string) => Promise<unknown>;
   /**
-   * Lock and slot-lease renewal period.
-   * @defaultValue 5000
+   * Runs one job. `signal` aborts when the job's lock is lost (a renewal failed, or the
+   * lock expired before one succeeded): another worker may own the job by then, so the
+   * work must stop (pass the signal to the provider call); the runner then neither
+   * completes nor fails the job.
+   */
+  process: (job: Job<PipelineJobData>, host: string, signal: AbortSignal) => Promise<unknown>;
+  /**
+   * Job lock renewal period. Each renewal extends the lock by the fetching worker's
+   * `lockDuration` (BullMQ's `lockRenewTime` rule).
+   * @defaultValue half of the worker's `lockDuration`
    */
   renewEveryMs?: number;
   /**
-   * How long BullMQ's job lock lives between renewals.
-   * @defaultValue 30000
+   * Slot lease renewal period (leases live `SlotLeaserOptions.leaseMs`, 30 s by default).
+   * @defaultValue 5000
    */
-  lockMs?: number;
+  leaseRenewEveryMs?: number;
   /**
    * Sleep between polls when every queue this host serves is empty.
    * @defaultValue 25
@@ -47,17 +54,50 @@ export interface LocalRunnerOptions {
   hostDownPollMs?: number;
 }
 
+/** Why a job's work was stopped: its BullMQ lock is gone, so another worker may own the job. */
+export class JobLockLostError extends Error {
+  constructor(readonly jobId: string, reason: string) {
+    super(`job ${jobId}: ${reason}; work stopped, the job is left to the worker that owns it now`);
+    this.name = 'JobLockLostError';
+  }
+  static isInstance(value: unknown): value is JobLockLostError {
+    return value instanceof Error && value.name === 'JobLockLostError';
+  }
+}
+
+/** Runs `work` every `ms` (the next run is scheduled after the previous one settled) until stopped. */
+const repeatEvery = (ms: number, work: () => Promise<void>): (() => void) => {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const schedule = () => {
+    timer = setTimeout(() => {
+      void work().finally(() => {
+        if (!stopped) schedule();
+      });
+    }, ms);
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+};
+
 /**
  * Work-conserving shared cap for the local tiers. For each host it runs `maxInFlight`
  * loops; each loop first takes a leased slot for the host (shared through Redis or
  * Postgres by every worker process), and only then fetches a job from
  * `local-quality` or `local-fast` with `Worker.getNextJob`, so a job is never taken
  * without a slot and a slot never idles while either queue has work.
+ *
+ * While a job runs, its BullMQ lock is renewed at half the fetching worker's
+ * `lockDuration` and the slot lease every `leaseRenewEveryMs`. When the lock is lost the
+ * job's signal aborts (the provider call stops) and the job is neither completed nor
+ * failed here: BullMQ's stalled check hands it to another worker.
  */
 export const startLocalRunner = (options: LocalRunnerOptions) => {
-  const renewEveryMs = options.renewEveryMs ?? 5_000;
-  const lockMs = options.lockMs ?? 30_000;
   const idlePollMs = options.idlePollMs ?? 25;
+  const leaseRenewEveryMs = options.leaseRenewEveryMs ?? 5_000;
   const stopping = new AbortController();
   const loops: Promise<void>[] = [];
   const inFlight = new Set<Promise<unknown>>();
@@ -67,21 +107,71 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
       const worker = options.workers[tier];
       if (!worker) continue;
       const job = await worker.getNextJob(token, { block: false });
-      if (job) return job;
+      if (job) return { job, worker };
     }
     return undefined;
   };
 
-  const runOne = async (host: LocalHost, lease: SlotLease, job: Job<PipelineJobData>, token: string) => {
-    const heartbeat = setInterval(() => {
-      job.extendLock(token, lockMs).catch((error) => options.onError(error, 'extend job lock'));
-      options.leaser.renew(lease).catch((error) => options.onError(error, 'renew slot lease'));
-    }, renewEveryMs);
+  /**
+   * Keeps the job's lock alive at half its duration, as BullMQ's own workers do. A renewal
+   * that finds the lock gone (`extendLock` answers 0), or no successful renewal before the
+   * lock would have expired (store unreachable), aborts `lockLost`.
+   */
+  const keepLock = (job: Job<PipelineJobData>, token: string, lockMs: number, lockLost: AbortController) => {
+    let lockedUntil = Date.now() + lockMs;
+    const lose = (reason: string) => {
+      if (!lockLost.signal.aborted) lockLost.abort(new JobLockLostError(String(job.id), reason));
+    };
+    return repeatEvery(options.renewEveryMs ?? lockMs / 2, async () => {
+      if (lockLost.signal.aborted) return;
+      const askedAt = Date.now();
+      try {
+        const renewed = Number(await job.extendLock(token, lockMs)) === 1;
+        if (renewed) lockedUntil = askedAt + lockMs;
+        else lose('its lock was gone when renewed (expired or taken over)');
+      } catch (error) {
+        options.onError(error, `extend lock of job ${job.id}`);
+        if (Date.now() >= lockedUntil) lose(`its lock expired (${lockMs} ms) before a renewal succeeded`);
+      }
+    });
+  };
+
+  /** Keeps the host slot; a lost lease (expired while this process stalled) is taken again when free. */
+  const keepLease = (host: LocalHost, lease: SlotLease) =>
+    repeatEvery(leaseRenewEveryMs, async () => {
+      try {
+        if (await options.leaser.renew(lease)) return;
+        const again = await options.leaser.tryAcquire(host.id, host.maxInFlight, lease.leaseId);
+        if (!again) options.onError(new Error(`slot lease ${lease.leaseId} expired and ${host.id} is at its cap; this call runs over the cap until it ends`), `renew slot lease ${host.id}`);
+      } catch (error) {
+        options.onError(error, `renew slot lease ${host.id}`);
+      }
+    });
+
+  const runOne = async (host: LocalHost, lease: SlotLease, job: Job<PipelineJobData>, worker: Worker<PipelineJobData>, token: string) => {
+    const lockLost = new AbortController();
+    const stopLock = keepLock(job, token, worker.opts.lockDuration ?? 30_000, lockLost);
+    const stopLease = keepLease(host, lease);
+    const stopRenewing = () => {
+      stopLock();
+      stopLease();
+    };
     try {
-      const value = await options.process(job, host.id);
+      const value = await options.process(job, host.id, lockLost.signal);
+      stopRenewing();
+      if (lockLost.signal.aborted) {
+        options.onError(lockLost.signal.reason, `job ${job.id}`);
+        return;
+      }
       await job.moveToCompleted(value as never, token, false);
     } catch (error) {
+      stopRenewing();
       if (error instanceof DelayedError) return;
+      if (lockLost.signal.aborted) {
+        // Another worker may own the job now: neither complete nor fail it.
+        options.onError(lockLost.signal.reason, `job ${job.id}`);
+        return;
+      }
       if (stopping.signal.aborted) {
         // Shutdown: hand the job back to its queue for another worker.
         await job.moveToWait(token).catch((e) => options.onError(e, 'return job on shutdown'));
@@ -89,7 +179,7 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
       }
       await job.moveToFailed(error as Error, token, false).catch((e) => options.onError(e, 'move job to failed'));
     } finally {
-      clearInterval(heartbeat);
+      stopRenewing();
     }
   };
 
@@ -109,11 +199,11 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
       let pauseMs = 0;
       try {
         const ready = options.hostReady ? await options.hostReady(host.id) : true;
-        const job = ready ? await fetchJob(host, token) : undefined;
+        const fetched = ready ? await fetchJob(host, token) : undefined;
         if (!ready) {
           pauseMs = options.hostDownPollMs ?? 1000;
-        } else if (job) {
-          const running = runOne(host, lease, job, token);
+        } else if (fetched) {
+          const running = runOne(host, lease, fetched.job, fetched.worker, token);
           inFlight.add(running);
           await running;
           inFlight.delete(running);

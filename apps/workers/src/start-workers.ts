@@ -55,8 +55,9 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
   const settings = { backoffStrategy: providerBackoff({ baseMs: config.retries.backoffBaseMs, maxMs: config.retries.backoffMaxMs }) };
   const closers: (() => Promise<void>)[] = [];
 
-  const run = async (job: Job<PipelineJobData>, host?: string) => {
-    const outcome = await processPipelineJob(job, deps, host);
+  // `lockLost` aborts when the job's lock is gone: the provider call stops with it.
+  const run = async (job: Job<PipelineJobData>, host?: string, lockLost?: AbortSignal) => {
+    const outcome = await processPipelineJob(job, lockLost ? { ...deps, signal: AbortSignal.any([abort.signal, lockLost]) } : deps, host);
     options.onOutcome?.(job, outcome);
     return outcome;
   };
@@ -82,7 +83,7 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
       hosts,
       workers,
       leaser: options.leaser,
-      process: (job, host) => run(job, host),
+      process: (job, host, lockLost) => run(job, host, lockLost),
       idlePollMs: options.idlePollMs,
       hostReady: options.hostReady,
       onError: options.onError,
@@ -95,7 +96,8 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
 
   if (tiers.includes('api') && config.tiers.api.available) {
     await options.queues.api.setGlobalConcurrency(config.tiers.api.concurrency);
-    const worker = options.store.createWorker<PipelineJobData>('api', (job) => run(job), {
+    // BullMQ renews the api jobs' locks itself (every half lockDuration) and hands the processor a signal.
+    const worker = options.store.createWorker<PipelineJobData>('api', (job, _token, signal) => run(job, undefined, signal), {
       name: workerId,
       concurrency: config.tiers.api.concurrency,
       settings,
@@ -103,6 +105,8 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
       stalledInterval: options.stalledIntervalMs ?? 30_000,
     });
     worker.on('error', (error) => options.onError(error, 'worker api'));
+    // A lost lock means another worker may own the job: stop its call.
+    worker.on('lockRenewalFailed', (jobIds) => jobIds.forEach((jobId) => worker.cancelJob(jobId, 'job lock lost')));
     worker.run().catch((error) => options.onError(error, 'worker api run'));
     closers.push(() => worker.close());
   }
