@@ -53,7 +53,8 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
   // keep_alive from the config goes with every Ollama call; the derived local timeouts count on it.
   const pool = new EndpointPool({
     endpoints: config.endpoints,
-    adapterFactory: (endpoint) => createAdapter(endpoint, { ollama: { keepAlive: config.localTimeout.keepAlive } }),
+    adapterFactory: (endpoint) =>
+      createAdapter(endpoint, { retryAfterMaxMs: config.retries.retryAfterMaxMs, ollama: { keepAlive: config.localTimeout.keepAlive } }),
   });
   // Configured models an endpoint does not list, or past a known retirement date: said now, not at call time.
   // Advisory only: a check that throws is logged and the workers start all the same.

@@ -1,6 +1,6 @@
 import { createProviderError, ProviderError, redactSecrets, type ProviderErrorKind } from './errors';
 import type { RequestScope } from './request-scope';
-import { retryAfterMsFromHeaders } from './retry-after';
+import { capRetryAfterMs, retryAfterMsFromHeaders, shouldRetryFromHeaders } from './retry-after';
 
 /** An HTTP error response, as an adapter read it from its SDK's error. */
 export interface HttpFailure {
@@ -19,6 +19,8 @@ export interface FailureContext {
   timeoutMs?: number;
   /** Values that must never appear in an error message (the API key). */
   secrets: (string | undefined)[];
+  /** Longest `retryAfterMs` an error may carry; longer server asks are cut to it. @defaultValue 60000 */
+  retryAfterMaxMs?: number;
 }
 
 const CONTEXT_CODES = /context_length_exceeded|string_above_max_length|request_too_large/i;
@@ -46,18 +48,27 @@ export const kindForHttpFailure = (failure: HttpFailure): ProviderErrorKind => {
 const requestIdFrom = (headers: Headers | undefined): string | undefined =>
   headers?.get('x-request-id') ?? headers?.get('request-id') ?? undefined;
 
-/** A typed error for an HTTP failure. */
-export const httpFailureToError = (failure: HttpFailure, context: FailureContext, cause?: unknown): ProviderError =>
-  createProviderError(kindForHttpFailure(failure), {
-    message: redactSecrets(`${context.provider} (${context.endpoint}) HTTP ${failure.status}: ${failure.message}`, context.secrets),
+/**
+ * A typed error for an HTTP failure. The server's wait (`retry-after-ms`, `retry-after`,
+ * Gemini `RetryInfo`) is held to `context.retryAfterMaxMs`; `x-should-retry` overrides
+ * whether the kind is retryable.
+ */
+export const httpFailureToError = (failure: HttpFailure, context: FailureContext, cause?: unknown): ProviderError => {
+  const requestedMs = retryAfterMsFromHeaders(failure.headers) ?? failure.retryAfterMs;
+  const retryAfterMs = capRetryAfterMs(requestedMs, context.retryAfterMaxMs);
+  const capped = requestedMs !== undefined && retryAfterMs !== requestedMs ? ` (server asked to wait ${requestedMs} ms; capped at ${retryAfterMs} ms)` : '';
+  return createProviderError(kindForHttpFailure(failure), {
+    message: redactSecrets(`${context.provider} (${context.endpoint}) HTTP ${failure.status}: ${failure.message}${capped}`, context.secrets),
     provider: context.provider,
     endpoint: context.endpoint,
     statusCode: failure.status,
-    retryAfterMs: retryAfterMsFromHeaders(failure.headers) ?? failure.retryAfterMs,
+    retryAfterMs,
+    shouldRetry: shouldRetryFromHeaders(failure.headers),
     code: (failure.codes ?? []).find((code): code is string => typeof code === 'string'),
     requestId: requestIdFrom(failure.headers),
     cause,
   });
+};
 
 const isSyntaxError = (error: unknown): boolean =>
   error instanceof SyntaxError ||

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { httpFailureToError, kindForHttpFailure } from './classify-failure';
+import { NO_RETRY, retryDelayMs } from './retry-delay';
 import { ContextLengthError, createProviderError, ProviderError, RateLimitError, redactSecrets, ServerError } from './errors';
 
 const context = { provider: 'openai', endpoint: 'openai', secrets: ['sk-live-abcdef123456'] };
@@ -50,6 +51,29 @@ describe('kindForHttpFailure', () => {
     expect(error.message).not.toContain('sk-live-abcdef123456');
     expect(error.message).toContain('[redacted]');
     expect(httpFailureToError({ status: 429, message: 'quota', retryAfterMs: 31_000 }, context).retryAfterMs).toBe(31_000);
+  });
+
+  it('caps the server-requested wait at 60 s by default, or at the configured maximum', () => {
+    const hour = httpFailureToError({ status: 429, message: 'quota', headers: new Headers({ 'retry-after': '3600' }) }, context);
+    expect(hour.retryAfterMs).toBe(60_000);
+    expect(hour.message).toContain('server asked to wait 3600000 ms; capped at 60000 ms');
+    const dated = httpFailureToError({ status: 503, message: 'busy', headers: new Headers({ 'retry-after': new Date(Date.now() + 86_400_000).toUTCString() }) }, context);
+    expect(dated.retryAfterMs).toBe(60_000);
+    expect(httpFailureToError({ status: 429, message: 'quota', retryAfterMs: 7_200_000 }, { ...context, retryAfterMaxMs: 5_000 }).retryAfterMs).toBe(5_000);
+    expect(httpFailureToError({ status: 429, message: 'quota', headers: new Headers({ 'retry-after-ms': '1500' }) }, { ...context, retryAfterMaxMs: 5_000 }).retryAfterMs).toBe(1_500);
+    expect(httpFailureToError({ status: 429, message: 'quota' }, context).retryAfterMs).toBeUndefined();
+  });
+
+  it('honours x-should-retry: false forbids a retry, true allows one the status would not', () => {
+    const noRetry = httpFailureToError({ status: 429, message: 'quota', headers: new Headers({ 'x-should-retry': 'false', 'retry-after': '1' }) }, context);
+    expect(noRetry).toMatchObject({ kind: 'rate-limit', isRetryable: false });
+    expect(retryDelayMs(noRetry, 1)).toBe(NO_RETRY);
+    const retry = httpFailureToError({ status: 409, message: 'conflict', headers: new Headers({ 'x-should-retry': 'true' }) }, context);
+    expect(retry).toMatchObject({ kind: 'bad-request', isRetryable: true });
+    expect(retryDelayMs(retry, 1, { random: () => 0 })).toBe(500);
+    const absent = httpFailureToError({ status: 400, message: 'bad', headers: new Headers({ 'x-should-retry': 'maybe' }) }, context);
+    expect(absent.isRetryable).toBe(false);
+    expect(httpFailureToError({ status: 500, message: 'oops', headers: new Headers() }, context).isRetryable).toBe(true);
   });
 
   it('redacts every occurrence and ignores empty secrets', () => {

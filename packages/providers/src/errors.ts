@@ -30,8 +30,13 @@ export interface ProviderErrorDetails {
   provider: string;
   endpoint: string;
   statusCode?: number;
-  /** Server-requested wait before the next attempt. */
+  /** Server-requested wait before the next attempt (already held to the configured cap). */
   retryAfterMs?: number;
+  /**
+   * The server's own verdict (`x-should-retry`); when given it decides `isRetryable`
+   * instead of the kind.
+   */
+  shouldRetry?: boolean;
   /** Provider error code or type (`rate_limit_exceeded`, `RESOURCE_EXHAUSTED`, …). */
   code?: string;
   requestId?: string;
@@ -55,7 +60,7 @@ export class ProviderError extends Error {
     super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ProviderError';
     this.kind = kind;
-    this.isRetryable = RETRYABLE.has(kind);
+    this.isRetryable = details.shouldRetry ?? RETRYABLE.has(kind);
     this.retryLimit = RETRY_LIMIT[kind];
     this.retryAfterMs = details.retryAfterMs;
     this.statusCode = details.statusCode;

@@ -33,7 +33,7 @@ export {
 } from './errors';
 export { kindForHttpFailure, type HttpFailure } from './classify-failure';
 export { NO_RETRY, retryDelayMs, type RetryDelayOptions } from './retry-delay';
-export { durationTextToMs, retryAfterMsFromHeaders } from './retry-after';
+export { capRetryAfterMs, DEFAULT_RETRY_AFTER_MAX_MS, durationTextToMs, retryAfterMsFromHeaders, shouldRetryFromHeaders } from './retry-after';
 export { ATTEMPT_ID_HEADER } from './request-scope';
 export { parseJsonAnswer } from './json-answer';
 export { finishReasonFrom } from './finish-reason';

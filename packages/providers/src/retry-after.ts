@@ -30,6 +30,23 @@ export const retryAfterMsFromHeaders = (headers: HeaderSource, now: number = Dat
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 };
 
+/** Longest server-requested wait an error carries unless configured (`retries.retryAfterMaxMs`). */
+export const DEFAULT_RETRY_AFTER_MAX_MS = 60_000;
+
+/** `requested` held to `maxMs`: a server asking for an hour must not park a job for an hour. */
+export const capRetryAfterMs = (requested: number | undefined, maxMs: number = DEFAULT_RETRY_AFTER_MAX_MS): number | undefined =>
+  requested === undefined ? undefined : Math.min(requested, Math.max(0, maxMs));
+
+/**
+ * The server's `x-should-retry` header (OpenAI and Anthropic send it; their SDKs obey it):
+ * `true` = retry even if the status would not be retried, `false` = do not retry;
+ * `undefined` when absent or anything else.
+ */
+export const shouldRetryFromHeaders = (headers: HeaderSource): boolean | undefined => {
+  const value = headerValue(headers, 'x-should-retry')?.trim().toLowerCase();
+  return value === 'true' ? true : value === 'false' ? false : undefined;
+};
+
 /** Google protobuf duration text (`"31s"`, `"1.5s"`) in milliseconds. */
 export const durationTextToMs = (text: unknown): number | undefined => {
   if (typeof text !== 'string') return undefined;

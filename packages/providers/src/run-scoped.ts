@@ -31,11 +31,12 @@ export interface ScopedCall<T> {
   call: (scope: RequestScope) => Promise<T>;
 }
 
-export const failureContext = (endpoint: EndpointConfig, timeoutMs?: number): FailureContext => ({
+export const failureContext = (endpoint: EndpointConfig, timeoutMs?: number, retryAfterMaxMs?: number): FailureContext => ({
   provider: endpoint.provider,
   endpoint: endpoint.id,
   timeoutMs,
   secrets: [endpoint.apiKey],
+  retryAfterMaxMs,
 });
 
 /** Runs one SDK call inside a request scope; every failure comes out as a `ProviderError`. */
@@ -49,7 +50,7 @@ export const runScoped = async <T>(spec: ScopedCall<T>): Promise<{ value: T; sco
   try {
     return { value: await spec.call(scope), scope };
   } catch (error) {
-    throw toProviderError(error, scope, failureContext(spec.endpoint, spec.timeoutMs), spec.describeHttp);
+    throw toProviderError(error, scope, failureContext(spec.endpoint, spec.timeoutMs, spec.options.retryAfterMaxMs), spec.describeHttp);
   } finally {
     scope.dispose();
   }

@@ -112,4 +112,10 @@ export interface AdapterOptions {
   fetch?: typeof fetch;
   /** Clock for latency. @defaultValue performance.now */
   now?: () => number;
+  /**
+   * Longest server-requested wait (`retry-after`, `retry-after-ms`, Gemini `RetryInfo`) an
+   * error carries as `retryAfterMs`; longer asks are cut to it (config `retries.retryAfterMaxMs`).
+   * @defaultValue 60000
+   */
+  retryAfterMaxMs?: number;
 }

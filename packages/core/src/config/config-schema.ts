@@ -149,6 +149,7 @@ export const fileConfigSchema = z.strictObject({
         .prefault({}),
       backoffBaseMs: z.number().int().nonnegative().default(1000),
       backoffMaxMs: z.number().int().nonnegative().default(30_000),
+      retryAfterMaxMs: z.number().int().nonnegative().default(60_000),
       maxTotalAttempts: positiveInt.default(10),
     })
     .prefault({}),

@@ -193,6 +193,11 @@ export interface RetriesConfig {
   backoffBaseMs: number;
   /** Longest retry delay, ms. @defaultValue `30000` */
   backoffMaxMs: number;
+  /**
+   * Longest wait a provider's `retry-after` (`retry-after-ms`, Gemini `RetryInfo`) may impose
+   * before a retry, ms; longer asks are cut to it. Env `RETRY_AFTER_MAX_MS`. @defaultValue `60000`
+   */
+  retryAfterMaxMs: number;
   /** Attempts over all tiers after which a job goes to review. @defaultValue `10` */
   maxTotalAttempts: number;
 }

@@ -27,6 +27,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'LOCAL_TIMEOUT_SEC', path: 'limits.localTimeoutSec', parse: 'number', description: 'fixed request timeout of local tiers in seconds; unset = derived from maxTokens and the model\'s tokens/s (localTimeout)' },
   { name: 'LOCAL_TOKENS_PER_SECOND', path: 'localTimeout.tokensPerSecond', parse: 'number', description: 'assumed local output speed (tokens/s) until measured (default 20)' },
   { name: 'OLLAMA_KEEP_ALIVE', path: 'localTimeout.keepAlive', parse: 'string', description: 'keep_alive sent to Ollama with every call, e.g. 30m, 1h, -1 (default 30m)' },
+  { name: 'RETRY_AFTER_MAX_MS', path: 'retries.retryAfterMaxMs', parse: 'number', description: 'longest wait a provider\'s retry-after may impose before a retry, ms (default 60000)' },
   { name: 'API_TIMEOUT_SEC', path: 'limits.apiTimeoutSec', parse: 'number', description: 'request timeout of the api tier in seconds (default 30)' },
   { name: 'REDIS_URL', path: 'connections.redisUrl', parse: 'string', description: 'Redis for the queues; unset = queues on PostgreSQL' },
   { name: 'DATABASE_URL', path: 'connections.databaseUrl', parse: 'string', description: 'PostgreSQL for results and spend; unset = embedded PostgreSQL' },

@@ -185,7 +185,7 @@ describe('loadConfig with other files', () => {
 
   it('an empty file means all defaults', () => {
     const config = loadConfig({ env: {}, path: writeYaml('') });
-    expect(config.retries).toEqual({ attemptsPerTier: { 'local-fast': 2, 'local-quality': 2, api: 3 }, backoffBaseMs: 1000, backoffMaxMs: 30000, maxTotalAttempts: 10 });
+    expect(config.retries).toEqual({ attemptsPerTier: { 'local-fast': 2, 'local-quality': 2, api: 3 }, backoffBaseMs: 1000, backoffMaxMs: 30000, retryAfterMaxMs: 60000, maxTotalAttempts: 10 });
   });
 
   it('reports a missing file', () => {
