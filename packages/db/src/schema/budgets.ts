@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { callColumns } from './call-columns';
 
 /**
@@ -34,8 +34,15 @@ export const budgetReservations = pgTable(
     status: text().$type<ReservationStatus>().notNull().default('open'),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     closedAt: timestamp({ withTimezone: true }),
+    /** o200k tokens of the prompt as sent (schema included); with the ledger's `input_tokens` it calibrates later estimates. */
+    promptTokensCounted: integer(),
+    /** Prompt tokens the reservation was priced at (after factor and margin, or the byte bound). */
+    promptTokensReserved: integer(),
   },
-  (table) => [index('budget_reservations_open').on(table.expiresAt).where(sql`status = 'open'`)],
+  (table) => [
+    index('budget_reservations_open').on(table.expiresAt).where(sql`status = 'open'`),
+    index('budget_reservations_calibration').on(table.provider, table.model, table.closedAt).where(sql`status = 'settled' AND prompt_tokens_counted IS NOT NULL`),
+  ],
 );
 
 /**
@@ -51,9 +58,34 @@ export const budgetCounters = pgTable(
     spentMicroUsd: bigint({ mode: 'number' }).notNull().default(0),
     reservedMicroUsd: bigint({ mode: 'number' }).notNull().default(0),
     capMicroUsd: bigint({ mode: 'number' }),
+    /** Set when a settlement pushed spent + reserved past the cap: no new reservations until the period ends or the cap rises above `closedCapMicroUsd`. */
+    closedAt: timestamp({ withTimezone: true }),
+    closedCapMicroUsd: bigint({ mode: 'number' }),
   },
   (table) => [primaryKey({ columns: [table.scope, table.period] })],
 );
+
+/** One row per counter a settlement pushed past its cap (the call cost more than was reserved). */
+export const budgetOvershoots = pgTable(
+  'budget_overshoots',
+  {
+    attemptId: text().notNull(),
+    scope: text().notNull(),
+    period: text().notNull(),
+    capMicroUsd: bigint({ mode: 'number' }).notNull(),
+    /** Counter after the settlement. */
+    spentMicroUsd: bigint({ mode: 'number' }).notNull(),
+    reservedMicroUsd: bigint({ mode: 'number' }).notNull(),
+    /** spent + reserved − cap. */
+    overMicroUsd: bigint({ mode: 'number' }).notNull(),
+    /** What the reservation held, and what the call cost. */
+    heldMicroUsd: bigint({ mode: 'number' }).notNull(),
+    costMicroUsd: bigint({ mode: 'number' }).notNull(),
+    occurredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.attemptId, table.scope, table.period] })],
+);
+export type BudgetOvershootRow = typeof budgetOvershoots.$inferSelect;
 
 export type BudgetReservationRow = typeof budgetReservations.$inferSelect;
 export type NewBudgetReservationRow = typeof budgetReservations.$inferInsert;
