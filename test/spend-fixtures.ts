@@ -27,6 +27,7 @@ export const budgetsConfig = (patch: Partial<BudgetsConfig> = {}): BudgetsConfig
   localOnlyBelowShare: 0.1,
   maxReservationShare: 0.05,
   onExhausted: 'wait',
+  tokenEstimate: { margin: 0.15, providerFactors: {} },
   ...patch,
 });
 

@@ -4,8 +4,9 @@ import { apiChoice, budgetsConfig, freshSpendSchema, job, request } from './spen
 
 const catalog = createPriceCatalog();
 const mini = apiChoice('openai', 'gpt-4o-mini', 2000);
-// worst case: 108*0.15 + 2000*0.60 = 1216.2 → 1217 µUSD
-const WORST = 1217;
+// worst case of a model's first (uncalibrated) call: the prompt's UTF-8 bytes as tokens
+// (299 characters + 12 framing = 311): 311*0.15 + 2000*0.60 = 1246.65 → 1247 µUSD
+const WORST = 1247;
 let db: Awaited<ReturnType<typeof freshSpendSchema>>;
 let clock: Date;
 beforeEach(async () => { db = await freshSpendSchema(); clock = new Date('2025-06-02T10:00:00Z'); });

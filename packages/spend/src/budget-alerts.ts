@@ -3,6 +3,7 @@ import { Counter, type Registry } from 'prom-client';
 import { capOf } from './budget-scopes';
 import { formatUsd } from './money';
 import type { Queryable } from './queryable';
+import type { Overshoot } from './spend-ledger';
 import type { SpendLogger } from './spend-logger';
 
 export interface BudgetAlertOptions {
@@ -29,9 +30,19 @@ export interface BudgetAlert {
 export interface BudgetAlerter {
   /** Fires (once per scope + period, across all processes) for every counter whose settled spend reached the alert threshold. */
   check(keys: { scope: string; period: string }[]): Promise<BudgetAlert[]>;
+  /**
+   * A settlement passed a cap (the call cost more than was reserved): always alerts, once
+   * per call and counter — `eaio_budget_overshoots_total{scope}`, an error log line, the webhook.
+   */
+  overshoot(overshoot: Overshoot): Promise<BudgetAlert>;
 }
 
 const METRIC = 'eaio_budget_alerts_total';
+const OVERSHOOT_METRIC = 'eaio_budget_overshoots_total';
+
+const overshootCounter = (registry: Registry): Counter<'scope'> =>
+  (registry.getSingleMetric(OVERSHOOT_METRIC) as Counter<'scope'> | undefined) ??
+  new Counter({ name: OVERSHOOT_METRIC, help: 'Settlements that pushed a budget past its cap (a call cost more than its reservation), by scope', labelNames: ['scope'], registers: [registry] });
 
 const alertCounter = (registry: Registry): Counter<'scope'> =>
   (registry.getSingleMetric(METRIC) as Counter<'scope'> | undefined) ??
@@ -45,6 +56,7 @@ const alertCounter = (registry: Registry): Counter<'scope'> =>
  */
 export const createBudgetAlerter = (options: BudgetAlertOptions): BudgetAlerter => {
   const counter = options.registry ? alertCounter(options.registry) : undefined;
+  const overshoots = options.registry ? overshootCounter(options.registry) : undefined;
   const post = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.webhookTimeoutMs ?? 5000;
 
@@ -65,6 +77,17 @@ export const createBudgetAlerter = (options: BudgetAlertOptions): BudgetAlerter 
   };
 
   return {
+    async overshoot(event) {
+      const usedShare = (event.spentMicro + event.reservedMicro) / event.capMicro;
+      const message = `eaio budget OVERSHOOT: ${event.scope} ${event.period} at ${formatUsd(event.spentMicro + event.reservedMicro, 2)} of ${formatUsd(event.capMicro, 2)} `
+        + `(${formatUsd(event.overMicro)} over; call ${event.attemptId} cost ${formatUsd(event.costMicro)}, reserved ${formatUsd(event.heldMicro)}); closed to new API calls until the period ends or the cap is raised`;
+      const alert = { scope: event.scope, period: event.period, spentMicro: event.spentMicro, capMicro: event.capMicro, usedShare, message };
+      options.logger.error({ scope: event.scope, period: event.period, spentMicro: event.spentMicro, reservedMicro: event.reservedMicro, capMicro: event.capMicro, overMicro: event.overMicro }, message);
+      overshoots?.inc({ scope: event.scope });
+      await send(alert);
+      return alert;
+    },
+
     async check(keys) {
       const unique = keys.filter((key, index) => keys.findIndex((other) => other.scope === key.scope && other.period === key.period) === index);
       const fired: BudgetAlert[] = [];

@@ -51,5 +51,3 @@ export const settledCostMicro = (usage: TokenUsage, price: ModelPrice): number =
   );
 };
 
-/** Rough prompt size when no tokenizer is at hand: 1 token per 3 characters, rounded up (over-estimates English, so reservations stay on the safe side). */
-export const estimatePromptTokens = (text: string): number => Math.ceil(text.length / 3);

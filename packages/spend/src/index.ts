@@ -1,6 +1,7 @@
 export * from './money';
 export * from './token-usage';
 export * from './cost';
+export * from './prompt-tokens';
 export * from './price-snapshot';
 export * from './price-catalog';
 export * from './model-retirements';

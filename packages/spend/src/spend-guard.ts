@@ -1,10 +1,11 @@
 import type { BudgetsConfig } from '@eaio/core';
 import type { BudgetAlerter } from './budget-alerts';
-import { budgetKeysFor } from './budget-scopes';
+import { budgetKeysFor, capOf } from './budget-scopes';
 import { budgetStanding } from './budget-state';
-import { estimatePromptTokens, settledCostMicro, worstCaseCostMicro } from './cost';
+import { settledCostMicro, worstCaseCostMicro } from './cost';
 import { formatUsd } from './money';
 import type { PriceCatalog } from './price-catalog';
+import { estimatePromptTokens, measurePrompt, type PromptEstimateSettings } from './prompt-tokens';
 import type { TransactionalDb } from './queryable';
 import { createSpendLedger, type SettlementKind, type SpendLedger } from './spend-ledger';
 import { silentSpendLogger, type SpendLogger } from './spend-logger';
@@ -23,6 +24,9 @@ export interface GuardRequest {
   system?: string;
   messages: { content: string }[];
   maxTokens?: number;
+  /** JSON output: its schema is sent with the request and counted as prompt. */
+  responseFormat?: { type: string; schema?: Record<string, unknown>; name?: string };
+  tools?: unknown[];
 }
 export interface GuardResult { usage: TokenUsage; text?: string }
 
@@ -47,6 +51,10 @@ export interface SpendGuardOptions {
   reservationGraceMs?: number;
   /** Delay of a job refused while `emergencyLocalOnly` is set (onExhausted `wait`). @defaultValue `900000` (15 min) */
   emergencyRetryMs?: number;
+  /** Prompt sizing; `budgets.tokenEstimate` of the config. @defaultValue `options.budgets.tokenEstimate`, else margin 0.15 and no provider factors */
+  tokenEstimate?: PromptEstimateSettings;
+  /** Billed calls of a model whose reported prompt tokens calibrate its estimates. @defaultValue `200` */
+  calibrationWindow?: number;
 }
 
 /** Whether new jobs must stay local, and why. */
@@ -56,7 +64,7 @@ export interface BudgetRoutingState {
   reason: string | undefined;
   /** Largest single reservation allowed now (micro-USD); `Infinity` without caps. */
   maxReservationMicro: number;
-  budgets: { name: string; scope: string; period: string; capMicro: number; spentMicro: number; reservedMicro: number; usedShare: number; localOnly: boolean }[];
+  budgets: { name: string; scope: string; period: string; capMicro: number; spentMicro: number; reservedMicro: number; usedShare: number; localOnly: boolean; /** Closed by an overshoot until the period ends or the cap is raised. */ closed: boolean }[];
 }
 
 export interface SpendGuard {
@@ -79,8 +87,6 @@ export interface SpendGuard {
   readonly ledger: SpendLedger;
 }
 
-const promptText = (request: GuardRequest): string => [request.system ?? '', ...request.messages.map((message) => message.content)].join('\n');
-
 /** Status code of a provider error, if the provider answered at all. */
 const answeredStatus = (error: unknown): number | undefined => {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -99,6 +105,8 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
   const logger = options.logger ?? silentSpendLogger;
   const graceMs = options.reservationGraceMs ?? 60_000;
   const wait = options.budgets.onExhausted === 'wait';
+  const tokenEstimate = options.tokenEstimate ?? options.budgets.tokenEstimate ?? { margin: 0.15, providerFactors: {} };
+  const capFor = (scope: string, period: string) => capOf(options.budgets, scope, period);
 
   const alert = async (touched: { scope: string; period: string }[]) => {
     if (!options.alerter || touched.length === 0) return;
@@ -126,8 +134,10 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
         if (UnknownPriceError.isInstance(error)) return { ok: false, reason: error.message };
         throw error;
       }
-      const promptTokens = estimatePromptTokens(promptText(request)) + 4 * (request.messages.length + 1);
-      const amountMicro = worstCaseCostMicro(promptTokens, request.maxTokens ?? choice.maxTokens, priced.price);
+      const measure = measurePrompt(request);
+      const observed = await ledger.promptTokenRatio(choice.endpoint.provider, choice.model, options.calibrationWindow);
+      const estimate = estimatePromptTokens(measure, choice.endpoint.provider, tokenEstimate, observed);
+      const amountMicro = worstCaseCostMicro(estimate.tokens, request.maxTokens ?? choice.maxTokens, priced.price);
       const outcome = await ledger.reserve({
         attemptId,
         jobId: data.jobId,
@@ -145,6 +155,8 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
         expiresAt: new Date(at.getTime() + choice.timeoutMs + graceMs),
         localOnlyBelowShare: options.budgets.localOnlyBelowShare,
         maxReservationShare: options.budgets.maxReservationShare,
+        promptTokensCounted: measure.tokens,
+        promptTokensReserved: estimate.tokens,
       });
       if (outcome.ok) return { ok: true, reservedMicroUsd: outcome.reservedMicroUsd };
       logger.info({ attemptId, jobId: data.jobId, tenant: data.tenant, reason: outcome.reason }, 'API call refused by budget');
@@ -166,7 +178,15 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
       } else {
         kind = answeredStatus(error) === undefined ? 'unknown' : 'unbilled';
       }
-      const settled = await ledger.settle(attemptId, { kind, usage: result?.usage, costMicro });
+      const settled = await ledger.settle(attemptId, { kind, usage: result?.usage, costMicro, capOf: capFor });
+      for (const overshoot of settled.overshoots) {
+        logger.error({ ...overshoot, provider: choice.endpoint.provider, model: choice.model, inputTokens: result?.usage.inputTokens }, 'budget overshoot: a call cost more than its reservation and passed the cap; the budget is closed to new API calls');
+        try {
+          await options.alerter?.overshoot(overshoot);
+        } catch (error) {
+          logger.error({ error: error instanceof Error ? error.message : String(error) }, 'budget overshoot alert failed');
+        }
+      }
       await alert(settled.touched);
       return { costMicroUsd: settled.costMicroUsd, priceVersion: settled.priceVersion };
     },
@@ -188,16 +208,22 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
         .filter((key) => key.capMicro !== undefined && (key.scope === 'global' || (scope.provider !== undefined && key.scope === `provider:${scope.provider}`) || (scope.tenant !== undefined && key.scope === `tenant:${scope.tenant}`)));
       const counters = await ledger.counters(keys);
       const budgets = keys.map((key, index) => {
-        const { spentMicro, reservedMicro } = counters[index]!;
+        const { spentMicro, reservedMicro, closedCapMicro } = counters[index]!;
         const standing = budgetStanding(key.capMicro!, spentMicro, reservedMicro, options.budgets);
-        return { name: key.name, scope: key.scope, period: key.period, capMicro: key.capMicro!, spentMicro, reservedMicro, usedShare: standing.usedShare, localOnly: standing.localOnly, maxReservationMicro: standing.maxReservationMicro };
+        const closed = closedCapMicro !== undefined && key.capMicro! <= closedCapMicro;
+        return {
+          name: key.name, scope: key.scope, period: key.period, capMicro: key.capMicro!, spentMicro, reservedMicro, usedShare: standing.usedShare,
+          localOnly: standing.localOnly || closed, closed, maxReservationMicro: closed ? 0 : standing.maxReservationMicro,
+        };
       });
       const limiting = budgets.filter((budget) => budget.localOnly);
       return {
         localOnly: limiting.length > 0,
         reason: limiting.length === 0
           ? undefined
-          : `${limiting.map((budget) => `${budget.name} ${Math.round(budget.usedShare * 100)}% used (${formatUsd(Math.max(0, budget.capMicro - budget.spentMicro - budget.reservedMicro), 2)} left)`).join(', ')}: routing local-only`,
+          : `${limiting.map((budget) => (budget.closed
+            ? `${budget.name} closed after an overshoot (${formatUsd(budget.spentMicro, 2)} spent of ${formatUsd(budget.capMicro, 2)})`
+            : `${budget.name} ${Math.round(budget.usedShare * 100)}% used (${formatUsd(Math.max(0, budget.capMicro - budget.spentMicro - budget.reservedMicro), 2)} left)`)).join(', ')}: routing local-only`,
         maxReservationMicro: budgets.reduce((least, budget) => Math.min(least, budget.maxReservationMicro), Number.POSITIVE_INFINITY),
         budgets: budgets.map(({ maxReservationMicro: _max, ...budget }) => budget),
       };

@@ -26,6 +26,10 @@ export interface ReservationRequest extends CallIdentity {
   expiresAt: Date;
   localOnlyBelowShare: number;
   maxReservationShare: number;
+  /** o200k tokens of the prompt as sent, kept for calibration. */
+  promptTokensCounted?: number;
+  /** Prompt tokens the amount was priced at. */
+  promptTokensReserved?: number;
 }
 
 export type ReservationOutcome =
@@ -40,6 +44,26 @@ export interface Settlement {
   usage?: TokenUsage;
   /** Computed by the caller from the reservation's price (see `reservationPrice`). */
   costMicro: number;
+  /**
+   * Cap (micro-USD) of a counter the reservation holds money on; `undefined` = uncapped.
+   * Given: a settlement that leaves spent + reserved above a cap is recorded as an overshoot
+   * and closes that counter. @defaultValue every counter uncapped
+   */
+  capOf?: (scope: string, period: string) => number | undefined;
+}
+
+/** A counter a settlement pushed past its cap (the call cost more than its reservation held). */
+export interface Overshoot {
+  attemptId: string;
+  scope: string;
+  period: string;
+  capMicro: number;
+  spentMicro: number;
+  reservedMicro: number;
+  /** spent + reserved − cap. */
+  overMicro: number;
+  heldMicro: number;
+  costMicro: number;
 }
 
 export interface SettledRow {
@@ -48,6 +72,8 @@ export interface SettledRow {
   kind: SettlementKind | 'abandoned';
   /** Counters whose spend changed (for alerts). */
   touched: { scope: string; period: string }[];
+  /** Counters this settlement pushed past their cap (recorded in `budget_overshoots`; each is now closed). */
+  overshoots: Overshoot[];
 }
 
 interface ReservationRow {
@@ -65,7 +91,49 @@ interface CounterRow {
   period: string;
   spent_micro_usd: string;
   reserved_micro_usd: string;
+  closed_cap_micro_usd: string | null;
 }
+
+/**
+ * After money moved into spend: every capped counter left with spent + reserved above its
+ * cap gets a `budget_overshoots` row and is closed (`closed_cap_micro_usd` = the cap), so
+ * no reservation passes it again until its period rolls over or the cap is raised.
+ */
+const recordOvershoots = async (
+  client: Queryable,
+  attemptId: string,
+  keys: { scope: string; period: string }[],
+  capOf: Settlement['capOf'],
+  money: { heldMicro: number; costMicro: number },
+): Promise<Overshoot[]> => {
+  if (!capOf || money.costMicro <= money.heldMicro) return [];
+  const { scopes, periods } = keyList(keys);
+  const rows = (await client.query<CounterRow>(
+    `SELECT c.* FROM budget_counters c JOIN unnest($1::text[], $2::text[]) AS k(s, p) ON c.scope = k.s AND c.period = k.p`,
+    [scopes, periods],
+  )).rows;
+  const overshoots: Overshoot[] = [];
+  for (const row of rows) {
+    const capMicro = capOf(row.scope, row.period);
+    if (capMicro === undefined) continue;
+    const spentMicro = Number(row.spent_micro_usd);
+    const reservedMicro = Number(row.reserved_micro_usd);
+    if (spentMicro + reservedMicro <= capMicro) continue;
+    const overshoot = { attemptId, scope: row.scope, period: row.period, capMicro, spentMicro, reservedMicro, overMicro: spentMicro + reservedMicro - capMicro, ...money };
+    await client.query(
+      `INSERT INTO budget_overshoots (attempt_id, scope, period, cap_micro_usd, spent_micro_usd, reserved_micro_usd, over_micro_usd, held_micro_usd, cost_micro_usd)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING`,
+      [attemptId, row.scope, row.period, capMicro, spentMicro, reservedMicro, overshoot.overMicro, money.heldMicro, money.costMicro],
+    );
+    await client.query(
+      `UPDATE budget_counters SET closed_at = coalesce(closed_at, now()), closed_cap_micro_usd = GREATEST(coalesce(closed_cap_micro_usd, 0), $3::bigint)
+       WHERE scope = $1 AND period = $2`,
+      [row.scope, row.period, capMicro],
+    );
+    overshoots.push(overshoot);
+  }
+  return overshoots;
+};
 
 const keyList = (keys: { scope: string; period: string }[]) => ({
   scopes: keys.map((key) => key.scope),
@@ -131,8 +199,13 @@ export interface SpendLedger {
    * provider). Returns how many, and the counters touched.
    */
   releaseExpired(now: Date): Promise<{ count: number; touched: { scope: string; period: string }[] }>;
-  /** Current counters for these keys (0 when absent). */
-  counters(keys: { scope: string; period: string }[]): Promise<{ scope: string; period: string; spentMicro: number; reservedMicro: number }[]>;
+  /** Current counters for these keys (0 when absent); `closedCapMicro` set while closed by an overshoot at that cap. */
+  counters(keys: { scope: string; period: string }[]): Promise<{ scope: string; period: string; spentMicro: number; reservedMicro: number; closedCapMicro: number | undefined }[]>;
+  /**
+   * Largest ratio of the provider's reported prompt tokens to our o200k count over the
+   * model's last `window` billed calls; `undefined` before any.
+   */
+  promptTokenRatio(provider: string, model: string, window?: number): Promise<number | undefined>;
 }
 
 export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
@@ -161,6 +234,17 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
         for (const key of request.keys) {
           if (key.capMicro === undefined) continue;
           const row = locked.rows.find((item) => item.scope === key.scope && item.period === key.period);
+          if (row?.closed_cap_micro_usd != null) {
+            if (key.capMicro <= Number(row.closed_cap_micro_usd)) {
+              return {
+                ok: false,
+                reason: `${key.name} closed after an overshoot (spent ${formatUsd(Number(row.spent_micro_usd), 2)} of ${formatUsd(key.capMicro, 2)}): API calls stop until the period ends or the cap is raised`,
+                freesAt: key.endsAt,
+              };
+            }
+            // A person raised the cap above the one that was passed: the counter reopens.
+            await client.query('UPDATE budget_counters SET closed_at = NULL, closed_cap_micro_usd = NULL WHERE scope = $1 AND period = $2', [key.scope, key.period]);
+          }
           const standing = budgetStanding(key.capMicro, Number(row?.spent_micro_usd ?? 0), Number(row?.reserved_micro_usd ?? 0), request);
           const left = `${formatUsd(standing.remainingMicro)} of ${formatUsd(key.capMicro, 2)} left`;
           if (request.amountMicro > standing.remainingMicro) {
@@ -180,12 +264,13 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
         await adjustCounters(client, request.keys, 0, request.amountMicro);
         await client.query(
           `INSERT INTO budget_reservations (attempt_id, job_id, batch_id, tenant, tier, provider, endpoint, model,
-             amount_micro_usd, counter_keys, price, price_version, priced_at, expires_at)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+             amount_micro_usd, counter_keys, price, price_version, priced_at, expires_at, prompt_tokens_counted, prompt_tokens_reserved)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
           [
             request.attemptId, request.jobId, request.batchId, request.tenant, request.tier, request.provider, request.endpoint, request.model,
             request.amountMicro, JSON.stringify(request.keys.map(({ scope, period }) => ({ scope, period }))),
             JSON.stringify(request.price), request.priceVersion, request.pricedAt, request.expiresAt,
+            request.promptTokensCounted ?? null, request.promptTokensReserved ?? null,
           ],
         );
         return { ok: true, reservedMicroUsd: request.amountMicro, repeated: false };
@@ -209,9 +294,11 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
         if (reservation.status === 'open' || reservation.status === 'released') {
           // `released` then settled: a call was made after all; charge it, hold nothing.
           await insertLedger(client, call, { ...base, kind: settlement.kind, usage: settlement.usage, costMicro: cost });
-          await adjustCounters(client, keys, cost, reservation.status === 'open' ? -amount : 0);
+          const held = reservation.status === 'open' ? amount : 0;
+          await adjustCounters(client, keys, cost, -held);
           await client.query(`UPDATE budget_reservations SET status = 'settled', closed_at = now() WHERE attempt_id = $1`, [call.attemptId]);
-          return { costMicroUsd: cost, priceVersion: reservation.price_version, kind: settlement.kind, touched: keys };
+          const overshoots = await recordOvershoots(client, call.attemptId, keys, settlement.capOf, { heldMicro: held, costMicro: cost });
+          return { costMicroUsd: cost, priceVersion: reservation.price_version, kind: settlement.kind, touched: keys, overshoots };
         }
         const ledger = (await client.query<{ cost_micro_usd: string; kind: SettledRow['kind'] }>(
           'SELECT cost_micro_usd, kind FROM spend_ledger WHERE attempt_id = $1 FOR UPDATE', [call.attemptId],
@@ -227,10 +314,11 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
           );
           await adjustCounters(client, keys, cost - charged, 0);
           await client.query(`UPDATE budget_reservations SET status = 'settled', closed_at = now() WHERE attempt_id = $1`, [call.attemptId]);
-          return { costMicroUsd: cost, priceVersion: reservation.price_version, kind: settlement.kind, touched: keys };
+          const overshoots = await recordOvershoots(client, call.attemptId, keys, settlement.capOf, { heldMicro: charged, costMicro: cost });
+          return { costMicroUsd: cost, priceVersion: reservation.price_version, kind: settlement.kind, touched: keys, overshoots };
         }
         // Already settled: idempotent repeat.
-        return { costMicroUsd: charged, priceVersion: reservation.price_version, kind: ledger?.kind ?? settlement.kind, touched: [] };
+        return { costMicroUsd: charged, priceVersion: reservation.price_version, kind: ledger?.kind ?? settlement.kind, touched: [], overshoots: [] };
       }),
 
     release: (attemptId) =>
@@ -272,8 +360,27 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
       )).rows;
       return keys.map(({ scope, period }) => {
         const row = rows.find((item) => item.scope === scope && item.period === period);
-        return { scope, period, spentMicro: Number(row?.spent_micro_usd ?? 0), reservedMicro: Number(row?.reserved_micro_usd ?? 0) };
+        return {
+          scope,
+          period,
+          spentMicro: Number(row?.spent_micro_usd ?? 0),
+          reservedMicro: Number(row?.reserved_micro_usd ?? 0),
+          closedCapMicro: row?.closed_cap_micro_usd == null ? undefined : Number(row.closed_cap_micro_usd),
+        };
       });
+    },
+
+    async promptTokenRatio(provider, model, window = 200) {
+      const row = (await db.query<{ ratio: number | null }>(
+        `SELECT max(l.input_tokens::float8 / r.prompt_tokens_counted) AS ratio
+         FROM (SELECT attempt_id, prompt_tokens_counted FROM budget_reservations
+               WHERE provider = $1 AND model = $2 AND status = 'settled' AND prompt_tokens_counted IS NOT NULL AND prompt_tokens_counted > 0
+               ORDER BY closed_at DESC LIMIT $3) r
+         JOIN spend_ledger l ON l.attempt_id = r.attempt_id
+         WHERE l.kind = 'billed' AND l.input_tokens IS NOT NULL`,
+        [provider, model, window],
+      )).rows[0];
+      return row?.ratio == null ? undefined : Number(row.ratio);
     },
   };
 };

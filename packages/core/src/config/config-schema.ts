@@ -164,6 +164,12 @@ export const fileConfigSchema = z.strictObject({
       localOnlyBelowShare: share.default(0.1),
       maxReservationShare: share.default(0.05),
       onExhausted: z.enum(['wait', 'review']).default('wait'),
+      tokenEstimate: z
+        .strictObject({
+          margin: z.number().min(0).max(10).default(0.15),
+          providerFactors: z.record(z.string(), z.number().min(0.1).max(20)).default({ anthropic: 1.4, gemini: 1.3, deepseek: 1.1 }),
+        })
+        .prefault({}),
     })
     .prefault({}),
   report: z

@@ -223,6 +223,20 @@ export interface BudgetsConfig extends BudgetCaps {
   maxReservationShare: number;
   /** What an api job does when its budget is spent: wait (delayed) or go to review. @defaultValue `'wait'` */
   onExhausted: 'wait' | 'review';
+  /** How reservations size a prompt (see `estimatePromptTokens` in `@eaio/spend`). */
+  tokenEstimate: TokenEstimateConfig;
+}
+
+/**
+ * Reservations count a prompt with o200k_base (schema and tools included) and multiply by
+ * the provider's factor, then by `1 + margin`. A model's first calls reserve at least the
+ * prompt's UTF-8 bytes; later ones use the largest ratio the provider itself reported.
+ */
+export interface TokenEstimateConfig {
+  /** Safety margin on the estimate. Env `PROMPT_TOKEN_MARGIN`. @defaultValue `0.15` */
+  margin: number;
+  /** Provider tokenizer vs o200k on this project's prompts; absent = 1. @defaultValue `{ anthropic: 1.4, gemini: 1.3, deepseek: 1.1 }` */
+  providerFactors: Record<string, number>;
 }
 
 export interface ReportConfig {

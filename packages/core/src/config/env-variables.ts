@@ -37,6 +37,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'LLM_MONTHLY_BUDGET', path: 'budgets.monthlyUsd', parse: 'number', description: 'global monthly API spend cap in USD' },
   { name: 'LLM_DAILY_BUDGET', path: 'budgets.dailyUsd', parse: 'number', description: 'global daily API spend cap in USD' },
   { name: 'COST_ALERT_THRESHOLD', path: 'budgets.alertThreshold', parse: 'number', description: 'used share of a budget that fires an alert, 0..1 (default 0.8)' },
+  { name: 'PROMPT_TOKEN_MARGIN', path: 'budgets.tokenEstimate.margin', parse: 'number', description: 'safety margin on the tokenizer\'s prompt count when reserving spend, e.g. 0.15 = +15 % (default 0.15)' },
   { name: 'COST_ALERT_WEBHOOK_URL', path: 'budgets.alertWebhookUrl', parse: 'string', description: 'URL alerts are POSTed to (treated as a secret)' },
   { name: 'EMERGENCY_LOCAL_ONLY', path: 'routing.emergencyLocalOnly', parse: 'boolean', description: 'true = nothing goes to a paid API, whatever the privacy level' },
   { name: 'REPORT_CRON', path: 'report.cron', parse: 'string', description: 'cron of the nightly cost report (default "0 2 * * *")' },

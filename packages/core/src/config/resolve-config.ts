@@ -138,6 +138,7 @@ export const resolveConfig = (
       localOnlyBelowShare: file.budgets.localOnlyBelowShare,
       maxReservationShare: file.budgets.maxReservationShare,
       onExhausted: file.budgets.onExhausted,
+      tokenEstimate: { margin: file.budgets.tokenEstimate.margin, providerFactors: { ...file.budgets.tokenEstimate.providerFactors } },
     },
     report: { ...file.report, referenceModel: { ...file.report.referenceModel } },
     prices: structuredClone(file.prices),
