@@ -5,7 +5,7 @@ import { drawPlan } from './plan';
 import { usePromptCache } from './prompt-cache';
 import { canonicalJson, createRandom, hashText } from './random';
 import type { RequestContext } from './request-context';
-import { countTokens, splitIntoPieces, takeTokens } from './tokens';
+import { tokenCounter } from './tokens';
 import type { ModelBehaviour } from './types';
 import { OLLAMA_DEFAULT_NUM_CTX, type Finish, type Generation, type NormalizedChat, type WireFormat } from './wire';
 
@@ -56,7 +56,9 @@ export const handleChat = async (context: RequestContext, wire: WireFormat, path
 
   const plan = drawPlan(behaviour, random);
   const scale = Math.max(0, config.timeScale);
-  const promptTokens = countTokens(promptTextOf(chat));
+  const tokens = tokenCounter(behaviour.tokenCounting);
+  // Strict counting modes bill the schema of a JSON answer as prompt, as the providers do.
+  const promptTokens = tokens.count(promptTextOf(chat)) + (tokens.countsSchema && chat.schema ? tokens.count(JSON.stringify(chat.schema)) : 0);
   let inputTokens = promptTokens;
   if (wire.provider === 'ollama') {
     const numCtx = Math.min(chat.numCtx ?? OLLAMA_DEFAULT_NUM_CTX, behaviour.contextWindow);
@@ -112,16 +114,16 @@ export const handleChat = async (context: RequestContext, wire: WireFormat, path
   }
   if (plan.fault === 'truncated') {
     entry.injected.push('truncated');
-    text = takeTokens(text, Math.max(1, Math.floor(countTokens(text) * plan.truncateAt)));
+    text = tokens.take(text, Math.max(1, Math.floor(tokens.count(text) * plan.truncateAt)));
     finish = 'length';
   }
-  if (chat.maxTokens !== undefined && countTokens(text) > chat.maxTokens) {
-    text = takeTokens(text, chat.maxTokens);
+  if (chat.maxTokens !== undefined && tokens.count(text) > chat.maxTokens) {
+    text = tokens.take(text, chat.maxTokens);
     finish = 'length';
   }
 
-  const outputTokens = countTokens(text);
-  const systemTokens = countTokens(chat.system);
+  const outputTokens = tokens.count(text);
+  const systemTokens = tokens.count(chat.system);
   const cache = usePromptCache(state, wire.provider, host.name, chat.model, chat.system, systemTokens, chat.cacheControl);
   const generation: Generation = {
     text,
@@ -169,7 +171,7 @@ export const handleChat = async (context: RequestContext, wire: WireFormat, path
     1,
     tokenIntervalMs > 0 ? Math.min(Math.ceil(MIN_CHUNK_INTERVAL_MS / tokenIntervalMs), atLeastFourPieces) : Math.ceil(outputTokens / 8),
   );
-  const pieces = text === '' ? [] : splitIntoPieces(text, tokensPerPiece);
+  const pieces = text === '' ? [] : tokens.split(text, tokensPerPiece);
   const startedAt = Date.now();
   for (const [index, piece] of pieces.entries()) {
     const due = startedAt + (index + 1) * tokensPerPiece * tokenIntervalMs;

@@ -2,7 +2,7 @@ export { startEmulator, UnknownHostError } from './emulator';
 export { BAD_API_KEY } from './host-server';
 export { PRESETS, withBehaviour } from './presets';
 export { MODEL_CATALOGUE, catalogueModels, type CatalogueModel } from './model-catalogue';
-export { CHARS_PER_TOKEN, countTokens } from './tokens';
+export { CHARS_PER_TOKEN, countTokens, tokenCounter, type TokenCounter, type TokenCounting } from './tokens';
 export { REFUSAL_TEXT } from './answer';
 export { EMULATED_OLLAMA_VERSION } from './catalog-handler';
 export type {

@@ -47,6 +47,21 @@ export const PRESETS = {
     answers: { grounded: 0.98, hallucination: 0.01, invalidJson: 0, missingSections: 0.01 },
     contextWindow: 128_000,
   },
+  /**
+   * The hosted API, counting 1 token per character of everything sent (schema included):
+   * a provider whose tokenizer is far less efficient than the one reservations start from
+   * (CJK text, digit-by-digit tokenizers on numeric data). For budget tests.
+   */
+  apiStrictTokens: {
+    ttftMs: 250,
+    tokensPerSecond: 120,
+    networkLatencyMs: 300,
+    faults: NO_FAULTS,
+    retryAfterSeconds: 2,
+    answers: { grounded: 0.98, hallucination: 0.01, invalidJson: 0, missingSections: 0.01 },
+    contextWindow: 128_000,
+    tokenCounting: 'per-character',
+  },
   /** No waiting, always grounded: for benchmarks of everything but the model. */
   instant: {
     ttftMs: 0,

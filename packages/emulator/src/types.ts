@@ -3,6 +3,8 @@
  * server code lives in `host-server.ts` and `emulator.ts`.
  */
 
+import type { TokenCounting } from './tokens';
+
 /** The four wire formats every emulated host speaks. */
 export type WireProvider = 'ollama' | 'openai' | 'anthropic' | 'gemini';
 
@@ -57,6 +59,11 @@ export interface ModelBehaviour {
    * @defaultValue 0
    */
   reasoningTokensPerOutputToken?: number;
+  /**
+   * How this model counts tokens (see `TokenCounting`): `'per-character'` and `'o200k'` are
+   * strict (the answer's JSON schema is billed as prompt too). @defaultValue `'chars/4'`
+   */
+  tokenCounting?: TokenCounting;
 }
 
 /** Partial behaviour used by `configure` and `POST /__emulator/config`: nested objects merge. */
