@@ -5,6 +5,7 @@ import { migrate } from '@eaio/db';
 import { createPriceCatalog, overridesFromConfig, runReportCommand } from '@eaio/spend';
 import { cliContext, type CliContext } from './cli-context';
 import { openRuntime, type Runtime } from './runtime';
+import { explainConnectionError } from './service-check';
 import { runBoard } from './commands/board-command';
 import { runProvidersCheck } from './commands/providers-command';
 import { runStart } from './commands/start-command';
@@ -184,6 +185,13 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`eaio: ${error instanceof Error ? error.message : String(error)}\n`);
+  // A Redis or PostgreSQL that went away mid-command is named with what to do, in one line.
+  let connections = {};
+  try {
+    connections = context().config.connections;
+  } catch {
+    // no config to name the services by
+  }
+  process.stderr.write(`eaio: ${explainConnectionError(error, connections) ?? (error instanceof Error ? error.message : String(error))}\n`);
   process.exit(1);
 });

@@ -14,6 +14,7 @@ import {
 } from '@eaio/queues';
 import type { TierQueues } from '@eaio/workers';
 import { TIMESCALE_CONTINUOUS_AGGREGATE_SQL } from '@eaio/spend';
+import { checkPostgres, checkRedis, explainConnectionError } from './service-check';
 
 export interface RuntimeOptions {
   config: EaioConfig;
@@ -61,6 +62,10 @@ const runningEmbeddedPostgres = (dataDir: string, port: number): string | undefi
 export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
   const { config, log } = options;
   const closers: (() => Promise<void>)[] = [];
+  // A service that is down fails here with one line saying where and what to do, before
+  // any client starts retrying (and printing) in the background.
+  if (config.connections.redisUrl) await checkRedis(config.connections.redisUrl);
+  if (config.connections.databaseUrl) await checkPostgres(config.connections.databaseUrl);
   let databaseUrl = config.connections.databaseUrl;
   let databaseMode: Runtime['mode']['database'] = 'external';
   if (!databaseUrl) {
@@ -96,6 +101,17 @@ export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => 
     api: store.createQueue<PipelineJobData>('api'),
     review: store.createQueue<ReviewJobData>('review'),
   };
+  // Redis going away mid-command: one log line per distinct failure instead of BullMQ's
+  // stack trace on every reconnect attempt (it prints them when nobody listens).
+  const reported = new Set<string>();
+  for (const queue of Object.values(queues)) {
+    queue.on('error', (error: unknown) => {
+      const line = explainConnectionError(error, { ...config.connections, databaseUrl }) ?? (error instanceof Error ? error.message : String(error));
+      if (reported.has(line)) return;
+      reported.add(line);
+      log.warn(line);
+    });
+  }
   closers.push(async () => {
     await Promise.all(Object.values(queues).map((queue) => queue.close()));
   });

@@ -38,6 +38,9 @@ export const createRedisSlotLeaser = (
 ): SlotLeaser => {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
+  // Failed commands reject to their callers (the local runner reports them); without a
+  // listener ioredis would print every reconnect failure as an unhandled error event.
+  redis.on('error', () => undefined);
   const key = (host: string) => `${prefix}:host-slots:${host}`;
   return {
     async tryAcquire(host, cap, leaseId) {
