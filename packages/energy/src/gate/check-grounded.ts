@@ -5,7 +5,7 @@ import { buildFactUniverse, KIND_OF_METRIC, KINDS_FOR_UNIT, type EnergyPeriod, t
 import { resolveMetric } from './metric-alias';
 import { metricUnitClass, parseUnitString, valuesInMetricUnit, type WrittenUnit } from './metric-units';
 import { halfStepOf, withinTolerance, type NumberToleranceOptions } from './number-tolerance';
-import { metricNamer, proseClaims, type ProseClaim } from './prose-claims';
+import { proseClaims, type ProseClaim } from './prose-claims';
 import { quantitiesIn, sentencesOf, type Quantity } from './quantities';
 
 /**
@@ -13,8 +13,9 @@ import { quantitiesIn, sentencesOf, type Quantity } from './quantities';
  * ranges, number words) must match a figure of the closed universe the facts support
  * (`buildFactUniverse`) in its unit, within the precision it is written with. A number
  * that a metric phrase attributes to one metric ("the peak is 67.5 kW") and that matches
- * only another fact's value is a swap, unless the sentence also names that other fact
- * ("the peer median EUI is 142"). Savings and targets are estimates: a savings figure in
+ * only another fact's value is a swap (the phrase owns the number: the one right after it,
+ * or right before it — "0.43 is the night/day ratio"; "base/peak 17/59 kW" pairs in order;
+ * "8,685 valid hours out of 8,760" gives the whole to no phrase). Savings and targets are estimates: a savings figure in
  * prose must agree with a recommendation's fields and stay within consumption (≤ 100 %).
  * Cited evidence must be its metric's value; metric names are read forgivingly (a variant
  * is a noted slip, not a failure). Every claim is listed with what it matched or why not.
@@ -181,9 +182,13 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
         if (ok) matchedProse += 1;
         else issues.push(`${field.where}: "${claim.subject} ${claim.written}" — ${note}`);
       }
-      const namedFor = metricNamer(sentence.masked, data);
+      const sentenceAt = field.text.indexOf(sentence.text);
       for (const quantity of quantitiesIn(sentence)) {
-        const outcome = judgeQuantity(quantity, sentence.masked, sentenceClaims, namedFor(quantity.start, quantity.end));
+        // The claim on this very number (not an earlier one of the same value in the sentence).
+        const at = sentenceAt + quantity.start;
+        const attributed = sentenceClaims.find((claim) => !claim.subject.includes('.') && Math.abs(claim.value - quantity.value) < 1e-9 * Math.max(1, Math.abs(quantity.value))
+          && Math.abs(field.text.indexOf(claim.sentence) + claim.start - at) <= 1);
+        const outcome = judgeQuantity(quantity, sentence.masked, attributed);
         if (outcome.status === 'ignored') {
           claims.push({ where: field.where, written: quantity.written, status: 'ignored', note: outcome.note });
           continue;
@@ -202,16 +207,15 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
   }
 
   /** The verdict on one quantity, with the figures it matched (for `matchedMetrics`). */
-  function judgeQuantity(quantity: Quantity, masked: string, sentenceClaims: ProseClaim[], named: Set<string>): { status: ClaimStatus; note: string; matches: Figure[] } {
+  function judgeQuantity(quantity: Quantity, masked: string, attributed: ProseClaim | undefined): { status: ClaimStatus; note: string; matches: Figure[] } {
     if (quantity.money) return { status: 'unsupported', note: 'is a money figure; the data holds no prices or costs', matches: [] };
     const matches = figureMatches(quantity, universe, tolerance, masked);
-    return { ...judgeAgainst(quantity, masked, sentenceClaims, named, matches), matches };
+    return { ...judgeAgainst(quantity, masked, attributed, matches), matches };
   }
 
-  function judgeAgainst(quantity: Quantity, masked: string, sentenceClaims: ProseClaim[], named: Set<string>, matches: Figure[]): { status: ClaimStatus; note: string } {
+  function judgeAgainst(quantity: Quantity, masked: string, attributed: ProseClaim | undefined, matches: Figure[]): { status: ClaimStatus; note: string } {
     const value = quantity.value * quantity.unit.scale;
     const unitClass = quantity.unit.unitClass;
-    const attributed = sentenceClaims.find((claim) => !claim.subject.includes('.') && Math.abs(claim.value - quantity.value) < 1e-9 * Math.max(1, Math.abs(quantity.value)));
     const before = masked.slice(Math.max(0, quantity.start - 40), quantity.start);
     const isSavings = SAVINGS_CONTEXT.test(masked) && (unitClass === 'percent' || unitClass === 'energy' || unitClass === 'energy-per-day');
     // In a savings sentence a figure of the facts is that figure; any other is an estimate to check
@@ -238,15 +242,15 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
     }
     if (matches.length > 0) {
       // A swap gives one fact's value for another fact of the same kind (a baseload as the peak);
-      // a count beside a metric phrase ("the median of its 8 peers") is not one.
+      // a count beside a metric phrase ("the median of its 8 peers") is not one. A reciprocal is not
+      // its metric ("the night/day ratio is 1.41" when night/day is 0.71).
       const attributedKinds = new Set(attributed?.candidates.map((metric) => KIND_OF_METRIC[metricUnitClass(metric)]) ?? []);
-      const sameKind = matches.filter((figure) => attributedKinds.has(figure.kind));
-      if (attributed && sameKind.length === matches.length && !matches.some((figure) => figure.metrics.some((metric) => attributed.candidates.includes(metric)))) {
-        // The attributed phrase itself cannot excuse its own metric on another meter ("the baseload is 4.2 kW" in an electricity finding, 4.2 kW being gas).
-        const suffixOf = (metric: string) => metric.slice(metric.indexOf('.') + 1);
-        const ownSuffixes = new Set(attributed.candidates.map(suffixOf));
-        const alsoNamed = matches.some((figure) => figure.metrics.some((metric) => named.has(metric) && !ownSuffixes.has(suffixOf(metric))));
-        if (!alsoNamed && !matches.some((figure) => figure.metrics.length === 0)) {
+      // A bare number ("the night/day ratio is 1.41") is not a percentage.
+      const readable = unitClass === 'none' ? matches.filter((figure) => figure.kind !== 'percent') : matches;
+      const sameKind = readable.filter((figure) => attributedKinds.has(figure.kind));
+      if (attributed && sameKind.length > 0 && sameKind.length === readable.length && !matches.some((figure) => !figure.source.startsWith('1 / ') && figure.metrics.some((metric) => attributed.candidates.includes(metric)))) {
+        // A figure quoted from a data issue's own text ("a zero run of 3,717 h") is that issue's, not a swap.
+        if (!matches.some((figure) => figure.source.startsWith('data issue'))) {
           const facts = attributed.candidates.slice(0, 3).map((metric) => `${metric} = ${data.metrics[metric]}`).join(', ');
           return { status: 'contradiction', note: `is given for ${attributed.subject} (${facts}) but is ${describe(matches)}` };
         }

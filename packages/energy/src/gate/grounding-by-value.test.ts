@@ -37,6 +37,11 @@ describe('grounding by value', () => {
     'It draws roughly one point two million kWh a year.',
     'The peak is about 2.4 times the baseload.',
     'The peer median EUI is 252 kWh/m².',
+    'Peer percentile: 71st; peer median EUI: 251.9 kWh/m².',
+    'Electricity base/peak 98.6 kW/241.3 kW.',
+    '98.6 kW of baseload against 241.3 kW at peak.',
+    '0.617 is the night/day ratio and 1.41 the weekday/weekend ratio.',
+    'Electricity has 8,398 valid hours out of 8,760.',
   ])('passes a correct figure in any sentence shape, unit or derived form: %s', (detail) => {
     expect(verdict(detail).pass).toBe(true);
   });
@@ -48,6 +53,10 @@ describe('grounding by value', () => {
     'The building uses 1,234,568 kW a year.',
     'Annual use works out at 23,742 kWh per day.',
     'The peak is 98.6 kW.',
+    'Electricity has 8,398 valid hours of 8,760, with 8,398 h missing and 362 h at zero.',
+    'Night runs at 1.41 of day; the night/day ratio is 1.41.',
+    'The building ranks at the 71st percentile, where the peer median is 374.5 kWh/m².',
+    'Electricity has valid readings for 8,760 hours.',
   ])('fails a wrong figure, a unit confusion or a wrong period: %s', (detail) => {
     expect(verdict(detail).pass).toBe(false);
   });

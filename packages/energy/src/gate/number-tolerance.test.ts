@@ -10,8 +10,10 @@ describe('number tolerance', () => {
     expect(halfStepOf('0')).toBe(0.5);
   });
 
-  it('allows 2 % always and rounding to the written precision up to 6 %', () => {
-    expect(withinTolerance(1_210_000, 1_234_567, 0)).toBe(true); // 2.0 %
+  it('allows 0.5 % always and rounding to the written precision up to 6 %', () => {
+    expect(withinTolerance(1_230_000, 1_234_567, 0)).toBe(true); // 0.4 %
+    expect(withinTolerance(1_210_000, 1_234_567, 0)).toBe(false); // 2.0 %, written as if exact
+    expect(withinTolerance(8_714, 8_760, 0.5)).toBe(false); // valid hours are not the year's hours
     expect(withinTolerance(1_200_000, 1_234_567, 50_000)).toBe(true); // 2.8 %, written to 2 figures
     expect(withinTolerance(1_200_000, 1_234_567, 0)).toBe(false);
     expect(withinTolerance(110, 105, 5)).toBe(true); // 4.8 %, two figures

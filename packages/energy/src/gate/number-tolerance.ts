@@ -10,8 +10,9 @@
  */
 export interface NumberToleranceOptions {
   /**
-   * Relative tolerance always allowed.
-   * @defaultValue 0.02
+   * Relative tolerance always allowed (for figures a model computes a little differently).
+   * Kept small: 8,714 valid hours must not pass as the year's 8,760.
+   * @defaultValue 0.005
    */
   relative?: number;
   /**
@@ -43,7 +44,7 @@ export const withinTolerance = (
   halfStep: number,
   options: NumberToleranceOptions = {},
 ): boolean => {
-  const relative = options.relative ?? 0.02;
+  const relative = options.relative ?? 0.005;
   const roundingCap = options.roundingCap ?? 0.06;
   const absoluteFloor = options.absoluteFloor ?? 1e-6;
   const magnitude = Math.abs(fact);

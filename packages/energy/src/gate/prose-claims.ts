@@ -33,6 +33,8 @@ export interface ProseClaim {
   /** Metric names the number may state; empty when the facts hold no value for it. */
   candidates: string[];
   sentence: string;
+  /** Offset of the number in `sentence`. */
+  start: number;
 }
 
 type MeterWord = string | undefined;
@@ -70,7 +72,7 @@ const consumptionMetrics = (data: PromptData, meter: MeterWord): string[] => {
 };
 
 const FAMILIES: Family[] = [
-  { subject: 'peer median', phrase: /\b(?:(?:peer|group|portfolio|benchmark)(?:\s+group)?\s+median|median(?:\s+(?:peer|group))?(?:\s+(?:EUI|intensity))?)\b/gi, metrics: fixed(['peers.medianEuiKwhPerSqm']) },
+  { subject: 'peer median', phrase: /\b(?:(?:peer|group|portfolio|benchmark)(?:\s+group)?\s+median|median(?:\s+(?:peer|group))?)(?:\s+(?:EUI|(?:energy[- ]use\s+)?intensity))?\b/gi, metrics: fixed(['peers.medianEuiKwhPerSqm']) },
   { subject: 'percentile', phrase: /\bpercentile\b/gi, metrics: fixed(['peers.euiPercentile']) },
   { subject: 'EUI', phrase: /\b(?:EUI|energy[- ]use intensity|energy intensity|(?:electricity|gas) intensity|intensity)\b/gi, metrics: perMeter(['euiKwhPerSqm']) },
   { subject: 'baseload', phrase: /\b(?:base[- ]?load|base(?=\s*(?:\/|and\s+peak))|always[- ]on(?:\s+(?:load|demand))?|standing load|overnight (?:base )?load)\b/gi, metrics: perMeter(['load.baseloadKw']) },
@@ -93,7 +95,7 @@ const FAMILIES: Family[] = [
 const EXPLICIT_METRIC = new RegExp(`\\b(?:${[...METERS, 'peers', 'building'].join('|')})(?:\\.[A-Za-z0-9_-]+)+`, 'g');
 const NUMBER = /(?<![\w.,])[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])/g;
 const SCALE_WORD = /^\s*(?:(million|m(?=\s*kwh))|(thousand|k(?=\s*kwh|\b)))\b/i;
-const BLOCKERS = /\b(?:by|to|than|saves?|saved|saving|savings|reduc\w*|cut\w*|lower(?:ing|ed)?|target\w*|goal|aim\w*|under|below|above|over|exceed\w*|additional|extra|another|up|down|increase\w*|rise|drop\w*|fall\w*|shift\w*|trim\w*|if|would|could|estimated|potential|worth)\b|[;!?]|\bbut\b|\bwhile\b|\bwhereas\b/i;
+const BLOCKERS = /\b(?:by|to|than|saves?|saved|saving|savings|reduc\w*|cut\w*|lower(?:ing|ed)?|target\w*|goal|aim\w*|under|below|above|over|exceed\w*|additional|extra|another|up|down|increase\w*|rise|drop\w*|fall\w*|shift\w*|trim\w*|if|would|could|estimated|potential|worth)\b|[;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\bagainst\b|\bversus\b|\bvs\.?|\bcompared\b/i;
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g;
 /** Marks the number after it as an expected (not actual) figure: "against an expected 3,390 kWh". */
 const EXPECTED_BEFORE = /(?<!\bthan\s+)\b(?:expected|typical(?:ly)?|normal(?:ly)?|usual(?:ly)?|baseline|predicted|forecast)\b[\s:=~≈]*(?:(?:of|at|is|was|be|around|about|roughly|some|approximately|nearly)\s+){0,2}$/i;
@@ -180,7 +182,7 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
       if (!number) continue;
       const unit = readUnit(after.slice(number[0].length));
       claims.push({ written: number[1], value: Number(number[1].replace(/,/g, '').replace('−', '-')), halfStep: halfStepOf(number[1]),
-        unit, subject: match[0], candidates: [match[0]], sentence });
+        unit, subject: match[0], candidates: [match[0]], sentence, start: (match.index ?? 0) + match[0].length + number[0].length - number[1].length });
     }
     let masked = maskWith(sentence, EXPLICIT_METRIC);
     const dates = datesIn(masked).filter((date) => anomalyDates.has(date));
@@ -201,10 +203,15 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
         claims.push({ ...claimOf(number, sentence), subject: `anomaly ${dates.join(', ')}${role === 'either' ? '' : ` (${role})`}`, candidates });
         continue;
       }
-      const after = phrases.filter((phrase) => phrase.start >= number.end && /^[\s-]{0,3}(?:of\s+)?$/i.test(masked.slice(number.end, phrase.start)))
+      const after = phrases.filter((phrase) => phrase.start >= number.end && /^[\s-]{0,3}(?:(?:of|at|is|was|the|as)\s+){0,2}$/i.test(masked.slice(number.end, phrase.start)))
         .sort((left, right) => left.start - right.start)[0];
-      const before = phrases.filter((phrase) => phrase.end <= number.start && cleanGap(masked.slice(phrase.end, number.start), 45))
+      let before = phrases.filter((phrase) => phrase.end <= number.start && cleanGap(masked.slice(phrase.end, number.start), 45)
+        // "8,685 valid hours out of 8,760": the number after "of" is the whole, not the phrase's metric.
+        && !(/^\s*(?:out\s+)?of\s*$/i.test(masked.slice(phrase.end, number.start)) && /\d[^\s\d]*\s*$/.test(masked.slice(Math.max(0, phrase.start - 12), phrase.start))))
         .sort((left, right) => right.end - left.end)[0];
+      // "base/peak 17.3 kW/58.8 kW": the first number after a pair of phrases is the first phrase's.
+      const pairedWith = before && phrases.find((phrase) => phrase.end <= before.start && /^\s*(?:\/|and|&)\s*$/i.test(masked.slice(phrase.end, before.start)));
+      if (pairedWith && before) before = pairedWith;
       const ordered = [after, before].filter((phrase): phrase is PhraseMatch => phrase !== undefined);
       for (const phrase of ordered) {
         const gap = phrase === before ? masked.slice(phrase.end, number.start) : '';
@@ -239,7 +246,7 @@ const anomalyRoles = (masked: string, numbers: NumberToken[]): Map<NumberToken, 
 };
 
 const claimOf = (number: NumberToken, sentence: string) => ({
-  written: number.written.trim(), value: number.value, halfStep: number.halfStep, unit: number.unit, sentence,
+  written: number.written.trim(), value: number.value, halfStep: number.halfStep, unit: number.unit, sentence, start: number.start,
 });
 
 /**
@@ -262,29 +269,4 @@ const allNamesOf = (data: PromptData): Record<string, number> => {
   names['peers.medianEuiKwhPerSqm'] ??= Number.NaN;
   names['building.sqm'] ??= Number.NaN;
   return names;
-};
-
-/**
- * For a masked sentence: the metrics (any meter) that a metric phrase ("peer median",
- * "longest gap", "97 h reading zero") names for the number at `start..end` — a phrase
- * before it with no other number between, or one right after it in the same clause.
- * A figure of one of these is not a swapped value. The phrases are found once per sentence.
- */
-export const metricNamer = (masked: string, data: PromptData): ((start: number, end: number) => Set<string>) => {
-  const phrases = phrasesIn(masked).filter((phrase) => phrase.family.subject !== 'consumption');
-  return (start, end) => namedBy(phrases, masked, start, end, data);
-};
-
-const namedBy = (phrases: PhraseMatch[], masked: string, start: number, end: number, data: PromptData): Set<string> => {
-  const named = new Set<string>();
-  for (const phrase of phrases) {
-    // The phrase names this number only when no other number stands between them.
-    const before = phrase.end <= start;
-    const between = before ? masked.slice(phrase.end, start) : phrase.start >= end ? masked.slice(end, phrase.start) : '';
-    if (/\d/.test(between) || between.length > 60) continue;
-    // A phrase after the number names it only when it follows at once ("97 h reading zero"), not in the next clause.
-    if (!before && (between.length > 16 || /[,;]|\band\b|\bwhile\b|\bbut\b/i.test(between))) continue;
-    for (const name of phrase.family.metrics(data, undefined, masked)) named.add(name);
-  }
-  return named;
 };
