@@ -139,7 +139,19 @@ export const processPipelineJob = async (
     simulated: data.simulated ?? false,
     reservedMicroUsd: reservation.reservedMicroUsd,
   };
-  await deps.store.startAttempt(start);
+  // Between the reservation and the call nothing has been sent: a throw here (shutdown, the
+  // attempt row not written) gives the money back instead of leaving it to the sweeper,
+  // which would charge the worst case.
+  try {
+    deps.signal?.throwIfAborted();
+    await deps.store.startAttempt(start);
+  } catch (error) {
+    if (!choice.endpoint.local) {
+      await deps.spend.release(attemptId).catch((releaseError: unknown) =>
+        deps.log.warn({ attemptId, error: releaseError instanceof Error ? releaseError.message : String(releaseError) }, 'could not release the reservation of a call never sent; the sweeper will close it'));
+    }
+    throw error;
+  }
   // Local calls cost nothing and never touch the budget.
   const settle = (answer: ChatResult | undefined, error?: unknown) =>
     choice.endpoint.local ? Promise.resolve({ costMicroUsd: 0, priceVersion: 'local' }) : deps.spend.settle(attemptId, choice, answer, error);

@@ -73,7 +73,8 @@ export interface SpendGuard {
   /**
    * Settles a call that was made: `result` given → billed at its usage. `result`
    * undefined → `error` decides: a provider error with an HTTP status (the provider
-   * answered with an error: 4xx/5xx) is charged 0; anything else (timeout, abort,
+   * answered with an error: 4xx/5xx) is charged 0, and so is an error of a kind raised before
+   * sending (`auth`, `bad-request`, `model-not-found`, `context-length`); anything else (timeout, abort,
    * network failure after sending, malformed body, no error given) is an unknown
    * outcome charged the reserved worst case. Idempotent per attempt.
    */
@@ -86,6 +87,15 @@ export interface SpendGuard {
   budgetRoutingState(now?: Date, scope?: { tenant?: string; provider?: string }): Promise<BudgetRoutingState>;
   readonly ledger: SpendLedger;
 }
+
+/**
+ * Provider error kinds an adapter raises before anything is billed (a missing key, a request
+ * the SDK refused, an unknown model, a prompt over the context window): $0 even without an
+ * HTTP status (`ProviderError.kind` of `@eaio/providers`).
+ */
+const NEVER_BILLED_KINDS: ReadonlySet<string> = new Set(['auth', 'bad-request', 'model-not-found', 'context-length']);
+const neverBilled = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && NEVER_BILLED_KINDS.has(String((error as { kind?: unknown }).kind));
 
 /** Status code of a provider error, if the provider answered at all. */
 const answeredStatus = (error: unknown): number | undefined => {
@@ -176,7 +186,7 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
         kind = 'unknown'; // answered without usage: charge the worst case rather than guess low
         logger.warn({ attemptId, provider: choice.endpoint.provider, model: choice.model }, 'provider reported no token usage; charged the reserved worst case');
       } else {
-        kind = answeredStatus(error) === undefined ? 'unknown' : 'unbilled';
+        kind = answeredStatus(error) === undefined && !neverBilled(error) ? 'unknown' : 'unbilled';
       }
       const settled = await ledger.settle(attemptId, { kind, usage: result?.usage, costMicro, capOf: capFor });
       for (const overshoot of settled.overshoots) {
