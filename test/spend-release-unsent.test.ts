@@ -54,10 +54,10 @@ const setup = (options: { startAttempt?: () => Promise<void>; adapter?: Provider
     store,
     escalation: { next: () => ({ next: 'review', reason: 'test' }) },
     enqueuer: { toTier: async () => undefined, toReview: async () => undefined },
-    spend: { reserve: spend.reserve, settle: spend.settle, release: async (id) => { await spend.release(id); } },
+    spend: { reserve: spend.reserve, settle: spend.settle, release: async (id: string) => { await spend.release(id); } },
     now: () => new Date(),
     signal: options.signal,
-    log: { info: () => undefined, warn: (_fields, message) => warnings.push(message ?? '') },
+    log: { info: () => undefined, warn: (_fields: object, message?: string) => warnings.push(message ?? '') },
   } as unknown as ProcessDeps;
   return { deps, calls, finished, warnings };
 };
