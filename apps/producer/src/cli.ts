@@ -13,6 +13,8 @@ import { runStatus, runWatch } from './commands/status-command';
 import { runSubmit } from './commands/submit-command';
 import { runWorkers } from './commands/workers-command';
 import { runServe } from './commands/serve-command';
+import { runResults } from './commands/results-command';
+import { RESULT_FORMATS } from '@eaio/results';
 
 /**
  * The `eaio` command. Every subcommand loads config (YAML + env), opens what it needs,
@@ -69,6 +71,15 @@ program
   .option('--interval <ms>', 'refresh interval', '1000')
   .action(async (batch, options) => {
     await withRuntime((runtime) => runWatch(runtime, batch, { intervalMs: Number(options.interval) }), { migrate: false });
+  });
+
+program
+  .command('results <batch>')
+  .description('the batch\'s results: one line per job (jsonl, csv) or the portfolio report (md, html with charts); stdout or a file in --out')
+  .addOption(new Option('--format <format>', 'output format').choices([...RESULT_FORMATS]).default('jsonl'))
+  .option('--out <dir>', 'write <batch>.results.<format> / <batch>.report.<format> into this directory instead of stdout')
+  .action(async (batch, options) => {
+    await withRuntime((runtime) => runResults(runtime, batch, { format: options.format, out: options.out }), { migrate: false });
   });
 
 program

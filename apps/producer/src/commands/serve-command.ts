@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import express from 'express';
 import { requireBoardToken } from '@eaio/board';
 import { batchStatus } from '@eaio/db';
+import { readBatch, writeResultsJsonl } from '@eaio/results';
 import { PRIVACY_LEVELS, type PrivacyLevel } from '@eaio/core';
 import { createPostgresIntakeStore } from '../postgres-intake-store';
 import type { Runtime } from '../runtime';
@@ -59,6 +60,16 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
     const status = await batchStatus(runtime.database, request.params.id);
     if (!status) response.status(404).json({ error: 'not_found', message: `no batch "${request.params.id}"` });
     else response.json(status);
+  });
+  app.get('/v1/batches/:id/results', async (request, response) => {
+    // The batch's results streamed from Postgres as JSONL, one line per job (a failure mid-stream cuts the connection).
+    if (!(await readBatch(runtime.database.pool, request.params.id))) {
+      response.status(404).json({ error: 'not_found', message: `no batch "${request.params.id}"` });
+      return;
+    }
+    response.status(200).type('application/x-ndjson');
+    await writeResultsJsonl(runtime.database.pool, request.params.id, response);
+    response.end();
   });
   return app;
 };
