@@ -13,6 +13,7 @@ import { runStatus, runWatch } from './commands/status-command';
 import { runSubmit } from './commands/submit-command';
 import { runWorkers } from './commands/workers-command';
 import { runServe } from './commands/serve-command';
+import { runReconcile } from './commands/reconcile-command';
 import { runResults } from './commands/results-command';
 import { RESULT_FORMATS } from '@eaio/results';
 
@@ -91,6 +92,15 @@ program
   .option('--stalled-interval <ms>', 'how often to look for jobs whose worker crashed (default 30000)')
   .action(async (options) => {
     await withRuntime((runtime) => runWorkers(runtime, options));
+  });
+
+program
+  .command('reconcile')
+  .description('compare open jobs in PostgreSQL with the queues: re-enqueue lost jobs, end failed ones, abandon orphaned attempts, close finished batches')
+  .option('--grace <sec>', 'leave jobs alone whose row changed in the last <sec> seconds (default 30)')
+  .action(async (options) => {
+    const report = await withRuntime((runtime) => runReconcile(runtime, { graceSec: options.grace }));
+    process.exitCode = report.ran ? 0 : 1;
   });
 
 program

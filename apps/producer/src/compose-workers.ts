@@ -8,6 +8,7 @@ import {
   createModelSelector,
   createPostgresPipelineStore,
   createQueueEnqueuer,
+  reconcile,
   startWorkers,
   type ProcessOutcome,
   type SpendGuard,
@@ -73,6 +74,17 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
     hostReady: async (hostId) => (await pool.refresh()).find((health) => health.endpointId === hostId)?.ok ?? false,
     lockDurationMs: options.lockDurationMs,
     stalledIntervalMs: options.stalledIntervalMs,
+    // While PostgreSQL or the queue store is unreachable this process takes no jobs and a job
+    // that met the outage waits (delayed) without using up an attempt; this says when both answer.
+    storeProbe: async () => {
+      await runtime.database.pool.query('SELECT 1');
+      await runtime.queues['local-fast'].getJobCounts('waiting');
+    },
+    onStoreState: (state) =>
+      state.down
+        ? log.error({ error: state.error instanceof Error ? state.error.message : String(state.error) }, 'a store is unreachable: taking no jobs until it answers (attempts are not used up)')
+        : log.warn({ downForMs: state.downForMs }, 'stores reachable again: taking jobs'),
+    reconcile: () => reconcile({ database: runtime.database, queues: runtime.queues, config, lockKey: `eaio-reconcile ${runtime.store.label}`, log }),
     deps: {
       selector: createModelSelector({ config, pool }),
       analyzer: createAnalyzer(config),

@@ -2,7 +2,7 @@ import type { EaioConfig, QueueName } from '@eaio/core';
 import { availableTiers } from '@eaio/core';
 import { decide, type RouteContext, type RouteJob } from '@eaio/routing';
 import { queueJobId, type PipelineJobData } from '@eaio/queues';
-import { tierJobOptions, type TierQueues } from '@eaio/workers';
+import { ensureQueued, tierJobOptions, type TierQueues } from '@eaio/workers';
 
 /** What intake records in Postgres before a job is enqueued. */
 export interface IntakeStore {
@@ -20,6 +20,11 @@ export interface RoutedCounts {
   created: number;
   alreadyKnown: number;
   alreadyFinished: number;
+  /** Known open jobs that were missing from their queue (lost) or had ended there, put back. */
+  requeued: number;
+  /** Known open jobs already waiting, delayed or running in their queue: nothing added. */
+  alreadyQueued: number;
+  /** Jobs this submission actually put into each queue (new, or put back). */
   byQueue: Record<QueueName, number>;
 }
 
@@ -27,6 +32,8 @@ export const emptyCounts = (): RoutedCounts => ({
   created: 0,
   alreadyKnown: 0,
   alreadyFinished: 0,
+  requeued: 0,
+  alreadyQueued: 0,
   byQueue: { 'local-fast': 0, 'local-quality': 0, api: 0, review: 0 },
 });
 
@@ -55,7 +62,10 @@ export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContex
  * Stores then enqueues a slice of jobs. Postgres first, so a job in a queue always has
  * its row; the queue add uses the deterministic id, so a resubmit (or a retry after a
  * crash between the two steps) re-adds nothing that is already there. Jobs already
- * finished are not enqueued again.
+ * finished (succeeded, review, failed) are not enqueued again. A known open job that its
+ * queue lost (Redis without AOF) or that ended there without Postgres hearing of it (a
+ * failure while the database was down) is put back (`ensureQueued`), so a resubmit repairs
+ * what a lost queue dropped; `byQueue` counts only what was actually put in a queue.
  */
 export const storeAndEnqueue = async (
   jobs: PipelineJobData[],
@@ -68,7 +78,7 @@ export const storeAndEnqueue = async (
     const stored = states.get(job.jobId);
     if (stored && stored.state !== 'new') {
       counts.alreadyKnown += 1;
-      if (stored.state === 'succeeded' || stored.state === 'review') {
+      if (stored.state === 'succeeded' || stored.state === 'review' || stored.state === 'failed') {
         counts.alreadyFinished += 1;
         continue;
       }
@@ -82,10 +92,17 @@ export const storeAndEnqueue = async (
       counts.byQueue.review += 1;
       continue;
     }
-    await deps.queues[tier].add(job.taskType, { ...job, tier }, {
-      ...tierJobOptions(deps.config.retries.attemptsPerTier[tier]),
-      jobId: queueJobId(job.jobId, tier),
-    });
+    const options = { ...tierJobOptions(deps.config.retries.attemptsPerTier[tier]), jobId: queueJobId(job.jobId, tier) };
+    if (stored && stored.state !== 'new') {
+      const presence = await ensureQueued(deps.queues[tier], { ...job, tier }, options, 'retry');
+      if (presence === 'present') {
+        counts.alreadyQueued += 1;
+        continue;
+      }
+      counts.requeued += 1;
+    } else {
+      await deps.queues[tier].add(job.taskType, { ...job, tier }, options);
+    }
     counts.byQueue[tier] += 1;
   }
 };

@@ -10,3 +10,8 @@ export * from './analyzer';
 export * from './escalation-policy';
 export * from './generic-gate';
 export * from './postgres-pipeline-store';
+export * from './reconciler';
+export * from './requeue';
+export * from './job-ending';
+export * from './store-errors';
+export * from './store-gate';

@@ -79,6 +79,11 @@ export interface PipelineStore {
   /** Records that the job moved to another queue (`review` is terminal). */
   moved(data: PipelineJobData, to: QueueName, reason: string): Promise<void>;
   markActive(data: PipelineJobData): Promise<void>;
+  /**
+   * The job failed for good (unreadable data, an error its attempts did not cure, too many
+   * stalls): terminal `failed` with `reason`. False when it already was terminal.
+   */
+  failed(jobId: string, reason: string): Promise<boolean>;
 }
 
 export type Failure =

@@ -1,5 +1,5 @@
 import type { QueueName } from '@eaio/core';
-import { completeJob, finishAttempt, insertAttemptStart, isJobTerminal, markJobActive, moveJob, type Database } from '@eaio/db';
+import { completeJob, failJob, finishAttempt, insertAttemptStart, isJobTerminal, markJobActive, moveJob, type Database } from '@eaio/db';
 import type { ChatResult } from '@eaio/providers';
 import type { PipelineJobData } from '@eaio/queues';
 import type { AttemptEnd, AttemptStart, GateVerdict, PipelineStore } from './pipeline-ports';
@@ -61,6 +61,7 @@ export const createPostgresPipelineStore = (database: Database): PipelineStore =
     });
   },
   moved: (data: PipelineJobData, to: QueueName, reason: string) => moveJob(database, { jobId: data.jobId, batchId: data.batchId, to, reason }),
+  failed: (jobId: string, reason: string) => failJob(database, { jobId, reason }),
 });
 
 const parseJson = (text: string): unknown => {

@@ -182,6 +182,14 @@ export const fileConfigSchema = z.strictObject({
       outputDir: z.string().min(1).default('reports'),
     })
     .prefault({}),
+  recovery: z
+    .strictObject({
+      failedJobs: z.enum(['failed', 'review']).default('failed'),
+      reconcileIntervalSec: z.number().nonnegative().default(60),
+      abandonAttemptsAfterSec: z.number().positive().default(120),
+      storeRetryMaxMs: z.number().int().min(100).default(15_000),
+    })
+    .prefault({}),
   prices: z.record(z.string(), priceSchema).default({}),
 });
 

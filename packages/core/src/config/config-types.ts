@@ -24,6 +24,7 @@ export interface EaioConfig {
   retries: RetriesConfig;
   budgets: BudgetsConfig;
   report: ReportConfig;
+  recovery: RecoveryConfig;
   /**
    * USD prices per million tokens keyed by model name (or `provider/model` to
    * disambiguate); overrides whatever built-in price table the spend code holds.
@@ -237,6 +238,23 @@ export interface TokenEstimateConfig {
   margin: number;
   /** Provider tokenizer vs o200k on this project's prompts; absent = 1. @defaultValue `{ anthropic: 1.4, gemini: 1.3, deepseek: 1.1 }` */
   providerFactors: Record<string, number>;
+}
+
+/** What happens to jobs when something other than a provider fails, and how lost work is found again. */
+export interface RecoveryConfig {
+  /**
+   * Where a job ends that cannot be processed at all: unreadable job data, a processor error
+   * that BullMQ's attempts did not cure, a job that stalled (its worker died) more often than
+   * allowed. `failed` is terminal; `review` puts it in the review queue for a person.
+   * @defaultValue `'failed'`
+   */
+  failedJobs: 'failed' | 'review';
+  /** Seconds between reconciler runs in each worker process (one at a time, under a Postgres advisory lock); 0 = only at start. @defaultValue `60` */
+  reconcileIntervalSec: number;
+  /** A `started` attempt older than this, whose delivery is no longer active in its queue, is marked `abandoned` by the reconciler. @defaultValue `120` */
+  abandonAttemptsAfterSec: number;
+  /** Longest pause between checks while PostgreSQL or Redis is unreachable (workers fetch nothing meanwhile). @defaultValue `15000` */
+  storeRetryMaxMs: number;
 }
 
 export interface ReportConfig {

@@ -141,6 +141,7 @@ export const resolveConfig = (
       tokenEstimate: { margin: file.budgets.tokenEstimate.margin, providerFactors: { ...file.budgets.tokenEstimate.providerFactors } },
     },
     report: { ...file.report, referenceModel: { ...file.report.referenceModel } },
+    recovery: { ...file.recovery },
     prices: structuredClone(file.prices),
   };
   return { config, issues };

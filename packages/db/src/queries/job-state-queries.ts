@@ -160,3 +160,17 @@ export const recountOpenBatches = async (database: Database): Promise<BatchRecou
   }
   return result;
 };
+
+/**
+ * Marks the given attempts `abandoned` if they are still `started` (the reconciler found
+ * no live delivery for them). A worker that comes back can still finish them
+ * (`finishAttempt`). Returns how many changed.
+ */
+export const abandonAttempts = async (database: Database, attemptIds: string[]): Promise<number> => {
+  if (attemptIds.length === 0) return 0;
+  const updated = await database.pool.query(
+    "UPDATE attempts SET outcome = 'abandoned', finished_at = now() WHERE attempt_id = ANY($1::text[]) AND outcome = 'started'",
+    [attemptIds],
+  );
+  return updated.rowCount ?? 0;
+};
