@@ -130,6 +130,32 @@ const savingsFields = (answer: unknown): SavingsFields => {
   return fields;
 };
 
+/**
+ * A number right before a count noun ("four outages", "14 anomalies", "of the 84 peer buildings",
+ * "three data issues") states a count: it must be one the facts give (the anomalies flagged or
+ * shown, per meter or together; the data issues; a meter's outages or all of them; the peer group,
+ * with or without the building; the meters). A subset ("the three largest anomalies", "two of the
+ * outages", "two warning-level issues") may be any number up to the largest of those counts.
+ */
+const COUNT_NOUN = /^\s+(?:(?:separate|distinct|major|significant|notable|flagged|detected|data|peer|comparison|comparable|similar|other|further|additional|unusual|anomalous|electricity|gas|recorded|meter|metering|quality|critical|warning|warning-level|info)\s+){0,3}(anomal(?:y|ies)|issues?|outages?|buildings?|peers?|meters?)\b/i;
+const SUBSET_BEFORE = /\b(?:top|largest|biggest|main|first|last|worst|highest|lowest|strongest|key|notable|major|critical|warning|shown|listed|these|those|only|at least|up to|over|more than|fewer than|under)\s+$|\b(?:of|among|including)\s+(?:the\s+)?$/i;
+const SUBSET_AFTER = /^\s*(?:of|among)\b|^\s+(?:(?!were|was|are|is)\w+\s+){0,2}(?:shown|listed|below|above)\b|^\s+(?:\w+\s+){0,3}(?:critical|warning|info)\b/i;
+
+const countsFor = (noun: string, data: PromptData, meter: string | undefined): number[] => {
+  const sum = (values: number[]) => values.reduce((left, right) => left + right, 0);
+  const perMeter = (suffix: string) => {
+    const meters = meter && data.meters.includes(meter as never) ? [meter] : data.meters;
+    const values = meters.map((name) => data.metrics[`${name}.${suffix}`]).filter((value): value is number => typeof value === 'number');
+    return meter ? values : [...values, sum(values)];
+  };
+  if (/^anomal/i.test(noun)) return [data.anomalies.length, ...perMeter('anomalyCount'), ...data.meters.map((name) => data.anomalies.filter((anomaly) => anomaly.meter === name).length)];
+  if (/^issue/i.test(noun)) return [data.dataIssues.length];
+  if (/^outage/i.test(noun)) return perMeter('coverage.outageCount');
+  if (/^meter/i.test(noun)) return [data.meters.length];
+  const group = data.metrics['peers.groupSize'];
+  return typeof group === 'number' ? [group, group - 1, group + 1] : [];
+};
+
 export const checkGrounded = (answer: unknown, data: PromptData, tolerance: NumberToleranceOptions = {}): GroundedOutcome => {
   const issues: string[] = [];
   const claims: GateClaim[] = [];
@@ -216,6 +242,17 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
   function judgeAgainst(quantity: Quantity, masked: string, attributed: ProseClaim | undefined, matches: Figure[]): { status: ClaimStatus; note: string } {
     const value = quantity.value * quantity.unit.scale;
     const unitClass = quantity.unit.unitClass;
+    const counted = (unitClass === 'none' || unitClass === 'unknown') && Number.isInteger(value) && value >= 0 ? COUNT_NOUN.exec(masked.slice(quantity.end)) : null;
+    if (counted) {
+      const noun = counted[1];
+      const counts = countsFor(noun, data, meterWordNear(masked, quantity.end + counted[0].length));
+      if (counts.length > 0) {
+        if (counts.includes(value)) return { status: 'matched', note: `counts ${noun}: the facts give ${value}` };
+        const subset = SUBSET_BEFORE.test(masked.slice(Math.max(0, quantity.start - 24), quantity.start)) || SUBSET_AFTER.test(masked.slice(quantity.end + counted[0].length));
+        if (subset && value <= Math.max(...counts)) return { status: 'matched', note: `counts some of the ${noun} (the facts give ${Math.max(...counts)})` };
+        return { status: 'contradiction', note: `counts ${value} ${noun}; the facts give ${[...new Set(counts)].join(' or ')}` };
+      }
+    }
     const before = masked.slice(Math.max(0, quantity.start - 40), quantity.start);
     const isSavings = SAVINGS_CONTEXT.test(masked) && (unitClass === 'percent' || unitClass === 'energy' || unitClass === 'energy-per-day');
     // In a savings sentence a figure of the facts is that figure; any other is an estimate to check
@@ -279,6 +316,18 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
 const describe = (figures: Figure[]): string => {
   const direct = figures.find((figure) => figure.metrics.length === 1 && figure.source === figure.metrics[0]) ?? figures[0];
   return `${direct.source} = ${Number(direct.value.toPrecision(6))}`;
+};
+
+const METER_OF_WORD: [RegExp, string][] = [[/\belectric(?:ity|al)?\b/i, 'electricity'], [/\bgas\b/i, 'gas']];
+/** A meter named in the count phrase or in the words before it ("the gas record contains four outages"). */
+const meterWordNear = (masked: string, end: number): string | undefined => {
+  const window = masked.slice(Math.max(0, end - 60), end);
+  let best: { index: number; meter: string } | undefined;
+  for (const [pattern, meter] of METER_OF_WORD) {
+    const global = new RegExp(pattern.source, 'gi');
+    for (const match of window.matchAll(global)) if (!best || (match.index ?? 0) > best.index) best = { index: match.index ?? 0, meter };
+  }
+  return best?.meter;
 };
 
 const clip = (text: string): string => (text.length > 120 ? `${text.slice(0, 117)}…` : text);

@@ -42,6 +42,9 @@ describe('grounding by value', () => {
     '98.6 kW of baseload against 241.3 kW at peak.',
     '0.617 is the night/day ratio and 1.41 the weekday/weekend ratio.',
     'Electricity has 8,398 valid hours out of 8,760.',
+    'The electricity record contains 1 outage.',
+    'Of the 60 peer buildings it ranks 71st.',
+    'The two largest anomalies are described below.',
   ])('passes a correct figure in any sentence shape, unit or derived form: %s', (detail) => {
     expect(verdict(detail).pass).toBe(true);
   });
@@ -57,6 +60,9 @@ describe('grounding by value', () => {
     'Night runs at 1.41 of day; the night/day ratio is 1.41.',
     'The building ranks at the 71st percentile, where the peer median is 374.5 kWh/m².',
     'Electricity has valid readings for 8,760 hours.',
+    'The electricity record contains four separate outages.',
+    'Of the 84 peer buildings in the comparison group, this one is among the more intensive.',
+    'Eleven data issues were raised for this building.',
   ])('fails a wrong figure, a unit confusion or a wrong period: %s', (detail) => {
     expect(verdict(detail).pass).toBe(false);
   });
