@@ -21,10 +21,10 @@ export const API_MAX_TOKENS = 80;
  * to the real cost) and the given budget settings. Child worker processes read the same
  * file through `EAIO_CONFIG`, so every process prices and caps alike.
  */
-export const writeTestConfig = (dir: string, budgets: Record<string, unknown>): string => {
+export const writeTestConfig = (dir: string, budgets: Record<string, unknown>, maxTokens = API_MAX_TOKENS): string => {
   const config = parseYaml(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, any>;
   config.prices = { ...config.prices, [API_MODEL]: TEST_PRICE };
-  config.tiers.api.candidates = config.tiers.api.candidates.map((candidate: Record<string, unknown>) => ({ ...candidate, maxTokens: API_MAX_TOKENS }));
+  config.tiers.api.candidates = config.tiers.api.candidates.map((candidate: Record<string, unknown>) => ({ ...candidate, maxTokens }));
   config.budgets = { ...config.budgets, ...budgets };
   const path = join(dir, 'eaio.yaml');
   writeFileSync(path, stringifyYaml(config));
