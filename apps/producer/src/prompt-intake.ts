@@ -1,7 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { GENERIC_TASK_TYPES, PRIVACY_LEVELS, type GenericTaskType, type PrivacyLevel } from '@eaio/core';
+import { readUtf8Lines } from '@eaio/energy';
+import type { IntakeIssue, IssueReceiver } from './issue-list';
+import { isJsonObjectText } from './json-object-check';
+
+export type { IntakeIssue } from './issue-list';
 
 /** One generic prompt job from JSONL intake: `{"id","prompt","privacy","taskType"}`. */
 export interface PromptJobInput {
@@ -13,14 +18,6 @@ export interface PromptJobInput {
   line: number;
 }
 
-export interface IntakeIssue {
-  file: string;
-  line: number;
-  field?: string;
-  message: string;
-  hint: string;
-}
-
 const PromptLine = z.object({
   id: z.string().min(1).max(200),
   prompt: z.string().min(1).max(200_000),
@@ -29,64 +26,128 @@ const PromptLine = z.object({
   json: z.boolean().optional(),
 });
 
+const KNOWN_FIELDS = new Set(Object.keys(PromptLine.shape));
+const EXAMPLE = '{"id":"a1","prompt":"…","privacy":"PRIVATE","taskType":"summarization"}';
+const FIELDS_HINT = `privacy is one of ${PRIVACY_LEVELS.join('|')}; taskType one of ${GENERIC_TASK_TYPES.join('|')}; id and prompt are non-empty strings`;
+
+/** A JSONL file, or a byte stream with a name for messages. */
+export type JsonlSource = string | { stream: Readable; name: string };
+
+export interface ReadPromptJsonlOptions {
+  /** Privacy of lines that state none. */
+  privacy: PrivacyLevel;
+  /** Longest line read; a longer one is skipped and reported (`line-too-long`). @defaultValue 4 MiB */
+  maxLineBytes?: number;
+}
+
+const excerpt = (text: string): string => JSON.stringify(text.length > 24 ? `${text.slice(0, 24)}…` : text);
+const unknownFields = (value: Record<string, unknown>): string[] => {
+  const unknown: string[] = [];
+  for (const key in value) if (!KNOWN_FIELDS.has(key)) unknown.push(key);
+  return unknown;
+};
+const namesOf = (keys: string[]): string => keys.slice(0, 5).map(excerpt).join(', ') + (keys.length > 5 ? ` and ${keys.length - 5} more` : '');
+
 /**
- * Streams a JSONL file line by line. Bad lines become issues naming file, line and
- * field; good lines still go through. Duplicate ids within the file are reported.
+ * Streams JSONL line by line (bytes checked as UTF-8, never decoded with replacement
+ * characters; a line's length capped). Bad lines become issues naming file, line and
+ * field; good lines still go through. Fields the format does not know are reported as
+ * warnings and the line is still accepted. Duplicate ids within the file are reported.
  */
 export async function* readPromptJsonl(
-  file: string,
-  defaults: { privacy: PrivacyLevel },
-  onIssue: (issue: IntakeIssue) => void,
+  source: JsonlSource,
+  options: ReadPromptJsonlOptions,
+  issues: IssueReceiver,
 ): AsyncGenerator<PromptJobInput> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const file = typeof source === 'string' ? source : source.name;
+  const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source.stream;
   const seen = new Set<string>();
-  let lineNumber = 0;
   let any = false;
-  for await (const raw of lines) {
-    lineNumber += 1;
-    const text = raw.trim();
-    if (!text) continue;
-    any = true;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      onIssue({
-        file,
+  const error = (line: number, kind: string, message: string, hint: string, field?: string): void =>
+    issues.add({ kind, severity: 'error', file, line, ...(field === undefined ? {} : { field }), message, hint });
+
+  for await (const batch of readUtf8Lines(stream, { maxLineBytes: options.maxLineBytes })) {
+    for (const entry of batch) {
+      const lineNumber = entry.line;
+      if (entry.problem === 'invalid-utf8') {
+        any = true;
+        if (issues.full()) issues.count('invalid-utf8', 'error');
+        else error(lineNumber, 'invalid-utf8', `line ${lineNumber} is not valid UTF-8 (byte ${entry.offset + 1} of the line)`,
+          'send UTF-8 text (JSON is UTF-8 by definition); the line was skipped');
+        continue;
+      }
+      if (entry.problem === 'too-long') {
+        any = true;
+        if (issues.full()) issues.count('line-too-long', 'error');
+        else error(lineNumber, 'line-too-long', `line ${lineNumber} is ${entry.bytes} bytes, over the limit`,
+          'one job per line; a prompt may hold at most 200,000 characters; the line was skipped');
+        continue;
+      }
+      const text = entry.text.trim();
+      if (!text) continue;
+      any = true;
+      if (!isJsonObjectText(text)) {
+        if (issues.full()) {
+          issues.count('invalid-json', 'error');
+        } else if (text[0] !== '{') {
+          error(lineNumber, 'invalid-json', `not valid JSON: a line must be one JSON object; this one starts with ${excerpt(text)}`,
+            `each line must be one JSON object like ${EXAMPLE}`);
+        } else {
+          let reason = 'nested too deeply';
+          try {
+            JSON.parse(text);
+          } catch (failure) {
+            reason = (failure as Error).message.slice(0, 160);
+          }
+          error(lineNumber, 'invalid-json', `not valid JSON (${reason})`,
+            `each line must be one JSON object like ${EXAMPLE}; a cut-off last line means the file was truncated`);
+        }
+        continue;
+      }
+      const value = JSON.parse(text) as Record<string, unknown>;
+      const unknown = unknownFields(value);
+      if (issues.full() && (typeof value.id !== 'string' || typeof value.prompt !== 'string')) {
+        // Cannot pass the schema; counted without building zod's error.
+        issues.count('invalid-field', 'error');
+        continue;
+      }
+      const parsed = PromptLine.safeParse(value);
+      if (!parsed.success) {
+        if (issues.full()) {
+          issues.count('invalid-field', 'error');
+          continue;
+        }
+        const first = parsed.error.issues[0];
+        const field = first.path.join('.') || undefined;
+        error(lineNumber, 'invalid-field', `${field ?? 'line'}: ${first.message.slice(0, 200)}`,
+          `${FIELDS_HINT}${unknown.length > 0 ? `; fields not in the format: ${namesOf(unknown)} (misspelt?)` : ''}`, field);
+        continue;
+      }
+      if (seen.has(parsed.data.id)) {
+        if (issues.full()) issues.count('duplicate-id', 'error');
+        else error(lineNumber, 'duplicate-id', `duplicate id ${excerpt(parsed.data.id)}`, 'give every line its own id; the later line was skipped', 'id');
+        continue;
+      }
+      if (unknown.length > 0 && issues.full()) issues.count('unknown-field', 'warning');
+      else if (unknown.length > 0) {
+        issues.add({
+          kind: 'unknown-field', severity: 'warning', file, line: lineNumber, field: unknown[0].slice(0, 100),
+          message: `field${unknown.length > 1 ? 's' : ''} ${namesOf(unknown)} not in the format, ignored`,
+          hint: `known fields: ${[...KNOWN_FIELDS].join(', ')}; a misspelt name? the job was accepted without ${unknown.length > 1 ? 'them' : 'it'}`,
+        });
+      }
+      seen.add(parsed.data.id);
+      yield {
+        id: parsed.data.id,
+        prompt: parsed.data.prompt,
+        privacy: parsed.data.privacy ?? options.privacy,
+        taskType: parsed.data.taskType ?? 'generic',
+        wantsJson: parsed.data.json ?? false,
         line: lineNumber,
-        message: `not valid JSON (${(error as Error).message})`,
-        hint: 'each line must be one JSON object like {"id":"a1","prompt":"…","privacy":"PRIVATE","taskType":"summarization"}; a cut-off last line means the file was truncated',
-      });
-      continue;
+      };
     }
-    const parsed = PromptLine.safeParse(value);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      const field = first.path.join('.') || undefined;
-      onIssue({
-        file,
-        line: lineNumber,
-        field,
-        message: `${field ?? 'line'}: ${first.message}`,
-        hint: `privacy is one of ${PRIVACY_LEVELS.join('|')}; taskType one of ${GENERIC_TASK_TYPES.join('|')}; id and prompt are non-empty strings`,
-      });
-      continue;
-    }
-    if (seen.has(parsed.data.id)) {
-      onIssue({ file, line: lineNumber, field: 'id', message: `duplicate id "${parsed.data.id}"`, hint: 'give every line its own id; the later line was skipped' });
-      continue;
-    }
-    seen.add(parsed.data.id);
-    yield {
-      id: parsed.data.id,
-      prompt: parsed.data.prompt,
-      privacy: parsed.data.privacy ?? defaults.privacy,
-      taskType: parsed.data.taskType ?? 'generic',
-      wantsJson: parsed.data.json ?? false,
-      line: lineNumber,
-    };
   }
   if (!any) {
-    onIssue({ file, line: 1, message: 'file is empty (no JSON object at line 1)', hint: 'expected one JSON object per line' });
+    error(1, 'empty-file', 'file is empty (no JSON object at line 1)', 'expected one JSON object per line');
   }
 }

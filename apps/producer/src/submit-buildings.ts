@@ -4,7 +4,8 @@ import type { BuildingFeatures } from '@eaio/routing';
 import type { PipelineJobData } from '@eaio/queues';
 import { emptyCounts, intakeRouteContext, routeJob, storeAndEnqueue } from './enqueue-jobs';
 import { batchIdFor, fileDigest, jobIdFor } from './job-identity';
-import type { SubmitDeps, SubmitResult } from './submit-prompts';
+import { createIssueList, type IntakeIssue } from './issue-list';
+import { lazyBatch, type SubmitDeps, type SubmitResult } from './submit-prompts';
 
 export interface SubmitBuildingsInput {
   /** Meter files: electricity by default; `gas=path` style entries name other meters. */
@@ -50,7 +51,7 @@ export const submitBuildings = async (
   const files = [...input.meters.map((meter) => meter.path), input.metadataFile, input.weatherFile].filter((file): file is string => Boolean(file));
   const digests = await Promise.all(files.map(fileDigest));
   const batchId = batchIdFor({ tenant: input.tenant, fileDigests: digests, options: { analysisTypes, privacy } });
-  await deps.store.upsertBatch({
+  const batch = lazyBatch(deps, {
     id: batchId,
     tenant: input.tenant,
     name: input.name ?? input.meters.map((meter) => meter.path).join(', '),
@@ -58,15 +59,13 @@ export const submitBuildings = async (
   });
 
   let rowsRead = 0;
-  const issues: InputIssue[] = [];
+  const issues = createIssueList(deps.config.intake.maxIssuesListed, deps.onIssue as ((issue: IntakeIssue) => void) | undefined);
   const portfolio = await computePortfolioFacts({
     meters: input.meters.map((meter) => ({ meter: meter.meter, source: meter.path })),
     metadata: input.metadataFile,
     weather: input.weatherFile,
-    onIssue: (issue) => {
-      issues.push(issue);
-      deps.onIssue?.(issue);
-    },
+    readingLimits: deps.config.intake.readings,
+    onIssue: (issue) => issues.add(issue),
     onProgress: (progress) => {
       rowsRead = progress.rows;
       deps.onProgress?.({ rowsRead, jobsEnqueued: 0 });
@@ -77,6 +76,7 @@ export const submitBuildings = async (
   const context = await intakeRouteContext(deps, input.tenant);
   let slice: PipelineJobData[] = [];
   const flush = async () => {
+    if (slice.length > 0) await batch.ensure();
     await storeAndEnqueue(slice, deps, counts);
     slice = [];
     deps.onProgress?.({ rowsRead, jobsEnqueued: counts.created + counts.alreadyKnown });
@@ -108,6 +108,6 @@ export const submitBuildings = async (
     }
   }
   await flush();
-  await deps.store.setBatchJobCount(batchId);
-  return { batchId, counts, issues };
+  await batch.finish();
+  return { batchId, stored: batch.stored(), counts, issues: issues.listed as InputIssue[], issueCounts: issues.counts() };
 };

@@ -1,9 +1,11 @@
+import { createReadStream } from 'node:fs';
 import type { EaioConfig, PrivacyLevel } from '@eaio/core';
 import type { PipelineJobData } from '@eaio/queues';
 import type { TierQueues } from '@eaio/workers';
 import { emptyCounts, intakeRouteContext, routeJob, storeAndEnqueue, type IntakeStore, type RoutedCounts } from './enqueue-jobs';
 import { batchIdFor, fileDigest, jobIdFor } from './job-identity';
-import { readPromptJsonl, type IntakeIssue } from './prompt-intake';
+import { createIssueList, type IntakeIssue, type IssueCounts } from './issue-list';
+import { readPromptJsonl } from './prompt-intake';
 
 export interface SubmitPromptsInput {
   jsonlFile: string;
@@ -12,6 +14,8 @@ export interface SubmitPromptsInput {
   privacy?: PrivacyLevel;
   simulated?: boolean;
   name?: string;
+  /** Name for the file in issues (the HTTP intake says `request body`). @defaultValue jsonlFile */
+  displayName?: string;
 }
 
 /** Where a tenant's money budgets stand at intake (`SpendGuard.budgetRoutingState` fits). */
@@ -27,15 +31,44 @@ export interface SubmitDeps {
    * `routeReason`). @defaultValue none (budgets are not consulted at intake)
    */
   budgetState?: BudgetStateLookup;
+  /** Called for each issue listed in the result (the first `config.intake.maxIssuesListed`); the rest are only counted. */
   onIssue?: (issue: IntakeIssue) => void;
   onProgress?: (progress: { rowsRead: number; jobsEnqueued: number }) => void;
 }
 
 export interface SubmitResult {
+  /** The batch's id (deterministic from the input); stored only when `stored`. */
   batchId: string;
+  /**
+   * Whether the batch row exists: false when nothing in the input was usable (a
+   * rejected submission writes nothing).
+   */
+  stored: boolean;
   counts: RoutedCounts;
+  /** The first `config.intake.maxIssuesListed` issues. */
   issues: IntakeIssue[];
+  /** All issues counted by kind and severity. */
+  issueCounts: IssueCounts;
 }
+
+/**
+ * Creates the batch row with the first slice of jobs, so an input with no usable line
+ * or building leaves no row behind. Returns the flush to call per slice.
+ */
+export const lazyBatch = (deps: SubmitDeps, batch: { id: string; tenant: string; name: string; source: unknown }) => {
+  let stored = false;
+  return {
+    stored: () => stored,
+    async ensure(): Promise<void> {
+      if (stored) return;
+      await deps.store.upsertBatch(batch);
+      stored = true;
+    },
+    async finish(): Promise<void> {
+      if (stored) await deps.store.setBatchJobCount(batch.id);
+    },
+  };
+};
 
 const SLICE = 200;
 
@@ -43,22 +76,20 @@ const SLICE = 200;
 export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps): Promise<SubmitResult> => {
   const privacy = input.privacy ?? deps.config.routing.defaultPrivacy;
   const batchId = batchIdFor({ tenant: input.tenant, fileDigests: [await fileDigest(input.jsonlFile)], options: { kind: 'prompts', privacy } });
-  await deps.store.upsertBatch({ id: batchId, tenant: input.tenant, name: input.name ?? input.jsonlFile, source: { jsonl: input.jsonlFile, privacy } });
-  const issues: IntakeIssue[] = [];
+  const batch = lazyBatch(deps, { id: batchId, tenant: input.tenant, name: input.name ?? input.jsonlFile, source: { jsonl: input.displayName ?? input.jsonlFile, privacy } });
+  const issues = createIssueList(deps.config.intake.maxIssuesListed, deps.onIssue);
   const counts = emptyCounts();
   const context = await intakeRouteContext(deps, input.tenant);
   let rowsRead = 0;
   let slice: PipelineJobData[] = [];
   const flush = async () => {
+    if (slice.length > 0) await batch.ensure();
     await storeAndEnqueue(slice, deps, counts);
     slice = [];
     deps.onProgress?.({ rowsRead, jobsEnqueued: counts.created + counts.alreadyKnown });
   };
-  const record = (issue: IntakeIssue) => {
-    issues.push(issue);
-    deps.onIssue?.(issue);
-  };
-  for await (const line of readPromptJsonl(input.jsonlFile, { privacy }, record)) {
+  const source = input.displayName ? { stream: createReadStream(input.jsonlFile, { highWaterMark: 1 << 20 }), name: input.displayName } : input.jsonlFile;
+  for await (const line of readPromptJsonl(source, { privacy, maxLineBytes: deps.config.intake.maxLineBytes }, issues)) {
     rowsRead += 1;
     const route = routeJob(deps.config, { kind: 'prompt', prompt: line.prompt, taskType: line.taskType, privacy: line.privacy }, context);
     const jobId = jobIdFor({ tenant: input.tenant, kind: 'prompt', taskType: line.taskType, key: line.id, content: { prompt: line.prompt, privacy: line.privacy, json: line.wantsJson } });
@@ -82,6 +113,6 @@ export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps)
     if (slice.length >= SLICE) await flush();
   }
   await flush();
-  await deps.store.setBatchJobCount(batchId);
-  return { batchId, counts, issues };
+  await batch.finish();
+  return { batchId, stored: batch.stored(), counts, issues: issues.listed, issueCounts: issues.counts() };
 };

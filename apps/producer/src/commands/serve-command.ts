@@ -1,56 +1,142 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { requireBoardToken } from '@eaio/board';
 import { batchStatus } from '@eaio/db';
 import { readBatch, writeResultsJsonl } from '@eaio/results';
 import { PRIVACY_LEVELS, type PrivacyLevel } from '@eaio/core';
 import { createPostgresIntakeStore } from '../postgres-intake-store';
+import { BodyTooLargeError, BodyUnreadableError, formatBytes, receiveBody } from '../receive-body';
 import type { Runtime } from '../runtime';
 import { submitPrompts } from '../submit-prompts';
 import { createSpend } from '../compose-workers';
 
+const JSONL_TYPES = ['application/x-ndjson', 'application/jsonl', 'text/plain'];
+const JSONL_HINT = 'send JSONL (one {"id","prompt","privacy","taskType"} per line) with Content-Type: application/x-ndjson';
+
+/** Every error answer has this shape: a code, what went wrong, and what to do. */
+const fail = (response: Response, status: number, error: string, message: string, hint: string): void => {
+  response.status(status).json({ error, message, hint });
+};
+
+/** One JSON answer for every error, never an HTML page (body-parser, 413, a throw anywhere). */
+const jsonErrors = (runtime: Runtime): ErrorRequestHandler => (error: unknown, request, response, _next) => {
+  const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+  if (response.headersSent) {
+    runtime.log.warn({ err: error, path: request.path }, 'intake: error after the answer started; closing the connection');
+    request.socket.destroy();
+    return;
+  }
+  if (status >= 500) {
+    runtime.log.error({ err: error, path: request.path }, 'intake: request failed');
+    fail(response, 500, 'internal', `the intake could not finish this request (${(error as Error).name ?? 'error'})`,
+      'see the intake log; sending the same body again is safe (job ids are deterministic, nothing is duplicated)');
+    return;
+  }
+  const type = (error as { type?: string }).type;
+  const message = error instanceof Error ? error.message.split('\n')[0].slice(0, 300) : String(error).slice(0, 300);
+  fail(response, status, type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message, JSONL_HINT);
+};
+
 /**
  * HTTP intake behind BOARD_TOKEN: `POST /v1/batches?tenant=&privacy=` with a JSONL body
- * (`application/x-ndjson`) submits prompt jobs through the same path as the CLI and
- * answers with the batch id, counts and per-line issues; `GET /v1/batches/:id` is its status.
+ * (`application/x-ndjson`, optionally `Content-Encoding: gzip`) submits prompt jobs through
+ * the same path as the CLI and answers with the batch id, counts, the first
+ * `intake.maxIssuesListed` issues and every issue counted by kind; `GET /v1/batches/:id` is
+ * its status.
+ *
+ * The body is streamed to a temporary file (never held in memory) and read line by line;
+ * past `intake.maxBodyMb` the answer is 413. A body with no usable line is answered 422
+ * and stores nothing. Every error answer is JSON: `{ error, message, hint }`.
  */
 export const createIntakeApp = (runtime: Runtime, token: string) => {
   const { guard } = createSpend(runtime, runtime.log);
+  const maxBodyBytes = Math.floor(runtime.config.intake.maxBodyMb * 1024 * 1024);
+  const tooLarge = (response: Response): void => {
+    response.set('Connection', 'close');
+    fail(response, 413, 'payload_too_large', `the request body is larger than the intake accepts (${formatBytes(maxBodyBytes)})`,
+      'split the JSONL into several requests (each line is one job; resubmitting a line creates no duplicate), send it gzip-compressed (Content-Encoding: gzip; the limit counts uncompressed bytes), or raise INTAKE_MAX_BODY_MB');
+  };
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_request, response) => {
     response.json({ ok: true });
   });
   app.use(requireBoardToken(token));
-  app.post('/v1/batches', express.text({ type: ['application/x-ndjson', 'application/jsonl', 'text/plain'], limit: '50mb' }), async (request, response) => {
-    const privacy = request.query.privacy as string | undefined;
-    if (privacy !== undefined && !(PRIVACY_LEVELS as readonly string[]).includes(privacy)) {
-      response.status(400).json({ error: 'bad_request', message: `privacy "${privacy}" is not one of ${PRIVACY_LEVELS.join(', ')}` });
+  app.post('/v1/batches', async (request: Request, response: Response) => {
+    const privacy = request.query.privacy;
+    if (privacy !== undefined && !(PRIVACY_LEVELS as readonly unknown[]).includes(privacy)) {
+      fail(response, 400, 'bad_request', `privacy ${JSON.stringify(privacy).slice(0, 60)} is not one of ${PRIVACY_LEVELS.join(', ')}`, 'pass ?privacy=PRIVATE|ENHANCED|PUBLIC, or leave it out for the configured default');
       return;
     }
-    if (typeof request.body !== 'string' || request.body.trim() === '') {
-      response.status(400).json({ error: 'bad_request', message: 'send JSONL (one {"id","prompt","privacy","taskType"} per line) with Content-Type: application/x-ndjson' });
+    const tenant = request.query.tenant ?? 'default';
+    if (typeof tenant !== 'string' || tenant.length === 0 || tenant.length > 200) {
+      fail(response, 400, 'bad_request', 'tenant must be one non-empty name of at most 200 characters', 'pass ?tenant=<name> once, or leave it out for "default"');
+      return;
+    }
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (!JSONL_TYPES.includes(contentType)) {
+      fail(response, 415, 'unsupported_media_type', `Content-Type ${JSON.stringify(contentType || '(none)')} is not JSONL`, JSONL_HINT);
+      return;
+    }
+    const charset = /charset=([^;]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.trim().replace(/"/g, '').toLowerCase();
+    if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+      fail(response, 415, 'unsupported_media_type', `charset ${JSON.stringify(charset)} is not UTF-8`, 'send the body as UTF-8 (JSON text is UTF-8 by definition)');
+      return;
+    }
+    const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity' && encoding !== 'gzip') {
+      fail(response, 415, 'unsupported_media_type', `Content-Encoding ${JSON.stringify(encoding)} is not supported`, 'send the body uncompressed or with Content-Encoding: gzip');
+      return;
+    }
+    const declared = Number(request.headers['content-length'] ?? Number.NaN);
+    if (encoding === 'identity' && declared > maxBodyBytes) {
+      request.resume();
+      tooLarge(response);
       return;
     }
     const dir = await mkdtemp(join(tmpdir(), 'eaio-intake-'));
     const file = join(dir, 'request.jsonl');
     try {
-      await writeFile(file, request.body);
+      let bytes: number;
+      try {
+        bytes = await receiveBody(request, file, maxBodyBytes);
+      } catch (error) {
+        if (BodyTooLargeError.isInstance(error)) {
+          tooLarge(response);
+          return;
+        }
+        if (BodyUnreadableError.isInstance(error)) {
+          fail(response, 400, 'bad_request', error.message, 'send the whole body again');
+          return;
+        }
+        throw error;
+      }
+      if (bytes === 0) {
+        fail(response, 400, 'bad_request', 'the request body is empty', JSONL_HINT);
+        return;
+      }
       const result = await submitPrompts(
-        { jsonlFile: file, tenant: String(request.query.tenant ?? 'default'), privacy: privacy as PrivacyLevel | undefined, name: 'http intake' },
+        { jsonlFile: file, displayName: 'request body', tenant, privacy: privacy as PrivacyLevel | undefined, name: 'http intake' },
         {
           config: runtime.config,
           store: createPostgresIntakeStore(runtime.database),
           queues: runtime.queues,
-          budgetState: (tenant: string) => guard.budgetRoutingState(new Date(), { tenant }),
+          budgetState: (name: string) => guard.budgetRoutingState(new Date(), { tenant: name }),
         },
       );
-      response.status(result.counts.created + result.counts.alreadyKnown > 0 ? 202 : 422).json({
-        batchId: result.batchId,
-        counts: result.counts,
-        issues: result.issues.map((issue) => ({ ...issue, file: 'request body' })),
+      const summary = { counts: result.counts, issues: result.issues, issueCounts: result.issueCounts };
+      if (result.stored) {
+        response.status(202).json({ batchId: result.batchId, ...summary });
+        return;
+      }
+      const kinds = Object.entries(result.issueCounts.byKind).sort(([, a], [, b]) => b - a).map(([kind, count]) => `${count} ${kind}`).join(', ');
+      response.status(422).json({
+        error: 'rejected',
+        message: `no line of the request body could be accepted (${result.issueCounts.total} issue${result.issueCounts.total === 1 ? '' : 's'}: ${kinds}); nothing was stored`,
+        hint: `fix the lines listed in issues (file "request body", line, field) and send the body again; ${JSONL_HINT}`,
+        ...summary,
       });
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -58,7 +144,7 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
   });
   app.get('/v1/batches/:id', async (request, response) => {
     const status = await batchStatus(runtime.database, request.params.id);
-    if (!status) response.status(404).json({ error: 'not_found', message: `no batch "${request.params.id}"` });
+    if (!status) fail(response, 404, 'not_found', `no batch ${JSON.stringify(request.params.id.slice(0, 100))}`, 'use the batchId a POST /v1/batches answered with (a rejected submission stores no batch)');
     else response.json(status);
   });
   app.get('/v1/batches/:id/results', async (request, response) => {
@@ -71,6 +157,10 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
     await writeResultsJsonl(runtime.database.pool, request.params.id, response);
     response.end();
   });
+  app.use((request, response) => {
+    fail(response, 404, 'not_found', `no route ${request.method} ${request.path.slice(0, 100)}`, 'the intake serves POST /v1/batches and GET /v1/batches/:id');
+  });
+  app.use(jsonErrors(runtime));
   return app;
 };
 

@@ -107,6 +107,10 @@ export const runStart = async (makeContext: (env: Record<string, string>) => Cli
       progress: true,
       simulated: Boolean(rehearsal),
     });
+    if (!submitted.stored) {
+      process.stderr.write('nothing to analyse: no usable row in the input, so no batch was stored (the issues above say why)\n');
+      return 1;
+    }
     process.stdout.write(
       [
         '',

@@ -41,7 +41,6 @@ export const runSubmit = async (runtime: Runtime, options: SubmitOptions, out: N
     ? new SingleBar({ format: '{phase} | rows read {rows} | jobs enqueued {jobs}', hideCursor: true }, Presets.shades_classic)
     : undefined;
   bar?.start(1, 0, { phase: 'reading', rows: 0, jobs: 0 });
-  let issueCount = 0;
   const { guard } = createSpend(runtime, runtime.log);
   const deps = {
     config: runtime.config,
@@ -50,8 +49,8 @@ export const runSubmit = async (runtime: Runtime, options: SubmitOptions, out: N
     // Under `budgets.localOnlyBelowShare` of a global or tenant budget left: new jobs stay local.
     budgetState: (tenant: string) => guard.budgetRoutingState(new Date(), { tenant }),
     onIssue: (issue: { file: string; line: number; field?: string; message: string; hint: string }) => {
-      issueCount += 1;
-      if (issueCount <= 200) process.stderr.write(`${bar ? '\n' : ''}input issue: ${formatIssue(issue)}\n`);
+      // Called for the listed issues only (config intake.maxIssuesListed); the rest are counted.
+      process.stderr.write(`${bar ? '\n' : ''}input issue: ${formatIssue(issue)}\n`);
     },
     onProgress: (progress: { rowsRead: number; jobsEnqueued: number }) =>
       bar?.update(0, { phase: progress.jobsEnqueued > 0 ? 'enqueuing' : 'reading', rows: progress.rowsRead, jobs: progress.jobsEnqueued }),
@@ -73,12 +72,18 @@ export const runSubmit = async (runtime: Runtime, options: SubmitOptions, out: N
         deps,
       );
   bar?.stop();
-  const { counts } = result;
+  const { counts, issueCounts } = result;
+  const printed = issueCounts.listed;
+  const kinds = Object.entries(issueCounts.byKind).sort(([, a], [, b]) => b - a).map(([kind, count]) => `${count} ${kind}`).join(', ');
   out.write(
     [
-      `batch ${result.batchId}: ${counts.created} new jobs, ${counts.alreadyKnown} already known (${counts.alreadyFinished} finished)`,
+      result.stored
+        ? `batch ${result.batchId}: ${counts.created} new jobs, ${counts.alreadyKnown} already known (${counts.alreadyFinished} finished)`
+        : `nothing stored (no usable row, so no batch): ${counts.created} new jobs`,
       `  enqueued: local-fast ${counts.byQueue['local-fast']}, local-quality ${counts.byQueue['local-quality']}, api ${counts.byQueue.api}, review ${counts.byQueue.review}`,
-      result.issues.length > 0 ? `  ${result.issues.length} input issue(s) reported above; valid rows were still processed` : '  no input issues',
+      issueCounts.total > 0
+        ? `  ${issueCounts.total} input issue(s) reported above${issueCounts.total > printed ? ` (the first ${printed} printed)` : ''}${result.stored ? '; valid rows were still processed' : ''}; by kind: ${kinds}`
+        : '  no input issues',
       '',
     ].join('\n'),
   );

@@ -92,6 +92,19 @@ export const fileConfigSchema = z.strictObject({
       token: z.string().min(16, 'use at least 16 characters').optional(),
     })
     .prefault({}),
+  intake: z
+    .strictObject({
+      maxBodyMb: z.number().positive().default(100),
+      maxIssuesListed: z.number().int().min(1).default(100),
+      maxLineBytes: positiveInt.default(4 * 1024 * 1024),
+      readings: z
+        .strictObject({
+          maxKwhPerHour: z.number().positive().default(100_000),
+          maxKwhPerHourPerSqm: z.number().positive().default(2),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   limits: z
     .strictObject({
       maxConcurrentLocal: positiveInt.default(2),

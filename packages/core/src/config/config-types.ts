@@ -14,6 +14,7 @@ export interface EaioConfig {
   logLevel: LogLevel;
   connections: ConnectionsConfig;
   board: BoardConfig;
+  intake: IntakeConfig;
   limits: LimitsConfig;
   localTimeout: LocalTimeoutConfig;
   /** Every inference endpoint, local and paid, enabled or not (see `EndpointConfig.enabled`). */
@@ -48,6 +49,26 @@ export interface BoardConfig {
   port: number;
   /** Bearer token the board requires. Env `BOARD_TOKEN`. `undefined` = board refuses to start. @defaultValue `undefined` */
   token: string | undefined;
+}
+
+/** What `eaio submit` and the HTTP intake (`eaio serve`) accept, and how much they say about the rest. */
+export interface IntakeConfig {
+  /** Largest HTTP request body, MB; a larger one is answered 413 (JSON) without reading it whole. Env `INTAKE_MAX_BODY_MB`. @defaultValue `100` */
+  maxBodyMb: number;
+  /**
+   * Issues listed one by one in a submission's answer (HTTP response, `SubmitResult.issues`);
+   * all of them are still counted by kind and severity. Env `INTAKE_MAX_ISSUES`. @defaultValue `100`
+   */
+  maxIssuesListed: number;
+  /** Longest JSONL line read, bytes; a longer one is skipped and reported. @defaultValue `4194304` (4 MiB) */
+  maxLineBytes: number;
+  /** Physical plausibility of meter readings: a reading above a limit is reported and counts as missing. */
+  readings: {
+    /** Most kWh one meter may record in one hour. @defaultValue `100000` */
+    maxKwhPerHour: number;
+    /** Most kWh per m² of floor area in one hour, where the metadata gives an area. @defaultValue `2` */
+    maxKwhPerHourPerSqm: number;
+  };
 }
 
 export interface LimitsConfig {

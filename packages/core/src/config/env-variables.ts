@@ -33,6 +33,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'DATABASE_URL', path: 'connections.databaseUrl', parse: 'string', description: 'PostgreSQL for results and spend; unset = embedded PostgreSQL' },
   { name: 'BOARD_TOKEN', path: 'board.token', parse: 'string', description: 'bearer token of the board (16+ characters); unset = board refuses to start' },
   { name: 'BOARD_PORT', path: 'board.port', parse: 'number', description: 'HTTP port of the board (default 3000)' },
+  { name: 'INTAKE_MAX_BODY_MB', path: 'intake.maxBodyMb', parse: 'number', description: 'largest request body of the HTTP intake in MB; larger ones get 413 (default 100)' },
+  { name: 'INTAKE_MAX_ISSUES', path: 'intake.maxIssuesListed', parse: 'number', description: 'input issues listed one by one in a submission\'s answer; the rest are counted by kind (default 100)' },
   { name: 'LOG_LEVEL', path: 'logLevel', parse: 'string', description: 'fatal | error | warn | info | debug | trace | silent (default info)' },
   { name: 'LLM_MONTHLY_BUDGET', path: 'budgets.monthlyUsd', parse: 'number', description: 'global monthly API spend cap in USD' },
   { name: 'LLM_DAILY_BUDGET', path: 'budgets.dailyUsd', parse: 'number', description: 'global daily API spend cap in USD' },

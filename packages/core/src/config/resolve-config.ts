@@ -118,6 +118,7 @@ export const resolveConfig = (
     logLevel: file.logLevel,
     connections: { redisUrl: file.connections.redisUrl, databaseUrl: file.connections.databaseUrl },
     board: { port: file.board.port, token: file.board.token },
+    intake: { ...file.intake, readings: { ...file.intake.readings } },
     limits: { ...file.limits, localTimeoutSec: file.limits.localTimeoutSec },
     localTimeout: { ...file.localTimeout, models: { ...file.localTimeout.models } },
     endpoints,

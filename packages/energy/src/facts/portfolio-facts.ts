@@ -3,6 +3,7 @@ import type { InputIssue, IssueHandler } from '../input/input-issue';
 import { readMeterSeries, type BuildingSeries, type ReadProgress } from '../input/meter-reader';
 import { readMetadata } from '../input/metadata-reader';
 import type { InputSource } from '../input/open-text';
+import type { ReadingLimits } from '../input/reading-limits';
 import { readWeather, type WeatherData } from '../input/weather-reader';
 import type { BuildingFacts, BuildingMetadata, MeterType } from '../types';
 import { computeFacts, unknownBuildingMetadata, type MeterInput } from './building-facts';
@@ -18,6 +19,8 @@ export interface PortfolioFactsInput {
   options?: FactsOptions;
   onIssue?: IssueHandler;
   onProgress?: (progress: ReadProgress) => void;
+  /** Plausibility limits of meter readings (per m² where the metadata gives a floor area). @defaultValue `DEFAULT_READING_LIMITS` */
+  readingLimits?: Partial<ReadingLimits>;
 }
 
 export interface PortfolioFacts {
@@ -75,16 +78,20 @@ export const computePortfolioFacts = async (input: PortfolioFactsInput): Promise
       part.series.values.forEach((value, index) => { if (!Number.isNaN(value)) partBuilder.set(part.series!.startHour + index, value); });
       duplicateHours += builder.merge(partBuilder);
     }
-    const sum = (key: 'rows' | 'rejectedRows' | 'duplicateHours' | 'negativeHours'): number => parts.reduce((total, part) => total + part[key], 0);
-    return { ...parts[0], series: builder.build(), rows: sum('rows'), rejectedRows: sum('rejectedRows'), duplicateHours: sum('duplicateHours') + duplicateHours, negativeHours: sum('negativeHours'), continuation: false };
+    const sum = (key: 'rows' | 'rejectedRows' | 'duplicateHours' | 'negativeHours' | 'implausibleHours'): number => parts.reduce((total, part) => total + part[key], 0);
+    return {
+      ...parts[0], series: builder.build(), rows: sum('rows'), rejectedRows: sum('rejectedRows'), duplicateHours: sum('duplicateHours') + duplicateHours,
+      negativeHours: sum('negativeHours'), implausibleHours: sum('implausibleHours'), continuation: false,
+    };
   };
 
   const knownBuildings = input.metadata ? new Set(metadata.keys()) : undefined;
+  const readingChecks = { limits: input.readingLimits, floorAreaOf: (buildingId: string) => metadata.get(buildingId)?.sqm };
   for (const { meter, source } of input.meters) {
     const rereadable = typeof source === 'string';
     const split = new Set<string>();
     const heldParts = new Map<string, BuildingSeries[]>();
-    for await (const part of readMeterSeries(source, { meter, knownBuildings, onIssue, onProgress: input.onProgress })) {
+    for await (const part of readMeterSeries(source, { meter, knownBuildings, onIssue, onProgress: input.onProgress, ...readingChecks })) {
       if (rereadable) {
         if (part.continuation) split.add(part.buildingId);
         else if (!split.has(part.buildingId)) reduce(part);
@@ -96,7 +103,7 @@ export const computePortfolioFacts = async (input: PortfolioFactsInput): Promise
     }
     if (rereadable && split.size > 0) {
       const parts = new Map<string, BuildingSeries[]>();
-      for await (const part of readMeterSeries(source, { meter, onlyBuildings: split })) {
+      for await (const part of readMeterSeries(source, { meter, onlyBuildings: split, ...readingChecks })) {
         parts.set(part.buildingId, [...(parts.get(part.buildingId) ?? []), part]);
       }
       for (const list of parts.values()) reduce(merge(list));

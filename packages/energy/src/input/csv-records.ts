@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse';
 import type { IssueSink } from './input-issue';
 import { openText, type InputSource } from './open-text';
+import { createUtf8LineCheck } from './utf8-lines';
 
 export interface CsvRecord {
   /** 1-based line number (files with quoted newlines are not expected here). */
@@ -22,13 +23,25 @@ export interface CsvRecordsResult {
  * Streams CSV records with their line numbers (csv-parse, no per-record info objects, so
  * empty lines are kept as `['']` to keep line numbers exact). A CSV syntax error (for
  * example an unclosed quote) ends the file with a `parse-error` issue; what was read
- * before it stays valid.
+ * before it stays valid. A line that is not valid UTF-8 is reported (`invalid-utf8`, with
+ * its line and byte offset) and skipped, never read with U+FFFD in place of its bytes.
  */
 export const csvRecords = (source: InputSource, sink: IssueSink): CsvRecordsResult => {
   const opened = openText(source);
   let line = 0;
-  const parser = opened.stream.pipe(parse({ relax_column_count: true, skip_empty_lines: false, bom: true }));
+  /** Lines found invalid by the check ahead of the parser, until the parser reaches them. */
+  const invalidLines = new Set<number>();
+  const check = createUtf8LineCheck((invalidLine, offset) => {
+    invalidLines.add(invalidLine);
+    sink.report({
+      kind: 'invalid-utf8', file: opened.name, line: invalidLine, severity: 'warning',
+      message: `line ${invalidLine} is not valid UTF-8 (byte ${offset + 1} of the line)`,
+      hint: 'save the file as UTF-8 (a spreadsheet export in Latin-1 or Windows-1252?); the line is skipped',
+    });
+  });
+  const parser = opened.stream.pipe(check).pipe(parse({ relax_column_count: true, skip_empty_lines: false, bom: true }));
   opened.stream.on('error', (error) => parser.destroy(error));
+  check.on('error', (error) => parser.destroy(error));
   /** Records come out in batches (everything the parser has buffered), so there is one await per batch, not per row. */
   async function* batches(): AsyncGenerator<CsvRecord[]> {
     try {
@@ -37,6 +50,7 @@ export const csvRecords = (source: InputSource, sink: IssueSink): CsvRecordsResu
         let fields: string[] | null;
         while ((fields = parser.read() as string[] | null) !== null) {
           line += 1;
+          if (invalidLines.size > 0 && invalidLines.delete(line)) continue;
           batch.push({ line, fields });
         }
         if (batch.length > 0) {

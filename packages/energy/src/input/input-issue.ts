@@ -17,6 +17,8 @@ export type InputIssueKind =
   | 'unusable-building'
   | 'unsorted-input'
   | 'parse-error'
+  | 'invalid-utf8'
+  | 'implausible-reading'
   | 'more-issues';
 
 export interface InputIssue {
@@ -32,6 +34,8 @@ export interface InputIssue {
   /** What to do about it. */
   hint: string;
   severity: 'info' | 'warning' | 'error';
+  /** On a `more-issues` summary: the kind and number of issues it stands for (not passed on one by one). */
+  omitted?: { kind: InputIssueKind; count: number };
 }
 
 export type IssueHandler = (issue: InputIssue) => void;
@@ -57,18 +61,21 @@ export interface IssueSink {
 export const createIssueSink = (handler: IssueHandler | undefined, options: IssueSinkOptions = {}): IssueSink => {
   const maxPerKind = options.maxPerKind ?? 50;
   const counts = new Map<InputIssueKind, number>();
+  const severities = new Map<InputIssueKind, InputIssue['severity']>();
   return {
     report(issue) {
       const count = (counts.get(issue.kind) ?? 0) + 1;
       counts.set(issue.kind, count);
+      severities.set(issue.kind, issue.severity);
       if (count <= maxPerKind) handler?.(issue);
     },
     flush(file) {
       for (const [kind, count] of counts) {
         if (count > maxPerKind) {
           handler?.({
-            kind: 'more-issues', file, line: 0, severity: 'warning',
+            kind: 'more-issues', file, line: 0, severity: severities.get(kind) ?? 'warning',
             message: `${count - maxPerKind} more '${kind}' issues not listed (${count} in all)`,
+            omitted: { kind, count: count - maxPerKind },
             hint: 'fix the first ones listed; the rest are likely the same problem',
           });
         }

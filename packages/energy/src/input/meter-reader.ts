@@ -5,6 +5,7 @@ import { createIssueSink, type InputIssue, type IssueHandler, type IssueSink } f
 import type { InputSource } from './open-text';
 import { parseNumber } from './parse-number';
 import { createTimestampParser } from './parse-timestamp';
+import { DEFAULT_READING_LIMITS, type ReadingLimits } from './reading-limits';
 
 /** Rows read so far in one file. */
 export interface ReadProgress {
@@ -26,6 +27,10 @@ export interface MeterReaderOptions {
   progressEveryRows?: number;
   /** @defaultValue 50 */
   maxIssuesPerKind?: number;
+  /** Readings above these are reported as `implausible-reading` and count as missing. @defaultValue `DEFAULT_READING_LIMITS` */
+  limits?: Partial<ReadingLimits>;
+  /** Floor area of a building in m² (from the metadata), for `limits.maxKwhPerHourPerSqm`; `null` = unknown. */
+  floorAreaOf?: (buildingId: string) => number | null | undefined;
 }
 
 /** One building's readings from one meter file. */
@@ -42,6 +47,8 @@ export interface BuildingSeries {
   duplicateHours: number;
   /** Hours with a negative reading (kept in the series; facts treat them as invalid). */
   negativeHours: number;
+  /** Readings above the plausibility limits (reported, left out: those hours count as missing). */
+  implausibleHours: number;
   /**
    * True when the file is not grouped by building and this building's rows came back
    * after an earlier block of it was already handed out: merge it with that block.
@@ -79,11 +86,14 @@ class BuildingAccumulator {
   rejectedRows = 0;
   duplicateHours = 0;
   negativeHours = 0;
+  implausibleHours = 0;
+  /** Most kWh a reading of this building may show (the lower of the two limits). */
+  maxKwh = Number.POSITIVE_INFINITY;
   constructor(readonly buildingId: string, readonly continuation: boolean) {}
   finish(meter: MeterType): BuildingSeries {
     return {
       buildingId: this.buildingId, meter, series: this.builder.build(), rows: this.rows, rejectedRows: this.rejectedRows,
-      duplicateHours: this.duplicateHours, negativeHours: this.negativeHours, continuation: this.continuation,
+      duplicateHours: this.duplicateHours, negativeHours: this.negativeHours, implausibleHours: this.implausibleHours, continuation: this.continuation,
     };
   }
 }
@@ -100,8 +110,8 @@ class BuildingAccumulator {
  * for the caller to merge. Wide files yield every building at the end.
  *
  * Every row is validated; problems are reported through `onIssue` and the row skipped
- * (a negative reading is reported and kept). An empty value is a missing hour, not an
- * issue. A building none of whose rows is usable is reported and still yielded with
+ * (a negative reading is reported and kept; a reading above `limits` is reported and left
+ * out, so its hour is missing). An empty value is a missing hour, not an issue. A building none of whose rows is usable is reported and still yielded with
  * `series: null`.
  */
 export async function* readMeterSeries(source: InputSource, options: MeterReaderOptions = {}): AsyncGenerator<BuildingSeries> {
@@ -135,6 +145,13 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
     return result;
   };
 
+  const limits: ReadingLimits = { ...DEFAULT_READING_LIMITS, ...options.limits };
+  const accumulatorFor = (buildingId: string, continuation: boolean): BuildingAccumulator => {
+    const accumulator = new BuildingAccumulator(buildingId, continuation);
+    const area = options.floorAreaOf?.(buildingId);
+    accumulator.maxKwh = area && area > 0 ? Math.min(limits.maxKwhPerHour, limits.maxKwhPerHourPerSqm * area) : limits.maxKwhPerHour;
+    return accumulator;
+  };
   const parseTimestamp = createTimestampParser();
   let header: CsvRecord | undefined;
   let layout: Layout | null = null;
@@ -158,6 +175,16 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
       accumulator.rejectedRows += 1;
       report({ kind: 'non-numeric', line, field, buildingId: accumulator.buildingId, severity: 'warning',
         message: `reading '${text.slice(0, 40)}' is not a number`, hint: 'use a plain decimal number in kWh, or leave the cell empty for a missing hour' });
+      return;
+    }
+    if (value > accumulator.maxKwh) {
+      accumulator.implausibleHours += 1;
+      accumulator.rejectedRows += 1;
+      const area = options.floorAreaOf?.(accumulator.buildingId);
+      const perArea = area && area > 0 && limits.maxKwhPerHourPerSqm * area < limits.maxKwhPerHour;
+      report({ kind: 'implausible-reading', line, field, buildingId: accumulator.buildingId, severity: 'warning',
+        message: `reading ${text.trim().slice(0, 40)} kWh in one hour is not physically plausible (above ${perArea ? `${limits.maxKwhPerHourPerSqm} kWh/m² × ${area} m² = ${Math.round(accumulator.maxKwh)} kWh` : `${limits.maxKwhPerHour} kWh`})`,
+        hint: 'check the unit (Wh instead of kWh?), a meter rollover or a cumulative register; the hour counts as missing (limits: intake.readings in config/eaio.yaml)' });
       return;
     }
     if (!accumulator.builder.set(hour, value)) {
@@ -197,7 +224,7 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
           break;
         }
         if (layout.format === 'wide') {
-          wideAccumulators = layout.buildings.map((buildingId) => new BuildingAccumulator(buildingId, false));
+          wideAccumulators = layout.buildings.map((buildingId) => accumulatorFor(buildingId, false));
           wanted = wideAccumulators.map((accumulator) => !options.onlyBuildings || options.onlyBuildings.has(accumulator.buildingId));
           wideAccumulators.forEach((accumulator, index) => { if (wanted[index]) checkKnown(accumulator.buildingId, record.line); });
         }
@@ -234,7 +261,7 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
       if (held) {
         let found = held.get(buildingId);
         if (!found) {
-          found = new BuildingAccumulator(buildingId, handedOut.has(buildingId));
+          found = accumulatorFor(buildingId, handedOut.has(buildingId));
           held.set(buildingId, found);
           if (!found.continuation) checkKnown(buildingId, record.line);
         }
@@ -252,10 +279,10 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
             message: `rows of building '${buildingId}' appear again after its block ended; the file is not grouped by building`,
             hint: 'sort the file by building_id to finish each building early and use less memory; results are unaffected' });
           held = new Map();
-          accumulator = new BuildingAccumulator(buildingId, true);
+          accumulator = accumulatorFor(buildingId, true);
           held.set(buildingId, accumulator);
         } else {
-          accumulator = current = new BuildingAccumulator(buildingId, false);
+          accumulator = current = accumulatorFor(buildingId, false);
           checkKnown(buildingId, record.line);
         }
       }
