@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { startTcpProxy } from '../bench/chaos/tcp-proxy';
 import { openTestPipeline, waitFor, type TestPipeline } from './support/pipeline-harness';
 
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
+const ROOT = join(__dirname, '..');
 const LOCAL = ['local-fast', 'local-quality'] as const;
 
 /**
@@ -186,4 +188,33 @@ describe('every job ends and nothing is lost', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0].route_reason).toContain('stalled more than allowable limit');
   }, 60_000);
+  it('attempts a SIGKILLed worker left started end abandoned; its jobs finish on another worker', async () => {
+    const { batchId } = await submit('killed', 6);
+    const child = spawn(process.execPath, ['bin/eaio.mjs', 'workers', '--tier', 'local-fast,local-quality', '--no-reports', '--lock-duration', '1000', '--stalled-interval', '1000'], {
+      cwd: ROOT,
+      env: { ...process.env, ...pipeline.env },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    try {
+      await waitFor(async () => {
+        const started = await db().query("SELECT count(*)::int AS n FROM attempts WHERE batch_id = $1 AND outcome = 'started'", [batchId]);
+        return started.rows[0].n === 2 && pipeline.rehearsal.emulator.stats().inFlightByHost['ollama-1'] === 2;
+      }, 30_000, 'the worker process to have two calls in flight');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await new Promise((resolve) => child.once('exit', resolve));
+    // Another worker takes the jobs back once their locks lapse (BullMQ's stalled check).
+    const workers = await composeWorkers(pipeline.runtime, { tiers: [...LOCAL], idlePollMs: 5, lockDurationMs: 1000, stalledIntervalMs: 1000 });
+    try {
+      await waitFor(async () => (await batchStatusOf(batchId)).status === 'done', 60_000, 'the batch to finish');
+    } finally {
+      await workers.close();
+    }
+    expect((await jobStates(batchId)).map((row) => row.state)).toEqual(Array(6).fill('succeeded'));
+    const report = await reconcile({ database: pipeline.runtime.database, queues: pipeline.runtime.queues, config: pipeline.config, graceMs: 0 });
+    expect(report.abandonedAttempts).toBe(2);
+    const outcomes = await db().query('SELECT outcome, count(*)::int AS n FROM attempts WHERE batch_id = $1 GROUP BY outcome ORDER BY outcome', [batchId]);
+    expect(outcomes.rows).toEqual([{ outcome: 'abandoned', n: 2 }, { outcome: 'passed', n: 6 }]);
+  }, 120_000);
 });
