@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import type { EaioConfig, Logger } from '@eaio/core';
-import { createDb, migrate, startEmbeddedPostgres, type Database } from '@eaio/db';
+import { createDb, embeddedDataDir, migrate, startEmbeddedPostgres, type Database } from '@eaio/db';
 import {
   createPostgresSlotLeaser,
   createQueueStore,
@@ -72,7 +72,7 @@ export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => 
     const dataDir = resolve(options.dataDir ?? '.eaio/postgres');
     mkdirSync(dataDir, { recursive: true });
     const port = options.embeddedPort ?? 54329;
-    const running = runningEmbeddedPostgres(dataDir, port);
+    const running = runningEmbeddedPostgres(embeddedDataDir(dataDir), port);
     if (running) {
       // Another eaio process (e.g. `npm start`) owns the embedded server: share it, never stop it.
       log.debug({ dataDir }, 'no DATABASE_URL: using the embedded PostgreSQL another eaio process runs');
@@ -80,6 +80,10 @@ export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => 
     } else {
       log.info({ dataDir }, 'no DATABASE_URL: starting embedded PostgreSQL');
       const embedded = await startEmbeddedPostgres({ dataDir, port });
+      if (embedded.dataDir !== dataDir) {
+        // Root with a checkout the postgres user cannot enter (root's home, a mktemp -d folder).
+        log.warn({ dataDir: embedded.dataDir, binaries: embedded.binariesDir }, `the postgres user cannot reach ${dataDir}: embedded PostgreSQL keeps its data in ${embedded.dataDir}`);
+      }
       databaseUrl = embedded.url;
       closers.push(() => embedded.stop());
     }
