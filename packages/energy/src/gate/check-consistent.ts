@@ -14,8 +14,10 @@ import { ISO_DATE, NAMED_DATE } from './quantities';
  */
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const ANOMALY_WORD = /\b(?:anomal\w*|spike\w*|surge\w*|dip\w*|drop\w*|unusual\w*|abnormal\w*|outlier\w*|irregular\w*|excursion\w*|jump\w*|plunge\w*|deviat\w*|high[- ]day|low[- ]day|high[- ]week|low[- ]week)\b/i;
-const LOW_CONFIDENCE = /\b(?:low|limited|weak|modest|reduced|little)\s+confidence\b|\bconfidence\s*(?:is|remains|stays|was|:|-|–)?\s*(?:\w+\s+)?(?:low|limited|weak|poor|reduced)\b|\b(?:tentative|provisional|preliminary) (?:conclusions|findings)\b/i;
-const HIGH_CONFIDENCE = /\b(?:high|strong|full|great)\s+confidence\b|\bconfidence\s*(?:is|remains|stays|was|:|-|–)?\s*(?:\w+\s+)?(?:high|strong)\b|\bhighly confident\b|\b(?:support|supports|allow|allows) (?:firm|robust|confident|strong) conclusions\b/i;
+const LOW_CONFIDENCE = /\b(?:low|limited|weak|modest|reduced|little)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was|should be|must be)\s+(?:\w+\s+)?(?:low|limited|weak|poor|reduced)\b|\bconfidence\s*(?::|-|–)\s*(?:low|limited|weak|poor)\b|\b(?:tentative|provisional|preliminary) (?:conclusions|findings)\b/i;
+const HIGH_CONFIDENCE = /\b(?:high|strong|full|great)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was)\s+(?:\w+\s+)?(?:high|strong)\b|\bconfidence\s*(?::|-|–)\s*(?:high|strong)\b|\bhighly confident\b|\b(?:support|supports|allow|allows) (?:firm|robust|confident|strong) conclusions\b/i;
+const NO_ISSUES = /\bno (?:data[- ]quality |data )?(?:issues|problems)\b(?! (?:beyond|other than|besides|apart from|except))|\bthe record is (?:continuous|complete|clean)\b/i;
+const NO_OUTAGES = /\b(?:with |has |have |had |shows? |contains? |there (?:are|were) )?no (?:gaps|outages)\b|\bwithout (?:any )?(?:gaps|outages)\b|\bcomplete with no gaps\b|\bthe record is continuous\b/i;
 const DATA_QUALITY_WORDS = /\b(?:coverage|complete(?:ness)?|missing|gaps?|outages?|zero|valid|data quality|fit for|readings?|metering|meter data)\b/i;
 
 const namedDateToIso = (text: string, year: string): string | undefined => {
@@ -81,6 +83,8 @@ const WARMER = /\b(?:rises?|increases?|goes up|climbs?|grows?)\s+(?:as|when)\s+(
 const COLDER = /\b(?:rises?|increases?|goes up|climbs?|grows?)\s+(?:as|when)\s+(?:it\s+)?(?:gets?|becomes?|turns?)?\s*(?:colder|cooler)|\bheating[- ](?:driven|dominated)\b/i;
 const ABOVE_MEDIAN = /\b(?:above|higher than|exceeds?|over)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
 const BELOW_MEDIAN = /\b(?:below|lower than|under)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
+const MORE_INTENSIVE = /\b(?:more|higher)[- ](?:energy[- ])?intensive than (?:most|the majority|the typical|a typical|its peers)|\bamong the (?:more|most) (?:energy[- ])?intensive\b|\b(?:uses|consumes) more (?:energy )?per (?:square metre|m²|m2) than (?:most|the majority|the typical)/i;
+const LESS_INTENSIVE = /\b(?:less|lower)[- ](?:energy[- ])?intensive than (?:most|the majority|the typical|a typical|its peers)|\bamong the (?:less|least) (?:energy[- ])?intensive\b|\b(?:uses|consumes) less (?:energy )?per (?:square metre|m²|m2) than (?:most|the majority|the typical)/i;
 const NEAR = /\b(?:close to|in line with|near|around|roughly (?:equal|level)|similar to|essentially|about the same as|on a par with|at)\b/i;
 
 /** Direction words the facts contradict: a ratio's side of 1, the weather slope's sign, the side of the peer median, an anomaly's side of expected. */
@@ -102,6 +106,12 @@ const directionIssues = (text: string, where: string, data: PromptData, meter: s
     if (typeof eui === 'number' && typeof median === 'number' && !NEAR.test(sentence) && (!meter || meter === data.meters[0])) {
       if (ABOVE_MEDIAN.test(sentence) && eui < median * 0.98) issues.push(`${where}: says the intensity is above the peer median, but ${eui.toPrecision(4)} < ${median.toPrecision(4)}`);
       if (BELOW_MEDIAN.test(sentence) && eui > median * 1.02) issues.push(`${where}: says the intensity is below the peer median, but ${eui.toPrecision(4)} > ${median.toPrecision(4)}`);
+    }
+    const percentile = data.metrics['peers.euiPercentile'];
+    const intensitySide = typeof percentile === 'number' ? percentile - 50 : typeof eui === 'number' && typeof median === 'number' ? (eui - median) / median * 100 : undefined;
+    if (intensitySide !== undefined && (!meter || meter === data.meters[0])) {
+      if (MORE_INTENSIVE.test(sentence) && intensitySide < -2) issues.push(`${where}: says the building is more intensive than most peers, but it ranks at the ${Math.round(Number(percentile ?? 0))}th percentile`);
+      if (LESS_INTENSIVE.test(sentence) && intensitySide > 2) issues.push(`${where}: says the building is less intensive than most peers, but it ranks at the ${Math.round(Number(percentile ?? 0))}th percentile`);
     }
     for (const anomaly of data.anomalies) {
       if (!sentence.includes(anomaly.date)) continue;
@@ -161,6 +171,20 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
   if (confidence !== undefined) {
     if (LOW_CONFIDENCE.test(prose)) check(confidence <= 0.6, `the prose calls confidence low, the confidence field says ${confidence}`);
     if (HIGH_CONFIDENCE.test(prose)) check(confidence >= 0.55, `the prose calls confidence high, the confidence field says ${confidence}`);
+  }
+
+  // "No data issues were found", "the record is continuous", "no gaps or outages" when the facts list them.
+  for (const field of fields) {
+    for (const sentence of field.text.split(/(?<=[.!?;])\s+/)) {
+      if (NO_ISSUES.test(sentence) && data.dataIssues.some((issue) => issue.severity !== 'info')) {
+        check(false, `${field.where}: says there are no data issues, but the data lists ${data.dataIssues.map((issue) => issue.kind).join(', ')}`);
+      }
+      if (NO_OUTAGES.test(sentence)) {
+        const named = /\bgas\b/i.test(sentence) ? ['gas'] : /\belectric/i.test(sentence) ? ['electricity'] : field.meter ? [field.meter] : data.meters;
+        const outages = named.map((name) => data.metrics[`${name}.coverage.outageCount`]).filter((count): count is number => typeof count === 'number');
+        check(!outages.some((count) => count > 0), `${field.where}: says there are no gaps or outages, but the data counts ${outages.join(', ')} outage(s)`);
+      }
+    }
   }
 
   if (analysisType === 'data-quality-triage') {

@@ -77,6 +77,15 @@ describe('grounding by value', () => {
     expect(verdict('Controls could cut use by 150%.').pass).toBe(false);
   });
 
+  it('fails prose the fields or facts contradict: confidence words, the side of the peers, "no gaps" beside an outage', () => {
+    expect(verdict('Treat this as a low-confidence assessment.', { confidence: 0.95 }).pass).toBe(false);
+    expect(verdict('Confidence in these findings is low given the data limitations.', { confidence: 0.92 }).pass).toBe(false);
+    expect(verdict('The building is less intensive than most of its peers.').pass).toBe(false);
+    expect(verdict('The building is more intensive than most of its peers.').pass).toBe(true);
+    expect(verdict('The electricity record is complete with no gaps or outages.').pass).toBe(false);
+    expect(verdict('Gas: no gaps or outages.').pass).toBe(true);
+  });
+
   it('fails a confidence field the prose contradicts, and a money figure the data cannot support', () => {
     expect(verdict('Confidence is low because of the outage.', { confidence: 0.9 }).pass).toBe(false);
     expect(verdict('A new chiller would cost $120,000.').pass).toBe(false);
