@@ -67,6 +67,16 @@ interface OpenJobRow {
 }
 
 const PAGE = 500;
+/** Queue look-ups in flight at once (a page of open jobs is checked in parallel). */
+const CHECKS_AT_ONCE = 32;
+
+const inParallel = async <T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> => {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  });
+  await Promise.all(lanes);
+};
 const isTier = (value: string | null): value is Tier => value !== null && (TIERS as readonly string[]).includes(value);
 
 /** The queue data of an open job, rebuilt from its row and its finished attempts. */
@@ -171,15 +181,15 @@ const reconcileJobs = async (options: ReconcileOptions, report: ReconcileReport)
        ORDER BY id LIMIT ${PAGE}`,
       [after, graceMs],
     );
-    for (const row of page.rows) {
-      after = row.id;
+    if (page.rows.length > 0) after = page.rows[page.rows.length - 1].id;
+    await inParallel(page.rows, CHECKS_AT_ONCE, async (row) => {
       const tier = isTier(row.current_tier) ? row.current_tier : isTier(row.start_tier) ? row.start_tier : undefined;
-      if (!tier) continue;
+      if (!tier) return;
       report.checked += 1;
       const queue = queues[tier];
       const id = queueJobId(row.id, tier);
       const state = await queue.getJobState(id);
-      if (state !== 'unknown' && state !== 'completed' && state !== 'failed') continue;
+      if (state !== 'unknown' && state !== 'completed' && state !== 'failed') return;
       // The row may have moved on while the queue was read (a worker finished or escalated it).
       const again = await database.pool.query('SELECT 1 FROM jobs WHERE id = $1 AND updated_at::text = $2 AND state NOT IN ($3, $4, $5)', [
         row.id,
@@ -188,20 +198,20 @@ const reconcileJobs = async (options: ReconcileOptions, report: ReconcileReport)
         'review',
         'failed',
       ]);
-      if (again.rowCount === 0) continue;
+      if (again.rowCount === 0) return;
       if (state === 'failed') {
         const job = await queue.getJob(id);
         const reason = `failed in queue ${tier}: ${job?.failedReason ?? 'no reason recorded'}`;
         const data = job ? job.data : undefined;
         const ended = await endUnprocessableJob(endDeps, { jobId: row.id, data: data && typeof data === 'object' && data.jobId === row.id ? data : undefined }, reason);
         if (ended !== 'already-ended') report.endedFailed += 1;
-        continue;
+        return;
       }
       const data = await jobDataOf(database, row, tier);
       const presence = await ensureQueued(queue, data, { ...tierJobOptions(config.retries.attemptsPerTier[tier]), jobId: id }, 'report');
       if (presence === 'added') report.reEnqueued += 1;
       if (presence === 'restarted') report.restarted += 1;
-    }
+    });
     if (page.rows.length < PAGE) return;
   }
 };
