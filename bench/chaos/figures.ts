@@ -49,6 +49,8 @@ export interface ScenarioFigures {
   batchStatus: string;
   /** Submit start → every job terminal and the batch `done`; undefined when it never drained. */
   drainMs: number | undefined;
+  /** Submit start → drained and nothing left `started` or reserved; undefined when never. */
+  cleanMs: number | undefined;
   /** Why it ended waiting: drained, stalled (no change for the stall window), or the deadline. */
   ending: 'drained' | 'stalled' | 'deadline';
   violations: string[];
@@ -64,6 +66,7 @@ export interface MeasureInput {
   emulatorLog: RequestLogEntry[];
   capMicro: number;
   drainMs: number | undefined;
+  cleanMs: number | undefined;
   ending: ScenarioFigures['ending'];
   notes?: string[];
 }
@@ -125,13 +128,20 @@ export const measure = async (input: MeasureInput): Promise<ScenarioFigures> => 
   for (const attempt of attempts) attemptRows.set(attempt.attempt_id, (attemptRows.get(attempt.attempt_id) ?? 0) + 1);
   let refused = 0;
   let unmatched = 0;
+  const unmatchedExamples: string[] = [];
   for (const attempt of attempts) {
     if (requestsById.has(attempt.attempt_id)) continue;
     if (attempt.outcome === 'error' && attempt.error_kind === 'network') refused += 1;
-    else unmatched += 1;
+    else {
+      unmatched += 1;
+      unmatchedExamples.push(`attempt ${attempt.attempt_id} (${attempt.outcome}${attempt.error_kind ? `, ${attempt.error_kind}` : ''}) reached no host`);
+    }
   }
   for (const entry of chats) {
-    if (!entry.attemptId || !attemptRows.has(entry.attemptId)) unmatched += 1;
+    if (!entry.attemptId || !attemptRows.has(entry.attemptId)) {
+      unmatched += 1;
+      unmatchedExamples.push(`request ${entry.id} (${entry.host}, status ${entry.status}, attempt ${entry.attemptId ?? 'none'}) has no attempt row`);
+    }
   }
   // One attempt id sent more than once (an SDK retry under one id) is a request without its own row.
   for (const n of requestsById.values()) if (n > 1) unmatched += n - 1;
@@ -186,10 +196,13 @@ export const measure = async (input: MeasureInput): Promise<ScenarioFigures> => 
     capMicro: input.capMicro,
     batchStatus: batch?.status ?? 'missing',
     drainMs: input.drainMs,
+    cleanMs: input.cleanMs,
     ending: input.ending,
     violations: [],
     notes: [...(input.notes ?? [])],
   };
+  if (unmatchedExamples.length > 0) figures.notes.push(`unmatched: ${unmatchedExamples.slice(0, 3).join('; ')}`);
+  if (duplicateJobs.size > 0) figures.notes.push(`duplicated, e.g.: ${[...duplicateJobs].slice(0, 3).join(', ')}`);
   if (succeededWithoutResult > 0) figures.notes.push(`${succeededWithoutResult} succeeded job(s) without a result row`);
   figures.violations = invariantViolations(figures, succeededWithoutResult);
   return figures;

@@ -40,6 +40,15 @@ export interface ChaosSizes {
   faultAtShare: number;
   /** Give up waiting after this long without any change in jobs or attempts (counted after the fault). */
   stallMs: number;
+  /** After the drain, how long attempts left `started` and open reservations get to be cleaned up. */
+  settleMs: number;
+  /**
+   * `recovery.reconcileIntervalSec` and `recovery.abandonAttemptsAfterSec` of the run, when the
+   * config has them (undefined: the shipped values).
+   */
+  recovery?: { reconcileIntervalSec: number; abandonAttemptsAfterSec: number };
+  /** API_TIMEOUT_SEC of the run (a reservation expires a timeout plus a grace after its call). */
+  apiTimeoutSec: number;
   /** Give up waiting this long after submit, whatever happens. */
   deadlineMs: number;
   /** Emulated latency scale (1 = realistic model speeds). */
@@ -59,9 +68,11 @@ export const FULL_SIZES: ChaosSizes = {
   stormMs: 30_000,
   tokenApiJobs: 100,
   faultAtShare: 0.2,
-  stallMs: 90_000,
-  deadlineMs: 600_000,
-  timeScale: 0.2,
+  stallMs: 150_000,
+  settleMs: 150_000,
+  deadlineMs: 900_000,
+  timeScale: 0.3,
+  apiTimeoutSec: 10,
 };
 
 /** The CI form (`test/chaos-short.test.ts`): fewer jobs, shorter outages, the same invariants. */
@@ -77,9 +88,12 @@ export const SHORT_SIZES: ChaosSizes = {
   stormMs: 8_000,
   tokenApiJobs: 40,
   faultAtShare: 0.2,
-  stallMs: 45_000,
-  deadlineMs: 150_000,
-  timeScale: 0.2,
+  stallMs: 60_000,
+  settleMs: 110_000,
+  deadlineMs: 240_000,
+  timeScale: 0.5,
+  recovery: { reconcileIntervalSec: 5, abandonAttemptsAfterSec: 20 },
+  apiTimeoutSec: 10,
 };
 
 /** Prices that make an api call cost a few cents, so a $1.00 cap binds after a few dozen calls. */
@@ -171,7 +185,7 @@ const jobLines = (scenario: string, counts: { localFast: number; localQuality: n
 ].map((line) => JSON.stringify(line));
 
 /** The shipped config with chaos prices, a small api maxTokens, short backoffs and the scenario's budget. */
-const writeConfig = (dir: string, apiModel: string, definition: ScenarioDefinition): string => {
+const writeConfig = (dir: string, apiModel: string, definition: ScenarioDefinition, sizes: ChaosSizes): string => {
   const config = parseYaml(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, any>;
   config.prices = { ...config.prices, [apiModel]: CHAOS_API_PRICE };
   config.tiers.api.candidates = config.tiers.api.candidates.map((candidate: Record<string, unknown>) => ({ ...candidate, maxTokens: CHAOS_API_MAX_TOKENS }));
@@ -184,6 +198,8 @@ const writeConfig = (dir: string, apiModel: string, definition: ScenarioDefiniti
     onExhausted: 'review',
     ...(definition.maxReservationShare !== undefined ? { maxReservationShare: definition.maxReservationShare } : {}),
   };
+  // Shorter recovery timings where the config has them (the CI form cannot wait minutes).
+  if (sizes.recovery && config.recovery) config.recovery = { ...config.recovery, ...sizes.recovery };
   const path = join(dir, 'eaio.yaml');
   writeFileSync(path, stringifyYaml(config));
   return path;
@@ -286,7 +302,7 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
 
     const capUsd = definition.capUsd ?? 100;
     const env: Record<string, string> = {
-      EAIO_CONFIG: writeConfig(dir, models.api, definition),
+      EAIO_CONFIG: writeConfig(dir, models.api, definition, sizes),
       EAIO_NAMESPACE: namespace,
       REDIS_URL: redisUrl,
       DATABASE_URL: workerDatabaseUrl,
@@ -304,12 +320,22 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
       MAX_CONCURRENT_LOCAL: '2',
       DEFAULT_PRIVACY_LEVEL: 'PRIVATE',
       EMERGENCY_LOCAL_ONLY: 'false',
+      API_TIMEOUT_SEC: String(sizes.apiTimeoutSec),
     };
 
-    const spawnWorker = async () => {
+    // Like the compose file's `restart: unless-stopped`, a worker that dies on its own is started again (and noted).
+    let finishing = false;
+    let crashes = 0;
+    const spawnWorker = async (): Promise<WorkerProcess> => {
       workerSerial += 1;
       const worker = startWorkers({ name: `worker-${workerSerial}`, args: WORKER_ARGS, env, logDir: dir });
       workers.push(worker);
+      void worker.exited.then(async () => {
+        if (!worker.crashed() || finishing) return;
+        crashes += 1;
+        await sleep(Math.min(10_000, 1_000 * 2 ** Math.min(crashes - 1, 4)));
+        if (!finishing) spawnWorker().catch(() => undefined);
+      });
       await worker.ready;
       return worker;
     };
@@ -349,11 +375,13 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
     }
 
     const progress = async () => {
-      const { rows } = await database.pool.query<{ terminal: number; status: string | null; attempts: number; finished: number; updated: string | null }>(
+      const { rows } = await database.pool.query<{ terminal: number; status: string | null; attempts: number; started: number; reservations: number; reserved: string; updated: string | null }>(
         `SELECT (SELECT count(*)::int FROM jobs WHERE batch_id = $1 AND state = ANY($2)) AS terminal,
                 (SELECT status FROM batches WHERE id = $1) AS status,
                 (SELECT count(*)::int FROM attempts WHERE batch_id = $1) AS attempts,
-                (SELECT count(*)::int FROM attempts WHERE batch_id = $1 AND outcome <> 'started') AS finished,
+                (SELECT count(*)::int FROM attempts WHERE batch_id = $1 AND outcome = 'started') AS started,
+                (SELECT count(*)::int FROM budget_reservations WHERE status = 'open') AS reservations,
+                (SELECT coalesce(sum(reserved_micro_usd), 0)::text FROM budget_counters) AS reserved,
                 (SELECT max(updated_at)::text FROM jobs WHERE batch_id = $1) AS updated`,
         [batchId, [...TERMINAL_JOB_STATES]],
       );
@@ -379,8 +407,12 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
         faultOver = true;
       });
 
+    // Drained: every job terminal and the batch done. Clean: drained, and no attempt left
+    // `started`, no reservation open (what a crash leaves is cleaned up by the reconciler and
+    // the reservation sweeper, so the harness gives them `settleMs` after the drain).
     let ending: ScenarioFigures['ending'] = 'deadline';
     let drainMs: number | undefined;
+    let cleanMs: number | undefined;
     let lastSignature = '';
     let lastChange = Date.now();
     let lastReport = 0;
@@ -391,22 +423,27 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
         if (state.terminal === lines.length && state.status === 'done') {
           drained = true;
           if (drainMs === undefined) drainMs = now - submittedAt;
+          if (state.started === 0 && state.reservations === 0 && Number(state.reserved) === 0) cleanMs = now - submittedAt;
         }
-        const signature = `${state.terminal}|${state.attempts}|${state.finished}|${state.updated}`;
+        const signature = `${state.terminal}|${state.attempts}|${state.started}|${state.reservations}|${state.reserved}|${state.updated}`;
         if (signature !== lastSignature) {
           lastSignature = signature;
           lastChange = now;
         }
         if (now - lastReport > 10_000) {
           lastReport = now;
-          context.log(`${((now - submittedAt) / 1000).toFixed(0)} s: terminal ${state.terminal}/${lines.length}, batch ${state.status}, attempts ${state.attempts}`);
+          context.log(`${((now - submittedAt) / 1000).toFixed(0)} s: terminal ${state.terminal}/${lines.length}, batch ${state.status}, attempts ${state.attempts} (${state.started} started), open reservations ${state.reservations}`);
         }
       }
-      if (drained && faultOver) {
+      if (faultOver && cleanMs !== undefined) {
         ending = 'drained';
         break;
       }
-      if (faultOver && now - Math.max(lastChange, 0) > sizes.stallMs) {
+      if (faultOver && drainMs !== undefined && now - submittedAt - drainMs > sizes.settleMs) {
+        ending = 'drained';
+        break;
+      }
+      if (faultOver && drainMs === undefined && now - lastChange > sizes.stallMs) {
         ending = 'stalled';
         break;
       }
@@ -417,6 +454,11 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
     if (faultError) notes.push(`the fault injection failed: ${faultError instanceof Error ? faultError.message : String(faultError)}`);
     context.log(`${ending} after ${((Date.now() - submittedAt) / 1000).toFixed(1)} s; stopping workers`);
 
+    finishing = true;
+    for (const worker of workers.filter((candidate) => candidate.crashed())) {
+      const lastLines = worker.tail(4_000).trim().split('\n').slice(-3).join(' | ').slice(-400);
+      notes.push(`${worker.name} died on its own (exit ${worker.child.exitCode ?? worker.child.signalCode}): ${lastLines}`);
+    }
     // Let every process finish what it holds (graceful stop), and whatever was cut come back, then measure.
     await postgresProxy?.restore();
     await redis?.start();
@@ -431,12 +473,10 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
       emulatorLog: emulator.log(),
       capMicro: capUsd * 1_000_000,
       drainMs,
+      cleanMs,
       ending,
       notes,
     });
-    if (figures.violations.length > 0 && !options.keep) {
-      figures.notes.push(`worker log tail (${workers.at(-1)?.name}): ${workers.at(-1)?.tail(600).replace(/\s+/g, ' ')}`);
-    }
     if (options.keep) figures.notes.push(`logs and input kept in ${dir}`);
     return figures;
   } finally {

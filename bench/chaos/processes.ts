@@ -13,6 +13,8 @@ export interface EaioProcess {
   /** Resolves with the exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
   tail(chars?: number): string;
+  /** Exited without the harness stopping or killing it (a crash). */
+  crashed(): boolean;
   /** SIGTERM (graceful), then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL, and wait until it is gone. */
@@ -43,14 +45,17 @@ export const runEaio = (options: { name: string; args: string[]; env: Record<str
     }),
   );
   const gone = () => child.exitCode !== null || child.signalCode !== null;
+  let asked = false;
   return {
     child,
     name: options.name,
     logFile,
     exited,
     tail: (chars = 2_000) => tail.slice(-chars),
+    crashed: () => gone() && !asked,
     async stop(graceMs = 15_000) {
       if (gone()) return;
+      asked = true;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
@@ -58,6 +63,7 @@ export const runEaio = (options: { name: string; args: string[]; env: Record<str
     },
     async kill() {
       if (gone()) return;
+      asked = true;
       child.kill('SIGKILL');
       await exited;
     },

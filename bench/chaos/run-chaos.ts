@@ -35,7 +35,7 @@ for (const definition of definitions) {
     rows.push({
       scenario: definition.name, submitted: 0, rows: 0, terminal: 0, byState: {}, lost: 0, orphaned: 0, failedInQueueOnly: 0,
       duplicated: 0, duplicateReasons: {}, attempts: 0, requests: 0, refused: 0, unmatched: 0, startedLeft: 0, openReservations: 0,
-      openReservedMicro: 0, counterReservedMicro: 0, settledMicro: 0, capMicro: 0, batchStatus: 'not run', drainMs: undefined,
+      openReservedMicro: 0, counterReservedMicro: 0, settledMicro: 0, capMicro: 0, batchStatus: 'not run', drainMs: undefined, cleanMs: undefined,
       ending: 'deadline', violations: [`the scenario could not run: ${error instanceof Error ? error.message : String(error)}`], notes: [],
     });
   }

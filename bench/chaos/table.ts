@@ -15,6 +15,7 @@ const COLUMNS: [string, (row: ScenarioFigures) => string][] = [
   ['spend/cap', (row) => `${usd(row.settledMicro)}/${usd(row.capMicro)}`],
   ['batch', (row) => row.batchStatus],
   ['drain', (row) => seconds(row.drainMs)],
+  ['clean', (row) => seconds(row.cleanMs)],
   ['result', (row) => (row.violations.length === 0 ? 'ok' : 'FAIL')],
 ];
 
