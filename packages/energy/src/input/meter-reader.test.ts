@@ -94,4 +94,36 @@ describe('readMeterSeries details', () => {
     expect(issues[0]).toMatchObject({ kind: 'wrong-header', line: 1 });
     expect(issues[0].hint).toContain('building_id,timestamp,kwh');
   });
+
+  it('reports readings above the plausibility limits by line and field and leaves their hours missing (per m² where the area is known)', async () => {
+    const csv = 'building_id,timestamp,kwh\n'
+      + 'b1,2019-01-01T00:00:00Z,10\nb1,2019-01-01T01:00:00Z,99999999999999999999999\nb1,2019-01-01T02:00:00Z,1e309\n'
+      + 'b2,2019-01-01T00:00:00Z,150\nb2,2019-01-01T01:00:00Z,250\nb2,2019-01-01T02:00:00Z,0\n';
+    const { issues, series } = await readAll(text(csv), { floorAreaOf: (id) => (id === 'b2' ? 100 : null) });
+    expect(issues.map((issue) => [issue.kind, issue.line, issue.field ?? '', issue.buildingId])).toEqual([
+      ['implausible-reading', 3, 'kwh', 'b1'],
+      ['non-numeric', 4, 'kwh', 'b1'],
+      ['implausible-reading', 6, 'kwh', 'b2'],
+    ]);
+    const [b1, b2] = series;
+    expect([...b1.series!.values]).toEqual([10]);
+    expect(b1).toMatchObject({ implausibleHours: 1, rejectedRows: 2 });
+    // 250 kWh in an hour on 100 m² is 2.5 kWh/m²: out; the zero stays (whether it is missing is the facts' zero policy).
+    expect([...b2.series!.values]).toEqual([150, Number.NaN, 0]);
+    expect(b2.implausibleHours).toBe(1);
+
+    const strict = await readAll(text(csv), { limits: { maxKwhPerHour: 100 } });
+    expect(strict.issues.filter((issue) => issue.kind === 'implausible-reading').map((issue) => issue.line)).toEqual([3, 5, 6]);
+  });
+
+  it('reports a row that is not UTF-8 by line and skips it (no building named with U+FFFD)', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('building_id,timestamp,kwh\nb1,2019-01-01T00:00:00Z,1\n'),
+      Buffer.from([0x62, 0xe9, 0x2c]), Buffer.from('2019-01-01T00:00:00Z,2\n'),
+      Buffer.from('b2,2019-01-01T00:00:00Z,3\n'),
+    ]);
+    const { issues, series } = await readAll({ stream: Readable.from([bytes]), name: 'latin1.csv' });
+    expect(issues.map((issue) => [issue.kind, issue.line])).toEqual([['invalid-utf8', 3]]);
+    expect(series.map((part) => part.buildingId)).toEqual(['b1', 'b2']);
+  });
 });

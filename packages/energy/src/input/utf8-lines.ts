@@ -61,7 +61,6 @@ export async function* readUtf8Lines(stream: AsyncIterable<Buffer | Uint8Array |
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let overlong = false;
-  let first = true;
 
   const finish = (piece: Buffer, out: TextLine[]): void => {
     line += 1;
@@ -88,11 +87,7 @@ export async function* readUtf8Lines(stream: AsyncIterable<Buffer | Uint8Array |
   };
 
   for await (const raw of stream) {
-    let chunk = typeof raw === 'string' ? Buffer.from(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    if (first && chunk.length > 0) {
-      first = false;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-    }
+    const chunk = typeof raw === 'string' ? Buffer.from(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const firstNewline = chunk.indexOf(NEWLINE);
     if (firstNewline < 0) {
       hold(chunk);
@@ -109,7 +104,7 @@ export async function* readUtf8Lines(stream: AsyncIterable<Buffer | Uint8Array |
           if (text.length > maxLineBytes || (text.length * 3 > maxLineBytes && Buffer.byteLength(text) > maxLineBytes)) {
             out.push({ line, problem: 'too-long', bytes: Buffer.byteLength(text) });
           } else {
-            out.push({ line, text: text.endsWith('\r') ? text.slice(0, -1) : text });
+            out.push({ line, text: clean(text, line) });
           }
         }
       } else {
@@ -136,8 +131,13 @@ export async function* readUtf8Lines(stream: AsyncIterable<Buffer | Uint8Array |
 
 const lineOf = (bytes: Buffer, line: number): TextLine => {
   if (!isUtf8(bytes)) return { line, problem: 'invalid-utf8', offset: Math.max(0, firstInvalidUtf8(bytes)) };
-  const text = bytes.toString('utf8');
-  return { line, text: text.endsWith('\r') ? text.slice(0, -1) : text };
+  return { line, text: clean(bytes.toString('utf8'), line) };
+};
+
+/** Drops a line's trailing `\r` and, on line 1, a byte-order mark. */
+const clean = (text: string, line: number): string => {
+  const start = line === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  return text.endsWith('\r') ? text.slice(start, -1) : start > 0 ? text.slice(start) : text;
 };
 
 /**
