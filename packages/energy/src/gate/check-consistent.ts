@@ -62,6 +62,20 @@ const datesIn = (text: string, year: string): { date: string; written: string }[
   return found;
 };
 
+const weekEnd = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10);
+
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+/** Whole months a sentence names: "2019-12" (not a date) and "December 2019". */
+const monthsIn = (sentence: string): { month: string; written: string }[] => {
+  const found = [...sentence.matchAll(/\b((?:19|20)\d{2})-(0[1-9]|1[0-2])\b(?!-\d)/g)].map((match) => ({ month: `${match[1]}-${match[2]}`, written: match[0] }));
+  for (const match of sentence.matchAll(/\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+((?:19|20)\d{2})\b/gi)) {
+    const before = sentence.slice(Math.max(0, (match.index ?? 0) - 4), match.index);
+    if (/\d\s*(?:st|nd|rd|th)?\s*(?:of\s*)?$/i.test(before)) continue; // "14 December 2019" is a day
+    found.push({ month: `${match[2]}-${String(MONTH_NAMES.indexOf(match[1].toLowerCase()) + 1).padStart(2, '0')}`, written: match[0] });
+  }
+  return found;
+};
+
 /** Identifier shape of the building id: letters then digits (`b12`, `syn0004`, `BLDG-7`). */
 const idPattern = (id: string): RegExp | undefined => {
   const match = /^([A-Za-z]+)([_-]?)(\d+)$/.exec(id);
@@ -142,6 +156,16 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
         } else {
           check(known.has(date), `${field.where}: names ${written}, a date the data does not mention`);
         }
+      }
+    }
+  }
+  // A month called anomalous ("flags December 2019 as abnormal") must hold one of the data's anomalies.
+  const anomalyMonths = new Set([...anomalyDates, ...[...known].filter((date) => anomalyDates.has(date) || data.anomalies.some((anomaly) => anomaly.kind.startsWith('week') && date >= anomaly.date && date <= weekEnd(anomaly.date)))].map((date) => date.slice(0, 7)));
+  for (const field of fields) {
+    for (const sentence of field.text.split(/(?<=[.!?;])\s+/)) {
+      if (!ANOMALY_WORD.test(sentence) || /\b(?:outage|gap|missing|no valid)\b/i.test(sentence)) continue;
+      for (const month of monthsIn(sentence)) {
+        check(anomalyMonths.has(month.month), `${field.where}: calls ${month.written} anomalous, but no anomaly in the data falls in it`);
       }
     }
   }

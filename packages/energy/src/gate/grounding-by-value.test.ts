@@ -86,6 +86,15 @@ describe('grounding by value', () => {
     expect(verdict('Gas: no gaps or outages.').pass).toBe(true);
   });
 
+  it('fails a month called anomalous when none of the data\'s anomalies falls in it', () => {
+    const data = promptData(healthyFacts());
+    const month = data.anomalies[0].date.slice(0, 7);
+    const other = month.endsWith('-11') ? `${month.slice(0, 5)}03` : `${month.slice(0, 5)}11`;
+    expect(data.anomalies.some((anomaly) => anomaly.date.startsWith(other))).toBe(false);
+    expect(verdict(`The anomaly screen flags ${other} as abnormal.`).pass).toBe(false);
+    expect(verdict(`The anomaly screen flags ${month} as abnormal.`).pass).toBe(true);
+  });
+
   it('fails a confidence field the prose contradicts, and a money figure the data cannot support', () => {
     expect(verdict('Confidence is low because of the outage.', { confidence: 0.9 }).pass).toBe(false);
     expect(verdict('A new chiller would cost $120,000.').pass).toBe(false);
