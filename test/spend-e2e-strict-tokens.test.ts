@@ -54,7 +54,7 @@ describe('spend end to end: a $1.00 cap against a provider that counts 1 token p
       queues: 'redis',
       database: 'fresh',
       timeScale: 0.5,
-      env: { EAIO_CONFIG: writeTestConfig(dir, { onExhausted: 'review', maxReservationShare: 1 }, 600), LLM_DAILY_BUDGET: '1', LLM_MONTHLY_BUDGET: '1', MAX_CONCURRENT_API: '20' },
+      env: { EAIO_CONFIG: writeTestConfig(dir, { onExhausted: 'review', maxReservationShare: 1 }, 600, { inputPerMTok: 35, outputPerMTok: 210 }), LLM_DAILY_BUDGET: '1', LLM_MONTHLY_BUDGET: '1', MAX_CONCURRENT_API: '20' },
       models: () => ({ [API_MODEL]: withBehaviour(PRESETS.api, { ttftMs: 2000, tokenCounting: 'per-character', answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }) }),
     });
     pipelines.push(pipeline);

@@ -9,11 +9,12 @@ import type { Runtime } from '../apps/producer/src/runtime';
 export const API_MODEL = 'gpt-6-luna';
 
 /**
- * Test prices that make one emulated call cost a few cents (~$0.024 billed) with a
- * reserved worst case (estimated prompt + 80 max output tokens) of ~$0.038, so that 20
- * calls in flight hold ~$0.75 of a $1.00 cap.
+ * Test prices that make one emulated call cost a few cents (~$0.023 billed) with a
+ * reserved worst case (prompt + 80 max output tokens) of ~$0.042 while the model is
+ * uncalibrated (its first calls reserve the prompt's ~1,700 UTF-8 bytes as tokens), so
+ * that 20 calls in flight hold ~$0.85 of a $1.00 cap.
  */
-export const TEST_PRICE = { inputPerMTok: 35, outputPerMTok: 210 };
+export const TEST_PRICE = { inputPerMTok: 15, outputPerMTok: 210 };
 export const API_MAX_TOKENS = 80;
 
 /**
@@ -21,9 +22,9 @@ export const API_MAX_TOKENS = 80;
  * to the real cost) and the given budget settings. Child worker processes read the same
  * file through `EAIO_CONFIG`, so every process prices and caps alike.
  */
-export const writeTestConfig = (dir: string, budgets: Record<string, unknown>, maxTokens = API_MAX_TOKENS): string => {
+export const writeTestConfig = (dir: string, budgets: Record<string, unknown>, maxTokens = API_MAX_TOKENS, price: { inputPerMTok: number; outputPerMTok: number } = TEST_PRICE): string => {
   const config = parseYaml(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, any>;
-  config.prices = { ...config.prices, [API_MODEL]: TEST_PRICE };
+  config.prices = { ...config.prices, [API_MODEL]: price };
   config.tiers.api.candidates = config.tiers.api.candidates.map((candidate: Record<string, unknown>) => ({ ...candidate, maxTokens }));
   config.budgets = { ...config.budgets, ...budgets };
   const path = join(dir, 'eaio.yaml');
