@@ -176,7 +176,7 @@ describe('results out and the portfolio report', () => {
     const dir = join(pipeline.dir, 'out');
     const { file } = await runResults(pipeline.runtime, batchA, { format: 'md', out: dir }, quiet);
     const md = await readFile(file!, 'utf8');
-    expect(md).toMatch(/^# Portfolio report — /);
+    expect(md).toMatch(/^# Portfolio report\n\nBatch batch_\w+ \(/);
     expect(md).toContain('**SIMULATED:');
     for (const title of ['## Portfolio summary', '## Consumption per meter', '## Electricity EUI and ranking against peers', '## Data quality', '## Largest anomalies', '## Retrofit opportunities ranked by savings', '## How the analyses were produced']) {
       expect(md).toContain(title);

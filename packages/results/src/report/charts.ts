@@ -37,8 +37,11 @@ export interface EuiPoint {
   eui: number;
 }
 
+/** Peer groups in a fixed order, so that a group keeps its colour from chart to chart. */
+const groupScale = (points: EuiPoint[]) => ({ domain: [...new Set(points.map((point) => point.group))].sort() });
+
 /** Histogram of electricity EUI across the portfolio, coloured by peer group. */
-export const euiDistributionChart = (points: EuiPoint[]) =>
+export const euiDistributionChart = (points: EuiPoint[], groups: EuiPoint[] = points) =>
   renderChart({
     title: 'Electricity EUI across the portfolio',
     width: 560,
@@ -48,12 +51,12 @@ export const euiDistributionChart = (points: EuiPoint[]) =>
     encoding: {
       x: { field: 'eui', type: 'quantitative', bin: { maxbins: 24 }, title: 'EUI (kWh/m²·yr)' },
       y: { aggregate: 'count', type: 'quantitative', title: 'buildings' },
-      color: { field: 'group', type: 'nominal', title: 'peer group' },
+      color: { field: 'group', type: 'nominal', title: 'peer group', scale: groupScale(groups) },
     },
   });
 
 /** Buildings ranked by EUI (highest first), with each one's peer-group median as a tick. */
-export const euiRankingChart = (points: (EuiPoint & { median: number | null })[]) =>
+export const euiRankingChart = (points: (EuiPoint & { median: number | null })[], groups: EuiPoint[] = points) =>
   renderChart({
     title: 'Highest electricity EUI, against the peer-group median',
     width: 520,
@@ -65,7 +68,7 @@ export const euiRankingChart = (points: (EuiPoint & { median: number | null })[]
         mark: { type: 'bar', tooltip: true },
         encoding: {
           x: { field: 'eui', type: 'quantitative', title: 'EUI (kWh/m²·yr)' },
-          color: { field: 'group', type: 'nominal', title: 'peer group' },
+          color: { field: 'group', type: 'nominal', title: 'peer group', scale: groupScale(groups) },
         },
       },
       {

@@ -110,14 +110,15 @@ export const htmlRenderer = (): ReportRenderer => ({
     const buildings = [...summary.buildings.values()];
     const withEui = buildings.filter((line) => line.eui !== null);
     const ranking = [...withEui].sort((a, b) => b.eui! - a.eui!).slice(0, 25);
+    const points = withEui.map((line) => ({ buildingId: line.buildingId, group: line.peerGroup ?? line.use, eui: line.eui! }));
     const issueCounts = [...summary.issues].map(([key, n]) => {
       const [kind, severity] = key.split('\u0000');
       return { kind, severity, buildings: n };
     });
     const charts: Record<string, string> = {
       eui: withEui.length
-        ? figure(await euiDistributionChart(withEui.map((line) => ({ buildingId: line.buildingId, group: line.peerGroup ?? line.use, eui: line.eui! }))), 'Buildings per EUI band, coloured by peer group.') +
-          figure(await euiRankingChart(ranking.map((line) => ({ buildingId: line.buildingId, group: line.peerGroup ?? line.use, eui: line.eui!, median: line.peerMedian }))), 'Bars: building EUI; black tick: its peer group\'s median.')
+        ? figure(await euiDistributionChart(points), 'Buildings per EUI band, coloured by peer group.') +
+          figure(await euiRankingChart(ranking.map((line) => ({ buildingId: line.buildingId, group: line.peerGroup ?? line.use, eui: line.eui!, median: line.peerMedian })), points), 'Bars: building EUI; black tick: its peer group\'s median.')
         : '',
       'data-quality': issueCounts.length ? figure(await dataIssuesChart(issueCounts), 'Buildings with each kind of data issue, by severity.') : '',
     };
@@ -125,8 +126,8 @@ export const htmlRenderer = (): ReportRenderer => ({
     const parts = [
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`,
       `<title>Portfolio report — ${escapeHtml(batch.name)}</title><style>${STYLE}</style></head><body>`,
-      `<header><h1>Portfolio report — ${escapeHtml(batch.name)}</h1>`,
-      `<p class="muted">Batch ${escapeHtml(batch.id)} · generated ${escapeHtml(localTime(context.generatedAt, context.timezone))} · building figures and dates in each building's local time</p>`,
+      `<header><h1>Portfolio report</h1>`,
+      `<p class="muted">Batch ${escapeHtml(batch.id)} (${escapeHtml(batch.name)}) · tenant ${escapeHtml(batch.tenant)} · generated ${escapeHtml(localTime(context.generatedAt, context.timezone))} · building figures and dates in each building's local time</p>`,
       note ? `<div class="simulated" role="note">${escapeHtml(note)}</div>` : '',
       '</header><main>',
     ];

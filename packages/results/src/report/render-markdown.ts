@@ -65,7 +65,7 @@ const analysisMarkdown = (record: JobRecord, zone: string): string => {
 /** The portfolio report as Markdown (no charts: those are in the HTML report). */
 export const markdownRenderer = (): ReportRenderer => ({
   async head(context: ReportContext) {
-    const lines = [`# Portfolio report — ${context.batch.name}`, ''];
+    const lines = ['# Portfolio report', '', `Batch ${context.batch.id} (${context.batch.name}) · tenant ${context.batch.tenant}`, ''];
     const note = simulatedNote(context.summary);
     if (note) lines.push(`> **${note}**`, '');
     lines.push(`Generated ${localTime(context.generatedAt, context.timezone)}. Building figures and dates are in each building's local time; charts are in the HTML report (\`eaio results ${context.batch.id} --format html\`).`, '');

@@ -42,7 +42,7 @@ export const summarySections = (context: ReportContext): SummarySection[] => {
           ['Batch', `${batch.id} (${batch.name})`],
           ['Tenant', batch.tenant],
           ['Submitted', localTime(batch.createdAt, context.timezone)],
-          ['Status', `${batch.status}${batch.completedAt ? `, done ${localTime(batch.completedAt, context.timezone)}` : ''}`],
+          ['Status', `${batch.status}${batch.completedAt ? ` at ${localTime(batch.completedAt, context.timezone)}` : ''}`],
           ['Buildings', fmt(buildings.length)],
           ['Jobs', `${fmt(summary.jobs)}: ${states || 'none'}`],
           ['Analyses kept', [...summary.byType].map(([type, line]) => `${type} ${line.kept}/${line.jobs}`).join(', ') || 'none'],
