@@ -113,8 +113,16 @@ export const checkComplete = (answer: unknown, data: PromptData, analysisType: A
       const evidence = asArray(finding.evidence).map((entry) => asText(asRecord(entry).metric) ?? '').join(' ');
       return `${asText(finding.title) ?? ''} ${asText(finding.detail) ?? ''} ${evidence}`;
     }).join('\n');
-    for (const anomaly of majorAnomalies(data, options.majorAnomalyCount ?? 3)) {
-      require(mentionsDate(findingText, anomaly.date), `anomaly ${anomaly.kind} on ${anomaly.date} is not addressed`);
+    // "Address each of the largest anomalies": the largest (by |robustZ|) must be addressed, and
+    // at least `majorAnomalyCount` − 1 of the largest `majorAnomalyCount + 2` (writers rank them
+    // by robustZ, by kWh or by deviation; a terse answer covers two).
+    const count = options.majorAnomalyCount ?? 3;
+    const largest = majorAnomalies(data, count + 2);
+    if (largest.length > 0) {
+      require(mentionsDate(findingText, largest[0].date), `the largest anomaly (${largest[0].kind} on ${largest[0].date}) is not addressed`);
+      const needed = Math.min(Math.max(1, count - 1), largest.length);
+      const named = largest.filter((anomaly) => mentionsDate(findingText, anomaly.date));
+      require(named.length >= needed, `addresses ${named.length} of the largest anomalies (${largest.map((anomaly) => anomaly.date).join(', ')}); at least ${needed} expected`);
     }
   }
 

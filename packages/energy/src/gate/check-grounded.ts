@@ -43,6 +43,9 @@ export interface GroundedOutcome extends CheckOutcome {
 const SAVINGS_CONTEXT = /\b(?:sav(?:e|es|ed|ing|ings)|reduc\w*|cut\w*|lower(?:ing|s)?|trim\w*|shav\w*|avoid\w*|eliminat\w*|recover\w*|potential|estimated?|could|would|target\w*|aim\w*|goal|payback|worth|opportunit\w*)\b/i;
 const TARGET_BEFORE = /\b(?:to|by|below|under|towards?|target(?:ing)?|aim(?:ing)? for|goal of|down to|no more than|at most|around|of)\s*(?:about|around|roughly|approximately|~|some|just)?\s*$/i;
 const SMALL_COUNT = 12;
+/** A percentage a reduction word governs ("cut by 150 %", "save 120 %", "a 140 % reduction"), not a share ("weekday use is 114.8 % of weekend use"). */
+const REDUCTION_GOVERNS = /\b(?:by|cut(?:s|ting)?|reduc\w*|sav(?:e|es|ed|ing)|lower(?:s|ed|ing)?|trim\w*|shav\w*|drop\w*|fall\w*|down)\s+(?:\w+\s+)?(?:about|around|roughly|some|up to|over|nearly)?\s*$/i;
+const REDUCTION_AFTER = /^\s*(?:reduction|saving|savings|cut|less|lower|decrease|drop)\b/i;
 
 const matchesValue = (cited: number, halfStep: number, fact: number, tolerance: NumberToleranceOptions, floor = 0): boolean =>
   withinTolerance(cited, fact, halfStep, { ...tolerance, absoluteFloor: Math.max(tolerance.absoluteFloor ?? 1e-6, floor) });
@@ -260,7 +263,10 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
     if (isSavings && matches.length > 0 && !(unitClass === 'percent' && value > 100)) return { status: 'matched', note: describe(matches) };
     if (isSavings && !(matches.length > 0 && attributed && attributed.candidates.length > 0)) {
       if (unitClass === 'percent') {
-        if (value > 100) return { status: 'unsupported', note: `is a reduction of more than 100 %` };
+        if (value > 100 && (REDUCTION_GOVERNS.test(masked.slice(Math.max(0, quantity.start - 24), quantity.start)) || REDUCTION_AFTER.test(masked.slice(quantity.end, quantity.end + 24)) || matches.length === 0)) {
+          return { status: 'unsupported', note: `is a reduction of more than 100 %` };
+        }
+        if (value > 100) return { status: 'matched', note: describe(matches) };
         if (savings.pct.some((pct) => matchesValue(value, quantity.halfStep, pct, tolerance, 0.5))) return { status: 'estimate', note: 'agrees with a recommendation\'s estimatedSavingsPct' };
         if (savings.pct.length === 0 && value <= 60) return { status: 'estimate', note: 'a savings estimate (no recommendation states one)' };
         return { status: 'contradiction', note: `agrees with no recommendation's estimatedSavingsPct (${savings.pct.join(', ') || 'none'})` };

@@ -116,7 +116,7 @@ describe('evaluateAnswer', () => {
     answer.findings = answer.findings.filter((finding) => !finding.title.includes('2019-07-24'));
     const result = evaluate(answer);
     expect(result.checks.complete.issues).toEqual(expect.arrayContaining([
-      'data issue outage is not addressed', 'data issue low-coverage is not addressed', 'anomaly day-high on 2019-07-24 is not addressed']));
+      'data issue outage is not addressed', 'data issue low-coverage is not addressed', 'the largest anomaly (day-high on 2019-07-24) is not addressed']));
     expect(result.checks.complete.score).toBeLessThan(1);
     // Triage must address info-level issues too.
     const triage = evaluate(goodDiagnostic(), healthyFacts(), 'data-quality-triage');

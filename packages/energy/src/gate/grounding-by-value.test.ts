@@ -45,6 +45,8 @@ describe('grounding by value', () => {
     'The electricity record contains 1 outage.',
     'Of the 60 peer buildings it ranks 71st.',
     'The two largest anomalies are described below.',
+    'The load never falls much below 98.6 kW (baseload) and tops out at 241.3 kW (peak).',
+    'Weekend use is lower than weekday use (weekday use is 141.2% of weekend use).',
   ])('passes a correct figure in any sentence shape, unit or derived form: %s', (detail) => {
     expect(verdict(detail).pass).toBe(true);
   });

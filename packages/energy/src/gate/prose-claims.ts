@@ -97,10 +97,16 @@ const NUMBER = /(?<![\w.,])[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])/
 const SCALE_WORD = /^\s*(?:(million|m(?=\s*kwh))|(thousand|k(?=\s*kwh|\b)))\b/i;
 const BLOCKERS = /\b(?:by|to|than|saves?|saved|saving|savings|reduc\w*|cut\w*|lower(?:ing|ed)?|target\w*|goal|aim\w*|under|below|above|over|exceed\w*|additional|extra|another|up|down|increase\w*|rise|drop\w*|fall\w*|shift\w*|trim\w*|if|would|could|estimated|potential|worth)\b|[;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\bagainst\b|\bversus\b|\bvs\.?|\bcompared\b/i;
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g;
+/** A year's figure in a sentence that also names an anomaly ("used 2,730,700 kWh a year; its largest anomaly …"). */
+const YEAR_FIGURE_AFTER = /^\s*(?:of\s+\w+\s+)?(?:a year|per year|per annum|annually|over the year|in the year|for the year|in \d{4}|over the period|a year's)/i;
+const YEAR_FIGURE_BEFORE = /\b(?:annual(?:ly)?|yearly|year's|a year of)\b[^.;]{0,20}$/i;
 /** Marks the number after it as an expected (not actual) figure: "against an expected 3,390 kWh". */
-const EXPECTED_BEFORE = /(?<!\bthan\s+)\b(?:expected|typical(?:ly)?|normal(?:ly)?|usual(?:ly)?|baseline|predicted|forecast)\b[\s:=~≈]*(?:(?:of|at|is|was|be|around|about|roughly|some|approximately|nearly)\s+){0,2}$/i;
+const EXPECTED_BEFORE = /(?<!\b(?:than|above|below|over|under|from|beyond|exceeded|exceeds|exceeding|missed)\s+)\b(?:expected|typical(?:ly)?|normal(?:ly)?|usual(?:ly)?|baseline|predicted|forecast)\b[\s:=~≈]*(?:(?:of|at|is|was|be|around|about|roughly|some|approximately|nearly)\s+){0,2}$/i;
 /** Marks the number before it as an expected figure: "3,390 kWh was expected". */
 const EXPECTED_AFTER = /^[\s,]*(?:(?:was|were|is|had been|would be|being)\s+)?(?:expected|typical|normal|usual|predicted|forecast)\b/i;
+
+/** Between a number and a phrase that names it: "120 kW peak", "0.43 is the night/day ratio", "16.6 kW (baseload)". */
+const AFTER_GAP = /^[\s(-]{0,3}(?:(?:of|at|is|was|the|as)\s+){0,2}$/i;
 
 const maskWith = (text: string, pattern: RegExp): string => text.replace(pattern, (match) => 'Ø'.repeat(match.length));
 
@@ -192,10 +198,12 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
     const numbers = numbersIn(masked);
     const phrases = phrasesIn(masked);
     const expectedRole = anomalyRoles(masked, numbers);
+    // A phrase right after a number ("16.6 kW (baseload)", "67.5 kW of baseload") names that number, not the next one.
+    const ownedByEarlier = new Set(phrases.filter((phrase) => numbers.some((number) => number.end <= phrase.start && AFTER_GAP.test(masked.slice(number.end, phrase.start)))));
     const anyExpected = [...expectedRole.values()].some(Boolean);
     for (const number of numbers) {
       // Anomaly sentences: kWh figures are a day's actual or expected use.
-      if (dates.length > 0 && number.unit.unitClass === 'energy') {
+      if (dates.length > 0 && number.unit.unitClass === 'energy' && !YEAR_FIGURE_AFTER.test(masked.slice(number.end, number.end + 40)) && !YEAR_FIGURE_BEFORE.test(masked.slice(Math.max(0, number.start - 30), number.start))) {
         const anomalies = data.anomalies.filter((anomaly) => dates.includes(anomaly.date));
         const role = expectedRole.get(number) ? 'expected' : anyExpected ? 'actual' : 'either';
         const candidates = anomalies.flatMap((anomaly) =>
@@ -203,9 +211,9 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
         claims.push({ ...claimOf(number, sentence), subject: `anomaly ${dates.join(', ')}${role === 'either' ? '' : ` (${role})`}`, candidates });
         continue;
       }
-      const after = phrases.filter((phrase) => phrase.start >= number.end && /^[\s-]{0,3}(?:(?:of|at|is|was|the|as)\s+){0,2}$/i.test(masked.slice(number.end, phrase.start)))
+      const after = phrases.filter((phrase) => phrase.start >= number.end && AFTER_GAP.test(masked.slice(number.end, phrase.start)))
         .sort((left, right) => left.start - right.start)[0];
-      let before = phrases.filter((phrase) => phrase.end <= number.start && cleanGap(masked.slice(phrase.end, number.start), 45)
+      let before = phrases.filter((phrase) => phrase.end <= number.start && !ownedByEarlier.has(phrase) && cleanGap(masked.slice(phrase.end, number.start), 45)
         // "8,685 valid hours out of 8,760": the number after "of" is the whole, not the phrase's metric.
         && !(/^\s*(?:out\s+)?of\s*$/i.test(masked.slice(phrase.end, number.start)) && /\d[^\s\d]*\s*$/.test(masked.slice(Math.max(0, phrase.start - 12), phrase.start))))
         .sort((left, right) => right.end - left.end)[0];
