@@ -53,6 +53,8 @@ export interface ScenarioFigures {
   cleanMs: number | undefined;
   /** Why it ended waiting: drained, stalled (no change for the stall window), or the deadline. */
   ending: 'drained' | 'stalled' | 'deadline';
+  /** How many times the fault struck (0: the batch drained before it started, the row proves nothing). */
+  faults: number;
   violations: string[];
   notes: string[];
 }
@@ -68,6 +70,7 @@ export interface MeasureInput {
   drainMs: number | undefined;
   cleanMs: number | undefined;
   ending: ScenarioFigures['ending'];
+  faults: number;
   notes?: string[];
 }
 
@@ -198,6 +201,7 @@ export const measure = async (input: MeasureInput): Promise<ScenarioFigures> => 
     drainMs: input.drainMs,
     cleanMs: input.cleanMs,
     ending: input.ending,
+    faults: input.faults,
     violations: [],
     notes: [...(input.notes ?? [])],
   };

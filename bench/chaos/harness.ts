@@ -118,8 +118,11 @@ export interface ScenarioDefinition {
   maxConcurrentApi?: number;
   /** Emulator changes before anything is submitted. */
   prepare?: (context: ChaosContext) => Promise<void> | void;
-  /** The fault, started once `faultAtShare` of the jobs are terminal; resolves when the fault is over. */
-  inject(context: ChaosContext): Promise<void>;
+  /**
+   * The fault, started once `faultAtShare` of the jobs are terminal; resolves when the fault
+   * is over, with how many times it struck (kills, outages).
+   */
+  inject(context: ChaosContext): Promise<number>;
 }
 
 export interface ChaosContext {
@@ -390,6 +393,7 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
 
     // The fault, once a share of the jobs is done; it runs while the drain is watched.
     let faultOver = false;
+    let faults = 0;
     let faultError: unknown;
     const fault = (async () => {
       while (!drained && (await progress()).terminal < Math.ceil(lines.length * sizes.faultAtShare)) {
@@ -397,8 +401,8 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
         await sleep(200);
       }
       context.log(`fault: ${definition.fault}`);
-      await definition.inject(context);
-      context.log('fault over');
+      faults = await definition.inject(context);
+      context.log(`fault over (struck ${faults} time(s))`);
     })()
       .catch((error: unknown) => {
         faultError = error;
@@ -475,6 +479,7 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
       drainMs,
       cleanMs,
       ending,
+      faults,
       notes,
     });
     if (options.keep) figures.notes.push(`logs and input kept in ${dir}`);

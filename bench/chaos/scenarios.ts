@@ -7,6 +7,7 @@ const killRedis = async (context: ChaosContext) => {
   await context.redis!.kill();
   await sleep(context.sizes.redisDownMs);
   await context.redis!.start();
+  return 1;
 };
 
 /**
@@ -30,13 +31,14 @@ const killWorkers = async (context: ChaosContext) => {
     // The replacement starts in the background; the next kill may hit it before it is ready.
     context.spawnWorker().catch((error: unknown) => context.note(`a replacement worker failed to start: ${error instanceof Error ? error.message : String(error)}`));
   }
-  context.note(`${kills} worker SIGKILLs`);
+  return kills;
 };
 
 const hostsDown = async (context: ChaosContext) => {
   for (const host of context.localHosts) await context.emulator.stopHost(host);
   await sleep(context.sizes.hostsDownMs);
   for (const host of context.localHosts) await context.emulator.startHost(host);
+  return 1;
 };
 
 const rateLimitStorm = async (context: ChaosContext) => {
@@ -44,6 +46,7 @@ const rateLimitStorm = async (context: ChaosContext) => {
   context.emulator.configure({ models: { [api]: { faults: { rateLimit: 1 }, retryAfterSeconds: 1 } } });
   await sleep(context.sizes.stormMs);
   context.emulator.configure({ models: { [api]: { faults: { rateLimit: 0 } } } });
+  return 1;
 };
 
 /** Every scenario of issue 9, in the order `npm run chaos` runs them. */
@@ -69,6 +72,7 @@ export const SCENARIOS: ScenarioDefinition[] = [
       await context.postgresProxy!.cut();
       await sleep(context.sizes.postgresDownMs);
       await context.postgresProxy!.restore();
+      return 1;
     },
   },
   {
@@ -98,7 +102,8 @@ export const SCENARIOS: ScenarioDefinition[] = [
     maxReservationShare: 1,
     maxConcurrentApi: 20,
     prepare: (context) => enableOneTokenPerCharacter(context),
-    inject: async () => undefined,
+    // The fault is the provider's counting, from the first call on.
+    inject: async () => 1,
   },
 ];
 

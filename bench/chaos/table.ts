@@ -27,7 +27,7 @@ export const formatTable = (rows: ScenarioFigures[]): string => {
   const out = [line(COLUMNS.map(([title]) => title)), ...cells.map(line)];
   for (const row of rows) {
     const states = Object.entries(row.byState).map(([state, n]) => `${state} ${n}`).join(', ');
-    out.push('', `${row.scenario}: ${row.ending}; states ${states || 'none'}`);
+    out.push('', `${row.scenario}: ${row.ending}; fault struck ${row.faults} time(s); states ${states || 'none'}`);
     for (const violation of row.violations) out.push(`  BROKEN ${violation}`);
     for (const note of row.notes) out.push(`  note: ${note}`);
   }
