@@ -6,20 +6,13 @@ import { createPriceCatalog, overridesFromConfig, runReportCommand } from '@eaio
 import { cliContext, type CliContext } from './cli-context';
 import { openRuntime, type Runtime } from './runtime';
 import { explainConnectionError } from './service-check';
-import { runBoard } from './commands/board-command';
-import { runProvidersCheck } from './commands/providers-command';
-import { runStart } from './commands/start-command';
-import { runStatus, runWatch } from './commands/status-command';
-import { runSubmit } from './commands/submit-command';
-import { runWorkers } from './commands/workers-command';
-import { runServe } from './commands/serve-command';
-import { runReconcile } from './commands/reconcile-command';
-import { runResults } from './commands/results-command';
 import { RESULT_FORMATS } from '@eaio/results';
 
 /**
  * The `eaio` command. Every subcommand loads config (YAML + env), opens what it needs,
- * and closes it again; errors print one clear line and exit non-zero.
+ * and closes it again; errors print one clear line and exit non-zero. Each subcommand's
+ * module is imported when it runs, so a process loads only what its command needs (the
+ * intake does not load Bull Board, the emulator or the demo generator).
  */
 const program = new Command()
   .name('eaio')
@@ -55,6 +48,7 @@ program
   .option('--name <text>', 'batch name')
   .option('--no-progress', 'no progress bar')
   .action(async (options) => {
+    const { runSubmit } = await import('./commands/submit-command');
     const result = await withRuntime((runtime) => runSubmit(runtime, options));
     process.exitCode = result.counts.created + result.counts.alreadyKnown === 0 ? 1 : 0;
   });
@@ -63,6 +57,7 @@ program
   .command('status [batch]')
   .description('per-tier counts and spend of a batch (no batch: list recent batches)')
   .action(async (batch) => {
+    const { runStatus } = await import('./commands/status-command');
     await withRuntime((runtime) => runStatus(runtime, batch), { migrate: false });
   });
 
@@ -71,6 +66,7 @@ program
   .description('live per-tier counts and spend until the batch is done')
   .option('--interval <ms>', 'refresh interval', '1000')
   .action(async (batch, options) => {
+    const { runWatch } = await import('./commands/status-command');
     await withRuntime((runtime) => runWatch(runtime, batch, { intervalMs: Number(options.interval) }), { migrate: false });
   });
 
@@ -80,6 +76,7 @@ program
   .addOption(new Option('--format <format>', 'output format').choices([...RESULT_FORMATS]).default('jsonl'))
   .option('--out <dir>', 'write <batch>.results.<format> / <batch>.report.<format> into this directory instead of stdout')
   .action(async (batch, options) => {
+    const { runResults } = await import('./commands/results-command');
     await withRuntime((runtime) => runResults(runtime, batch, { format: options.format, out: options.out }), { migrate: false });
   });
 
@@ -91,6 +88,7 @@ program
   .option('--lock-duration <ms>', 'job lock of this process; a crashed worker\'s jobs are taken back after it (default 30000, api: 2 × API timeout)')
   .option('--stalled-interval <ms>', 'how often to look for jobs whose worker crashed (default 30000)')
   .action(async (options) => {
+    const { runWorkers } = await import('./commands/workers-command');
     await withRuntime((runtime) => runWorkers(runtime, options));
   });
 
@@ -99,6 +97,7 @@ program
   .description('compare open jobs in PostgreSQL with the queues: re-enqueue lost jobs, end failed ones, abandon orphaned attempts, close finished batches')
   .option('--grace <sec>', 'leave jobs alone whose row changed in the last <sec> seconds (default 30)')
   .action(async (options) => {
+    const { runReconcile } = await import('./commands/reconcile-command');
     const report = await withRuntime((runtime) => runReconcile(runtime, { graceSec: options.grace }));
     process.exitCode = report.ran ? 0 : 1;
   });
@@ -111,6 +110,7 @@ program
   .action(async (options) => {
     const { config, log } = context();
     const runtime = await openRuntime({ config, log, namespace: process.env.EAIO_NAMESPACE });
+    const { runBoard } = await import('./commands/board-command');
     const board = await runBoard(runtime, { port: options.port ? Number(options.port) : undefined, host: options.host });
     log.info({ url: `${board.url}/admin/queues` }, 'board running; Ctrl-C to stop');
     await new Promise<void>((done) => {
@@ -129,6 +129,7 @@ program
   .action(async (options) => {
     const { config, log } = context();
     const runtime = await openRuntime({ config, log, namespace: process.env.EAIO_NAMESPACE });
+    const { runServe } = await import('./commands/serve-command');
     await runServe(runtime, { port: Number(options.port), host: options.host });
     await runtime.close();
   });
@@ -171,6 +172,7 @@ program
   .command('check')
   .description('list every configured provider endpoint: reachable or not, models served, configured models missing')
   .action(async () => {
+    const { runProvidersCheck } = await import('./commands/providers-command');
     process.exitCode = await runProvidersCheck(context().config);
   });
 
@@ -189,6 +191,7 @@ program
   .option('--time-scale <x>', 'with --rehearse: emulated latency scale (1 = realistic)', '0.1')
   .option('--exit-when-done', 'exit once the batch is done instead of keeping the board up', false)
   .action(async (options) => {
+    const { runStart } = await import('./commands/start-command');
     const code = await runStart((env) => cliContext({ config: program.opts().config, env: { ...process.env, ...env } }), {
       rehearse: options.rehearse,
       meter: options.meter,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileChunks } from '@eaio/energy';
 
 /** Canonical JSON: object keys sorted, so equal values hash equally. */
 export const canonicalJson = (value: unknown): string => {
@@ -24,9 +25,9 @@ export const jobIdFor = (input: { tenant: string; kind: 'building' | 'prompt'; t
 /** Deterministic batch id from the input files' contents and the submit options. */
 export const batchIdFor = (input: { tenant: string; fileDigests: string[]; options: unknown }): string => `batch_${digest(input, 16)}`;
 
+/** SHA-256 (hex) of a file, read in 1 MB pieces into one reused buffer. */
 export const fileDigest = async (path: string): Promise<string> => {
-  const { createReadStream } = await import('node:fs');
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of readFileChunks(path)) hash.update(chunk);
   return hash.digest('hex');
 };

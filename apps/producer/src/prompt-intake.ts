@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { GENERIC_TASK_TYPES, PRIVACY_LEVELS, type GenericTaskType, type PrivacyLevel } from '@eaio/core';
-import { readUtf8Lines } from '@eaio/energy';
+import { readFileChunks, readUtf8Lines } from '@eaio/energy';
 import type { IntakeIssue, IssueReceiver } from './issue-list';
 import { isJsonObjectText } from './json-object-check';
 
@@ -30,8 +29,8 @@ const KNOWN_FIELDS = new Set(Object.keys(PromptLine.shape));
 const EXAMPLE = '{"id":"a1","prompt":"…","privacy":"PRIVATE","taskType":"summarization"}';
 const FIELDS_HINT = `privacy is one of ${PRIVACY_LEVELS.join('|')}; taskType one of ${GENERIC_TASK_TYPES.join('|')}; id and prompt are non-empty strings`;
 
-/** A JSONL file, or a byte stream with a name for messages. */
-export type JsonlSource = string | { stream: Readable; name: string };
+/** A JSONL file, or a byte stream (or chunks) with a name for messages. */
+export type JsonlSource = string | { stream: Readable | AsyncIterable<Buffer>; name: string };
 
 export interface ReadPromptJsonlOptions {
   /** Privacy of lines that state none. */
@@ -60,7 +59,7 @@ export async function* readPromptJsonl(
   issues: IssueReceiver,
 ): AsyncGenerator<PromptJobInput> {
   const file = typeof source === 'string' ? source : source.name;
-  const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source.stream;
+  const stream = typeof source === 'string' ? readFileChunks(source) : source.stream;
   const seen = new Set<string>();
   let any = false;
   const error = (line: number, kind: string, message: string, hint: string, field?: string): void =>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Transform } from 'node:stream';
@@ -36,10 +37,11 @@ export const formatBytes = (bytes: number): string =>
  * holding it in memory. Past `maxBytes` (counted after gunzip, so a small gzip bomb is
  * stopped too) it throws `BodyTooLargeError`; the rest of the body is then read and
  * dropped, so the caller can still answer on the same connection. Returns the bytes
- * written.
+ * written and their SHA-256 (hex), so the file need not be read again to name the batch.
  */
-export const receiveBody = async (request: IncomingMessage, file: string, maxBytes: number): Promise<number> => {
+export const receiveBody = async (request: IncomingMessage, file: string, maxBytes: number): Promise<{ bytes: number; sha256: string }> => {
   let bytes = 0;
+  const hash = createHash('sha256');
   const source = new PassThrough();
   const gone = (): void => {
     if (!request.complete) source.destroy(new BodyUnreadableError('the client closed the connection before the body was complete'));
@@ -51,8 +53,12 @@ export const receiveBody = async (request: IncomingMessage, file: string, maxByt
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length;
-      if (bytes > maxBytes) callback(new BodyTooLargeError(maxBytes));
-      else callback(null, chunk);
+      if (bytes > maxBytes) {
+        callback(new BodyTooLargeError(maxBytes));
+        return;
+      }
+      hash.update(chunk);
+      callback(null, chunk);
     },
   });
   const gzip = (request.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
@@ -70,5 +76,5 @@ export const receiveBody = async (request: IncomingMessage, file: string, maxByt
     request.off('error', gone);
     request.off('close', gone);
   }
-  return bytes;
+  return { bytes, sha256: hash.digest('hex') };
 };

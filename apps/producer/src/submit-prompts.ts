@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
 import type { EaioConfig, PrivacyLevel } from '@eaio/core';
+import { readFileChunks } from '@eaio/energy';
 import type { PipelineJobData } from '@eaio/queues';
 import type { TierQueues } from '@eaio/workers';
 import { emptyCounts, intakeRouteContext, routeJob, storeAndEnqueue, type IntakeStore, type RoutedCounts } from './enqueue-jobs';
@@ -16,6 +16,8 @@ export interface SubmitPromptsInput {
   name?: string;
   /** Name for the file in issues (the HTTP intake says `request body`). @defaultValue jsonlFile */
   displayName?: string;
+  /** SHA-256 (hex) of the file when the caller already has it (the HTTP intake hashes the body as it arrives). */
+  digest?: string;
 }
 
 /** Where a tenant's money budgets stand at intake (`SpendGuard.budgetRoutingState` fits). */
@@ -75,7 +77,7 @@ const SLICE = 200;
 /** Generic prompt jobs from JSONL, through the same routing and queues as building jobs. */
 export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps): Promise<SubmitResult> => {
   const privacy = input.privacy ?? deps.config.routing.defaultPrivacy;
-  const batchId = batchIdFor({ tenant: input.tenant, fileDigests: [await fileDigest(input.jsonlFile)], options: { kind: 'prompts', privacy } });
+  const batchId = batchIdFor({ tenant: input.tenant, fileDigests: [input.digest ?? (await fileDigest(input.jsonlFile))], options: { kind: 'prompts', privacy } });
   const batch = lazyBatch(deps, { id: batchId, tenant: input.tenant, name: input.name ?? input.jsonlFile, source: { jsonl: input.displayName ?? input.jsonlFile, privacy } });
   const issues = createIssueList(deps.config.intake.maxIssuesListed, deps.onIssue);
   const counts = emptyCounts();
@@ -88,7 +90,7 @@ export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps)
     slice = [];
     deps.onProgress?.({ rowsRead, jobsEnqueued: counts.created + counts.alreadyKnown });
   };
-  const source = input.displayName ? { stream: createReadStream(input.jsonlFile, { highWaterMark: 1 << 20 }), name: input.displayName } : input.jsonlFile;
+  const source = input.displayName ? { stream: readFileChunks(input.jsonlFile), name: input.displayName } : input.jsonlFile;
   for await (const line of readPromptJsonl(source, { privacy, maxLineBytes: deps.config.intake.maxLineBytes }, issues)) {
     rowsRead += 1;
     const route = routeJob(deps.config, { kind: 'prompt', prompt: line.prompt, taskType: line.taskType, privacy: line.privacy }, context);

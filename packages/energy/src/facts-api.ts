@@ -10,7 +10,7 @@ export { readMeterSeries, detectMeterLayout, type BuildingSeries, type MeterRead
 export { readMetadata, type MetadataReaderOptions } from './input/metadata-reader';
 export { readWeather, type WeatherData, type WeatherReaderOptions } from './input/weather-reader';
 export { DEFAULT_READING_LIMITS, type ReadingLimits } from './input/reading-limits';
-export { readUtf8Lines, createUtf8LineCheck, firstInvalidUtf8, type TextLine, type Utf8LinesOptions } from './input/utf8-lines';
+export { readUtf8Lines, readFileChunks, createUtf8LineCheck, firstInvalidUtf8, type TextLine, type Utf8LinesOptions } from './input/utf8-lines';
 export { FACTS_VERSION, resolveFactsOptions, type FactsOptions, type ResolvedFactsOptions } from './facts/facts-options';
 export { createCalendarCache, type CalendarCache, type LocalCalendar } from './facts/local-calendar';
 export { computeFacts, temperatureFor, unknownBuildingMetadata, type ComputeFactsInput, type MeterInput } from './facts/building-facts';

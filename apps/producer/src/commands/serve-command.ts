@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
-import { requireBoardToken } from '@eaio/board';
+// Only the token check, not the board (Bull Board and the results views stay out of the intake process).
+import { requireBoardToken } from '@eaio/board/auth';
 import { batchStatus } from '@eaio/db';
 import { readBatch, writeResultsJsonl } from '@eaio/results';
 import { PRIVACY_LEVELS, type PrivacyLevel } from '@eaio/core';
@@ -99,9 +100,9 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
     const dir = await mkdtemp(join(tmpdir(), 'eaio-intake-'));
     const file = join(dir, 'request.jsonl');
     try {
-      let bytes: number;
+      let body: { bytes: number; sha256: string };
       try {
-        bytes = await receiveBody(request, file, maxBodyBytes);
+        body = await receiveBody(request, file, maxBodyBytes);
       } catch (error) {
         if (BodyTooLargeError.isInstance(error)) {
           tooLarge(response);
@@ -113,12 +114,12 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
         }
         throw error;
       }
-      if (bytes === 0) {
+      if (body.bytes === 0) {
         fail(response, 400, 'bad_request', 'the request body is empty', JSONL_HINT);
         return;
       }
       const result = await submitPrompts(
-        { jsonlFile: file, displayName: 'request body', tenant, privacy: privacy as PrivacyLevel | undefined, name: 'http intake' },
+        { jsonlFile: file, displayName: 'request body', digest: body.sha256, tenant, privacy: privacy as PrivacyLevel | undefined, name: 'http intake' },
         {
           config: runtime.config,
           store: createPostgresIntakeStore(runtime.database),

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 
 const NEWLINE = 0x0a;
@@ -53,7 +54,9 @@ export interface Utf8LinesOptions {
  * an invalid byte comes back as `invalid-utf8` with its number and byte offset. Yields
  * the lines of each chunk together (one await per chunk). A leading UTF-8 BOM is dropped.
  *
- * Memory: one chunk plus the unfinished line, which is capped by `maxLineBytes`.
+ * Memory: one chunk plus the unfinished line, which is capped by `maxLineBytes`. A chunk
+ * is not kept after the next one is asked for, so a source may hand out one buffer again
+ * and again (`readFileChunks`).
  */
 export async function* readUtf8Lines(stream: AsyncIterable<Buffer | Uint8Array | string>, options: Utf8LinesOptions = {}): AsyncGenerator<TextLine[]> {
   const maxLineBytes = options.maxLineBytes ?? 4 * 1024 * 1024;
@@ -83,7 +86,7 @@ export async function* readUtf8Lines(stream: AsyncIterable<Buffer | Uint8Array |
       carry = [];
       return;
     }
-    carry.push(piece);
+    carry.push(Buffer.from(piece)); // a copy: the source may reuse its chunk buffer
   };
 
   for await (const raw of stream) {
@@ -227,3 +230,22 @@ export const createUtf8LineCheck = (onInvalid: (line: number, offset: number) =>
     },
   });
 };
+
+/**
+ * A file's bytes in chunks of `chunkBytes`, read into one buffer that is handed out again
+ * for every chunk (each view is valid until the next one is asked for). Reading 50 MB
+ * this way allocates 1 MB instead of 50 MB of buffers for the garbage collector to find.
+ */
+export async function* readFileChunks(path: string, chunkBytes = 1 << 20): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
