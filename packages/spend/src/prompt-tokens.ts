@@ -1,4 +1,13 @@
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
+
+type CountTokens = (text: string, options: { disallowedSpecial: Set<string> }) => number;
+let o200k: CountTokens | undefined;
+/**
+ * gpt-tokenizer's o200k table costs about 65 MB of memory: loaded on the first count, so
+ * processes that never reserve spend (the intake, `eaio status`) do not carry it.
+ */
+const countO200k: CountTokens = (text, options) =>
+  (o200k ??= (createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountTokens }).countTokens)(text, options);
 
 /** The parts of a request that reach the provider as prompt tokens (structural `ChatRequest`). */
 export interface PromptParts {
