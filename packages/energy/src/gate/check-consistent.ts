@@ -85,7 +85,7 @@ const idPattern = (id: string): RegExp | undefined => {
 
 const MORE = '(?:higher|greater|more|larger|above|exceeds?|exceeding|outstrips?|heavier|rises? above)';
 const LESS = '(?:lower|less|smaller|below|drops?(?: well)? below|falls?(?: well)? below|under|lighter)';
-const USE = '(?:[- ]?time)?\\s*(?:use|usage|load|consumption|demand|draw)?\\s*(?:is|are|was|runs?|stays?|sits?|remains?)?\\s*(?:\\w+\\s+)?';
+const USE = '(?:[- ]?time)?\\s*(?:(?:gas|electricity|electric|electrical)\\s+)?(?:use|usage|load|consumption|demand|draw)?\\s*(?:is|are|was|runs?|stays?|sits?|remains?)?\\s*(?:\\w+\\s+)?';
 /** "night use is higher than day use" needs nightDayRatio > 1; the reverse < 1. */
 const comparisons = (left: string, right: string): { above: RegExp; below: RegExp } => ({
   above: new RegExp(`\\b${left}${USE}${MORE}(?:\\s+than)?\\s+(?:the\\s+)?${right}|\\b${right}${USE}${LESS}(?:\\s+than)?\\s+(?:the\\s+)?${left}`, 'i'),
@@ -93,21 +93,30 @@ const comparisons = (left: string, right: string): { above: RegExp; below: RegEx
 });
 const NIGHT_DAY = comparisons('night', '(?:day|daytime)');
 const WEEKDAY_WEEKEND = comparisons('(?:weekdays?|working days?)', 'weekends?');
-const WARMER = /\b(?:rises?|increases?|goes up|climbs?|grows?)\s+(?:as|when)\s+(?:it\s+)?(?:gets?|becomes?|turns?)?\s*(?:warmer|hotter)|\bcooling[- ](?:driven|dominated)\b/i;
-const COLDER = /\b(?:rises?|increases?|goes up|climbs?|grows?)\s+(?:as|when)\s+(?:it\s+)?(?:gets?|becomes?|turns?)?\s*(?:colder|cooler)|\bheating[- ](?:driven|dominated)\b/i;
+const USE_UP = '(?:rises?|increases?|goes up|climbs?|grows?|is higher|gets higher)';
+const USE_DOWN = '(?:falls?|drops?|decreases?|goes down|declines?|is lower|gets lower)';
+const TEMP = '(?:the\\s+)?(?:outdoor\\s+|outside\\s+|ambient\\s+|external\\s+|air\\s+)?temperatures?';
+const GETS_WARMER = `(?:(?:it\\s+)?(?:gets?|becomes?|turns?)?\\s*(?:warmer|hotter)|${TEMP}\\s+(?:rises?|increases?|goes up|climbs?))`;
+const GETS_COLDER = `(?:(?:it\\s+)?(?:gets?|becomes?|turns?)?\\s*(?:colder|cooler)|${TEMP}\\s+(?:falls?|drops?|decreases?|goes down|declines?))`;
+/** "use rises as it gets warmer", "use falls as outdoor temperature falls": use grows with warmth. */
+const WARMER = new RegExp(`\\b${USE_UP}\\s+(?:as|when|with)\\s+${GETS_WARMER}|\\b${USE_DOWN}\\s+(?:as|when|with)\\s+${GETS_COLDER}|\\bcooling[- ](?:driven|dominated)\\b`, 'i');
+const COLDER = new RegExp(`\\b${USE_UP}\\s+(?:as|when|with)\\s+${GETS_COLDER}|\\b${USE_DOWN}\\s+(?:as|when|with)\\s+${GETS_WARMER}|\\bheating[- ](?:driven|dominated)\\b`, 'i');
+const ANOMALY_HIGH = /\b(?:above|over|higher than|more than|exceed(?:ed|ing|s)?)\s+(?:the\s+)?(?:expected|normal|typical|predicted|baseline)\b|\b(?:a\s+)?(?:spike|surge|jump)\b|\bspiked\b|\bjumped\b/i;
+const ANOMALY_LOW = /\b(?:below|under|lower than|less than|short of)\s+(?:the\s+)?(?:expected|normal|typical|predicted|baseline)\b|\b(?:a\s+)?(?:dip|drop|slump|shortfall)\b|\bdipped\b|\bdropped\b/i;
 const ABOVE_MEDIAN = /\b(?:above|higher than|exceeds?|over)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
 const BELOW_MEDIAN = /\b(?:below|lower than|under)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
 const MORE_INTENSIVE = /\b(?:more|higher)[- ](?:energy[- ])?intensive than (?:most|the majority|the typical|a typical|its peers)|\bamong the (?:more|most) (?:energy[- ])?intensive\b|\b(?:uses|consumes) more (?:energy )?per (?:square metre|m²|m2) than (?:most|the majority|the typical)/i;
 const LESS_INTENSIVE = /\b(?:less|lower)[- ](?:energy[- ])?intensive than (?:most|the majority|the typical|a typical|its peers)|\bamong the (?:less|least) (?:energy[- ])?intensive\b|\b(?:uses|consumes) less (?:energy )?per (?:square metre|m²|m2) than (?:most|the majority|the typical)/i;
-const NEAR = /\b(?:close to|in line with|near|around|roughly (?:equal|level)|similar to|essentially|about the same as|on a par with|at)\b/i;
+const NEAR = /\b(?:close to|in line with|near|around|roughly (?:equal|level with|at)|similar to|essentially (?:at|level with)|about the same as|on a par with|level with|at)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
 
 /** Direction words the facts contradict: a ratio's side of 1, the weather slope's sign, the side of the peer median, an anomaly's side of expected. */
 const directionIssues = (text: string, where: string, data: PromptData, meter: string | undefined): string[] => {
   const issues: string[] = [];
   const meters = meter ? [meter] : data.meters;
-  const ratio = (suffix: string) => meters.map((name) => data.metrics[`${name}.${suffix}`]).filter((value): value is number => typeof value === 'number');
   const sides = (values: number[], above: boolean) => values.length > 0 && values.every((value) => (above ? value < 0.98 : value > 1.02));
   for (const sentence of text.split(/(?<=[.!?;])\s+/)) {
+    const named = /\bgas\b/i.test(sentence) && !/\belectric/i.test(sentence) ? ['gas'] : /\belectric/i.test(sentence) && !/\bgas\b/i.test(sentence) ? ['electricity'] : meters;
+    const ratio = (suffix: string) => named.map((name) => data.metrics[`${name}.${suffix}`]).filter((value): value is number => typeof value === 'number');
     if (NIGHT_DAY.above.test(sentence) && sides(ratio('load.nightDayRatio'), true)) issues.push(`${where}: says night use exceeds day use, but the night/day ratio is ${ratio('load.nightDayRatio').join(', ')}`);
     else if (NIGHT_DAY.below.test(sentence) && sides(ratio('load.nightDayRatio'), false)) issues.push(`${where}: says night use is below day use, but the night/day ratio is ${ratio('load.nightDayRatio').join(', ')}`);
     if (WEEKDAY_WEEKEND.above.test(sentence) && sides(ratio('load.weekdayWeekendRatio'), true)) issues.push(`${where}: says weekday use exceeds weekend use, but the weekday/weekend ratio is ${ratio('load.weekdayWeekendRatio').join(', ')}`);
@@ -126,6 +135,12 @@ const directionIssues = (text: string, where: string, data: PromptData, meter: s
     if (intensitySide !== undefined && (!meter || meter === data.meters[0])) {
       if (MORE_INTENSIVE.test(sentence) && intensitySide < -2) issues.push(`${where}: says the building is more intensive than most peers, but it ranks at the ${Math.round(Number(percentile ?? 0))}th percentile`);
       if (LESS_INTENSIVE.test(sentence) && intensitySide > 2) issues.push(`${where}: says the building is less intensive than most peers, but it ranks at the ${Math.round(Number(percentile ?? 0))}th percentile`);
+    }
+    const datesNamed = data.anomalies.filter((anomaly) => sentence.includes(anomaly.date));
+    if (datesNamed.length > 0 && new Set(datesNamed.map((anomaly) => anomaly.actualKwh > anomaly.expectedKwh)).size === 1) {
+      const high = datesNamed[0].actualKwh > datesNamed[0].expectedKwh;
+      if (high && ANOMALY_LOW.test(sentence) && !ANOMALY_HIGH.test(sentence)) issues.push(`${where}: calls ${datesNamed[0].date} a dip, but it used more than expected`);
+      if (!high && ANOMALY_HIGH.test(sentence) && !ANOMALY_LOW.test(sentence)) issues.push(`${where}: calls ${datesNamed[0].date} a spike, but it used less than expected`);
     }
     for (const anomaly of data.anomalies) {
       if (!sentence.includes(anomaly.date)) continue;

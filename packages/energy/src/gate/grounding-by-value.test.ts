@@ -88,6 +88,17 @@ describe('grounding by value', () => {
     expect(verdict('Gas: no gaps or outages.').pass).toBe(true);
   });
 
+  it('reads direction words in the shapes writers use: temperature, the median, meters, spikes and dips', () => {
+    expect(verdict('Daily electricity use rises as outdoor temperature rises (slope 21.7 kWh/°C).').pass).toBe(false);
+    expect(verdict('Daily electricity use rises as outdoor temperature falls (slope minus 21.7 kWh/°C).').pass).toBe(true);
+    expect(verdict('At about 375 kWh/m² the building sits below the peer median of about 252 kWh/m².').pass).toBe(false);
+    expect(verdict('Night-time gas use is higher than daytime use (night/day ratio 0.71).').pass).toBe(false);
+    const data = promptData(healthyFacts());
+    const high = data.anomalies.find((anomaly) => anomaly.actualKwh > anomaly.expectedKwh)!;
+    expect(verdict(`On ${high.date} use came in below expected: ${high.actualKwh} kWh against ${high.expectedKwh} kWh.`).pass).toBe(false);
+    expect(verdict(`On ${high.date} use came in above expected: ${high.actualKwh} kWh against ${high.expectedKwh} kWh.`).pass).toBe(true);
+  });
+
   it('fails a month called anomalous when none of the data\'s anomalies falls in it', () => {
     const data = promptData(healthyFacts());
     const month = data.anomalies[0].date.slice(0, 7);
