@@ -1,5 +1,6 @@
 import type { QueueName } from '@eaio/core';
 import { completeJob, failJob, finishAttempt, insertAttemptStart, isJobTerminal, markJobActive, moveJob, type Database } from '@eaio/db';
+import { parseAnswerText } from '@eaio/energy';
 import type { ChatResult } from '@eaio/providers';
 import type { PipelineJobData } from '@eaio/queues';
 import type { AttemptEnd, AttemptStart, GateVerdict, PipelineStore } from './pipeline-ports';
@@ -55,7 +56,7 @@ export const createPostgresPipelineStore = (database: Database): PipelineStore =
       provider: result.provider,
       model: result.model,
       text: result.text,
-      answer: result.json ?? parseJson(result.text),
+      answer: result.json ?? storedAnswer(result.text),
       qualityScore: gate.score,
       simulated: data.simulated ?? false,
     });
@@ -64,11 +65,12 @@ export const createPostgresPipelineStore = (database: Database): PipelineStore =
   failed: (jobId: string, reason: string) => failJob(database, { jobId, reason }),
 });
 
-const parseJson = (text: string): unknown => {
-  const body = text.trim().replace(/^```(?:json)?\s*/i, '').replace(/```\s*$/, '');
-  try {
-    return JSON.parse(body);
-  } catch {
-    return null;
-  }
+/**
+ * The answer as JSON, read the way the gate reads it (`parseAnswerText`: a code fence or a
+ * sentence around the object, a trailing comma); null when the text holds no JSON object
+ * (a plain-text answer to a prompt job).
+ */
+export const storedAnswer = (text: string): unknown => {
+  const parsed = parseAnswerText(text);
+  return parsed.ok ? parsed.value : null;
 };
