@@ -151,7 +151,7 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
   app.get('/v1/batches/:id/results', async (request, response) => {
     // The batch's results streamed from Postgres as JSONL, one line per job (a failure mid-stream cuts the connection).
     if (!(await readBatch(runtime.database.pool, request.params.id))) {
-      response.status(404).json({ error: 'not_found', message: `no batch "${request.params.id}"` });
+      fail(response, 404, 'not_found', `no batch ${JSON.stringify(request.params.id.slice(0, 100))}`, 'use the batchId a POST /v1/batches answered with (a rejected submission stores no batch)');
       return;
     }
     response.status(200).type('application/x-ndjson');
@@ -159,7 +159,7 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
     response.end();
   });
   app.use((request, response) => {
-    fail(response, 404, 'not_found', `no route ${request.method} ${request.path.slice(0, 100)}`, 'the intake serves POST /v1/batches and GET /v1/batches/:id');
+    fail(response, 404, 'not_found', `no route ${request.method} ${request.path.slice(0, 100)}`, 'the intake serves POST /v1/batches, GET /v1/batches/:id and GET /v1/batches/:id/results');
   });
   app.use(jsonErrors(runtime));
   return app;
