@@ -1,6 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createUtf8LineCheck, firstInvalidUtf8, readUtf8Lines, type TextLine } from './utf8-lines';
+import { createUtf8LineCheck, firstInvalidUtf8, readFileChunks, readUtf8Lines, type TextLine } from './utf8-lines';
 
 const linesOf = async (chunks: Buffer[], maxLineBytes?: number): Promise<TextLine[]> => {
   const out: TextLine[] = [];
@@ -30,6 +33,21 @@ describe('readUtf8Lines', () => {
       { line: 5, text: 'last without newline' },
     ];
     for (const chunks of cuts(text)) expect(await linesOf(chunks)).toEqual(expected);
+  });
+
+  it('reads a file through one reused chunk buffer without mixing up the lines held across chunks', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'utf8-lines-'));
+    try {
+      const lines = Array.from({ length: 200 }, (_unused, index) => `${index}: ${'é漢😀'.repeat(index % 7)} end`);
+      await writeFile(join(dir, 'lines.txt'), `${lines.join('\n')}\n`);
+      for (const chunkBytes of [1, 3, 7, 64, 1 << 20]) {
+        const read: TextLine[] = [];
+        for await (const batch of readUtf8Lines(readFileChunks(join(dir, 'lines.txt'), chunkBytes))) read.push(...batch);
+        expect(read.map((entry) => entry.text)).toEqual(lines);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('skips a line longer than maxLineBytes without holding it, and reads on', async () => {
