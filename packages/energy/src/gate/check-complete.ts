@@ -61,6 +61,8 @@ const addressesIssue = (kind: string, texts: string[]): boolean => {
   return texts.some((text) => normalizeKind(text).includes(normalized) || words.test(text));
 };
 
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+
 const CANNOT_QUANTIFY = /(?:cannot|can't|can ?not|not possible to|unable to)\s+(?:be\s+)?(?:quantif|estimat)|unknown|not (?:be )?quantifi|missing|unavailable/i;
 
 /** `citedInProse`: metrics the answer's prose states correctly (from the grounded check). */
@@ -96,10 +98,19 @@ export const checkComplete = (answer: unknown, data: PromptData, analysisType: A
     });
   }
 
-  const addressedTexts = asArray(root.dataIssuesAddressed).flatMap((entry) => [asText(asRecord(entry).issue) ?? '', asText(asRecord(entry).response) ?? '']);
+  const entries = asArray(root.dataIssuesAddressed).map((entry) => ({ issue: asText(asRecord(entry).issue) ?? '', response: asText(asRecord(entry).response) ?? '' }));
+  const knownKinds = new Set(data.dataIssues.map((issue) => normalizeKind(issue.kind)));
   const mustAddress = data.dataIssues.filter((issue) => analysisType === 'data-quality-triage' || issue.severity !== 'info');
   for (const kind of new Set(mustAddress.map((issue) => issue.kind))) {
-    require(addressesIssue(kind, addressedTexts), `data issue ${kind} is not addressed`);
+    // An entry labelled with a kind answers that kind; an unlabelled one is read by its words.
+    const answering = entries.filter((entry) => knownKinds.has(normalizeKind(entry.issue))
+      ? normalizeKind(entry.issue).includes(normalizeKind(kind))
+      : addressesIssue(kind, [entry.issue, entry.response]));
+    const count = mustAddress.filter((issue) => issue.kind === kind).length;
+    // Several issues of one kind (five outages) need an entry each, or one that speaks of them all.
+    const coversAll = answering.some((entry) => new RegExp(`\\b(?:all|each|every|both|${count}|${NUMBER_WORDS[count] ?? count})\\b`, 'i').test(entry.response));
+    if (answering.length === 0) require(false, `data issue ${kind} is not addressed`);
+    else require(answering.length >= count || coversAll, `${count} ${kind} issues, ${answering.length} addressed`);
   }
 
   if (analysisType === 'data-quality-triage' && data.meters.some((meter) => `${meter}.coverage.coverageRatio` in data.metrics)) {

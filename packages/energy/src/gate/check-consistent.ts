@@ -113,7 +113,8 @@ const NEAR = /\b(?:close to|in line with|near|around|roughly (?:equal|level with
 const directionIssues = (text: string, where: string, data: PromptData, meter: string | undefined): string[] => {
   const issues: string[] = [];
   const meters = meter ? [meter] : data.meters;
-  const sides = (values: number[], above: boolean) => values.length > 0 && values.every((value) => (above ? value < 0.98 : value > 1.02));
+  // A ratio on the wrong side of 1 contradicts the words however close it is (0.5 % slack for rounding).
+  const sides = (values: number[], above: boolean) => values.length > 0 && values.every((value) => (above ? value < 0.995 : value > 1.005));
   for (const sentence of text.split(/(?<=[.!?;])\s+/)) {
     const named = /\bgas\b/i.test(sentence) && !/\belectric/i.test(sentence) ? ['gas'] : /\belectric/i.test(sentence) && !/\bgas\b/i.test(sentence) ? ['electricity'] : meters;
     const ratio = (suffix: string) => named.map((name) => data.metrics[`${name}.${suffix}`]).filter((value): value is number => typeof value === 'number');
@@ -127,8 +128,8 @@ const directionIssues = (text: string, where: string, data: PromptData, meter: s
     const eui = data.metrics[`${data.meters[0]}.euiKwhPerSqm`];
     const median = data.metrics['peers.medianEuiKwhPerSqm'];
     if (typeof eui === 'number' && typeof median === 'number' && !NEAR.test(sentence) && (!meter || meter === data.meters[0])) {
-      if (ABOVE_MEDIAN.test(sentence) && eui < median * 0.98) issues.push(`${where}: says the intensity is above the peer median, but ${eui.toPrecision(4)} < ${median.toPrecision(4)}`);
-      if (BELOW_MEDIAN.test(sentence) && eui > median * 1.02) issues.push(`${where}: says the intensity is below the peer median, but ${eui.toPrecision(4)} > ${median.toPrecision(4)}`);
+      if (ABOVE_MEDIAN.test(sentence) && eui < median * 0.998) issues.push(`${where}: says the intensity is above the peer median, but ${eui.toPrecision(4)} < ${median.toPrecision(4)}`);
+      if (BELOW_MEDIAN.test(sentence) && eui > median * 1.002) issues.push(`${where}: says the intensity is below the peer median, but ${eui.toPrecision(4)} > ${median.toPrecision(4)}`);
     }
     const percentile = data.metrics['peers.euiPercentile'];
     const intensitySide = typeof percentile === 'number' ? percentile - 50 : typeof eui === 'number' && typeof median === 'number' ? (eui - median) / median * 100 : undefined;

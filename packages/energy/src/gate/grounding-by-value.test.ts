@@ -99,6 +99,21 @@ describe('grounding by value', () => {
     expect(verdict(`On ${high.date} use came in above expected: ${high.actualKwh} kWh against ${high.expectedKwh} kWh.`).pass).toBe(true);
   });
 
+  it('wants an entry for each data issue of a kind, or one that speaks of them all', () => {
+    const base = JSON.parse(answer('The peak is 241 kW.'));
+    const data = promptData(healthyFacts());
+    const kinds = data.dataIssues.map((issue) => issue.kind);
+    const withIssues = (dataIssuesAddressed: unknown[]) => evaluateAnswer(JSON.stringify({ ...base, dataIssuesAddressed }), healthyFacts(), 'data-quality-triage');
+    const twice = [...kinds, kinds[0]];
+    const facts = healthyFacts();
+    facts.dataIssues = twice.map((kind, index) => ({ ...data.dataIssues[Math.min(index, data.dataIssues.length - 1)], kind }));
+    const judge = (entries: unknown[]) => evaluateAnswer(JSON.stringify({ ...base, dataIssuesAddressed: entries }), facts, 'data-quality-triage').checks.complete.issues.join('\n');
+    expect(judge(twice.map((kind) => ({ issue: kind, response: 'Excluded from the baseline.' })))).not.toMatch(/addressed/);
+    expect(judge(kinds.map((kind) => ({ issue: kind, response: 'Excluded from the baseline.' })))).toMatch(new RegExp(`2 ${kinds[0]} issues, 1 addressed`));
+    expect(judge(kinds.map((kind) => ({ issue: kind, response: 'Both are excluded from the baseline.' })))).not.toMatch(/addressed/);
+    expect(withIssues([]).checks.complete.issues.join('\n')).toMatch(/is not addressed/);
+  });
+
   it('fails a month called anomalous when none of the data\'s anomalies falls in it', () => {
     const data = promptData(healthyFacts());
     const month = data.anomalies[0].date.slice(0, 7);

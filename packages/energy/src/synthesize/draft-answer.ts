@@ -151,8 +151,9 @@ export const draftAnswer = (analysisType: AnalysisType, data: PromptData, teller
   });
 
   const dataIssuesAddressed = (all: boolean) => {
-    const kinds = [...new Set(data.dataIssues.filter((issue) => all || issue.severity !== 'info').map((issue) => issue.kind))];
-    const extra = [...new Set(data.dataIssues.map((issue) => issue.kind))].filter((kind) => !kinds.includes(kind) && chance(0.5, random));
+    // One entry per item, as the prompt asks (five outages, five entries).
+    const kinds = data.dataIssues.filter((issue) => all || issue.severity !== 'info').map((issue) => issue.kind);
+    const extra = data.dataIssues.filter((issue) => !all && issue.severity === 'info' && chance(0.5, random)).map((issue) => issue.kind);
     return shuffle([...kinds, ...extra], random).map((kind) => ({ issue: kind, response: pick(RESPONSES[kind] ?? ['Noted and taken into account in the analysis.'], random) }));
   };
 
