@@ -8,6 +8,7 @@ import type { CheckOutcome } from './check-types';
  * boilerplate or every finding repeats one text. An honest caveat inside a full answer
  * ("I cannot provide cost estimates", "Gas: not applicable", "N/A" for one field) passes:
  * what decides is whether the answer still does the analysis, which the summary says.
+ * Prose that states no figure of the building at all is generic advice and fails too.
  */
 const HARD_REFUSAL = /\b(?:i\s*(?:'m|am)\s+(?:sorry|unable|not able)|i\s+(?:cannot|can't|can not|won't|will not)\s+(?:help|assist|comply|do (?:this|that))|as an ai\b|as a language model|i apologi[sz]e|unable to (?:assist|help|comply)|cannot (?:assist|comply) with)/i;
 const TASK = '(?:analys[ie]s|analy[sz]e|assessment|assess|diagnos\\w*|evaluation|evaluate|plan|triage|review|conclusions?|recommendations?|insights?|judg(?:e)?ment|interpret\\w*|determin\\w*|characteri[sz]\\w*)';
@@ -32,5 +33,7 @@ export const checkNotRefusal = (answer: unknown, rawText: string, options: { tri
   if (details.length >= 2 && new Set(details).size === 1) issues.push('every finding repeats the same text');
   const refusingFindings = details.filter((detail) => HARD_REFUSAL.test(detail) || SOFT_REFUSAL.test(detail));
   if (details.length > 0 && refusingFindings.length === details.length) issues.push('every finding declines the analysis');
+  // Advice that never states a figure of this building ("LED lighting usually saves 20 %") is not an analysis of it.
+  if (options.substance === 0 && details.length > 0) issues.push('the prose states no figure of this building: generic advice, not an analysis of its data');
   return { score: issues.length === 0 ? 1 : 0, issues };
 };

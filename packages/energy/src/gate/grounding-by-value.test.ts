@@ -114,6 +114,16 @@ describe('grounding by value', () => {
     expect(withIssues([]).checks.complete.issues.join('\n')).toMatch(/is not addressed/);
   });
 
+  it('fails generic advice that states no figure of the building, even with real evidence values', () => {
+    const generic = JSON.parse(answer('Commercial buildings typically waste energy outside occupied hours.'));
+    generic.summary = 'Buildings of this type usually have significant savings potential through better controls and lighting.';
+    generic.findings = generic.findings.slice(0, 1);
+    generic.recommendations[0].rationale = 'A common first step for any energy programme.';
+    const result = evaluateAnswer(JSON.stringify(generic), healthyFacts(), 'building-diagnostic');
+    expect(result.checks.notRefusal.issues.join('\n')).toMatch(/generic advice/);
+    expect(verdict('Commercial buildings typically waste energy outside occupied hours; this one peaks at 241 kW.').checks.notRefusal.issues).toEqual([]);
+  });
+
   it('fails a month called anomalous when none of the data\'s anomalies falls in it', () => {
     const data = promptData(healthyFacts());
     const month = data.anomalies[0].date.slice(0, 7);
