@@ -4,10 +4,14 @@ import pg from 'pg';
 import type { EaioConfig, Logger } from '@eaio/core';
 import { createDb, embeddedDataDir, migrate, startEmbeddedPostgres, type Database } from '@eaio/db';
 import {
+  createPostgresGuardStore,
   createPostgresSlotLeaser,
+  createProviderGuard,
+  createRedisGuardStore,
   createQueueStore,
   createRedisSlotLeaser,
   type PipelineJobData,
+  type ProviderGuard,
   type QueueStore,
   type ReviewJobData,
   type SlotLeaser,
@@ -41,6 +45,8 @@ export interface Runtime {
   store: QueueStore;
   queues: TierQueues;
   leaser: SlotLeaser;
+  /** Circuit breakers, 429 pauses and rate limits per provider, shared by every process (Redis, or PostgreSQL with the queues there). */
+  guard: ProviderGuard;
   /** `embedded` when this process started its own PostgreSQL. */
   mode: { queues: 'redis' | 'postgres'; database: 'external' | 'embedded' };
   close(): Promise<void>;
@@ -121,6 +127,18 @@ export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => 
   });
   const leaser = redisUrl ? createRedisSlotLeaser(redisUrl, namespace) : createPostgresSlotLeaser(database.pool as pg.Pool);
   closers.push(() => leaser.close());
+  const guard = createProviderGuard(redisUrl ? createRedisGuardStore(redisUrl, namespace) : createPostgresGuardStore(database.pool as pg.Pool, namespace), {
+    breaker: {
+      failureThreshold: config.circuitBreaker.failureThreshold,
+      windowMs: config.circuitBreaker.windowSec * 1000,
+      coolDownMs: config.circuitBreaker.coolDownSec * 1000,
+      probeTimeoutMs: config.circuitBreaker.probeTimeoutSec * 1000,
+    },
+    limits: config.rateLimits.providers,
+    limitWindowMs: config.rateLimits.windowSec * 1000,
+    limitMarginMs: config.rateLimits.marginMs,
+  });
+  closers.push(() => guard.close());
   log.debug({ queues: store.label }, 'runtime open');
   return {
     config,
@@ -130,6 +148,7 @@ export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => 
     store,
     queues,
     leaser,
+    guard,
     mode: { queues: redisUrl ? 'redis' : 'postgres', database: databaseMode },
     async close() {
       for (const close of closers.reverse()) {

@@ -1,6 +1,6 @@
 import type { QueueName, Tier } from '@eaio/core';
-import type { ChatRequest, ChatResult, EndpointConfig, ProviderAdapter } from '@eaio/providers';
-import type { AttemptSummary, PipelineJobData } from '@eaio/queues';
+import type { ChatRequest, ChatResult, EndpointConfig, FailoverAdvice, ProviderAdapter } from '@eaio/providers';
+import type { AttemptSummary, GuardTicket, PipelineJobData } from '@eaio/queues';
 
 /**
  * The seams a tier worker talks through. `main.ts` wires them to the real providers,
@@ -16,15 +16,30 @@ export interface ModelChoice {
   timeoutMs: number;
   /** How `timeoutMs` was set (fixed, or derived from maxTokens and tokens/s). */
   timeoutReason?: string;
+  /** The shared guard's admission of this call (breakers, pause, rate limit): its outcome is reported with it. */
+  ticket?: GuardTicket;
+  /** Breakers (or `pause`) this call probes for, when any. */
+  probe?: string[];
+}
+
+/** Nothing can be called now, but a paused or rate-limited provider will take calls at `untilMs`. */
+export interface SelectorWait {
+  wait: { untilMs: number; reason: string };
 }
 
 export interface ModelSelector {
   /** `host` narrows local tiers to one inference host (the one whose slot is held). */
-  choose(tier: Tier, data: PipelineJobData, host?: string): Promise<ModelChoice | null>;
+  choose(tier: Tier, data: PipelineJobData, host?: string): Promise<ModelChoice | SelectorWait | null>;
   /** A call could not reach the endpoint: skip it until its health is checked again. */
   unreachable?(endpointId: string, reason: string): void;
-  /** A call answered: its generation figures feed the measured tokens/s of local models. */
-  answered?(choice: ModelChoice, result: ChatResult): void;
+  /** A call answered: its generation figures feed the measured tokens/s of local models; its breakers close. */
+  answered?(choice: ModelChoice, result: ChatResult): void | Promise<void>;
+  /** A call failed: breakers count it, a 429 pauses the provider; says whether the next call should fail over. */
+  failed?(choice: ModelChoice, error: unknown): Promise<FailoverAdvice>;
+  /** The chosen call was never sent: its probe and rate-limit place go back. */
+  notSent?(choice: ModelChoice): Promise<void>;
+  /** Whether a candidate of the tier has not failed this job yet (see the attempt history). */
+  hasFreshCandidate?(tier: Tier, data: Pick<PipelineJobData, 'history'>, host?: string): boolean;
 }
 
 /** The per-check breakdown the gate returns; stored with the attempt. */
@@ -54,6 +69,9 @@ export interface AttemptStart {
   simulated: boolean;
   /** Worst-case cost reserved before the call (0 for local). */
   reservedMicroUsd: number;
+  /** Set when the call re-asks its tier: what kind of repair, and the attempt it repairs. */
+  repairKind?: 'gate' | 'format';
+  repairOf?: string;
 }
 
 export interface AttemptEnd {
@@ -93,8 +111,26 @@ export type Failure =
   | { kind: 'no-model'; message: string }
   | { kind: 'budget'; message: string };
 
+/** An answer that failed the gate, as the repair decision sees it (`RepairRequest`: `@eaio/queues`). */
+export interface FailedAnswer {
+  attemptId: string;
+  text: string;
+  /** The answer was cut off at the output limit (finish reason `length`). */
+  truncated: boolean;
+  /** Answered by a local model (format failures get a JSON-mode retry there). */
+  local: boolean;
+  gate: GateVerdict;
+  /** The job's attempts, this one included (its summary last). */
+  history: AttemptSummary[];
+}
+
 export interface EscalationPolicy {
   next(data: PipelineJobData, failure: Failure): { next: Tier | 'review'; reason: string };
+  /**
+   * A second chance on the same tier for an answer that failed the gate, before `next`: the
+   * repair to ask for, or `undefined` when the tier's repairs are used up.
+   */
+  repair?(data: PipelineJobData, failed: FailedAnswer): import('@eaio/queues').RepairRequest | undefined;
 }
 
 export interface Enqueuer {

@@ -97,10 +97,18 @@ export const processPipelineJob = async (
   }
 
   await deps.store.markActive(data);
-  const choice = await deps.selector.choose(data.tier, data, host);
-  if (!choice) {
+  const chosen = await deps.selector.choose(data.tier, data, host);
+  if (!chosen) {
     return moveOn({ kind: 'no-model', message: `no healthy model configured for tier ${data.tier}` }, data.history);
   }
+  if ('wait' in chosen) {
+    // Every candidate is paused (429) or at its rate limit: wait (delayed, reason on the job) without using an attempt.
+    await job.log(`waiting for a provider: ${chosen.wait.reason}`);
+    await job.updateData({ ...data, waitReason: chosen.wait.reason });
+    await job.moveToDelayed(Math.max(chosen.wait.untilMs, Date.now() + 1), job.token);
+    throw new DelayedError(`waiting for a provider: ${chosen.wait.reason}`);
+  }
+  const choice = chosen;
 
   const attemptId = attemptIdFor(job);
   const request: ChatRequest = {
@@ -116,6 +124,7 @@ export const processPipelineJob = async (
     ? ({ ok: true, reservedMicroUsd: 0 } as const)
     : await deps.spend.reserve({ attemptId, data, choice, request });
   if (!reservation.ok) {
+    await deps.selector.notSent?.(choice);
     if (reservation.retryAt !== undefined) {
       // Wait (delayed, reason visible on the job) instead of dropping.
       await job.log(`waiting for budget: ${reservation.reason}`);
@@ -138,6 +147,7 @@ export const processPipelineJob = async (
     startedAt: deps.now(),
     simulated: data.simulated ?? false,
     reservedMicroUsd: reservation.reservedMicroUsd,
+    ...(data.repair?.tier === data.tier ? { repairKind: data.repair.kind, repairOf: data.repair.of } : {}),
   };
   // Between the reservation and the call nothing has been sent: a throw here (shutdown, the
   // attempt row not written) gives the money back instead of leaving it to the sweeper,
@@ -146,6 +156,7 @@ export const processPipelineJob = async (
     deps.signal?.throwIfAborted();
     await deps.store.startAttempt(start);
   } catch (error) {
+    await deps.selector.notSent?.(choice);
     if (!choice.endpoint.local) {
       await deps.spend.release(attemptId).catch((releaseError: unknown) =>
         deps.log.warn({ attemptId, error: releaseError instanceof Error ? releaseError.message : String(releaseError) }, 'could not release the reservation of a call never sent; the sweeper will close it'));
@@ -166,6 +177,8 @@ export const processPipelineJob = async (
     const errorKind = providerError?.kind ?? 'unknown';
     const message = `${error instanceof Error ? error.message : String(error)}${errorKind === 'timeout' && choice.timeoutReason ? ` (timeout ${choice.timeoutReason})` : ''}`;
     if (errorKind === 'network') deps.selector.unreachable?.(choice.endpoint.id, message);
+    // Breakers count it, a 429 pauses the provider for every worker.
+    const advice = await deps.selector.failed?.(choice, error);
     await deps.store.finishAttempt(start, {
       finishedAt,
       latencyMs: finishedAt.getTime() - start.startedAt.getTime(),
@@ -176,19 +189,29 @@ export const processPipelineJob = async (
       errorMessage: message.slice(0, 500),
     });
     if (deps.signal?.aborted) throw error; // shutting down: BullMQ re-delivers the job
+    const history = [...data.history, summary(start, 'error', message, { errorKind, endpoint: choice.endpoint.id })];
+    // Failover: the next call goes to another candidate of the tier (the history names the one
+    // that failed) without using an attempt; a 429 never uses one (the provider is paused for
+    // every worker and the job waits it out). Once every candidate failed, attempts decide.
+    if (advice?.failover && (errorKind === 'rate-limit' || deps.selector.hasFreshCandidate?.(data.tier, { history }, host))) {
+      deps.log.info({ jobId: data.jobId, endpoint: choice.endpoint.id, model: choice.model, errorKind }, 'failing over to the next candidate of the tier');
+      await job.updateData({ ...data, history });
+      await job.moveToDelayed(Date.now() + 1, job.token);
+      throw new DelayedError(`failover after ${errorKind} at ${choice.endpoint.id}`);
+    }
     const attemptsAllowed = job.opts.attempts ?? 1;
     const retryable = providerError?.isRetryable ?? false;
     if (retryable && job.attemptsMade + 1 < attemptsAllowed) {
+      await job.updateData({ ...data, history });
       throw new RetryableAttemptError(message, errorKind, providerError?.retryAfterMs);
     }
-    const history = [...data.history, summary(start, 'error', message, { errorKind })];
     const failure: Failure = retryable
       ? { kind: 'retries-exhausted', errorKind, message }
       : { kind: 'provider-error', errorKind, retryable, message };
     return moveOn(failure, history);
   }
 
-  deps.selector.answered?.(choice, result);
+  await deps.selector.answered?.(choice, result);
   const gate = deps.analyzer.evaluate(data, result);
   const spent = await settle(result);
   const finishedAt = deps.now();
@@ -207,6 +230,14 @@ export const processPipelineJob = async (
     return { status: 'succeeded', attemptId, score: gate.score };
   }
   const reason = `quality gate ${gate.score.toFixed(2)} < ${gate.threshold}`;
-  const history = [...data.history, summary(start, 'failed-gate', reason, { qualityScore: gate.score })];
+  const history = [...data.history, summary(start, 'failed-gate', reason, { qualityScore: gate.score, ...(start.repairKind ? { repair: start.repairKind } : {}) })];
+  // Second chance before escalation: the same tier again, told what the gate found.
+  const repair = deps.escalation.repair?.(data, { attemptId, text: result.text, truncated: result.finishReason.unified === 'length', local: choice.endpoint.local, gate, history });
+  if (repair) {
+    await job.log(`${reason}: asking ${data.tier} again (${repair.kind} repair of ${attemptId})`);
+    await job.updateData({ ...data, history, repair });
+    await job.moveToDelayed(Date.now() + 1, job.token);
+    throw new DelayedError(`${repair.kind} repair on ${data.tier}`);
+  }
   return moveOn({ kind: 'quality-gate', score: gate.score, checks: gate.checks }, history);
 };

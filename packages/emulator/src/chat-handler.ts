@@ -79,6 +79,11 @@ export const handleChat = async (context: RequestContext, wire: WireFormat, path
     fail(context, wire, { kind: plan.fault, model: chat.model, retryAfterSeconds: behaviour.retryAfterSeconds });
     return;
   }
+  if (plan.fault === 'unauthorized') {
+    entry.injected.push('unauthorized');
+    fail(context, wire, { kind: 'auth' });
+    return;
+  }
   if (plan.fault === 'hang') {
     entry.injected.push('hang');
     await context.closed;

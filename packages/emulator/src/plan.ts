@@ -1,7 +1,7 @@
 import type { Random } from './random';
 import type { AnswerBehaviour, FaultRates, ModelBehaviour } from './types';
 
-export type FaultKind = 'rate-limit' | 'server-error' | 'unavailable' | 'hang' | 'malformed' | 'truncated' | 'refusal';
+export type FaultKind = 'rate-limit' | 'server-error' | 'unavailable' | 'hang' | 'malformed' | 'truncated' | 'refusal' | 'unauthorized';
 
 /** What one request will suffer, drawn before any waiting. */
 export interface RequestPlan {
@@ -19,6 +19,7 @@ const FAULT_ORDER: [keyof FaultRates, FaultKind][] = [
   ['malformed', 'malformed'],
   ['truncated', 'truncated'],
   ['refusal', 'refusal'],
+  ['unauthorized', 'unauthorized'],
 ];
 
 const clampRate = (rate: number | undefined): number => Math.min(1, Math.max(0, rate ?? 0));

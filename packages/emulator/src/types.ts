@@ -27,6 +27,11 @@ export interface FaultRates {
   truncated: number;
   /** "I can't help with that." (Anthropic `stop_reason: "refusal"`, Gemini `SAFETY`). @defaultValue 0 */
   refusal: number;
+  /**
+   * The provider's auth error (401 OpenAI/Anthropic/Ollama, Gemini 400 `API_KEY_INVALID`) on chat while listings still
+   * answer: a key revoked or lacking access to the model. Optional. @defaultValue 0
+   */
+  unauthorized?: number;
 }
 
 /** How the answer text behaves when no fault fires; rates in 0..1, the remainder is grounded. */

@@ -117,3 +117,49 @@ export const toProviderError = (
   }
   return createProviderError('server', { ...base, message: say(`unexpected failure: ${describe(error)}`) });
 };
+
+/** How a failed call affects the shared provider guard (`@eaio/queues` `ProviderGuard.failed`). */
+export type GuardEffect =
+  /** Counts against a circuit breaker (`open`: opens it at once): the endpoint's, or the endpoint+model's. */
+  | { effect: 'breaker'; scope: 'endpoint' | 'model'; open: boolean; message: string }
+  /** Pauses the provider for every worker. */
+  | { effect: 'pause'; pauseMs: number; message: string }
+  | { effect: 'none' };
+
+export interface FailoverAdvice {
+  /** The job's next call should go to the tier's next healthy candidate. */
+  failover: boolean;
+  guard: GuardEffect;
+  /** The endpoint answered: the failure is the request's own (bad request, content filter, …), a success for its breakers. */
+  endpointAnswered: boolean;
+}
+
+/**
+ * What a failed call means for failover and the shared guard: a 429 pauses the provider
+ * (its `retry-after`, else `pauseWithoutRetryAfterMs`); 5xx and timeouts count against the
+ * endpoint+model's breaker, connection failures against the endpoint's; 404 model-not-found
+ * opens the endpoint+model's breaker and 401/403 the endpoint's at once. All of these send
+ * the next call to another candidate. Other errors (bad request, context length, content
+ * filter, invalid body) are the request's own: no failover, and the endpoint counts as up.
+ */
+export const failoverAdviceFor = (error: unknown, options: { pauseWithoutRetryAfterMs: number }): FailoverAdvice => {
+  if (!ProviderError.isInstance(error)) return { failover: false, guard: { effect: 'none' }, endpointAnswered: false };
+  const message = error.message.slice(0, 200);
+  switch (error.kind) {
+    case 'rate-limit':
+      return { failover: true, guard: { effect: 'pause', pauseMs: error.retryAfterMs ?? options.pauseWithoutRetryAfterMs, message }, endpointAnswered: false };
+    case 'server':
+    case 'timeout':
+      return { failover: true, guard: { effect: 'breaker', scope: 'model', open: false, message }, endpointAnswered: false };
+    case 'network':
+      return { failover: true, guard: { effect: 'breaker', scope: 'endpoint', open: false, message }, endpointAnswered: false };
+    case 'model-not-found':
+      return { failover: true, guard: { effect: 'breaker', scope: 'model', open: true, message }, endpointAnswered: false };
+    case 'auth':
+      return { failover: true, guard: { effect: 'breaker', scope: 'endpoint', open: true, message }, endpointAnswered: false };
+    case 'aborted':
+      return { failover: false, guard: { effect: 'none' }, endpointAnswered: false };
+    default:
+      return { failover: false, guard: { effect: 'none' }, endpointAnswered: true };
+  }
+};

@@ -7,6 +7,7 @@ export type {
   FinishReason,
   GenerationStats,
   HealthResult,
+  OutgoingRequest,
   ProviderAdapter,
   ProviderKind,
   ResponseFormat,
@@ -31,10 +32,11 @@ export {
   type ProviderErrorDetails,
   type ProviderErrorKind,
 } from './errors';
-export { kindForHttpFailure, type HttpFailure } from './classify-failure';
+export { failoverAdviceFor, kindForHttpFailure, type FailoverAdvice, type GuardEffect, type HttpFailure } from './classify-failure';
 export { NO_RETRY, retryDelayMs, type RetryDelayOptions } from './retry-delay';
 export { capRetryAfterMs, DEFAULT_RETRY_AFTER_MAX_MS, durationTextToMs, retryAfterMsFromHeaders, shouldRetryFromHeaders } from './retry-after';
 export { ATTEMPT_ID_HEADER } from './request-scope';
+export { EgressRecordError } from './egress-record-error';
 export { parseJsonAnswer } from './json-answer';
 export { finishReasonFrom } from './finish-reason';
 export { servesModel } from './model-names';

@@ -4,3 +4,7 @@ export * from './redis-slot-leaser';
 export * from './postgres-slot-leaser';
 export * from './job-data';
 export * from './job-data-schema';
+export * from './provider-guard-state';
+export * from './provider-guard';
+export * from './redis-provider-guard';
+export * from './postgres-provider-guard';

@@ -6,11 +6,31 @@ export interface AttemptSummary {
   attemptId: string;
   tier: Tier;
   provider: string;
+  /** Endpoint id the call went to (failover skips an endpoint+model that failed this job in this tier). */
+  endpoint?: string;
   model: string;
   outcome: 'passed' | 'failed-gate' | 'error';
   qualityScore?: number;
   errorKind?: string;
   reason: string;
+  /** Set when this call re-asked its tier: `gate` (told what the gate found) or `format` (JSON mode). */
+  repair?: 'gate' | 'format';
+}
+
+/**
+ * A second try on the same tier (see `quality.repairsPerTier`, `quality.formatRetries`): the
+ * answer that failed and what to fix, sent to the model after its own answer.
+ */
+export interface RepairRequest {
+  kind: 'gate' | 'format';
+  /** The tier that answered; the request applies only while the job is on it. */
+  tier: Tier;
+  /** Attempt id of the answer being repaired. */
+  of: string;
+  /** That answer's text (clipped). */
+  answer: string;
+  /** The repair prompt: what the gate found, or what was wrong with the format. */
+  prompt: string;
 }
 
 /** What a tier queue's job carries. The same shape moves from tier to tier. */
@@ -42,6 +62,10 @@ export interface PipelineJobData {
   wantsJson?: boolean;
   /** Marks runs against the built-in emulator. */
   simulated?: boolean;
+  /** Why the job last waited without using an attempt (provider paused, at its rate limit), for the board. */
+  waitReason?: string;
+  /** The next call on `repair.tier` re-asks it with what was wrong (a second chance before escalation). */
+  repair?: RepairRequest;
 }
 
 /** What a job in the `review` queue carries. */

@@ -207,3 +207,21 @@ export const fileConfigSchema = z.strictObject({
 });
 
 export type FileConfig = z.output<typeof fileConfigSchema>;
+  circuitBreaker: z
+    .strictObject({
+      failureThreshold: positiveInt.default(5),
+      windowSec: z.number().positive().default(60),
+      coolDownSec: z.number().positive().default(30),
+      probeTimeoutSec: z.number().positive().default(120),
+    })
+    .prefault({}),
+  rateLimits: z
+    .strictObject({
+      windowSec: z.number().positive().default(60),
+      marginMs: z.number().int().nonnegative().default(1000),
+      pauseWithoutRetryAfterSec: z.number().nonnegative().default(5),
+      providers: z
+        .record(z.string(), z.strictObject({ requestsPerMinute: positiveInt.optional(), tokensPerMinute: positiveInt.optional() }))
+        .default({}),
+    })
+    .prefault({}),

@@ -27,6 +27,8 @@ export interface EaioConfig {
   report: ReportConfig;
   recovery: RecoveryConfig;
   /**
+  circuitBreaker: CircuitBreakerConfig;
+  rateLimits: RateLimitsConfig;
    * USD prices per million tokens keyed by model name (or `provider/model` to
    * disambiguate); overrides whatever built-in price table the spend code holds.
    * @defaultValue `{}`
@@ -262,6 +264,39 @@ export interface TokenEstimateConfig {
 }
 
 /** What happens to jobs when something other than a provider fails, and how lost work is found again. */
+/**
+ * Circuit breakers per endpoint and per endpoint+model, shared by every worker process
+ * (Redis, or PostgreSQL when the queues run there). A breaker opens after
+ * `failureThreshold` counted failures (5xx, timeout, connection refused) within `windowSec`,
+ * or at once on 401/403 (the endpoint's) or 404 model-not-found (the endpoint+model's);
+ * after `coolDownSec` one probe call goes through and closes it on success.
+ */
+export interface CircuitBreakerConfig {
+  /** @defaultValue `5` */
+  failureThreshold: number;
+  /** @defaultValue `60` */
+  windowSec: number;
+  /** @defaultValue `30` */
+  coolDownSec: number;
+  /** A probe (breaker, or the first call after a 429 pause) that never reports frees its slot after this. @defaultValue `120` */
+  probeTimeoutSec: number;
+}
+
+/**
+ * Request and token limits per provider, global across worker processes, and the pause a
+ * 429 imposes on every worker (its `retry-after`, held to `retries.retryAfterMaxMs`).
+ */
+export interface RateLimitsConfig {
+  /** The "minute" the limits count over, seconds (shorten only for tests). @defaultValue `60` */
+  windowSec: number;
+  /** Counted over `windowSec` plus this, so requests that reach the provider late still fit every window there. @defaultValue `1000` */
+  marginMs: number;
+  /** Pause after a 429 that names no wait, seconds. @defaultValue `5` */
+  pauseWithoutRetryAfterSec: number;
+  /** Keyed by provider name (`openai`, `anthropic`, …). @defaultValue `{}` */
+  providers: Record<string, { requestsPerMinute?: number; tokensPerMinute?: number }>;
+}
+
 export interface RecoveryConfig {
   /**
    * Where a job ends that cannot be processed at all: unreadable job data, a processor error

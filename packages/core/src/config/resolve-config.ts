@@ -152,5 +152,7 @@ const normalizeCaps = (caps: FileConfig['budgets']['perTenant']): EaioConfig['bu
   Object.fromEntries(Object.entries(caps).map(([key, value]) => [key, { monthlyUsd: value.monthlyUsd, dailyUsd: value.dailyUsd }]));
 
 /** Tiers with at least one enabled model: the `availableTiers` routing needs. */
+    circuitBreaker: { ...file.circuitBreaker },
+    rateLimits: { ...file.rateLimits, providers: structuredClone(file.rateLimits.providers) },
 export const availableTiers = (config: Pick<EaioConfig, 'tiers'>): Tier[] =>
   TIERS.filter((tier) => config.tiers[tier].available);

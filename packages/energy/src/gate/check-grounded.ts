@@ -291,7 +291,18 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
       // A bare number ("the night/day ratio is 1.41") is not a percentage.
       const readable = unitClass === 'none' ? matches.filter((figure) => figure.kind !== 'percent') : matches;
       const sameKind = readable.filter((figure) => attributedKinds.has(figure.kind));
-      if (attributed && sameKind.length > 0 && sameKind.length === readable.length && !matches.some((figure) => !figure.source.startsWith('1 / ') && figure.metrics.some((metric) => attributed.candidates.includes(metric)))) {
+      // A number that matches only figures of other kinds is still this metric's when it has the
+      // metric's order of magnitude ("coverage: 0.93" when coverage is 1.0); when it has not
+      // ("coverage (8,760 of 8,760 hours)", "use tracks temperature (r = -0.89)"), the phrase was
+      // not about it.
+      const sameOrder = attributed?.candidates.some((metric) => {
+        const signed = data.metrics[metric] ?? Number.NaN;
+        if (value < 0 && signed >= 0) return false;
+        const fact = Math.abs(signed);
+        return fact === 0 ? Math.abs(value) <= 1 : Math.abs(value) >= fact / 20 && Math.abs(value) <= fact * 20;
+      }) ?? false;
+      const ownKind = sameKind.length === readable.length || sameOrder;
+      if (attributed && readable.length > 0 && ownKind && !matches.some((figure) => !figure.source.startsWith('1 / ') && figure.metrics.some((metric) => attributed.candidates.includes(metric)))) {
         // A figure quoted from a data issue's own text ("a zero run of 3,717 h") is that issue's, not a swap.
         if (!matches.some((figure) => figure.source.startsWith('data issue'))) {
           const facts = attributed.candidates.slice(0, 3).map((metric) => `${metric} = ${data.metrics[metric]}`).join(', ');

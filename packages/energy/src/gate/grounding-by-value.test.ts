@@ -47,6 +47,8 @@ describe('grounding by value', () => {
     'The two largest anomalies are described below.',
     'The load never falls much below 98.6 kW (baseload) and tops out at 241.3 kW (peak).',
     'Weekend use is lower than weekday use (weekday use is 141.2% of weekend use).',
+    'Electricity use tracks outdoor temperature (r = -0.452).',
+    '95.9% electricity coverage (8,398 of 8,760 hours valid).',
   ])('passes a correct figure in any sentence shape, unit or derived form: %s', (detail) => {
     expect(verdict(detail).pass).toBe(true);
   });

@@ -88,7 +88,7 @@ const FAMILIES: Family[] = [
   { subject: 'floor area', phrase: /\b(?:floor area|gross internal area|GIA)\b/gi, metrics: fixed(['building.sqm']) },
   { subject: 'balance point', phrase: /\bbalance[- ]point\b/gi, metrics: perMeter(['weather.changePoint.heatingBalancePointC', 'weather.changePoint.coolingBalancePointC']) },
   { subject: 'weather slope', phrase: /\b(?:(?:weather|temperature|heating|cooling)\s+(?:sensitivity|slope|gradient)|slope)\b/gi, metrics: perMeter(['weather.slopeKwhPerDegC', 'weather.changePoint.heatingSlopeKwhPerDegC', 'weather.changePoint.coolingSlopeKwhPerDegC']) },
-  { subject: 'correlation', phrase: /\b(?:correlation(?:\s+coefficient)?|r\s*=|R²|r-squared|r2)\b/gi, metrics: perMeter(['weather.r', 'weather.changePoint.r2']) },
+  { subject: 'correlation', phrase: /\b(?:correlation(?:\s+coefficient)?|R²|r-squared|r2)\b|\b[rR]²?\s*=/g, metrics: perMeter(['weather.r', 'weather.changePoint.r2']) },
   { subject: 'consumption', phrase: /\b(?:consum(?:ption|es|ed|ing)|(?:energy|electric(?:ity|al)|gas)\s+use|usage|annual(?:ised|ized)?\s+(?:total|use|demand|draw)|(?:used|uses)|total)\b/gi, metrics: consumptionMetrics },
 ];
 
