@@ -86,7 +86,12 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
         : log.warn({ downForMs: state.downForMs }, 'stores reachable again: taking jobs'),
     reconcile: () => reconcile({ database: runtime.database, queues: runtime.queues, config, lockKey: `eaio-reconcile ${runtime.store.label}`, log }),
     deps: {
-      selector: createModelSelector({ config, pool }),
+      selector: createModelSelector({
+        config,
+        pool,
+        guard: runtime.guard,
+        onGuardError: (error) => log.warn({ error: error instanceof Error ? error.message : String(error) }, 'provider guard: could not record a call outcome'),
+      }),
       analyzer: createAnalyzer(config),
       store: createPostgresPipelineStore(runtime.database),
       escalation: createEscalationPolicy(config),

@@ -7,3 +7,4 @@ export * from './host-slot-leases';
 export * from './spend-ledger';
 export * from './budgets';
 export * from './cost-reports';
+export * from './provider-guard-states';
