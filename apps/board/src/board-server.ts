@@ -5,13 +5,14 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { Registry } from 'prom-client';
-import { requireBoardToken } from './board-auth';
+import { requireBoardToken, type BoardTokens } from './board-auth';
+import { createReviewRouters, type ReviewDeskPort } from './review-routes';
 
 export interface BoardOptions {
   /** Queues shown in Bull Board, in display order. */
   queues: Queue[];
-  /** Required; without it every route but `/healthz` answers 401. */
-  token: string;
+  /** Required; without it every route but `/healthz` answers 401. A map names each token (review decisions record the name). */
+  token: BoardTokens;
   /** @defaultValue 3000 */
   port?: number;
   /** @defaultValue '127.0.0.1' */
@@ -20,6 +21,8 @@ export interface BoardOptions {
   registry?: Registry;
   /** Extra JSON API: batch status etc., mounted under `/api`. */
   api?: express.Router;
+  /** The review desk: its page at `/review` (linked from Bull Board) and JSON at `/api/review`. */
+  review?: ReviewDeskPort;
 }
 
 export interface BoardHandle {
@@ -27,14 +30,14 @@ export interface BoardHandle {
   close(): Promise<void>;
 }
 
-/** Express app: Bull Board at `/admin/queues`, `/api/*`, `/metrics`, `/healthz`. */
+/** Express app: Bull Board at `/admin/queues`, the review desk at `/review`, `/api/*`, `/metrics`, `/healthz`. */
 export const createBoardApp = (options: BoardOptions) => {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath('/admin/queues');
   createBullBoard({
     queues: options.queues.map((queue) => new BullMQAdapter(queue as never)),
     serverAdapter,
-    options: { uiConfig: { boardTitle: 'eaio queues' } },
+    options: { uiConfig: { boardTitle: 'eaio queues', ...(options.review ? { miscLinks: [{ text: 'Review desk', url: '/review' }] } : {}) } },
   });
   const app = express();
   app.disable('x-powered-by');
@@ -44,6 +47,11 @@ export const createBoardApp = (options: BoardOptions) => {
   app.use(requireBoardToken(options.token));
   app.get('/', (_request, response) => response.redirect('/admin/queues'));
   app.use('/admin/queues', serverAdapter.getRouter());
+  if (options.review) {
+    const review = createReviewRouters(options.review);
+    app.use('/review', review.page);
+    app.use('/api/review', review.api);
+  }
   if (options.api) app.use('/api', options.api);
   if (options.registry) {
     const registry = options.registry;
@@ -55,7 +63,7 @@ export const createBoardApp = (options: BoardOptions) => {
 };
 
 export const startBoard = async (options: BoardOptions): Promise<BoardHandle> => {
-  if (!options.token) {
+  if (!options.token || (typeof options.token !== 'string' && Object.keys(options.token).length === 0)) {
     throw new Error('BOARD_TOKEN is empty: set BOARD_TOKEN in the environment (see .env.example) before starting the board.');
   }
   const app = createBoardApp(options);

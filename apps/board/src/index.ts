@@ -1,2 +1,3 @@
 export * from './board-server';
 export * from './board-auth';
+export * from './review-routes';

@@ -80,6 +80,52 @@ program
     await withRuntime((runtime) => runResults(runtime, batch, { format: options.format, out: options.out }), { migrate: false });
   });
 
+const review = program
+  .command('review')
+  .description('the review desk: jobs that used up their chain wait for a person to accept an answer, reject, or retry on a tier');
+review
+  .command('list')
+  .description('jobs waiting in review: building, analysis type, calls, best gate score, why')
+  .option('--batch <id>', 'only this batch')
+  .option('--limit <n>', 'at most this many', '200')
+  .action(async (options) => {
+    const { runReview } = await import('./commands/review-command');
+    await withRuntime((runtime) => runReview(runtime, 'list', { batch: options.batch, limit: Number(options.limit) }), { migrate: false });
+  });
+review
+  .command('show <job>')
+  .description('every attempt\'s answer with the gate\'s findings, and the decisions taken')
+  .action(async (jobId) => {
+    const { runReview } = await import('./commands/review-command');
+    await withRuntime((runtime) => runReview(runtime, 'show', { jobId }), { migrate: false });
+  });
+review
+  .command('accept <job>')
+  .description('keep an answer as the job\'s result (marked reviewed); without --attempt the highest-scored one')
+  .option('--attempt <id>', 'the attempt whose answer to keep')
+  .requiredOption('--reason <text>', 'why (recorded with the decision)')
+  .action(async (jobId, options) => {
+    const { runReview } = await import('./commands/review-command');
+    await withRuntime((runtime) => runReview(runtime, 'accept', { jobId, attempt: options.attempt, reason: options.reason }));
+  });
+review
+  .command('reject <job>')
+  .description('end the job as rejected, without a result')
+  .requiredOption('--reason <text>', 'why (recorded with the decision)')
+  .action(async (jobId, options) => {
+    const { runReview } = await import('./commands/review-command');
+    await withRuntime((runtime) => runReview(runtime, 'reject', { jobId, reason: options.reason }));
+  });
+review
+  .command('retry <job>')
+  .description('send the job back to a tier its privacy allows (never api for PRIVATE); workers run it again')
+  .requiredOption('--tier <tier>', 'local-fast, local-quality or api')
+  .requiredOption('--reason <text>', 'why (recorded with the decision)')
+  .action(async (jobId, options) => {
+    const { runReview } = await import('./commands/review-command');
+    await withRuntime((runtime) => runReview(runtime, 'retry', { jobId, tier: options.tier, reason: options.reason }));
+  });
+
 program
   .command('workers')
   .description('run tier workers (start as many processes, on as many hosts, as you like)')
@@ -87,6 +133,9 @@ program
   .option('--no-reports', 'do not run the nightly cost report scheduler in this process')
   .option('--lock-duration <ms>', 'job lock of this process; a crashed worker\'s jobs are taken back after it (default 30000, api: 2 × API timeout)')
   .option('--stalled-interval <ms>', 'how often to look for jobs whose worker crashed (default 30000)')
+  .option('--metrics-port <port>', 'serve this process\'s Prometheus /metrics on this port (0 = any free port)', '9464')
+  .option('--metrics-host <host>', 'interface of /metrics (no token: keep it on loopback or a network only Prometheus reaches)', '127.0.0.1')
+  .option('--no-metrics', 'no /metrics server in this process')
   .action(async (options) => {
     const { runWorkers } = await import('./commands/workers-command');
     await withRuntime((runtime) => runWorkers(runtime, options));

@@ -19,6 +19,7 @@ import type { PipelineJobData } from '@eaio/queues';
 import type { Tier } from '@eaio/core';
 import type { Runtime } from './runtime';
 import { checkConfiguredModels, logModelProblems } from './commands/providers-command';
+import type { PipelineMetrics } from './pipeline-metrics';
 
 export const createSpend = (runtime: Runtime, log: Logger, registry?: Registry) => {
   const { config } = runtime;
@@ -39,6 +40,8 @@ export const createSpend = (runtime: Runtime, log: Logger, registry?: Registry) 
 export interface ComposeWorkersOptions {
   tiers?: Tier[];
   registry?: Registry;
+  /** Observes every provider call (through the pipeline store) and slot lease; its registry is used when `registry` is not given. */
+  metrics?: PipelineMetrics;
   onOutcome?: (job: Job<PipelineJobData>, outcome: ProcessOutcome) => void;
   idlePollMs?: number;
   /** See `StartWorkersOptions.lockDurationMs` (`eaio workers --lock-duration`). */
@@ -62,13 +65,13 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
   await checkConfiguredModels(config, { adapterFactory: (endpoint) => pool.adapter(endpoint.id) ?? createAdapter(endpoint), timeoutMs: 3_000 })
     .then((report) => logModelProblems(report, log))
     .catch((error: unknown) => log.warn({ err: error }, 'the configured-model check at start-up failed; workers start anyway'));
-  const { guard } = createSpend(runtime, log, options.registry);
+  const { guard } = createSpend(runtime, log, options.registry ?? options.metrics?.registry);
   const stopSweeper = startReservationSweeper(guard, { intervalMs: 30_000, logger: log });
   const handle = await startWorkers({
     config,
     store: runtime.store,
     queues: runtime.queues,
-    leaser: runtime.leaser,
+    leaser: options.metrics ? options.metrics.instrumentLeaser(runtime.leaser) : runtime.leaser,
     tiers: options.tiers,
     idlePollMs: options.idlePollMs,
     hostReady: async (hostId) => (await pool.refresh()).find((health) => health.endpointId === hostId)?.ok ?? false,
@@ -93,7 +96,7 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
         onGuardError: (error) => log.warn({ error: error instanceof Error ? error.message : String(error) }, 'provider guard: could not record a call outcome'),
       }),
       analyzer: createAnalyzer(config),
-      store: createPostgresPipelineStore(runtime.database),
+      store: options.metrics ? options.metrics.instrumentStore(createPostgresPipelineStore(runtime.database)) : createPostgresPipelineStore(runtime.database),
       escalation: createEscalationPolicy(config),
       enqueuer: createQueueEnqueuer(runtime.queues, config.retries.attemptsPerTier),
       spend: guard as unknown as SpendGuard,

@@ -22,6 +22,8 @@ export const createPostgresPipelineStore = (database: Database): PipelineStore =
       model: start.model,
       reservedMicroUsd: start.reservedMicroUsd,
       simulated: start.simulated,
+      repairKind: start.repairKind ?? null,
+      repairOf: start.repairOf ?? null,
       outcome: 'started',
     });
   },
@@ -40,6 +42,7 @@ export const createPostgresPipelineStore = (database: Database): PipelineStore =
       priceVersion: end.priceVersion,
       qualityScore: end.gate?.score ?? null,
       qualityChecks: end.gate ? { threshold: end.gate.threshold, checks: end.gate.checks } : null,
+      answerText: end.result?.text ?? null,
       outcome: end.outcome,
       errorKind: end.errorKind ?? null,
       errorMessage: end.errorMessage ?? null,

@@ -46,7 +46,7 @@ export interface ReconcileReport {
   batchesClosed: number;
 }
 
-interface OpenJobRow {
+export interface OpenJobRow {
   id: string;
   batch_id: string;
   tenant: string;
@@ -80,7 +80,7 @@ const inParallel = async <T>(items: T[], limit: number, work: (item: T) => Promi
 const isTier = (value: string | null): value is Tier => value !== null && (TIERS as readonly string[]).includes(value);
 
 /** The queue data of an open job, rebuilt from its row and its finished attempts. */
-const jobDataOf = async (database: Database, row: OpenJobRow, tier: Tier): Promise<PipelineJobData> => {
+export const jobDataOf = async (database: Database, row: OpenJobRow, tier: Tier): Promise<PipelineJobData> => {
   const attempts = await database.pool.query(
     `SELECT attempt_id, tier, provider, model, outcome, quality_score, error_kind, error_message
      FROM attempts WHERE job_id = $1 AND outcome IN ('passed', 'failed-gate', 'error') ORDER BY started_at`,
@@ -177,7 +177,7 @@ const reconcileJobs = async (options: ReconcileOptions, report: ReconcileReport)
       `SELECT id, batch_id, tenant, kind, building_id, source_id, task_type, privacy, complexity, start_tier, chain,
               route_reason, current_tier, simulated, payload, updated_at::text AS version
        FROM jobs
-       WHERE state NOT IN ('succeeded', 'review', 'failed') AND id > $1 AND updated_at < now() - make_interval(secs => $2::float8 / 1000)
+       WHERE state NOT IN ('succeeded', 'review', 'failed', 'rejected') AND id > $1 AND updated_at < now() - make_interval(secs => $2::float8 / 1000)
        ORDER BY id LIMIT ${PAGE}`,
       [after, graceMs],
     );
@@ -191,12 +191,13 @@ const reconcileJobs = async (options: ReconcileOptions, report: ReconcileReport)
       const state = await queue.getJobState(id);
       if (state !== 'unknown' && state !== 'completed' && state !== 'failed') return;
       // The row may have moved on while the queue was read (a worker finished or escalated it).
-      const again = await database.pool.query('SELECT 1 FROM jobs WHERE id = $1 AND updated_at::text = $2 AND state NOT IN ($3, $4, $5)', [
+      const again = await database.pool.query('SELECT 1 FROM jobs WHERE id = $1 AND updated_at::text = $2 AND state NOT IN ($3, $4, $5, $6)', [
         row.id,
         row.version,
         'succeeded',
         'review',
         'failed',
+        'rejected',
       ]);
       if (again.rowCount === 0) return;
       if (state === 'failed') {

@@ -6,3 +6,4 @@ export * from './queries/intake-queries';
 export * from './queries/attempt-queries';
 export * from './queries/job-state-queries';
 export * from './queries/status-queries';
+export * from './queries/review-queries';

@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { generatePortfolio } from '@eaio/energy';
 import { checkProviders, createAdapter } from '@eaio/providers';
 import { usd, type CliContext } from '../cli-context';
-import { composeWorkers } from '../compose-workers';
+import { composeWorkers, createSpend } from '../compose-workers';
 import { createPipelineMetrics } from '../pipeline-metrics';
 import { startRehearsal, type Rehearsal } from '../rehearsal';
 import { openRuntime } from '../runtime';
@@ -84,12 +84,19 @@ export const runStart = async (makeContext: (env: Record<string, string>) => Cli
       weather = portfolio.files.weather;
       process.stdout.write(`demo portfolio: ${options.buildings} synthetic buildings in ${outDir}\n`);
     }
-    const metrics = createPipelineMetrics(Object.values(runtime.queues) as Queue[]);
+    const { guard } = createSpend(runtime, log);
+    const metrics = createPipelineMetrics({
+      queues: Object.values(runtime.queues) as Queue[],
+      config,
+      leaser: runtime.leaser,
+      budgets: async () => (await guard.budgetRoutingState(new Date())).budgets,
+      onCollectError: (error, metric) => log.warn({ metric, error: error instanceof Error ? error.message : String(error) }, 'metrics: a store did not answer'),
+    });
     const token = config.board.token ?? randomBytes(18).toString('base64url');
     const board = await runBoard(runtime, { token, port: options.port ?? config.board.port, registry: metrics.registry });
     closers.unshift(() => board.close());
     const workers = await composeWorkers(runtime, {
-      registry: metrics.registry,
+      metrics,
       onOutcome: (job, outcome) => {
         metrics.outcomes.inc({ tier: job.data.tier, outcome: outcome.status });
         if (job.processedOn) metrics.latency.observe({ tier: job.data.tier }, (Date.now() - job.processedOn) / 1000);

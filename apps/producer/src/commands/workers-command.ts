@@ -2,6 +2,10 @@ import { TIERS, type Tier } from '@eaio/core';
 import { composeWorkers } from '../compose-workers';
 import { startReportScheduler } from '../report-scheduler';
 import type { Runtime } from '../runtime';
+import type { Queue } from 'bullmq';
+import { createSpend } from '../compose-workers';
+import { createPipelineMetrics } from '../pipeline-metrics';
+import { startMetricsServer, type MetricsServer } from '../metrics-server';
 
 export const parseTiers = (value: string | undefined): Tier[] => {
   if (!value || value === 'all') return [...TIERS];
@@ -23,9 +27,32 @@ const parseMs = (value: string | undefined, flag: string): number | undefined =>
   return ms;
 };
 
-export const runWorkers = async (runtime: Runtime, options: { tier?: string; reports?: boolean; lockDuration?: string; stalledInterval?: string }): Promise<void> => {
+export const runWorkers = async (
+  runtime: Runtime,
+  options: { tier?: string; reports?: boolean; lockDuration?: string; stalledInterval?: string; metrics?: boolean; metricsPort?: string; metricsHost?: string },
+): Promise<void> => {
   const tiers = parseTiers(options.tier);
+  // /metrics of this process: its calls, tokens, spend, gate scores, slot leases; queue depth, slot use and budgets at scrape time.
+  const { guard } = createSpend(runtime, runtime.log);
+  const metrics = options.metrics === false ? undefined : createPipelineMetrics({
+    queues: Object.values(runtime.queues) as Queue[],
+    config: runtime.config,
+    leaser: runtime.leaser,
+    budgets: async () => (await guard.budgetRoutingState(new Date())).budgets,
+    onCollectError: (error, metric) => runtime.log.warn({ metric, error: error instanceof Error ? error.message : String(error) }, 'metrics: a store did not answer'),
+  });
+  let metricsServer: MetricsServer | undefined;
+  if (metrics) {
+    const port = Number(options.metricsPort ?? 9464);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--metrics-port must be a port number (got "${options.metricsPort}")`);
+    metricsServer = await startMetricsServer(metrics.registry, { port, host: options.metricsHost ?? '127.0.0.1' });
+  }
   const workers = await composeWorkers(runtime, {
+    metrics,
+    onOutcome: metrics ? (job, outcome) => {
+      metrics.outcomes.inc({ tier: job.data.tier, outcome: outcome.status });
+      if (job.processedOn) metrics.latency.observe({ tier: job.data.tier }, (Date.now() - job.processedOn) / 1000);
+    } : undefined,
     tiers,
     lockDurationMs: parseMs(options.lockDuration, '--lock-duration'),
     stalledIntervalMs: parseMs(options.stalledInterval, '--stalled-interval'),
@@ -36,9 +63,10 @@ export const runWorkers = async (runtime: Runtime, options: { tier?: string; rep
     close: async (closeOptions?: { force?: boolean }) => {
       await workers.close(closeOptions);
       await reports?.close();
+      await metricsServer?.close();
     },
   };
-  runtime.log.info({ worker: handle.id, tiers, queues: runtime.store.label, nightlyReport: reports ? `${runtime.config.report.cron} ${runtime.config.report.timezone}` : 'off' }, 'workers running; Ctrl-C to stop');
+  runtime.log.info({ worker: handle.id, tiers, queues: runtime.store.label, metrics: metricsServer ? `${metricsServer.url}/metrics` : 'off', nightlyReport: reports ? `${runtime.config.report.cron} ${runtime.config.report.timezone}` : 'off' }, 'workers running; Ctrl-C to stop');
   await new Promise<void>((resolve) => {
     let closing = false;
     const stop = (signal: string) => {

@@ -90,6 +90,23 @@ export const fileConfigSchema = z.strictObject({
     .strictObject({
       port: z.number().int().min(1).max(65535).default(3000),
       token: z.string().min(16, 'use at least 16 characters').optional(),
+      tokenName: z.string().regex(/^[\w.@-]{1,64}$/, 'use 1-64 letters, digits, . _ @ -').default('board'),
+      reviewerTokens: z
+        .union([z.string(), z.record(z.string().regex(/^[\w.@-]{1,64}$/, 'use 1-64 letters, digits, . _ @ -'), z.string())])
+        .optional()
+        .transform((value, context) => {
+          const pairs: [string, string][] = typeof value === 'string'
+            ? value.split(',').map((pair) => pair.trim()).filter((pair) => pair !== '').map((pair) => {
+              const equals = pair.indexOf('=');
+              return equals > 0 ? [pair.slice(0, equals).trim(), pair.slice(equals + 1).trim()] : [pair, ''];
+            })
+            : Object.entries(value ?? {});
+          for (const [name, token] of pairs) {
+            if (!/^[\w.@-]{1,64}$/.test(name)) context.addIssue({ code: 'custom', message: 'each entry is name=token, the name 1-64 letters, digits, . _ @ -' });
+            else if (token.length < 16) context.addIssue({ code: 'custom', message: `the token of "${name}" is shorter than 16 characters` });
+          }
+          return Object.fromEntries(pairs);
+        }),
     })
     .prefault({}),
   intake: z

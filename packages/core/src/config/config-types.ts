@@ -51,6 +51,14 @@ export interface BoardConfig {
   port: number;
   /** Bearer token the board requires. Env `BOARD_TOKEN`. `undefined` = board refuses to start. @defaultValue `undefined` */
   token: string | undefined;
+  /** Name recorded for decisions taken with `token` (review desk). Env `BOARD_TOKEN_NAME`. @defaultValue `'board'` */
+  tokenName: string;
+  /**
+   * More tokens that open the board, by the name each decision is recorded under
+   * (`name → token`, 16+ characters). Env `BOARD_REVIEWER_TOKENS` as `name=token,name=token`.
+   * @defaultValue `{}`
+   */
+  reviewerTokens: Record<string, string>;
 }
 
 /** What `eaio submit` and the HTTP intake (`eaio serve`) accept, and how much they say about the rest. */

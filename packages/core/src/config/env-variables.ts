@@ -32,6 +32,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'REDIS_URL', path: 'connections.redisUrl', parse: 'string', description: 'Redis for the queues; unset = queues on PostgreSQL' },
   { name: 'DATABASE_URL', path: 'connections.databaseUrl', parse: 'string', description: 'PostgreSQL for results and spend; unset = embedded PostgreSQL' },
   { name: 'BOARD_TOKEN', path: 'board.token', parse: 'string', description: 'bearer token of the board (16+ characters); unset = board refuses to start' },
+  { name: 'BOARD_TOKEN_NAME', path: 'board.tokenName', parse: 'string', description: 'name review decisions taken with BOARD_TOKEN are recorded under (default board)' },
+  { name: 'BOARD_REVIEWER_TOKENS', path: 'board.reviewerTokens', parse: 'string', description: 'more board tokens, one per reviewer: name=token,name=token (16+ characters each); decisions record the name' },
   { name: 'BOARD_PORT', path: 'board.port', parse: 'number', description: 'HTTP port of the board (default 3000)' },
   { name: 'INTAKE_MAX_BODY_MB', path: 'intake.maxBodyMb', parse: 'number', description: 'largest request body of the HTTP intake in MB; larger ones get 413 (default 100)' },
   { name: 'INTAKE_MAX_ISSUES', path: 'intake.maxIssuesListed', parse: 'number', description: 'input issues listed one by one in a submission\'s answer; the rest are counted by kind (default 100)' },

@@ -19,6 +19,7 @@ export const redactConfig = (config: EaioConfig): EaioConfig => {
     endpoint.baseUrl = redactUrlPassword(endpoint.baseUrl);
   }
   if (copy.board.token !== undefined) copy.board.token = REDACTED;
+  copy.board.reviewerTokens = Object.fromEntries(Object.keys(copy.board.reviewerTokens).map((name) => [name, REDACTED]));
   if (copy.budgets.alertWebhookUrl !== undefined) {
     const url = new URL(copy.budgets.alertWebhookUrl);
     copy.budgets.alertWebhookUrl = `${url.protocol}//${url.host}/${REDACTED}`;
@@ -33,6 +34,7 @@ export const configSecrets = (config: EaioConfig): string[] => {
   const secrets = [
     ...config.endpoints.flatMap((endpoint) => [endpoint.apiKey, ...Object.values(endpoint.headers ?? {})]),
     config.board.token,
+    ...Object.values(config.board.reviewerTokens),
     config.budgets.alertWebhookUrl,
     ...[config.connections.databaseUrl, config.connections.redisUrl].map((url) => (url === undefined ? undefined : /:\/\/[^:/?#@]*:([^@/?#]+)@/.exec(url)?.[1])),
   ];

@@ -117,7 +117,7 @@ export const resolveConfig = (
     source,
     logLevel: file.logLevel,
     connections: { redisUrl: file.connections.redisUrl, databaseUrl: file.connections.databaseUrl },
-    board: { port: file.board.port, token: file.board.token },
+    board: { port: file.board.port, token: file.board.token, tokenName: file.board.tokenName, reviewerTokens: file.board.reviewerTokens },
     intake: { ...file.intake, readings: { ...file.intake.readings } },
     limits: { ...file.limits, localTimeoutSec: file.limits.localTimeoutSec },
     localTimeout: { ...file.localTimeout, models: { ...file.localTimeout.models } },

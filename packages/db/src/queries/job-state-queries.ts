@@ -142,7 +142,7 @@ export const recountOpenBatches = async (database: Database): Promise<BatchRecou
       const row = locked.rows[0];
       if (!row || row.status !== 'open') return undefined;
       const counted = await tx.execute<{ n: number }>(
-        sql`SELECT count(*)::int AS n FROM jobs WHERE batch_id = ${id} AND state NOT IN ('succeeded', 'review', 'failed')`,
+        sql`SELECT count(*)::int AS n FROM jobs WHERE batch_id = ${id} AND state NOT IN ('succeeded', 'review', 'failed', 'rejected')`,
       );
       const n = counted.rows[0].n;
       if (n === row.open_jobs && n > 0) return { corrected: false, closed: false };

@@ -27,6 +27,8 @@ export const attempts = pgTable(
     priceVersion: text(),
     qualityScore: real(),
     qualityChecks: jsonb(),
+    /** The answer as the provider returned it (answered calls only): what the review desk shows and may accept. */
+    answerText: text(),
     outcome: text().$type<AttemptOutcome>().notNull(),
     errorKind: text(),
     errorMessage: text(),

@@ -22,6 +22,12 @@ export const costReportRollup = pgTable(
     passed: bigint({ mode: 'number' }).notNull(),
     gated: bigint({ mode: 'number' }).notNull(),
     escalations: bigint({ mode: 'number' }).notNull(),
+    /** Calls that ended in a provider error. */
+    errors: bigint({ mode: 'number' }).notNull().default(0),
+    /** Calls whose worker vanished. */
+    abandoned: bigint({ mode: 'number' }).notNull().default(0),
+    /** Calls still in flight when the day was rolled up. */
+    started: bigint({ mode: 'number' }).notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.day, table.provider, table.model, table.tier, table.tenant] })],
 );

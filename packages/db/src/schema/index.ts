@@ -8,3 +8,4 @@ export * from './spend-ledger';
 export * from './budgets';
 export * from './cost-reports';
 export * from './provider-guard-states';
+export * from './review-decisions';

@@ -1,9 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** `succeeded`, `review` and `failed` are terminal: a job in one never changes state again. */
-export type JobState = 'queued' | 'active' | 'succeeded' | 'review' | 'failed';
-export const TERMINAL_JOB_STATES: readonly JobState[] = ['succeeded', 'review', 'failed'];
+/**
+ * `succeeded`, `review`, `failed` and `rejected` are terminal: a worker never changes them
+ * again. Only a person's review decision moves a job out of `review` (accept →
+ * `succeeded`, reject → `rejected`, retry → `queued` on a tier).
+ */
+export type JobState = 'queued' | 'active' | 'succeeded' | 'review' | 'failed' | 'rejected';
+export const TERMINAL_JOB_STATES: readonly JobState[] = ['succeeded', 'review', 'failed', 'rejected'];
+/** Terminal states without a result. */
+export const NO_RESULT_JOB_STATES: readonly JobState[] = ['review', 'failed', 'rejected'];
 
 /**
  * One analysis or prompt job. The id is deterministic (same input → same id), so a
@@ -39,7 +45,7 @@ export const jobs = pgTable(
   (table) => [
     index('jobs_batch_state').on(table.batchId, table.state),
     /** The reconciler's scan of jobs that are not terminal yet. */
-    index('jobs_open').on(table.currentTier, table.id).where(sql`${table.state} NOT IN ('succeeded', 'review', 'failed')`),
+    index('jobs_open').on(table.currentTier, table.id).where(sql`${table.state} NOT IN ('succeeded', 'review', 'failed', 'rejected')`),
   ],
 );
 

@@ -12,6 +12,8 @@ export const results = pgTable('results', {
   text: text().notNull(),
   qualityScore: real().notNull(),
   simulated: boolean().notNull().default(false),
+  /** Kept by a person at the review desk (see `review_decisions`), not by the gate. */
+  reviewed: boolean().notNull().default(false),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
