@@ -132,4 +132,45 @@ describe('failover inside the api tier', () => {
       }
     }, 150_000);
   }
+
+  it('a storm of 429s at every api provider: jobs wait it out (delayed, reason on the job), none goes to review, calls are bounded by the pause', async () => {
+    const { runtime, rehearsal } = pipeline;
+    const STORM_MS = 5_000;
+    const STORM_JOBS = 40;
+    const models = pipeline.config.tiers.api.candidates.filter((candidate) => candidate.enabled).map((candidate) => candidate.model);
+    rehearsal.emulator.configure({ models: cleanApi(pipeline.config), availableModels: { api: null } });
+    rehearsal.emulator.configure({ models: Object.fromEntries(models.map((model) => [model, { faults: { rateLimit: 1 }, retryAfterSeconds: 1 }])) });
+    rehearsal.emulator.reset();
+    const guardKeys = await redis.keys(`${pipeline.namespace}:provider-guard*`);
+    if (guardKeys.length > 0) await redis.del(...guardKeys);
+    const jsonl = writePromptJobs(pipeline.dir, 'storm', STORM_JOBS, 'PUBLIC');
+    const { batchId } = await runSubmit(runtime, { jsonl, tenant: 'storm', progress: false, simulated: true }, quiet);
+    const workers = await composeWorkers(runtime, { tiers: ['api'] });
+    let waiting: { reason?: string; attemptsMade: number }[] = [];
+    try {
+      const stormStart = Date.now();
+      // During the storm: jobs sit delayed with the reason, no attempt used.
+      await waitFor(async () => {
+        const delayed = await runtime.queues.api.getJobs(['delayed']);
+        waiting = delayed.filter((job) => job.data.waitReason?.includes('paused')).map((job) => ({ reason: job.data.waitReason, attemptsMade: job.attemptsMade }));
+        return waiting.length >= 5;
+      }, STORM_MS, 'jobs waiting on the paused providers');
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, STORM_MS - (Date.now() - stormStart))));
+      rehearsal.emulator.configure({ models: Object.fromEntries(models.map((model) => [model, { faults: { rateLimit: 0 } }])) });
+      await waitFor(async () => {
+        const { rows } = await runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state IN ('succeeded', 'review', 'failed')", [batchId]);
+        return rows[0].n === STORM_JOBS;
+      }, 90_000, 'every job to end after the storm');
+    } finally {
+      await workers.close();
+    }
+    const { rows: jobs } = await runtime.database.pool.query('SELECT state FROM jobs WHERE batch_id = $1', [batchId]);
+    expect(jobs.map((job) => job.state)).toEqual(Array(STORM_JOBS).fill('succeeded'));
+    expect(waiting.every((job) => job.attemptsMade === 0)).toBe(true);
+    const rateLimited = rehearsal.emulator.log().filter((entry) => entry.operation === 'chat' && entry.status === 429);
+    // Per provider: the calls in flight when its first 429 came back, then one probe per pause (1 s) of the storm.
+    const bound = models.length * (CONCURRENCY + Math.ceil(STORM_MS / 1000) + 2);
+    counts.push(`429 storm of ${STORM_MS / 1000} s at ${models.length} providers: ${rateLimited.length} calls answered 429 for ${STORM_JOBS} jobs (bound ${bound}; retries per job would make ${STORM_JOBS * 3}); waiting: ${waiting[0]?.reason}`);
+    expect(rateLimited.length).toBeLessThanOrEqual(bound);
+  }, 150_000);
 });

@@ -32,11 +32,11 @@ describe('provider guard state', () => {
 
   it('a 429 pauses the provider; after the pause one call probes, a success ends it', () => {
     const state = emptyState();
-    recordPause(state, 2_000, 'HTTP 429');
-    recordPause(state, 1_000, 'shorter ask'); // never shortened
+    recordPause(state, 0, 2_000, 'HTTP 429');
+    recordPause(state, 0, 1_000, 'shorter ask'); // never shortened
     expect(admit(state, 1_500, ask)).toMatchObject({ ok: false, cause: 'paused', retryAt: 2_000 });
     expect(admit(state, 2_000, ask)).toMatchObject({ ok: true, probe: ['pause'] });
-    expect(admit(state, 2_100, ask)).toMatchObject({ ok: false, cause: 'paused', retryAt: 4_000 });
+    expect(admit(state, 2_100, ask)).toMatchObject({ ok: false, cause: 'paused', retryAt: 4_000 }); // a look again after the pause's length
     recordSuccess(state, 2_200, keys);
     expect(admit(state, 2_300, ask)).toMatchObject({ ok: true, probe: [] });
   });

@@ -26,6 +26,8 @@ export interface PauseRecord {
   /** No call to the provider before this (its 429's retry-after, held to the cap). */
   until: number;
   reason: string;
+  /** How long the pause was; jobs that find its probe out look again after this much. */
+  lengthMs?: number;
   /** After `until`, one call probes; the others wait until it reports or this time. */
   probeUntil?: number;
 }
@@ -109,7 +111,10 @@ export const admit = (state: ProviderGuardState, now: number, request: AdmitRequ
   let pauseProbe = false;
   if (state.pause) {
     if (now < state.pause.until) return { ok: false, cause: 'paused', retryAt: state.pause.until, reason: `paused: ${state.pause.reason}` };
-    if (now < (state.pause.probeUntil ?? 0)) return { ok: false, cause: 'paused', retryAt: state.pause.probeUntil!, reason: `paused: ${state.pause.reason}; one probe call is out` };
+    if (now < (state.pause.probeUntil ?? 0)) {
+      const again = Math.min(state.pause.probeUntil!, now + Math.max(100, state.pause.lengthMs ?? 1_000));
+      return { ok: false, cause: 'paused', retryAt: again, reason: `paused: ${state.pause.reason}; one probe call is out` };
+    }
     pauseProbe = true;
   }
   let slice = now;
@@ -183,9 +188,9 @@ export const recordFailure = (state: ProviderGuardState, now: number, key: strin
 };
 
 /** A 429: no call to the provider until `untilMs` (an earlier pause is never shortened). */
-export const recordPause = (state: ProviderGuardState, untilMs: number, reason: string): void => {
+export const recordPause = (state: ProviderGuardState, now: number, untilMs: number, reason: string): void => {
   if (state.pause && state.pause.until >= untilMs) return;
-  state.pause = { until: untilMs, reason: reason.slice(0, 200) };
+  state.pause = { until: untilMs, reason: reason.slice(0, 200), lengthMs: untilMs - now };
 };
 
 /** An admitted call that was never sent (its reservation was refused, the worker is stopping): its probes and its place in the window are given back. */

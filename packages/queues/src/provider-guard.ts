@@ -119,7 +119,7 @@ export const createProviderGuard = (store: GuardStateStore, options: ProviderGua
       if (failure.effect === 'none') return { open: false };
       return store.update(ticket.provider, (state, now) => {
         if (failure.effect === 'pause') {
-          recordPause(state, now + failure.pauseMs, failure.message);
+          recordPause(state, now, now + failure.pauseMs, failure.message);
           return { open: false };
         }
         const [endpointKey, modelKey] = breakerKeysOf(ticket);
