@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { Logger } from '@eaio/core';
-import { EndpointPool, createAdapter } from '@eaio/providers';
+import { EndpointPool, createAdapter, type ProviderAdapter } from '@eaio/providers';
 import { createBudgetAlerter, createPriceCatalog, createSpendGuard, overridesFromConfig, startReservationSweeper } from '@eaio/spend';
 import {
   createAnalyzer,
@@ -8,6 +8,7 @@ import {
   createModelSelector,
   createPostgresPipelineStore,
   createQueueEnqueuer,
+  createSharedHostHealth,
   reconcile,
   startWorkers,
   type ProcessOutcome,
@@ -49,6 +50,8 @@ export interface ComposeWorkersOptions {
   /** See `StartWorkersOptions.stalledIntervalMs` (`eaio workers --stalled-interval`). */
   stalledIntervalMs?: number;
 }
+  /** How long a healthy endpoint's check is trusted (local hosts: across processes), ms. @defaultValue 30000 */
+  healthIntervalMs?: number;
 
 /** Wires the tier workers of this process to providers, gate, Postgres, queues and spend. */
 export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOptions = {}): Promise<WorkersHandle & { stopSweeper: () => void }> => {
@@ -56,9 +59,22 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
   // Adapters for every enabled endpoint, with cached health: a host that is down is skipped.
   // keep_alive from the config goes with every Ollama call; the derived local timeouts count on it.
   const pool = new EndpointPool({
+  // Local hosts' health is shared by every process (checked at most once per interval per host,
+  // never beside a full host: a check takes a slot of its own; answered calls count as checks).
+  const hostHealth = createSharedHostHealth({
+    leaser: runtime.leaser,
+    intervalMs: options.healthIntervalMs,
+    capOf: (hostId) => config.endpoints.find((endpoint) => endpoint.id === hostId)?.maxInFlight ?? config.limits.maxConcurrentLocal,
+    onError: (error, context) => log.warn({ error: error instanceof Error ? error.message : String(error), context }, 'host health'),
+  });
+  const rawAdapters = new Map<string, ProviderAdapter>();
     endpoints: config.endpoints,
-    adapterFactory: (endpoint) =>
-      createAdapter(endpoint, { retryAfterMaxMs: config.retries.retryAfterMaxMs, ollama: { keepAlive: config.localTimeout.keepAlive } }),
+    healthTtlMs: options.healthIntervalMs,
+    adapterFactory: (endpoint) => {
+      const adapter = createAdapter(endpoint, { retryAfterMaxMs: config.retries.retryAfterMaxMs, ollama: { keepAlive: config.localTimeout.keepAlive } });
+      rawAdapters.set(endpoint.id, adapter);
+      return hostHealth.wrap(endpoint, adapter);
+    },
   });
   // Configured models an endpoint does not list, or past a known retirement date: said now, not at call time.
   // Advisory only: a check that throws is logged and the workers start all the same.
@@ -74,7 +90,16 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
     leaser: options.metrics ? options.metrics.instrumentLeaser(runtime.leaser) : runtime.leaser,
     tiers: options.tiers,
     idlePollMs: options.idlePollMs,
-    hostReady: async (hostId) => (await pool.refresh()).find((health) => health.endpointId === hostId)?.ok ?? false,
+    // Only this host, and through the shared record: no slot of it is held while asking.
+    hostReady: async (hostId) => {
+      const endpoint = config.endpoints.find((entry) => entry.id === hostId);
+      const adapter = rawAdapters.get(hostId);
+      if (!endpoint || !adapter) return false;
+      // A call that could not reach the host marked it down in this process: wait for the next check.
+      const marked = pool.health().find((health) => health.endpointId === hostId);
+      if (marked && !marked.ok && marked.checkedAt > Date.now() - 5_000) return false;
+      return (await hostHealth.checkHealth(endpoint, adapter, { timeoutMs: 3_000 })).ok;
+    },
     lockDurationMs: options.lockDurationMs,
     stalledIntervalMs: options.stalledIntervalMs,
     // While PostgreSQL or the queue store is unreachable this process takes no jobs and a job

@@ -125,7 +125,8 @@ export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => 
   closers.push(async () => {
     await Promise.all(Object.values(queues).map((queue) => queue.close()));
   });
-  const leaser = redisUrl ? createRedisSlotLeaser(redisUrl, namespace) : createPostgresSlotLeaser(database.pool as pg.Pool);
+  const leaseOptions = { leaseMs: config.limits.slotLeaseMs };
+  const leaser = redisUrl ? createRedisSlotLeaser(redisUrl, namespace, leaseOptions) : createPostgresSlotLeaser(database.pool as pg.Pool, leaseOptions);
   closers.push(() => leaser.close());
   const guard = createProviderGuard(redisUrl ? createRedisGuardStore(redisUrl, namespace) : createPostgresGuardStore(database.pool as pg.Pool, namespace), {
     breaker: {

@@ -1,6 +1,7 @@
 export * from './pipeline-ports';
 export * from './process-job';
 export * from './local-runner';
+export * from './host-health';
 export * from './backoff';
 export * from './queue-enqueuer';
 export * from './model-selector';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { Tier } from '@eaio/core';
-import { acquireSlot, type SlotLease, type SlotLeaser } from '@eaio/queues';
+import { acquireSlot, leaseRenewalMs, type SlotLease, type SlotLeaser } from '@eaio/queues';
 import type { PipelineJobData } from '@eaio/queues';
 
 /** One local inference host and the local tiers whose models it serves. */
@@ -32,8 +32,9 @@ export interface LocalRunnerOptions {
    */
   renewEveryMs?: number;
   /**
-   * Slot lease renewal period (leases live `SlotLeaserOptions.leaseMs`, 30 s by default).
-   * @defaultValue 5000
+   * Slot lease heartbeat period. Leases are short (`SlotLeaser.leaseMs`, 4 s by default) so a
+   * killed worker's slots come free within seconds; the owner renews them this often.
+   * @defaultValue a quarter of `leaser.leaseMs` (`leaseRenewalMs`)
    */
   leaseRenewEveryMs?: number;
   /**
@@ -97,7 +98,7 @@ const repeatEvery = (ms: number, work: () => Promise<void>): (() => void) => {
  */
 export const startLocalRunner = (options: LocalRunnerOptions) => {
   const idlePollMs = options.idlePollMs ?? 25;
-  const leaseRenewEveryMs = options.leaseRenewEveryMs ?? 5_000;
+  const leaseRenewEveryMs = options.leaseRenewEveryMs ?? leaseRenewalMs(options.leaser.leaseMs);
   const stopping = new AbortController();
   const loops: Promise<void>[] = [];
   const inFlight = new Set<Promise<unknown>>();
@@ -148,14 +149,9 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
       }
     });
 
-  const runOne = async (host: LocalHost, lease: SlotLease, job: Job<PipelineJobData>, worker: Worker<PipelineJobData>, token: string) => {
+  const runOne = async (job: Job<PipelineJobData>, worker: Worker<PipelineJobData>, token: string, host: LocalHost) => {
     const lockLost = new AbortController();
-    const stopLock = keepLock(job, token, worker.opts.lockDuration ?? 30_000, lockLost);
-    const stopLease = keepLease(host, lease);
-    const stopRenewing = () => {
-      stopLock();
-      stopLease();
-    };
+    const stopRenewing = keepLock(job, token, worker.opts.lockDuration ?? 30_000, lockLost);
     try {
       const value = await options.process(job, host.id, lockLost.signal);
       stopRenewing();
@@ -185,6 +181,19 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
 
   const loop = async (host: LocalHost) => {
     while (!stopping.signal.aborted) {
+      // Whether the host is up, asked holding no slot of it: a check that has to reach the
+      // host takes a slot of its own for the moment it runs (see host-health.ts).
+      let ready: boolean;
+      try {
+        ready = options.hostReady ? await options.hostReady(host.id) : true;
+      } catch (error) {
+        options.onError(error, `health of ${host.id}`);
+        ready = false;
+      }
+      if (!ready) {
+        await new Promise((resolve) => setTimeout(resolve, options.hostDownPollMs ?? 1000));
+        continue;
+      }
       const token = randomUUID();
       let lease: SlotLease | null;
       try {
@@ -196,14 +205,14 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
         continue;
       }
       if (!lease) break;
+      // Heartbeat from the moment the slot is held until it is given back: the lease is short,
+      // so a worker that dies (SIGKILL) frees its slots within `leaser.leaseMs`.
+      const stopLease = keepLease(host, lease);
       let pauseMs = 0;
       try {
-        const ready = options.hostReady ? await options.hostReady(host.id) : true;
-        const fetched = ready ? await fetchJob(host, token) : undefined;
-        if (!ready) {
-          pauseMs = options.hostDownPollMs ?? 1000;
-        } else if (fetched) {
-          const running = runOne(host, lease, fetched.job, fetched.worker, token);
+        const fetched = await fetchJob(host, token);
+        if (fetched) {
+          const running = runOne(fetched.job, fetched.worker, token, host);
           inFlight.add(running);
           await running;
           inFlight.delete(running);
@@ -214,6 +223,7 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
         options.onError(error, `local loop ${host.id}`);
         pauseMs = 250;
       } finally {
+        stopLease();
         await options.leaser.release(lease).catch(() => undefined);
       }
       if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));

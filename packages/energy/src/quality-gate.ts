@@ -20,3 +20,4 @@ export {
 export { CHECK_NAMES, type CheckName, type CheckResult } from './gate/check-types';
 export type { NumberToleranceOptions } from './gate/number-tolerance';
 export { synthesizeAnswer, type AnswerBehaviour, type SynthesizedAnswer } from './synthesize/synthesize-answer';
+export { buildRepairPrompt, buildFormatRepairPrompt, failedOnFormatOnly, type GateFindings, type RepairPromptOptions } from './prompts/repair-prompt';

@@ -1,5 +1,41 @@
 import pg from 'pg';
-import { DEFAULT_LEASE_MS, type SlotLease, type SlotLeaser, type SlotLeaserOptions } from './slot-leaser';
+import { DEFAULT_LEASE_MS, type HostHealthBoard, type SlotLease, type SlotLeaser, type SlotLeaserOptions } from './slot-leaser';
+
+/** Shared host health in `host_health` (one row per host; `claimed_until` = a check under way). */
+const postgresHealthBoard = (pool: pg.Pool): HostHealthBoard => ({
+  async read(host) {
+    const result = await pool.query(
+      'SELECT ok, models, latency_ms, error, checked_at FROM host_health WHERE host = $1 AND checked_at IS NOT NULL',
+      [host],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    return { ok: row.ok, models: row.models ?? [], latencyMs: row.latency_ms ?? 0, error: row.error ?? undefined, checkedAt: new Date(row.checked_at).getTime() };
+  },
+  async write(host, health) {
+    await pool.query(
+      `INSERT INTO host_health (host, ok, models, latency_ms, error, checked_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (host) DO UPDATE SET ok = EXCLUDED.ok, models = EXCLUDED.models, latency_ms = EXCLUDED.latency_ms, error = EXCLUDED.error, checked_at = EXCLUDED.checked_at`,
+      [host, health.ok, JSON.stringify(health.models), Math.round(health.latencyMs), health.error ?? null, new Date(health.checkedAt)],
+    );
+  },
+  async touch(host, at) {
+    await pool.query('UPDATE host_health SET checked_at = $2 WHERE host = $1 AND ok AND checked_at < $2', [host, new Date(at)]);
+  },
+  async claim(host, forMs) {
+    const result = await pool.query(
+      `INSERT INTO host_health (host, ok, claimed_until) VALUES ($1, false, clock_timestamp() + make_interval(secs => $2::double precision / 1000))
+       ON CONFLICT (host) DO UPDATE SET claimed_until = EXCLUDED.claimed_until
+       WHERE host_health.claimed_until IS NULL OR host_health.claimed_until < clock_timestamp()
+       RETURNING host`,
+      [host, forMs],
+    );
+    return (result.rowCount ?? 0) > 0;
+  },
+  async release(host) {
+    await pool.query('UPDATE host_health SET claimed_until = NULL WHERE host = $1', [host]);
+  },
+});
 
 /**
  * Slot leases in PostgreSQL, for the embedded default where no Redis runs. One row per
@@ -13,6 +49,7 @@ export const createPostgresSlotLeaser = (
 ): SlotLeaser => {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   return {
+    leaseMs,
     async tryAcquire(host, cap, leaseId) {
       const client = await pool.connect();
       try {
@@ -54,6 +91,7 @@ export const createPostgresSlotLeaser = (
       );
       return result.rows[0].n as number;
     },
+    health: postgresHealthBoard(pool),
     async close() {},
   };
 };

@@ -10,6 +10,8 @@ export interface SlotLease {
 }
 
 export interface SlotLeaser {
+  /** How long a lease lives without renewal, ms; its owner renews it well within that (see `leaseRenewalMs`). */
+  readonly leaseMs: number;
   /** Takes a slot if one is free now; `null` when the host is at its cap. */
   tryAcquire(host: string, cap: number, leaseId: string): Promise<SlotLease | null>;
   /** Pushes the lease's expiry forward; false when the lease was lost. */
@@ -17,18 +19,55 @@ export interface SlotLeaser {
   release(lease: SlotLease): Promise<void>;
   /** Leases currently held for the host (expired ones not counted). */
   held(host: string): Promise<number>;
+  /** The hosts' last health check, shared by every process (same store as the leases). */
+  readonly health: HostHealthBoard;
   close(): Promise<void>;
+}
+
+/** What the last health check of a host found (or a call it answered, which proves the same). */
+export interface SharedHostHealth {
+  ok: boolean;
+  models: string[];
+  latencyMs: number;
+  error?: string;
+  /** Epoch ms of the check (or of the answer that refreshed it). */
+  checkedAt: number;
+}
+
+/**
+ * Health of the local inference hosts, shared across processes so that a host is checked
+ * at most once per interval whatever the number of workers: whoever `claim`s the host runs
+ * the check and `write`s it; the others `read` it.
+ */
+export interface HostHealthBoard {
+  read(host: string): Promise<SharedHostHealth | undefined>;
+  write(host: string, health: SharedHostHealth): Promise<void>;
+  /** Marks a healthy host as seen now (a call it answered), keeping its model list; no-op when none is stored or it is down. */
+  touch(host: string, at: number): Promise<void>;
+  /** True for exactly one caller per host until `forMs` passes (or `release`). */
+  claim(host: string, forMs: number): Promise<boolean>;
+  release(host: string): Promise<void>;
 }
 
 export interface SlotLeaserOptions {
   /**
-   * How long a lease lives without renewal.
-   * @defaultValue 30000
+   * How long a lease lives without renewal. Short on purpose: the owner renews it (a
+   * heartbeat every `leaseRenewalMs`), so the slots of a worker that was killed are free
+   * again this long after its last heartbeat, while jobs wait. Env `SLOT_LEASE_MS`.
+   * @defaultValue 4000
    */
   leaseMs?: number;
 }
 
-export const DEFAULT_LEASE_MS = 30_000;
+/**
+ * Default lease lifetime. 4 s frees a killed worker's slots within 5 s of the kill; a
+ * heartbeat every second leaves three missed beats (a stalled event loop, a slow store)
+ * before a live owner loses its lease.
+ */
+export const DEFAULT_LEASE_MS = 4_000;
+
+/** Heartbeat period of a lease: a quarter of its lifetime, at least 50 ms. */
+export const leaseRenewalMs = (leaseMs: number): number => Math.max(50, Math.floor(leaseMs / 4));
 
 /**
  * Waits for a slot: tries, then sleeps with a short capped backoff. Returns `null`

@@ -130,6 +130,7 @@ export const fileConfigSchema = z.strictObject({
       apiTimeoutSec: z.number().positive().default(30),
     })
     .prefault({}),
+      slotLeaseMs: z.number().int().min(200).default(4_000),
   localTimeout: z
     .strictObject({
       tokensPerSecond: z.number().positive().default(20),
@@ -168,6 +169,8 @@ export const fileConfigSchema = z.strictObject({
       thresholds: z.partialRecord(taskType, share).default({}),
     })
     .prefault({}),
+      repairsPerTier: z.number().int().min(0).max(5).default(1),
+      formatRetries: z.number().int().min(0).max(3).default(1),
   retries: z
     .strictObject({
       attemptsPerTier: z

@@ -96,6 +96,12 @@ export interface LimitsConfig {
 }
 
 /**
+  /**
+   * Lifetime of a local host's slot lease, ms. Its owner renews it every quarter of that (a
+   * heartbeat), so a killed worker's slots are free again this long after it died.
+   * Env `SLOT_LEASE_MS`. @defaultValue `4000`
+   */
+  slotLeaseMs: number;
  * How a local call's timeout is derived when no fixed one is set:
  * `min(maxSec, max(minSec, firstTokenSec + load + safetyFactor × maxTokens / tokensPerSecond))`,
  * where `tokensPerSecond` is the rolling figure measured for the host and model (Ollama's
@@ -221,6 +227,18 @@ export interface QualityConfig {
 export interface RetriesConfig {
   /** Attempts (first try included) on one tier before the job escalates. @defaultValue `{ 'local-fast': 2, 'local-quality': 2, api: 3 }` */
   attemptsPerTier: Record<Tier, number>;
+  /**
+   * Second chances: an answer that fails the gate is asked again on the same tier this many
+   * times, with a repair prompt naming what the gate found, before the job escalates (or, at
+   * the end of its chain, goes to review). Env `QUALITY_REPAIRS_PER_TIER`. @defaultValue `1`
+   */
+  repairsPerTier: number;
+  /**
+   * A local answer that fails on format alone (not readable JSON, or cut off) is asked again
+   * this many times in the model's JSON mode (Ollama `format` with the schema, OpenAI-compatible
+   * `response_format`) before it counts as a failed answer. @defaultValue `1`
+   */
+  formatRetries: number;
   /** First retry delay, ms; doubles per attempt. @defaultValue `1000` */
   backoffBaseMs: number;
   /** Longest retry delay, ms. @defaultValue `30000` */

@@ -30,6 +30,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'RETRY_AFTER_MAX_MS', path: 'retries.retryAfterMaxMs', parse: 'number', description: 'longest wait a provider\'s retry-after may impose before a retry, ms (default 60000)' },
   { name: 'API_TIMEOUT_SEC', path: 'limits.apiTimeoutSec', parse: 'number', description: 'request timeout of the api tier in seconds (default 30)' },
   { name: 'REDIS_URL', path: 'connections.redisUrl', parse: 'string', description: 'Redis for the queues; unset = queues on PostgreSQL' },
+  { name: 'SLOT_LEASE_MS', path: 'limits.slotLeaseMs', parse: 'number', description: 'lifetime of a local host slot lease in ms, renewed by its owner every quarter of it; a killed worker\'s slots come free this long after it died (default 4000)' },
+  { name: 'QUALITY_REPAIRS_PER_TIER', path: 'quality.repairsPerTier', parse: 'number', description: 'times an answer that failed the quality gate is asked again on the same tier, told what the gate found, before the job escalates (default 1)' },
   { name: 'DATABASE_URL', path: 'connections.databaseUrl', parse: 'string', description: 'PostgreSQL for results and spend; unset = embedded PostgreSQL' },
   { name: 'BOARD_TOKEN', path: 'board.token', parse: 'string', description: 'bearer token of the board (16+ characters); unset = board refuses to start' },
   { name: 'BOARD_TOKEN_NAME', path: 'board.tokenName', parse: 'string', description: 'name review decisions taken with BOARD_TOKEN are recorded under (default board)' },

@@ -48,7 +48,7 @@ describe('loadConfig with the shipped config/eaio.yaml', () => {
       expect(endpoint.disabledReason).toContain(endpoint.apiKeyEnv);
       expect(endpoint.apiKey).toBeUndefined();
     }
-    expect(config.limits).toEqual({ maxConcurrentLocal: 2, maxConcurrentApi: 10, localTimeoutSec: undefined, apiTimeoutSec: 30 });
+    expect(config.limits).toEqual({ maxConcurrentLocal: 2, maxConcurrentApi: 10, localTimeoutSec: undefined, apiTimeoutSec: 30, slotLeaseMs: 4000 });
     // No fixed local timeout: the workers derive one per call (localTimeout).
     expect(config.tiers['local-fast']).toMatchObject({ timeoutSec: undefined, concurrency: 2 });
     expect(config.localTimeout).toMatchObject({ tokensPerSecond: 20, models: { 'qwen2.5:7b-instruct': 25 }, firstTokenSec: 10, modelLoadSec: 60, keepAlive: '30m', safetyFactor: 1.5 });

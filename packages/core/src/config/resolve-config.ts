@@ -134,6 +134,8 @@ export const resolveConfig = (
       dailyUsd: file.budgets.dailyUsd,
       perProvider: normalizeCaps(file.budgets.perProvider),
       perTenant: normalizeCaps(file.budgets.perTenant),
+      repairsPerTier: file.quality.repairsPerTier,
+      formatRetries: file.quality.formatRetries,
       alertThreshold: file.budgets.alertThreshold,
       alertWebhookUrl: file.budgets.alertWebhookUrl,
       localOnlyBelowShare: file.budgets.localOnlyBelowShare,

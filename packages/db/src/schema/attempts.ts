@@ -3,6 +3,9 @@ import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, real, text
 import { callColumns, tokenColumns } from './call-columns';
 
 /** What became of a provider call. `started` until it ends; `abandoned` when its worker vanished. */
+/** Why an attempt re-asked the tier it was on (see `attempts.repair_kind`). */
+export type AttemptRepairKind = 'gate' | 'format';
+
 export type AttemptOutcome = 'started' | 'passed' | 'failed-gate' | 'error' | 'abandoned';
 
 /**
@@ -35,6 +38,10 @@ export const attempts = pgTable(
     finishReason: text(),
     requestId: text(),
     simulated: boolean().notNull().default(false),
+    /** `gate`: re-asks the same tier with what the gate found; `format`: re-asks a local model in its JSON mode; null: a tier's first answer. */
+    repairKind: text().$type<AttemptRepairKind>(),
+    /** The attempt whose answer this one repairs. */
+    repairOf: text(),
   },
   (table) => [
     primaryKey({ columns: [table.attemptId, table.startedAt] }),

@@ -4,6 +4,7 @@ export * from './attempts';
 export * from './attempt-keys';
 export * from './results';
 export * from './host-slot-leases';
+export * from './host-health';
 export * from './spend-ledger';
 export * from './budgets';
 export * from './cost-reports';
