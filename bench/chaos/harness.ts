@@ -343,6 +343,7 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
       return worker;
     };
     cleanups.push(async () => {
+      finishing = true;
       await Promise.all(workers.map((worker) => worker.kill()));
     });
 
@@ -400,6 +401,8 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
         if (Date.now() - submittedAt > sizes.deadlineMs) return;
         await sleep(200);
       }
+      // Drained before the fault could strike: the row says so (0 faults) instead of faulting an idle system.
+      if (drained) return;
       context.log(`fault: ${definition.fault}`);
       faults = await definition.inject(context);
       context.log(`fault over (struck ${faults} time(s))`);

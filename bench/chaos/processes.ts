@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 
@@ -24,6 +24,8 @@ export interface EaioProcess {
 export const runEaio = (options: { name: string; args: string[]; env: Record<string, string>; logDir: string; onOutput?: (text: string) => void }): EaioProcess => {
   const logFile = join(options.logDir, `${options.name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
+  // The scenario directory may be gone by the time a late line arrives.
+  log.on('error', () => undefined);
   const child = spawn(process.execPath, [EAIO_BIN, ...options.args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
@@ -70,6 +72,17 @@ export const runEaio = (options: { name: string; args: string[]; env: Record<str
   };
 };
 
+let workersHelp: string | undefined;
+
+/**
+ * Extra `eaio workers` arguments this checkout needs to run several worker processes on one
+ * machine: each its own /metrics port (`--metrics-port 0`) where the command serves one.
+ */
+export const workerHostArgs = (): string[] => {
+  workersHelp ??= spawnSync(process.execPath, [EAIO_BIN, 'workers', '--help'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout ?? '';
+  return workersHelp.includes('--metrics-port') ? ['--metrics-port', '0'] : [];
+};
+
 /** `eaio workers` that resolves `ready` once its start-up line ("workers running") is logged. */
 export const startWorkers = (options: { name: string; args: string[]; env: Record<string, string>; logDir: string }) => {
   let resolveReady: () => void = () => undefined;
@@ -80,7 +93,7 @@ export const startWorkers = (options: { name: string; args: string[]; env: Recor
   let isReady = false;
   const handle = runEaio({
     ...options,
-    args: ['workers', '--no-reports', ...options.args],
+    args: ['workers', '--no-reports', ...workerHostArgs(), ...options.args],
     onOutput: (text) => {
       seen = (seen + text).slice(-4_000);
       if (seen.includes('workers running')) {

@@ -6,6 +6,7 @@ import type { Queue } from 'bullmq';
 import type { Runtime } from '../runtime';
 import { createReviewDesk } from '../review-desk';
 import { createPipelineMetrics } from '../pipeline-metrics';
+import { registerGuardMetrics } from '../guard-metrics';
 import { createSpend } from '../compose-workers';
 
 /** JSON API next to Bull Board: batches and their per-tier status. */
@@ -28,13 +29,16 @@ export const boardApi = (runtime: Runtime): express.Router => {
 /** The board's own metrics when no process-wide registry is given: queue depth, local slot use, budget remaining. */
 export const boardMetrics = (runtime: Runtime): Registry => {
   const { guard } = createSpend(runtime, runtime.log);
-  return createPipelineMetrics({
+  const registry = createPipelineMetrics({
     queues: Object.values(runtime.queues) as Queue[],
     config: runtime.config,
     leaser: runtime.leaser,
     budgets: async () => (await guard.budgetRoutingState(new Date())).budgets,
     onCollectError: (error, metric) => runtime.log.warn({ metric, error: error instanceof Error ? error.message : String(error) }, 'metrics: a store did not answer'),
   }).registry;
+  // Circuit breakers, 429 pauses and rate-limit windows shared by every worker.
+  registerGuardMetrics(registry, () => runtime.guard.snapshot(), (error, metric) => runtime.log.warn({ metric, error: error instanceof Error ? error.message : String(error) }, 'metrics: a store did not answer'));
+  return registry;
 };
 
 /**
