@@ -222,7 +222,10 @@ program
   .description('list every configured provider endpoint: reachable or not, models served, configured models missing')
   .action(async () => {
     const { runProvidersCheck } = await import('./commands/providers-command');
-    process.exitCode = await runProvidersCheck(context().config);
+    const { config } = context();
+    // Breakers live where the queues do; without a configured store (embedded mode) there is none to read.
+    const guard = config.connections.redisUrl || config.connections.databaseUrl ? () => withRuntime((runtime) => runtime.guard.snapshot(), { migrate: false }) : undefined;
+    process.exitCode = await runProvidersCheck(config, process.stdout, { guard });
   });
 
 program

@@ -142,3 +142,25 @@ export const formatProvidersReport = (report: readonly ProviderCheck[]): string 
   const reachable = report.filter((check) => check.reachable).length;
   return [...pad([header, ...rows]), '', `${reachable} of ${report.length} endpoints reachable`, ...problems].join('\n');
 };
+
+/** What the shared provider guard holds (`ProviderGuard.snapshot()` in `@eaio/queues`), as printed. */
+export interface GuardReport {
+  breakers: { key: string; state: string; failures: number; opens: number; retryAt?: number; lastError?: string }[];
+  pauses: { provider: string; until: number; reason: string }[];
+  requestsInWindow: Record<string, number>;
+}
+
+/** The circuit breakers (per endpoint, per endpoint+model), 429 pauses and rate-limit windows every worker shares. */
+export const formatGuardReport = (report: GuardReport, now = Date.now()): string => {
+  const time = (at: number | undefined) => (at === undefined ? '-' : `${new Date(at).toISOString().slice(11, 19)} (${Math.max(0, Math.round((at - now) / 1000))} s)`);
+  const lines =
+    report.breakers.length === 0
+      ? ['circuit breakers: none has seen a failure (all closed)']
+      : pad([
+          ['BREAKER', 'STATE', 'FAILURES', 'OPENED', 'PROBE AT', 'LAST ERROR'],
+          ...report.breakers.map((breaker) => [breaker.key, breaker.state, String(breaker.failures), `${breaker.opens}x`, breaker.state === 'open' ? time(breaker.retryAt) : '-', breaker.lastError?.slice(0, 80) ?? '-']),
+        ]);
+  for (const pause of report.pauses) lines.push(`${pause.provider}: paused until ${time(pause.until)}: ${pause.reason.slice(0, 120)}`);
+  for (const [provider, count] of Object.entries(report.requestsInWindow)) lines.push(`${provider}: ${count} requests in its current rate-limit window`);
+  return lines.join('\n');
+};

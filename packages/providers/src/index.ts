@@ -46,4 +46,4 @@ export { createOpenAiCompatibleAdapter, openAiUsage } from './adapters/openai-co
 export { anthropicUsage, createAnthropicAdapter, type AnthropicAdapterOptions } from './adapters/anthropic-adapter';
 export { createGeminiAdapter, geminiUsage } from './adapters/gemini-adapter';
 export { EndpointPool, type EndpointHealth, type EndpointPoolOptions, type PoolSelection } from './endpoint-pool';
-export { checkProviders, formatProvidersReport, type CheckProvidersOptions, type ModelNotice, type ProviderCheck } from './check-providers';
+export { checkProviders, formatGuardReport, formatProvidersReport, type CheckProvidersOptions, type GuardReport, type ModelNotice, type ProviderCheck } from './check-providers';

@@ -1,5 +1,5 @@
 import { matchEndpoints, type EaioConfig, type Logger } from '@eaio/core';
-import { checkProviders, createAdapter, formatProvidersReport, type AdapterFactory, type ProviderCheck } from '@eaio/providers';
+import { checkProviders, createAdapter, formatGuardReport, formatProvidersReport, type AdapterFactory, type GuardReport, type ProviderCheck } from '@eaio/providers';
 import { retirementNotice } from '@eaio/spend';
 
 /** Endpoint id → the models the tiers name on it. */
@@ -78,8 +78,17 @@ export const logModelProblems = (report: readonly ProviderCheck[], log: Pick<Log
 };
 
 /** `eaio providers check`: every configured endpoint, reachable or not, its models, the configured ones it lacks, and retired or deprecated configured models. */
-export const runProvidersCheck = async (config: EaioConfig, out: NodeJS.WritableStream = process.stdout, options: CheckConfiguredModelsOptions = {}): Promise<number> => {
+export const runProvidersCheck = async (
+  config: EaioConfig,
+  out: NodeJS.WritableStream = process.stdout,
+  options: CheckConfiguredModelsOptions & { guard?: () => Promise<GuardReport> } = {},
+): Promise<number> => {
   const report = await checkConfiguredModels(config, options);
   out.write(`${formatProvidersReport(report)}\n`);
+  // The workers' shared circuit breakers, 429 pauses and rate-limit windows (Redis or PostgreSQL).
+  if (options.guard) {
+    const guard = await options.guard().then(formatGuardReport, (error: unknown) => `circuit breakers: not readable (${error instanceof Error ? error.message : String(error)})`);
+    out.write(`\n${guard}\n`);
+  }
   return report.some((entry) => entry.reachable) ? 0 : 1;
 };
