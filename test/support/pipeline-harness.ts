@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, loadConfig, type ConfigOverrides, type EaioConfig } from '@eaio/core';
-import type { ModelBehaviour } from '@eaio/emulator';
+import type { AnswerSynthesizer, ModelBehaviour } from '@eaio/emulator';
 import { openRuntime, type Runtime } from '../../apps/producer/src/runtime';
 import { startRehearsal, type Rehearsal } from '../../apps/producer/src/rehearsal';
 import { freshDatabase } from './fresh-database';
@@ -30,6 +30,7 @@ export const openTestPipeline = async (options: {
   localHosts?: number;
   env?: Record<string, string>;
   overrides?: ConfigOverrides;
+  answerSynthesizer?: AnswerSynthesizer;
 }): Promise<TestPipeline> => {
   const dir = await mkdtemp(join(tmpdir(), 'eaio-test-'));
   // As root, the embedded PostgreSQL runs as the `postgres` user, which must reach its data dir inside `dir` (mkdtemp makes 0700).
@@ -37,7 +38,7 @@ export const openTestPipeline = async (options: {
   const namespace = `t${randomUUID().slice(0, 8)}`;
   const fresh = options.database === 'fresh' ? await freshDatabase('e2e') : undefined;
   const base = loadConfig({ env: {} });
-  const rehearsal = await startRehearsal(base, { timeScale: options.timeScale ?? 0.02, models: options.models?.(base), localHosts: options.localHosts });
+  const rehearsal = await startRehearsal(base, { timeScale: options.timeScale ?? 0.02, models: options.models?.(base), localHosts: options.localHosts, answerSynthesizer: options.answerSynthesizer });
   const env: Record<string, string> = {
     ...rehearsal.env,
     LOG_LEVEL: 'warn',

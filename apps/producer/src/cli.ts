@@ -127,6 +127,17 @@ review
   });
 
 program
+  .command('audit')
+  .description('every request sent to a non-local endpoint: attempt, job, tenant, privacy, endpoint, model, fields sent, SHA-256 and size of the body as sent')
+  .option('--batch <id>', 'only this batch')
+  .option('--since <date>', 'only requests sent at or after this date (2026-11-22 or an ISO date-time)')
+  .addOption(new Option('--format <format>', 'output format').choices(['csv', 'jsonl']).default('csv'))
+  .action(async (options) => {
+    const { runAudit } = await import('./commands/audit-command');
+    await withRuntime((runtime) => runAudit(runtime, { batch: options.batch, since: options.since, format: options.format }), { migrate: false });
+  });
+
+program
   .command('workers')
   .description('run tier workers (start as many processes, on as many hosts, as you like)')
   .option('--tier <tiers>', 'comma list of local-fast, local-quality, api, or all', 'all')

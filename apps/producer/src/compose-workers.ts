@@ -19,6 +19,7 @@ import type { Job } from 'bullmq';
 import type { PipelineJobData } from '@eaio/queues';
 import type { Tier } from '@eaio/core';
 import type { Runtime } from './runtime';
+import { createWorkerEgress } from './worker-egress';
 import { checkConfiguredModels, logModelProblems } from './commands/providers-command';
 import type { PipelineMetrics } from './pipeline-metrics';
 
@@ -49,16 +50,15 @@ export interface ComposeWorkersOptions {
   lockDurationMs?: number;
   /** See `StartWorkersOptions.stalledIntervalMs` (`eaio workers --stalled-interval`). */
   stalledIntervalMs?: number;
-}
   /** How long a healthy endpoint's check is trusted (local hosts: across processes), ms. @defaultValue 30000 */
   healthIntervalMs?: number;
+}
 
 /** Wires the tier workers of this process to providers, gate, Postgres, queues and spend. */
 export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOptions = {}): Promise<WorkersHandle & { stopSweeper: () => void }> => {
   const { config, log } = runtime;
   // Adapters for every enabled endpoint, with cached health: a host that is down is skipped.
   // keep_alive from the config goes with every Ollama call; the derived local timeouts count on it.
-  const pool = new EndpointPool({
   // Local hosts' health is shared by every process (checked at most once per interval per host,
   // never beside a full host: a check takes a slot of its own; answered calls count as checks).
   const hostHealth = createSharedHostHealth({
@@ -68,6 +68,7 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
     onError: (error, context) => log.warn({ error: error instanceof Error ? error.message : String(error), context }, 'host health'),
   });
   const rawAdapters = new Map<string, ProviderAdapter>();
+  const pool = new EndpointPool({
     endpoints: config.endpoints,
     healthTtlMs: options.healthIntervalMs,
     adapterFactory: (endpoint) => {
@@ -121,6 +122,7 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
         onGuardError: (error) => log.warn({ error: error instanceof Error ? error.message : String(error) }, 'provider guard: could not record a call outcome'),
       }),
       analyzer: createAnalyzer(config),
+      egress: createWorkerEgress(runtime),
       store: options.metrics ? options.metrics.instrumentStore(createPostgresPipelineStore(runtime.database)) : createPostgresPipelineStore(runtime.database),
       escalation: createEscalationPolicy(config),
       enqueuer: createQueueEnqueuer(runtime.queues, config.retries.attemptsPerTier),

@@ -1,5 +1,5 @@
 import { synthesizeAnswer } from '@eaio/energy';
-import { PRESETS, startEmulator, withBehaviour, type Emulator, type EmulatorOptions, type ModelBehaviour } from '@eaio/emulator';
+import { PRESETS, startEmulator, withBehaviour, type AnswerSynthesizer, type Emulator, type EmulatorOptions, type ModelBehaviour } from '@eaio/emulator';
 import type { EaioConfig } from '@eaio/core';
 
 /** Key the rehearsal gives the emulated paid APIs; the emulator accepts any key but `bad-key`. */
@@ -13,6 +13,8 @@ export interface RehearsalOptions {
   models?: Record<string, ModelBehaviour>;
   /** Emulated local inference hosts. @defaultValue 1 */
   localHosts?: number;
+  /** Writes the answers to analysis prompts (tests). @defaultValue `synthesizeAnswer` of `@eaio/energy` */
+  answerSynthesizer?: AnswerSynthesizer;
 }
 
 export interface Rehearsal {
@@ -40,7 +42,7 @@ export const startRehearsal = async (config: Pick<EaioConfig, 'tiers'>, options:
     models: { ...models, ...options.models },
     defaultModel: withBehaviour(PRESETS.api, {}),
     timeScale: options.timeScale ?? 0.25,
-    answerSynthesizer: synthesizeAnswer,
+    answerSynthesizer: options.answerSynthesizer ?? synthesizeAnswer,
   };
   const emulator = await startEmulator(emulatorOptions);
   const url = (name: string) => emulator.hosts.find((host) => host.name === name)!.url;

@@ -8,6 +8,7 @@ export * from './model-selector';
 export * from './local-timeout';
 export * from './start-workers';
 export * from './analyzer';
+export * from './egress';
 export * from './escalation-policy';
 export * from './generic-gate';
 export * from './postgres-pipeline-store';

@@ -12,6 +12,7 @@ import type {
   PipelineStore,
   SpendGuard,
 } from './pipeline-ports';
+import type { Egress } from './egress';
 
 export interface ProcessDeps {
   selector: ModelSelector;
@@ -20,6 +21,8 @@ export interface ProcessDeps {
   escalation: EscalationPolicy;
   enqueuer: Enqueuer;
   spend: SpendGuard;
+  /** Privacy boundary for non-local endpoints: refusal, anonymisation, audit (see `createEgress`). Absent: requests go as built, unrecorded. */
+  egress?: Egress;
   now: () => Date;
   /** Cancels in-flight calls on forced shutdown. */
   signal?: AbortSignal;
@@ -88,8 +91,9 @@ export const processPipelineJob = async (
 
   // Defence in depth: routing never puts a PRIVATE job on the api queue; if anything
   // ever does, the job goes to a person instead of to a paid API.
-  if (data.tier === 'api' && (data.privacy === 'PRIVATE' || !data.chain.includes('api'))) {
-    const reason = `refused: ${data.privacy} job ${data.jobId} reached the api tier; sent to review without calling any API`;
+  const refusal = data.tier === 'api' ? deps.egress?.refusal(data) : undefined;
+  if (data.tier === 'api' && (data.privacy === 'PRIVATE' || !data.chain.includes('api') || refusal !== undefined)) {
+    const reason = refusal ?? `refused: ${data.privacy} job ${data.jobId} reached the api tier; sent to review without calling any API`;
     deps.log.warn({ jobId: data.jobId }, reason);
     await deps.enqueuer.toReview(data, reason, data.history);
     await deps.store.moved(data, 'review', reason);
@@ -111,8 +115,11 @@ export const processPipelineJob = async (
   const choice = chosen;
 
   const attemptId = attemptIdFor(job);
+  // Off this host: anonymised when ENHANCED, each request recorded before it leaves; the answer is mapped back below.
+  const egress = deps.egress?.prepare(data, choice, attemptId);
   const request: ChatRequest = {
-    ...deps.analyzer.buildRequest(data),
+    ...(egress ? egress.request : deps.analyzer.buildRequest(data)),
+    ...(egress?.beforeSend ? { beforeSend: egress.beforeSend } : {}),
     model: choice.model,
     timeoutMs: choice.timeoutMs,
     signal: deps.signal,
@@ -170,6 +177,7 @@ export const processPipelineJob = async (
   let result: ChatResult;
   try {
     result = await choice.adapter.chat(request);
+    if (egress) result = egress.reveal(result);
   } catch (error) {
     const finishedAt = deps.now();
     const spent = await settle(undefined, error);

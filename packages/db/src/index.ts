@@ -6,4 +6,5 @@ export * from './queries/intake-queries';
 export * from './queries/attempt-queries';
 export * from './queries/job-state-queries';
 export * from './queries/status-queries';
+export * from './queries/egress-audit-queries';
 export * from './queries/review-queries';

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleCatalog } from './catalog-handler';
 import { handleChat } from './chat-handler';
 import { CONTROL_PREFIX, handleControl } from './control-plane';
 import type { EmulatorState } from './emulator-state';
-import { readBody, send } from './http-io';
+import { readRawBody, send } from './http-io';
 import type { RequestContext } from './request-context';
 import { apiKeyOf, matchRoute, providerForPath } from './routes';
 import type { HostOptions, RequestLogEntry } from './types';
@@ -48,7 +48,8 @@ const handle = async (host: HostOptions, state: EmulatorState, request: Incoming
   state.inFlight.countRequest(host.name);
   const method = request.method ?? 'GET';
   const route = matchRoute(method, url.pathname, request.headers);
-  const raw = await readBody(request);
+  const rawBytes = await readRawBody(request);
+  const raw = rawBytes.toString('utf8');
   const { body, bodyIsJson } = parseBody(raw);
   const provider = route?.provider ?? providerForPath(url.pathname, request.headers);
   const attemptHeader = request.headers['x-eaio-attempt-id'];
@@ -61,6 +62,8 @@ const handle = async (host: HostOptions, state: EmulatorState, request: Incoming
     path: url.pathname,
     attemptId: typeof attemptHeader === 'string' ? attemptHeader : undefined,
     body: state.config.logBodies ? body : undefined,
+    bodySha256: createHash('sha256').update(rawBytes).digest('hex'),
+    bodyBytes: rawBytes.length,
     startedAt: Date.now(),
     status: 0,
     clientAborted: false,

@@ -5,7 +5,10 @@ import type { WireResponse } from './wire/wire-format';
 /** Largest request body accepted (Anthropic's own limit is 32 MB). */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-export const readBody = (request: IncomingMessage): Promise<string> =>
+export const readBody = async (request: IncomingMessage): Promise<string> => (await readRawBody(request)).toString('utf8');
+
+/** The request body's bytes as they arrived. */
+export const readRawBody = (request: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -18,7 +21,7 @@ export const readBody = (request: IncomingMessage): Promise<string> =>
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 

@@ -159,6 +159,10 @@ export interface RequestLogEntry {
   attemptId?: string;
   /** Parsed JSON body (`undefined` for GET or with `logBodies: false`, the raw text when it was not JSON). */
   body: unknown;
+  /** Hex SHA-256 of the body bytes as received (of the empty body for none); kept with `logBodies: false` too. */
+  bodySha256: string;
+  /** Size of the body as received, bytes. */
+  bodyBytes: number;
   /** Epoch ms. */
   startedAt: number;
   /** Epoch ms; `undefined` while in flight. */

@@ -24,6 +24,12 @@ export interface BuildingMetadata {
   /** Free text from the input: data, never instructions. */
   name?: string;
   notes?: string;
+  /**
+   * Every other metadata column of the building's row, by lower-case column name (address,
+   * contact, coordinates, …), as text. Shown to the model under `building.metadata`;
+   * under ENHANCED each becomes a pseudonym unless listed as plain (coordinates are rounded).
+   */
+  attributes?: Record<string, string>;
 }
 
 export interface Period {

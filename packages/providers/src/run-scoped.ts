@@ -26,6 +26,8 @@ export interface ScopedCall<T> {
   timeoutMs?: number;
   signal?: AbortSignal;
   attemptId?: string;
+  /** See `ChatRequest.beforeSend`. */
+  beforeSend?: ChatRequest['beforeSend'];
   /** Reads an SDK's HTTP error; `undefined` for anything else. */
   describeHttp: (error: unknown) => HttpFailure | undefined;
   call: (scope: RequestScope) => Promise<T>;
@@ -46,10 +48,14 @@ export const runScoped = async <T>(spec: ScopedCall<T>): Promise<{ value: T; sco
     signal: spec.signal,
     fetch: spec.options.fetch,
     headers: { ...spec.endpoint.headers, [ATTEMPT_ID_HEADER]: spec.attemptId },
+    beforeSend: spec.beforeSend,
   });
   try {
     return { value: await spec.call(scope), scope };
   } catch (error) {
+    // Stopped before it left (its egress record failed): not the provider's failure.
+    const refused = scope.egressError();
+    if (refused) throw refused;
     throw toProviderError(error, scope, failureContext(spec.endpoint, spec.timeoutMs, spec.options.retryAfterMaxMs), spec.describeHttp);
   } finally {
     scope.dispose();
@@ -75,6 +81,7 @@ export const runChat = async (
     timeoutMs: request.timeoutMs,
     signal: request.signal,
     attemptId: request.attemptId,
+    beforeSend: request.beforeSend,
     describeHttp,
     call,
   });

@@ -37,6 +37,21 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** Sent as header `x-eaio-attempt-id` (idempotency / log matching). */
   attemptId?: string;
+  /**
+   * Called with every HTTP request of this call just before it is sent, with the SHA-256
+   * and size of the body exactly as it goes on the wire; the request waits for it. A throw
+   * stops the request unsent (an `EgressRecordError` comes out of `chat` as it is).
+   */
+  beforeSend?: (request: OutgoingRequest) => Promise<void>;
+}
+
+/** One HTTP request as it leaves (see `ChatRequest.beforeSend`). */
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+  /** Hex SHA-256 of the body bytes as sent (of the empty string for no body). */
+  bodySha256: string;
+  bodyBytes: number;
 }
 
 /**

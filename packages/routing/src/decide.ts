@@ -43,8 +43,10 @@ const topFactors = (complexity: ComplexityScore): string =>
  * - `PUBLIC`: starts at `api` at complexity ≥ `publicPreferApiAbove` (or `apiAbove`, whichever is lower).
  * - Below that: `local-quality` at complexity ≥ `localQualityAbove`, else `local-fast`;
  *   a task type's `minTier` raises the start.
- * - Local-only mode (`routing.emergencyLocalOnly` or `context.localOnly`) removes `api`
- *   for every privacy level. Unavailable tiers are skipped: the start moves up to the
+ * - Local-only mode (`routing.emergencyLocalOnly`, `context.localOnly` or the `local`
+ *   strategy) removes `api` for every privacy level; `privacy.allowApiForEnhanced: false`
+ *   removes it for ENHANCED. The `api-only` strategy gives a job that may use the api
+ *   tier, and finds it available, the chain `[api]` (no local tier). Unavailable tiers are skipped: the start moves up to the
  *   next available tier, or down to the best available one when none is above.
  *
  * Pure: same job, policy and context, same decision.
@@ -56,20 +58,30 @@ export const decide = (job: RouteJob, policy: RoutingPolicy, context: RouteConte
   const score = complexity.score;
   const thresholds = thresholdsFor(policy, taskType);
 
+  const strategy = policy.privacy?.strategy ?? 'hybrid';
   const localOnlyReason = policy.routing.emergencyLocalOnly
     ? 'emergency local-only mode is on'
-    : context.localOnly
-      ? context.localOnly.reason
-      : undefined;
+    : strategy === 'local'
+      ? 'LLM_STRATEGY is local'
+      : context.localOnly
+        ? context.localOnly.reason
+        : privacy === 'ENHANCED' && policy.privacy?.allowApiForEnhanced === false
+          ? 'ALLOW_API_FOR_AGGREGATED is false'
+          : undefined;
   const apiAllowed = privacy !== 'PRIVATE' && localOnlyReason === undefined;
-  const allowed = TIERS.filter((tier) => tier !== 'api' || apiAllowed);
+  const apiOnly = strategy === 'api-only' && apiAllowed && context.availableTiers.includes('api');
+  const allowed = TIERS.filter((tier) => (tier !== 'api' || apiAllowed) && (tier === 'api' || !apiOnly));
   const usable = orderTiers(context.availableTiers).filter((tier) => allowed.includes(tier));
 
   const apiThreshold = privacy === 'PUBLIC' ? Math.min(thresholds.publicPreferApiAbove, thresholds.apiAbove) : thresholds.apiAbove;
   const notes: string[] = [];
   let wanted: Tier;
   let clause: string;
-  if (apiAllowed && score >= apiThreshold) {
+  if (apiOnly) {
+    wanted = 'api';
+    clause = 'allowed on the api tier under LLM_STRATEGY api-only';
+    notes.push('api-only skips the local tiers');
+  } else if (apiAllowed && score >= apiThreshold) {
     wanted = 'api';
     clause = `at or above the ${privacy === 'PUBLIC' ? 'PUBLIC prefer-api' : 'api'} threshold ${formatScore(apiThreshold)}`;
   } else if (score >= thresholds.localQualityAbove) {

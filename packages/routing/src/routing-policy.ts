@@ -1,4 +1,4 @@
-import type { ModelCandidate, RetriesConfig, RoutingConfig, Tier } from '@eaio/core';
+import type { ModelCandidate, PrivacyConfig, RetriesConfig, RoutingConfig, Tier } from '@eaio/core';
 
 /**
  * The part of `EaioConfig` routing reads; a whole `EaioConfig` fits. Kept narrow so
@@ -9,6 +9,8 @@ export interface RoutingPolicy {
   /** Candidates per tier: their context windows decide `context-length` escalation. */
   tiers: Record<Tier, { candidates: readonly Pick<ModelCandidate, 'contextWindow' | 'enabled'>[] }>;
   retries: Pick<RetriesConfig, 'maxTotalAttempts'>;
+  /** `LLM_STRATEGY` and `ALLOW_API_FOR_AGGREGATED`. @defaultValue `{ strategy: 'hybrid', allowApiForEnhanced: true }` */
+  privacy?: Pick<PrivacyConfig, 'strategy' | 'allowApiForEnhanced'>;
 }
 
 /** Runtime facts routing cannot know from config; passed in by the caller. */

@@ -95,7 +95,9 @@ export interface SpendGuard {
  */
 const NEVER_BILLED_KINDS: ReadonlySet<string> = new Set(['auth', 'bad-request', 'model-not-found', 'context-length']);
 const neverBilled = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && NEVER_BILLED_KINDS.has(String((error as { kind?: unknown }).kind));
+  typeof error === 'object' && error !== null &&
+  // An `EgressRecordError` (providers) stopped the request before it was sent: its audit row could not be written.
+  (NEVER_BILLED_KINDS.has(String((error as { kind?: unknown }).kind)) || (error as { name?: unknown }).name === 'EgressRecordError');
 
 /** Status code of a provider error, if the provider answered at all. */
 const answeredStatus = (error: unknown): number | undefined => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ANALYSIS_TYPES, GENERIC_TASK_TYPES, PRIVACY_LEVELS, TIERS } from '../types';
 import { LOG_LEVELS, PROVIDER_KINDS } from './config-types';
+import { privacySchema } from './privacy-config';
 
 /**
  * zod schema of the config file after env overrides (before endpoint keys and
@@ -24,6 +25,7 @@ const endpointSchema = z.strictObject({
   maxInFlight: positiveInt.optional(),
   unsupportedParams: z.array(z.string()).optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  organization: z.string().min(1).optional(),
 });
 
 const candidateSchema = z.strictObject({
@@ -128,9 +130,9 @@ export const fileConfigSchema = z.strictObject({
       maxConcurrentApi: positiveInt.default(10),
       localTimeoutSec: z.number().positive().optional(),
       apiTimeoutSec: z.number().positive().default(30),
+      slotLeaseMs: z.number().int().min(200).default(4_000),
     })
     .prefault({}),
-      slotLeaseMs: z.number().int().min(200).default(4_000),
   localTimeout: z
     .strictObject({
       tokensPerSecond: z.number().positive().default(20),
@@ -167,10 +169,10 @@ export const fileConfigSchema = z.strictObject({
     .strictObject({
       defaultThreshold: share.default(0.7),
       thresholds: z.partialRecord(taskType, share).default({}),
-    })
-    .prefault({}),
       repairsPerTier: z.number().int().min(0).max(5).default(1),
       formatRetries: z.number().int().min(0).max(3).default(1),
+    })
+    .prefault({}),
   retries: z
     .strictObject({
       attemptsPerTier: z
@@ -223,10 +225,7 @@ export const fileConfigSchema = z.strictObject({
       storeRetryMaxMs: z.number().int().min(100).default(15_000),
     })
     .prefault({}),
-  prices: z.record(z.string(), priceSchema).default({}),
-});
-
-export type FileConfig = z.output<typeof fileConfigSchema>;
+  privacy: privacySchema.prefault({}),
   circuitBreaker: z
     .strictObject({
       failureThreshold: positiveInt.default(5),
@@ -245,3 +244,7 @@ export type FileConfig = z.output<typeof fileConfigSchema>;
         .default({}),
     })
     .prefault({}),
+  prices: z.record(z.string(), priceSchema).default({}),
+});
+
+export type FileConfig = z.output<typeof fileConfigSchema>;

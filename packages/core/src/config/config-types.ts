@@ -1,4 +1,5 @@
 import type { PrivacyLevel, TaskType, Tier } from '../types';
+import type { PrivacyConfig } from './privacy-config';
 
 /**
  * The validated, resolved eaio configuration: the YAML file, then environment
@@ -26,9 +27,11 @@ export interface EaioConfig {
   budgets: BudgetsConfig;
   report: ReportConfig;
   recovery: RecoveryConfig;
-  /**
   circuitBreaker: CircuitBreakerConfig;
   rateLimits: RateLimitsConfig;
+  /** LLM_STRATEGY, ALLOW_API_FOR_AGGREGATED, AUDIT_ALL_API_CALLS and the anonymisation of ENHANCED data. */
+  privacy: PrivacyConfig;
+  /**
    * USD prices per million tokens keyed by model name (or `provider/model` to
    * disambiguate); overrides whatever built-in price table the spend code holds.
    * @defaultValue `{}`
@@ -93,15 +96,15 @@ export interface LimitsConfig {
   localTimeoutSec: number | undefined;
   /** Request timeout for the api tier, seconds. Env `API_TIMEOUT_SEC`. @defaultValue `30` */
   apiTimeoutSec: number;
-}
-
-/**
   /**
    * Lifetime of a local host's slot lease, ms. Its owner renews it every quarter of that (a
    * heartbeat), so a killed worker's slots are free again this long after it died.
    * Env `SLOT_LEASE_MS`. @defaultValue `4000`
    */
   slotLeaseMs: number;
+}
+
+/**
  * How a local call's timeout is derived when no fixed one is set:
  * `min(maxSec, max(minSec, firstTokenSec + load + safetyFactor × maxTokens / tokensPerSecond))`,
  * where `tokensPerSecond` is the rolling figure measured for the host and model (Ollama's
@@ -157,6 +160,8 @@ export interface EndpointConfig {
   unsupportedParams?: string[];
   /** Extra HTTP headers. */
   headers?: Record<string, string>;
+  /** OpenAI organization (`OpenAI-Organization` header) of an `openai` endpoint. Env `OPENAI_ORG_ID`. */
+  organization?: string;
   /** False for a paid endpoint without its key, or a local OpenAI-compatible one without a base URL. */
   enabled: boolean;
   /** Why `enabled` is false (names the env variable to set). */
@@ -222,11 +227,6 @@ export interface QualityConfig {
   defaultThreshold: number;
   /** @defaultValue `{}` */
   thresholds: Partial<Record<TaskType, number>>;
-}
-
-export interface RetriesConfig {
-  /** Attempts (first try included) on one tier before the job escalates. @defaultValue `{ 'local-fast': 2, 'local-quality': 2, api: 3 }` */
-  attemptsPerTier: Record<Tier, number>;
   /**
    * Second chances: an answer that fails the gate is asked again on the same tier this many
    * times, with a repair prompt naming what the gate found, before the job escalates (or, at
@@ -239,6 +239,11 @@ export interface RetriesConfig {
    * `response_format`) before it counts as a failed answer. @defaultValue `1`
    */
   formatRetries: number;
+}
+
+export interface RetriesConfig {
+  /** Attempts (first try included) on one tier before the job escalates. @defaultValue `{ 'local-fast': 2, 'local-quality': 2, api: 3 }` */
+  attemptsPerTier: Record<Tier, number>;
   /** First retry delay, ms; doubles per attempt. @defaultValue `1000` */
   backoffBaseMs: number;
   /** Longest retry delay, ms. @defaultValue `30000` */

@@ -1,3 +1,5 @@
+import { PRIVACY_ENV_VARIABLES } from './privacy-config';
+
 /**
  * Every environment variable eaio reads, with the config path it sets and a
  * one-line description (`.env.example` documents each; a test keeps them in step).
@@ -49,6 +51,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'REPORT_CRON', path: 'report.cron', parse: 'string', description: 'cron of the nightly cost report (default "0 2 * * *")' },
   { name: 'REPORT_TIMEZONE', path: 'report.timezone', parse: 'string', description: 'IANA time zone of the report cron and report days (default UTC)' },
   { name: 'QUALITY_THRESHOLD', path: 'quality.defaultThreshold', parse: 'number', description: 'quality-gate pass score for task types without their own, 0..1 (default 0.7)' },
+  ...PRIVACY_ENV_VARIABLES,
 ];
 
 /** Base-URL env variables of paid providers, by provider name. */

@@ -8,6 +8,7 @@ import { fileConfigSchema } from './config-schema';
 import type { EaioConfig } from './config-types';
 import { ENV_VARIABLES, readEnv } from './env-variables';
 import { resolveConfig } from './resolve-config';
+import { replacedEnvIssues } from './privacy-config';
 
 /** Partial config merged over file and env (e.g. from CLI flags); arrays replace. */
 export type ConfigOverrides = z.input<typeof fileConfigSchema>;
@@ -85,6 +86,9 @@ export const loadConfig = (options: LoadConfigOptions): EaioConfig => {
   const path = options.path === false ? undefined : (options.path ?? readEnv(env, 'EAIO_CONFIG') ?? DEFAULT_CONFIG_PATH);
   const fileLabel = path ?? 'config';
   const fileRaw = path === undefined ? {} : readYaml(path);
+  // The design's names that eaio replaces with its own settings stop start-up, naming the setting.
+  const replaced = replacedEnvIssues(env);
+  if (replaced.length > 0) throw new ConfigError(replaced);
 
   const { raw: envRaw, sources } = applyEnv(fileRaw, env);
   const overrides = (options.overrides ?? {}) as Record<string, unknown>;

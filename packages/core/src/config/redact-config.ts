@@ -24,6 +24,7 @@ export const redactConfig = (config: EaioConfig): EaioConfig => {
     const url = new URL(copy.budgets.alertWebhookUrl);
     copy.budgets.alertWebhookUrl = `${url.protocol}//${url.host}/${REDACTED}`;
   }
+  if (copy.privacy.anonymisation.secret !== undefined) copy.privacy.anonymisation.secret = REDACTED;
   if (copy.connections.databaseUrl !== undefined) copy.connections.databaseUrl = redactUrlPassword(copy.connections.databaseUrl);
   if (copy.connections.redisUrl !== undefined) copy.connections.redisUrl = redactUrlPassword(copy.connections.redisUrl);
   return copy;
@@ -36,6 +37,7 @@ export const configSecrets = (config: EaioConfig): string[] => {
     config.board.token,
     ...Object.values(config.board.reviewerTokens),
     config.budgets.alertWebhookUrl,
+    config.privacy.anonymisation.secret,
     ...[config.connections.databaseUrl, config.connections.redisUrl].map((url) => (url === undefined ? undefined : /:\/\/[^:/?#@]*:([^@/?#]+)@/.exec(url)?.[1])),
   ];
   return [...new Set(secrets.filter((secret): secret is string => secret !== undefined && secret.length >= 6))];

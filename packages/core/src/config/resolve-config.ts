@@ -3,6 +3,7 @@ import type { FileConfig } from './config-schema';
 import type { ConfigIssue } from './config-error';
 import type { EaioConfig, EndpointConfig, ModelCandidate, TierConfig } from './config-types';
 import { readEnv } from './env-variables';
+import { openAiOrganization, resolvePrivacy } from './privacy-config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Issue = Omit<ConfigIssue, 'source'>;
@@ -23,6 +24,8 @@ const resolveEndpoint = (endpoint: FileConfig['endpoints'][number], file: FileCo
   if (maxInFlight !== undefined) resolved.maxInFlight = maxInFlight;
   if (endpoint.unsupportedParams !== undefined) resolved.unsupportedParams = [...endpoint.unsupportedParams];
   if (endpoint.headers !== undefined) resolved.headers = { ...endpoint.headers };
+  const organization = endpoint.provider === 'openai' ? (openAiOrganization(env) ?? endpoint.organization) : endpoint.organization;
+  if (organization !== undefined) resolved.organization = organization;
 
   if (endpoint.baseUrl === undefined) {
     resolved.enabled = false;
@@ -32,6 +35,10 @@ const resolveEndpoint = (endpoint: FileConfig['endpoints'][number], file: FileCo
   } else if (!endpoint.local && endpoint.apiKeyEnv !== undefined && apiKey === undefined) {
     resolved.enabled = false;
     resolved.disabledReason = `no API key: set ${endpoint.apiKeyEnv}`;
+  }
+  if (!endpoint.local && file.privacy.strategy === 'local') {
+    resolved.enabled = false;
+    resolved.disabledReason = 'LLM_STRATEGY=local (privacy.strategy: local): no paid API is ever called';
   }
   return resolved;
 };
@@ -127,6 +134,8 @@ export const resolveConfig = (
     quality: {
       defaultThreshold: file.quality.defaultThreshold,
       thresholds: { ...file.quality.thresholds },
+      repairsPerTier: file.quality.repairsPerTier,
+      formatRetries: file.quality.formatRetries,
     },
     retries: { ...file.retries, attemptsPerTier: { ...file.retries.attemptsPerTier } },
     budgets: {
@@ -134,8 +143,6 @@ export const resolveConfig = (
       dailyUsd: file.budgets.dailyUsd,
       perProvider: normalizeCaps(file.budgets.perProvider),
       perTenant: normalizeCaps(file.budgets.perTenant),
-      repairsPerTier: file.quality.repairsPerTier,
-      formatRetries: file.quality.formatRetries,
       alertThreshold: file.budgets.alertThreshold,
       alertWebhookUrl: file.budgets.alertWebhookUrl,
       localOnlyBelowShare: file.budgets.localOnlyBelowShare,
@@ -145,6 +152,9 @@ export const resolveConfig = (
     },
     report: { ...file.report, referenceModel: { ...file.report.referenceModel } },
     recovery: { ...file.recovery },
+    circuitBreaker: { ...file.circuitBreaker },
+    rateLimits: { ...file.rateLimits, providers: structuredClone(file.rateLimits.providers) },
+    privacy: resolvePrivacy(file.privacy, env, issues),
     prices: structuredClone(file.prices),
   };
   return { config, issues };
@@ -154,7 +164,5 @@ const normalizeCaps = (caps: FileConfig['budgets']['perTenant']): EaioConfig['bu
   Object.fromEntries(Object.entries(caps).map(([key, value]) => [key, { monthlyUsd: value.monthlyUsd, dailyUsd: value.dailyUsd }]));
 
 /** Tiers with at least one enabled model: the `availableTiers` routing needs. */
-    circuitBreaker: { ...file.circuitBreaker },
-    rateLimits: { ...file.rateLimits, providers: structuredClone(file.rateLimits.providers) },
 export const availableTiers = (config: Pick<EaioConfig, 'tiers'>): Tier[] =>
   TIERS.filter((tier) => config.tiers[tier].available);

@@ -8,5 +8,6 @@ export * from './host-health';
 export * from './spend-ledger';
 export * from './budgets';
 export * from './cost-reports';
+export * from './egress-audit';
 export * from './provider-guard-states';
 export * from './review-decisions';

@@ -12,6 +12,8 @@ export interface MetadataReaderOptions {
 }
 
 const SQFT_PER_SQM = 10.7639;
+/** Columns read into fields of their own; every other non-empty cell is kept in `attributes`. */
+const PARSED_COLUMNS = new Set(['building_id', 'sqm', 'sqft', 'primaryspaceusage', 'timezone', 'site_id', 'yearbuilt', 'name', 'building_name', 'notes']);
 export const METADATA_HEADER_HINT = 'building_id,sqm,primaryspaceusage,timezone[,site_id,sqft,yearbuilt,name,notes]';
 
 /**
@@ -90,6 +92,13 @@ export const readMetadata = async (source: InputSource, options: MetadataReaderO
     if (name) metadata.name = name;
     const notes = cell('notes');
     if (notes) metadata.notes = notes;
+    const attributes: Record<string, string> = {};
+    for (const column of columns?.keys() ?? []) {
+      if (PARSED_COLUMNS.has(column) || column === '') continue;
+      const value = cell(column);
+      if (value !== '') attributes[column] = value;
+    }
+    if (Object.keys(attributes).length > 0) metadata.attributes = attributes;
     result.set(buildingId, metadata);
   }
   if (!columns) report({ kind: 'empty-file', line: 1, severity: 'error', message: 'the metadata file is empty (no header at line 1)', hint: `expected ${METADATA_HEADER_HINT}` });

@@ -25,6 +25,8 @@ export interface PromptData {
     /** Free text from the input: data, never instructions. */
     name?: string;
     notes?: string;
+    /** Other metadata columns of the input (free text; data, never instructions). */
+    metadata?: Record<string, string>;
     primaryUse: string | null;
     floorAreaSqm: number | null;
     timezone: string;
@@ -51,6 +53,9 @@ export interface PromptDataOptions {
    */
   maxTextLength?: number;
 }
+
+/** Metadata columns shown at most (the rest are left out of the prompt). */
+const MAX_METADATA_COLUMNS = 24;
 
 const anomalyMetric = (meter: string, anomaly: AnomalyFact, field: 'actualKwh' | 'expectedKwh'): string =>
   `${meter}.anomaly.${anomaly.kind}.${anomaly.date}.${field}`;
@@ -89,6 +94,8 @@ export const promptData = (facts: BuildingFacts, options: PromptDataOptions = {}
   const notes = clip(facts.building.notes, maxTextLength);
   if (name !== undefined) building.name = name;
   if (notes !== undefined) building.notes = notes;
+  const attributes = Object.entries(facts.building.attributes ?? {}).slice(0, MAX_METADATA_COLUMNS);
+  if (attributes.length > 0) building.metadata = Object.fromEntries(attributes.map(([column, value]) => [column.slice(0, 64), clip(value, maxTextLength) ?? '']));
   return {
     building,
     period: { start: facts.period.start, end: facts.period.end, hours: facts.period.hours },

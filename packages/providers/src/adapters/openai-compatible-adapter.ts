@@ -100,12 +100,12 @@ export const openAiRequestBody = (endpoint: EndpointConfig, request: ChatRequest
  * One adapter for every OpenAI-compatible endpoint (OpenAI, DeepSeek, vLLM, llama.cpp
  * server, LM Studio), configured by data: base URL, key, `unsupportedParams`, headers.
  * Non-streamed, so `timeToFirstTokenMs` stays `undefined`. `maxRetries: 0` and the SDK
- * `timeout` set; the request scope aborts the socket at `timeoutMs` either way.
+ * `timeout` set; `endpoint.organization` (env `OPENAI_ORG_ID`) is the client's `organization`; the request scope aborts the socket at `timeoutMs` either way.
  */
 export const createOpenAiCompatibleAdapter = (endpoint: EndpointConfig, options: AdapterOptions = {}): ProviderAdapter => {
   const baseURL = openAiBaseUrl(endpoint.baseUrl);
   const client = (scope: RequestScope, timeoutMs: number | undefined): OpenAI =>
-    new OpenAI({ apiKey: endpoint.apiKey ?? PLACEHOLDER_KEY, baseURL, maxRetries: 0, timeout: timeoutMs, fetch: scope.fetch });
+    new OpenAI({ apiKey: endpoint.apiKey ?? PLACEHOLDER_KEY, baseURL, maxRetries: 0, timeout: timeoutMs, fetch: scope.fetch, organization: endpoint.organization ?? null });
   const requireKey = (): void => {
     if (!endpoint.local && !endpoint.apiKey) {
       throw new AuthError({

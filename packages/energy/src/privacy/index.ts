@@ -1,0 +1,1 @@
+export { anonymiseFacts, anonymiseFreeText, pseudonymFor, revealText, revealValue, type AnonymisationPolicy, type AnonymisedFacts } from './anonymise-facts';
