@@ -45,7 +45,7 @@ describe('a SIGKILLed worker frees its host slots within seconds', () => {
     await writeFile(jsonl, Array.from({ length: 6 }, (_, i) => JSON.stringify({ id: `kill-${i}`, prompt: `Classify reading ${i} as normal or odd.`, privacy: 'PRIVATE', taskType: 'classification' })).join('\n'));
     const { batchId } = await runSubmit(pipeline.runtime, { jsonl, tenant: 'kill', progress: false }, quiet);
 
-    const child = spawn(process.execPath, ['bin/eaio.mjs', 'workers', '--tier', LOCAL.join(','), '--no-reports', '--lock-duration', '8000', '--stalled-interval', '1000'], {
+    const child = spawn(process.execPath, ['bin/eaio.mjs', 'workers', '--tier', LOCAL.join(','), '--no-reports', '--metrics-port', '0', '--lock-duration', '8000', '--stalled-interval', '1000'], {
       cwd: ROOT,
       env: { ...process.env, ...pipeline.env },
       stdio: ['ignore', 'ignore', 'ignore'],
