@@ -47,25 +47,77 @@ describe('nightly cost report', () => {
     expect(local.p95LatencyMs).toBeCloseTo(290, 6); // 200 + 0.9 * (300 - 200)
     expect(local.passRate).toBeCloseTo(2 / 3, 10);
     expect(local.referenceCostMicro).toBe(450 + 360); // 3000*0.15 + 600*0.6
-    expect(api).toMatchObject({ calls: 2, inputTokens: 4000, cachedInputTokens: 2000, outputTokens: 1000, costMicro: 1050, meanLatencyMs: 2000, passRate: 1, escalations: 0 });
+    // The error counts against the provider: 1 passed of 2 calls that ended.
+    expect(api).toMatchObject({ calls: 2, inputTokens: 4000, cachedInputTokens: 2000, outputTokens: 1000, costMicro: 1050, meanLatencyMs: 2000, passRate: 0.5, escalations: 0, errors: 1, started: 0 });
     expect(api.p95LatencyMs).toBeCloseTo(2900, 6);
     expect(api.referenceCostMicro).toBe(300 + 150 + 600);
-    expect(report.totals).toMatchObject({ calls: 5, costMicro: 1050, referenceCostMicro: 1860, savingsMicro: 810, passRate: 0.75, escalations: 1 });
+    // No job kept a result on this day (these attempts belong to no job row): nothing saved.
+    expect(report.totals).toMatchObject({ calls: 5, costMicro: 1050, referenceCostMicro: 0, savingsMicro: 0, savingsShare: undefined, passRate: 0.6, escalations: 1, errors: 1 });
     expect(report.days.map((day) => [day.day, day.costMicro])).toEqual([['2025-05-31', 0], ['2025-06-01', 10_000], ['2025-06-02', 1050]]);
 
     expect(markdown).toContain('- Spend: $0.001050');
-    expect(markdown).toContain('- Savings: $0.000810 (43.5%)');
-    expect(markdown).toContain('| ollama | llama3.2:3b | local-fast | acme | 3 | 3000 | 0 | 0 | 600 | 0 | $0.000000 | $0.000810 | 200 | 290 | 66.7% | 1 |');
+    expect(markdown).toContain('- Savings: $0.000000 (–) on the kept results');
+    expect(markdown).toContain('| ollama | llama3.2:3b | local-fast | acme | 3 | 0 | 0 | 3000 | 0 | 0 | 600 | 0 | $0.000000 | $0.000810 | 200 | 290 | 66.7% | 1 |');
     expect(files.map((file) => file.slice(dir.length + 1))).toEqual(['cost-report-2025-06-02.md', 'cost-report-2025-06-02.csv', 'cost-report-2025-06-02.html']);
     const csv = (await readFile(files[1]!, 'utf8')).trim().split('\r\n');
     expect(csv).toHaveLength(3);
-    expect(csv[1]).toBe('2025-06-02,openai,gpt-4o-mini,api,acme,2,4000,1000,2000,0,0,0.001050,0.001050,0.000000,0.000000,2000.0,2900.0,1.0000,0');
+    expect(csv[1]).toBe('2025-06-02,openai,gpt-4o-mini,api,acme,2,4000,1000,2000,0,0,0.001050,0.001050,0.000000,0.000000,2000.0,2900.0,0.5000,0,1,0,0');
     const html = await readFile(files[2]!, 'utf8');
     expect(html).toContain('<svg');
     expect(html.match(/class="spend"/g)).toHaveLength(3);
     const stored = await db.pool.query(`SELECT markdown, summary FROM cost_reports WHERE report_date = '2025-06-02'`);
     expect(stored.rows[0].markdown).toBe(markdown);
-    expect(stored.rows[0].summary.savingsMicro).toBe(810);
+    expect(stored.rows[0].summary.savingsMicro).toBe(0);
+  });
+
+  it('savings compare the kept results with their pure-API cost; jobs without a result, errors and calls in flight are counted', async () => {
+    const job = async (id: string, state: string, finishedAt: string | null) =>
+      db.pool.query(
+        `INSERT INTO jobs (id, batch_id, tenant, kind, task_type, privacy, complexity, start_tier, chain, route_reason, state, finished_at, payload)
+         VALUES ($1, 'batch', 'acme', 'building', 'building-diagnostic', 'ENHANCED', 0.5, 'local-fast', '{local-fast,api}', 'seed', $2, $3, '{}')`,
+        [id, state, finishedAt],
+      );
+    const attempt = async (id: string, jobId: string, tier: string, provider: string, model: string, startedAt: string, input: number, output: number, cached: number, cost: number, outcome: string) =>
+      db.pool.query(
+        `INSERT INTO attempts (attempt_id, job_id, batch_id, endpoint, tenant, tier, provider, model, started_at, latency_ms, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micro_usd, outcome)
+         VALUES ($1, $2, 'batch', $4, 'acme', $3, $4, $5, $6, 100, $7, $8, $9, 0, 0, $10, $11)`,
+        [id, jobId, tier, provider, model, startedAt, input, output, cached, cost, outcome],
+      );
+    const result = (jobId: string, attemptId: string, tier: string) =>
+      db.pool.query(`INSERT INTO results (job_id, attempt_id, batch_id, tier, provider, model, text, quality_score) VALUES ($1, $2, 'batch', $3, 'p', 'm', '{}', 0.9)`, [jobId, attemptId, tier]);
+    // k1: local failed the gate, the api answer (525 µUSD, gpt-4o-mini itself) was kept: reference 525.
+    await job('k1', 'succeeded', '2025-06-02T05:00:00Z');
+    await attempt('k1#1', 'k1', 'local-fast', 'ollama', 'llama3.2:3b', '2025-06-02T04:00:00Z', 1000, 200, 0, 0, 'failed-gate');
+    await attempt('k1#2', 'k1', 'api', 'openai', 'gpt-4o-mini', '2025-06-02T04:30:00Z', 2000, 500, 1000, 525, 'passed');
+    await result('k1', 'k1#2', 'api');
+    // k2: kept a local answer, 1000 in + 200 out: 150 + 120 = 270 µUSD on the reference API.
+    await job('k2', 'succeeded', '2025-06-02T06:00:00Z');
+    await attempt('k2#1', 'k2', 'local-fast', 'ollama', 'llama3.2:3b', '2025-06-02T05:30:00Z', 1000, 200, 0, 0, 'passed');
+    await result('k2', 'k2#1', 'local-fast');
+    // Three jobs end without a result; n1's api call errored after being billed.
+    await job('n1', 'review', '2025-06-02T07:00:00Z');
+    await attempt('n1#1', 'n1', 'local-fast', 'ollama', 'llama3.2:3b', '2025-06-02T06:10:00Z', 1000, 200, 0, 0, 'failed-gate');
+    await attempt('n1#2', 'n1', 'api', 'openai', 'gpt-4o-mini', '2025-06-02T06:20:00Z', 2000, 500, 1000, 525, 'error');
+    await job('n2', 'failed', '2025-06-02T08:00:00Z');
+    await attempt('n2#1', 'n2', 'local-fast', 'ollama', 'llama3.2:3b', '2025-06-02T07:10:00Z', 1000, 200, 0, 0, 'abandoned');
+    await job('n3', 'rejected', '2025-06-02T09:00:00Z');
+    await job('open', 'active', null);
+    await attempt('open#1', 'open', 'api', 'openai', 'gpt-4o-mini', '2025-06-02T09:30:00Z', 0, 0, 0, 0, 'started');
+
+    const { report, markdown } = await generateCostReport(options());
+    expect(report.totals.jobs).toEqual({
+      ended: 5, withResult: 2, keptCostMicro: 525, withoutResult: 3,
+      withoutResultByState: { review: 1, failed: 1, rejected: 1 }, withoutResultCostMicro: 525,
+    });
+    expect(report.totals).toMatchObject({ calls: 7, costMicro: 1050, referenceCostMicro: 795, savingsMicro: 270, errors: 1, abandoned: 1, started: 1 });
+    expect(report.totals.savingsShare).toBeCloseTo(270 / 795, 10);
+    // 2 passed of the 6 calls that ended (the one in flight is not counted yet).
+    expect(report.totals.passRate).toBeCloseTo(2 / 6, 10);
+    const api = report.rows.find((row) => row.tier === 'api')!;
+    expect(api).toMatchObject({ calls: 3, errors: 1, started: 1, passRate: 0.5 });
+    expect(markdown).toContain('- Calls: 7 (errors 1, abandoned 1, still in flight 1)');
+    expect(markdown).toContain('without a result 3 (review 1, failed 1, rejected 1), their calls cost $0.000525');
+    expect(markdown).toContain('- Savings: $0.000270 (34.0%) on the kept results');
   });
 
   it('rolls up incrementally: a second run re-reads only the target day, and sees its late attempts', async () => {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../create-db';
-import { batches, type BatchRow } from '../schema';
+import { batches, NO_RESULT_JOB_STATES, type BatchRow } from '../schema';
 
 export interface BatchStatus {
   batchId: string;
@@ -14,7 +14,13 @@ export interface BatchStatus {
   byTier: Record<string, Record<string, number>>;
   /** state → jobs */
   byState: Record<string, number>;
-  attempts: { total: number; byTier: Record<string, { calls: number; costMicroUsd: number; passed: number; failedGate: number; errors: number }> };
+  attempts: {
+    total: number;
+    /** `started`: calls still in flight; `abandoned`: calls whose worker vanished. */
+    byTier: Record<string, { calls: number; costMicroUsd: number; passed: number; failedGate: number; errors: number; abandoned: number; started: number }>;
+  };
+  /** Jobs that ended without a result, by state (`review`, `failed`, `rejected`). */
+  withoutResult: { total: number; byState: Record<string, number> };
   /** Money charged in `spend_ledger` for the batch's calls (settled, and worst case for abandoned ones). */
   spendMicroUsd: number;
   simulated: boolean;
@@ -36,7 +42,9 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
     `SELECT tier, count(*)::int AS calls, coalesce(sum(cost_micro_usd), 0)::bigint AS cost,
             count(*) FILTER (WHERE outcome = 'passed')::int AS passed,
             count(*) FILTER (WHERE outcome = 'failed-gate')::int AS failed_gate,
-            count(*) FILTER (WHERE outcome = 'error')::int AS errors
+            count(*) FILTER (WHERE outcome = 'error')::int AS errors,
+            count(*) FILTER (WHERE outcome = 'abandoned')::int AS abandoned,
+            count(*) FILTER (WHERE outcome = 'started')::int AS started
      FROM attempts WHERE batch_id = $1 GROUP BY tier`,
     [batchId],
   );
@@ -56,10 +64,17 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
   const attemptsByTier: BatchStatus['attempts']['byTier'] = {};
   let total = 0;
   for (const row of attemptRows.rows) {
-    attemptsByTier[row.tier] = { calls: row.calls, costMicroUsd: Number(row.cost), passed: row.passed, failedGate: row.failed_gate, errors: row.errors };
+    attemptsByTier[row.tier] = {
+      calls: row.calls, costMicroUsd: Number(row.cost), passed: row.passed, failedGate: row.failed_gate, errors: row.errors, abandoned: row.abandoned, started: row.started,
+    };
     total += row.calls;
   }
   const b = batch.rows[0];
+  const withoutResult = { total: 0, byState: {} as Record<string, number> };
+  for (const state of NO_RESULT_JOB_STATES) {
+    withoutResult.byState[state] = byState[state] ?? 0;
+    withoutResult.total += byState[state] ?? 0;
+  }
   return {
     batchId: b.id,
     tenant: b.tenant,
@@ -71,6 +86,7 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
     byTier,
     byState,
     attempts: { total, byTier: attemptsByTier },
+    withoutResult,
     spendMicroUsd: Number(ledger.rows[0].cost),
     simulated,
   };

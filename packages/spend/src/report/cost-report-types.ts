@@ -16,9 +16,18 @@ export interface CostReportRow {
   energyMicro: number;
   meanLatencyMs: number | undefined;
   p95LatencyMs: number | undefined;
-  /** passed / (passed + failed gate); `undefined` when the gate judged nothing. */
+  /**
+   * passed / calls that ended (passed, failed gate, error, abandoned): a provider's errors
+   * count against it. `undefined` when no call ended.
+   */
   passRate: number | undefined;
   escalations: number;
+  /** Calls that ended in a provider error. */
+  errors: number;
+  /** Calls whose worker vanished (the reconciler abandoned them). */
+  abandoned: number;
+  /** Calls still in flight (`started`) when the report was made. */
+  started: number;
   /** What these tokens would have cost at the reference API model's price. */
   referenceCostMicro: number;
 }
@@ -38,15 +47,34 @@ export interface CostReport {
   rows: CostReportRow[];
   totals: {
     calls: number;
+    /** Every call's cost on the day. */
     costMicro: number;
+    /** The pure-API cost of the results kept on the day: each kept answer's tokens at the reference model's price. */
     referenceCostMicro: number;
-    /** referenceCost − cost. */
+    /** referenceCost − keptCost: what the kept results cost here against what the same results cost on the reference API. */
     savingsMicro: number;
-    /** savings / referenceCost; `undefined` when the reference cost is 0. */
+    /** savings / referenceCost; `undefined` when no result was kept. */
     savingsShare: number | undefined;
     passRate: number | undefined;
     escalations: number;
     energyMicro: number;
+    errors: number;
+    abandoned: number;
+    /** Calls still in flight. */
+    started: number;
+    /** Jobs that ended on the day (finished in the report's time zone), with and without a result. */
+    jobs: {
+      ended: number;
+      /** Jobs that kept a result (`succeeded`). */
+      withResult: number;
+      /** Every call of the jobs that kept a result: the cost of the kept results. */
+      keptCostMicro: number;
+      /** Jobs that ended without one: `review`, `failed`, `rejected`. */
+      withoutResult: number;
+      withoutResultByState: Record<string, number>;
+      /** What the calls of jobs without a result cost. */
+      withoutResultCostMicro: number;
+    };
   };
   /** Trailing window ending at `date`, oldest first (for the chart). */
   days: CostReportDayTotal[];

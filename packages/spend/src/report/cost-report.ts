@@ -40,9 +40,15 @@ interface RollupRow {
   day: string; provider: string; model: string; tier: string; tenant: string;
   calls: string; input_tokens: string; output_tokens: string; cached_input_tokens: string; cache_write_tokens: string; reasoning_tokens: string;
   cost_micro_usd: string; latency_sum_ms: string; latency_count: string; p95_latency_ms: number | null; passed: string; gated: string; escalations: string;
+  errors: string; abandoned: string; started: string;
 }
 
 const isLocalTier = (tier: string): boolean => tier !== 'api';
+
+interface KeptRow {
+  day: string; results: string; cost_micro_usd: string;
+  input_tokens: string; output_tokens: string; cached_input_tokens: string; cache_write_tokens: string; reasoning_tokens: string;
+}
 
 /** The report's numbers from rollup rows (pure; exported for tests). */
 export const buildReportRows = (rows: RollupRow[], referencePrice: ModelPrice, localEnergyPerMTok: number): CostReportRow[] =>
@@ -52,7 +58,8 @@ export const buildReportRows = (rows: RollupRow[], referencePrice: ModelPrice, l
       cacheWriteTokens: Number(row.cache_write_tokens), reasoningTokens: Number(row.reasoning_tokens),
     };
     const latencyCount = Number(row.latency_count);
-    const gated = Number(row.gated);
+    // A call that ended counts: passed, failed the gate, errored or was abandoned; calls still in flight do not (yet).
+    const ended = Number(row.calls) - Number(row.started ?? 0);
     return {
       day: row.day, provider: row.provider, model: row.model, tier: row.tier, tenant: row.tenant,
       calls: Number(row.calls), ...usage,
@@ -62,8 +69,11 @@ export const buildReportRows = (rows: RollupRow[], referencePrice: ModelPrice, l
         : 0,
       meanLatencyMs: latencyCount > 0 ? Number(row.latency_sum_ms) / latencyCount : undefined,
       p95LatencyMs: row.p95_latency_ms ?? undefined,
-      passRate: gated > 0 ? Number(row.passed) / gated : undefined,
+      passRate: ended > 0 ? Number(row.passed) / ended : undefined,
       escalations: Number(row.escalations),
+      errors: Number(row.errors ?? 0),
+      abandoned: Number(row.abandoned ?? 0),
+      started: Number(row.started ?? 0),
       referenceCostMicro: settledCostMicro(usage, referencePrice),
     };
   });
@@ -75,10 +85,13 @@ const sum = (rows: CostReportRow[], pick: (row: CostReportRow) => number): numbe
  * up, and the target day), reads the day and the trailing window from it, stores the
  * report in `cost_reports` and writes Markdown, CSV and HTML to `outputDir`.
  *
- * Savings: each row's tokens priced at the reference model (cache and reasoning kinds
- * at its own rates), minus what was actually spent. Local rows cost $0, so their
- * baseline is all savings; API rows on a dearer model than the reference show negative
- * savings.
+ * Savings compare the results kept on the day with the same results on the pure-API
+ * baseline: each kept answer's tokens priced at the reference model (cache and reasoning
+ * kinds at its own rates), against what every call of those jobs cost here (failed
+ * attempts included). Jobs that ended without a result (review, failed, rejected) are
+ * counted apart with what their calls cost; they save nothing. A row's `baseline` is its
+ * own tokens at the reference price. Pass rates count every call that ended, errors and
+ * abandoned calls included; calls still `started` are shown, not counted.
  */
 export const generateCostReport = async (options: CostReportOptions): Promise<CostReportResult> => {
   const windowDays = options.windowDays ?? 30;
@@ -90,7 +103,8 @@ export const generateCostReport = async (options: CostReportOptions): Promise<Co
   const windowStart = day.minus({ days: windowDays - 1 }).toISODate()!;
   const windowRows = (await options.db.query<RollupRow>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, provider, model, tier, tenant, calls, input_tokens, output_tokens, cached_input_tokens,
-       cache_write_tokens, reasoning_tokens, cost_micro_usd, latency_sum_ms, latency_count, p95_latency_ms, passed, gated, escalations
+       cache_write_tokens, reasoning_tokens, cost_micro_usd, latency_sum_ms, latency_count, p95_latency_ms, passed, gated, escalations,
+       errors, abandoned, started
      FROM cost_report_rollup WHERE day >= $1::date AND day <= $2::date ORDER BY day, tier, provider, model, tenant`,
     [windowStart, options.date],
   )).rows;
@@ -98,17 +112,55 @@ export const generateCostReport = async (options: CostReportOptions): Promise<Co
   const rows = all.filter((row) => row.day === options.date);
 
   const costMicro = sum(rows, (row) => row.costMicro);
-  const referenceCostMicro = sum(rows, (row) => row.referenceCostMicro);
-  const gatedRows = windowRows.filter((row) => row.day === options.date);
-  const gated = gatedRows.reduce((total, row) => total + Number(row.gated), 0);
-  const passedCount = gatedRows.reduce((total, row) => total + Number(row.passed), 0);
+  const calls = sum(rows, (row) => row.calls);
+  const started = sum(rows, (row) => row.started);
+  const passedCount = windowRows.filter((row) => row.day === options.date).reduce((total, row) => total + Number(row.passed), 0);
+
+  // The results kept per day of the window (jobs that ended succeeded): the cost of every call
+  // of those jobs, and the same answers' tokens priced at the reference API model.
+  const bounds = { start: day.minus({ days: windowDays - 1 }).startOf('day').toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() };
+  const kept = (await options.db.query<KeptRow>(
+    `SELECT to_char((j.finished_at AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day, count(*) AS results,
+            coalesce(sum(c.cost), 0) AS cost_micro_usd,
+            coalesce(sum(k.input_tokens), 0) AS input_tokens, coalesce(sum(k.output_tokens), 0) AS output_tokens,
+            coalesce(sum(k.cached_input_tokens), 0) AS cached_input_tokens, coalesce(sum(k.cache_write_tokens), 0) AS cache_write_tokens,
+            coalesce(sum(k.reasoning_tokens), 0) AS reasoning_tokens
+     FROM jobs j
+     JOIN results r ON r.job_id = j.id
+     LEFT JOIN attempts k ON k.attempt_id = r.attempt_id AND k.job_id = j.id
+     LEFT JOIN LATERAL (SELECT coalesce(sum(a.cost_micro_usd), 0) AS cost FROM attempts a WHERE a.job_id = j.id) c ON true
+     WHERE j.state = 'succeeded' AND j.finished_at >= $1 AND j.finished_at < $2
+     GROUP BY 1`,
+    [bounds.start, bounds.end, options.timezone],
+  )).rows;
+  const keptOf = (date: string) => {
+    const row = kept.find((item) => item.day === date);
+    if (!row) return { results: 0, costMicro: 0, referenceCostMicro: 0 };
+    const usage = {
+      inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens), cachedInputTokens: Number(row.cached_input_tokens),
+      cacheWriteTokens: Number(row.cache_write_tokens), reasoningTokens: Number(row.reasoning_tokens),
+    };
+    return { results: Number(row.results), costMicro: Number(row.cost_micro_usd), referenceCostMicro: settledCostMicro(usage, referencePrice) };
+  };
+  const { start: dayStart, end: dayEnd } = { start: day.startOf('day').toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() };
+  const without = (await options.db.query<{ state: string; jobs: string; cost_micro_usd: string }>(
+    `SELECT j.state, count(*) AS jobs, coalesce(sum(c.cost), 0) AS cost_micro_usd
+     FROM jobs j
+     LEFT JOIN LATERAL (SELECT coalesce(sum(a.cost_micro_usd), 0) AS cost FROM attempts a WHERE a.job_id = j.id) c ON true
+     WHERE j.state IN ('review', 'failed', 'rejected') AND j.finished_at >= $1 AND j.finished_at < $2
+     GROUP BY j.state`,
+    [dayStart, dayEnd],
+  )).rows;
+  const keptToday = keptOf(options.date);
+  const withoutResult = without.reduce((total, row) => total + Number(row.jobs), 0);
 
   const days = Array.from({ length: windowDays }, (_, index) => {
     const date = day.minus({ days: windowDays - 1 - index }).toISODate()!;
     const ofDay = all.filter((row) => row.day === date);
-    return { day: date, calls: sum(ofDay, (row) => row.calls), costMicro: sum(ofDay, (row) => row.costMicro), referenceCostMicro: sum(ofDay, (row) => row.referenceCostMicro) };
+    return { day: date, calls: sum(ofDay, (row) => row.calls), costMicro: sum(ofDay, (row) => row.costMicro), referenceCostMicro: keptOf(date).referenceCostMicro };
   });
 
+  const savingsMicro = keptToday.referenceCostMicro - keptToday.costMicro;
   const report: CostReport = {
     date: options.date,
     timezone: options.timezone,
@@ -116,14 +168,25 @@ export const generateCostReport = async (options: CostReportOptions): Promise<Co
     referenceModel: options.referenceModel,
     rows,
     totals: {
-      calls: sum(rows, (row) => row.calls),
+      calls,
       costMicro,
-      referenceCostMicro,
-      savingsMicro: referenceCostMicro - costMicro,
-      savingsShare: referenceCostMicro > 0 ? (referenceCostMicro - costMicro) / referenceCostMicro : undefined,
-      passRate: gated > 0 ? passedCount / gated : undefined,
+      referenceCostMicro: keptToday.referenceCostMicro,
+      savingsMicro,
+      savingsShare: keptToday.referenceCostMicro > 0 ? savingsMicro / keptToday.referenceCostMicro : undefined,
+      passRate: calls - started > 0 ? passedCount / (calls - started) : undefined,
       escalations: sum(rows, (row) => row.escalations),
       energyMicro: sum(rows, (row) => row.energyMicro),
+      errors: sum(rows, (row) => row.errors),
+      abandoned: sum(rows, (row) => row.abandoned),
+      started,
+      jobs: {
+        ended: keptToday.results + withoutResult,
+        withResult: keptToday.results,
+        keptCostMicro: keptToday.costMicro,
+        withoutResult,
+        withoutResultByState: Object.fromEntries(without.map((row) => [row.state, Number(row.jobs)])),
+        withoutResultCostMicro: without.reduce((total, row) => total + Number(row.cost_micro_usd), 0),
+      },
     },
     days,
   };

@@ -41,7 +41,7 @@ export const renderHtml = (report: CostReport): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>eaio cost report ${escapeHtml(report.date)}</title>
 <style>body{font-family:sans-serif;margin:2rem;max-width:80rem}pre{font-size:12px;overflow-x:auto}.key span{display:inline-block;width:.8em;height:.8em;margin:0 .3em 0 1em}</style></head>
 <body><h1>eaio cost report ${escapeHtml(report.date)} (${escapeHtml(report.timezone)})</h1>
-<p class="key"><span style="background:#1f4e79"></span>spend<span style="background:#9cc3e6"></span>savings against ${escapeHtml(`${report.referenceModel.provider}/${report.referenceModel.model}`)}</p>
+<p class="key"><span style="background:#1f4e79"></span>spend<span style="background:#9cc3e6"></span>savings of the kept results against ${escapeHtml(`${report.referenceModel.provider}/${report.referenceModel.model}`)}</p>
 ${renderChartSvg(report)}
 <pre>${escapeHtml(renderMarkdown(report))}</pre>
 </body></html>

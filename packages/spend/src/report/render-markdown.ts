@@ -5,24 +5,27 @@ const percent = (share: number | undefined): string => (share === undefined ? 'â
 const ms = (value: number | undefined): string => (value === undefined ? 'â€“' : `${Math.round(value)}`);
 const escapeCell = (text: string): string => text.replaceAll('|', '\\|');
 
-/** The report as Markdown: totals, savings against the reference model, the breakdown table. */
+/** The report as Markdown: totals, jobs with and without a result, savings of the kept results against the reference model, the breakdown table. */
 export const renderMarkdown = (report: CostReport): string => {
   const { totals } = report;
+  const { jobs } = totals;
+  const byState = ['review', 'failed', 'rejected'].map((state) => `${state} ${jobs.withoutResultByState[state] ?? 0}`).join(', ');
   const lines = [
     `# eaio cost report ${report.date} (${report.timezone})`,
     '',
-    `- Calls: ${totals.calls}`,
+    `- Calls: ${totals.calls} (errors ${totals.errors}, abandoned ${totals.abandoned}, still in flight ${totals.started})`,
     `- Spend: ${formatUsd(totals.costMicro)}`,
-    `- Pure-API baseline (${report.referenceModel.provider}/${report.referenceModel.model}): ${formatUsd(totals.referenceCostMicro)}`,
-    `- Savings: ${formatUsd(totals.savingsMicro)} (${percent(totals.savingsShare)})`,
-    `- Quality pass rate: ${percent(totals.passRate)}; escalations: ${totals.escalations}`,
+    `- Jobs ended: ${jobs.ended}; with a result ${jobs.withResult}; without a result ${jobs.withoutResult} (${byState}), their calls cost ${formatUsd(jobs.withoutResultCostMicro)}`,
+    `- Kept results: ${jobs.withResult}, costing ${formatUsd(jobs.keptCostMicro)} (every call of their jobs); pure-API cost of the same results (${report.referenceModel.provider}/${report.referenceModel.model}): ${formatUsd(totals.referenceCostMicro)}`,
+    `- Savings: ${formatUsd(totals.savingsMicro)} (${percent(totals.savingsShare)}) on the kept results`,
+    `- Pass rate (passed / calls that ended, errors included): ${percent(totals.passRate)}; escalations: ${totals.escalations}`,
     ...(totals.energyMicro > 0 ? [`- Local energy cost: ${formatUsd(totals.energyMicro)}`] : []),
     `- Prices: ${report.priceVersion}`,
     '',
-    '| provider | model | tier | tenant | calls | input | cached | cache write | output | reasoning | cost | baseline | mean ms | p95 ms | pass | escalations |',
-    '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| provider | model | tier | tenant | calls | errors | in flight | input | cached | cache write | output | reasoning | cost | baseline | mean ms | p95 ms | pass | escalations |',
+    '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...report.rows.map((row) =>
-      `| ${[row.provider, row.model, row.tier, row.tenant].map(escapeCell).join(' | ')} | ${row.calls} | ${row.inputTokens} | ${row.cachedInputTokens} | ${row.cacheWriteTokens} | ${row.outputTokens} | ${row.reasoningTokens} | ${formatUsd(row.costMicro)} | ${formatUsd(row.referenceCostMicro)} | ${ms(row.meanLatencyMs)} | ${ms(row.p95LatencyMs)} | ${percent(row.passRate)} | ${row.escalations} |`,
+      `| ${[row.provider, row.model, row.tier, row.tenant].map(escapeCell).join(' | ')} | ${row.calls} | ${row.errors} | ${row.started} | ${row.inputTokens} | ${row.cachedInputTokens} | ${row.cacheWriteTokens} | ${row.outputTokens} | ${row.reasoningTokens} | ${formatUsd(row.costMicro)} | ${formatUsd(row.referenceCostMicro)} | ${ms(row.meanLatencyMs)} | ${ms(row.p95LatencyMs)} | ${percent(row.passRate)} | ${row.escalations} |`,
     ),
   ];
   if (report.rows.length === 0) lines.push('', '_No attempts on this day._');

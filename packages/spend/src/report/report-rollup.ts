@@ -11,7 +11,9 @@ export const dayBounds = (day: string, timezone: string): { start: Date; end: Da
 /**
  * The per-day × provider × model × tier × tenant aggregate of `attempts`, for rows
  * started in `[start, end)`. `escalations` counts attempts that failed the quality gate
- * (the pipeline always moves such a job on); `gated` counts attempts the gate judged.
+ * (the pipeline always moves such a job on); `gated` counts attempts the gate judged;
+ * `errors`, `abandoned` and `started` count calls that ended in an error, whose worker
+ * vanished, and that were still in flight (the column order is the table's, migration 0006).
  */
 export const aggregateAttemptsSql = (select: string): string => `
   SELECT ${select}
@@ -28,7 +30,10 @@ export const aggregateAttemptsSql = (select: string): string => `
     percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95_latency_ms,
     count(*) FILTER (WHERE outcome = 'passed') AS passed,
     count(*) FILTER (WHERE outcome IN ('passed', 'failed-gate')) AS gated,
-    count(*) FILTER (WHERE outcome = 'failed-gate') AS escalations
+    count(*) FILTER (WHERE outcome = 'failed-gate') AS escalations,
+    count(*) FILTER (WHERE outcome = 'error') AS errors,
+    count(*) FILTER (WHERE outcome = 'abandoned') AS abandoned,
+    count(*) FILTER (WHERE outcome = 'started') AS started
   FROM attempts
   WHERE started_at >= $1 AND started_at < $2
   GROUP BY provider, model, tier, tenant`;
