@@ -51,13 +51,23 @@ const SCENARIOS: Scenario[] = [
  * one's breaker open after the configured failures, its calls stay bounded, nothing go to review.
  * On the code before failover every job called OpenAI until its attempts ran out and went to review.
  */
-describe('failover inside the api tier', () => {
+const describeFailover = (queues: 'redis' | 'postgres', scenarios: Scenario[], storm: boolean) =>
+describe(`failover inside the api tier (queues and breakers on ${queues})`, () => {
   let pipeline: TestPipeline;
   let redis: Redis;
+  /** A clean slate for the shared breakers and pauses (Redis keys, or provider_guard_states rows). */
+  const resetGuard = async () => {
+    if (queues === 'postgres') {
+      await pipeline.runtime.database.pool.query('DELETE FROM provider_guard_states');
+      return;
+    }
+    const guardKeys = await redis.keys(`${pipeline.namespace}:provider-guard*`);
+    if (guardKeys.length > 0) await redis.del(...guardKeys);
+  };
   const counts: string[] = [];
   beforeAll(async () => {
     pipeline = await openTestPipeline({
-      queues: 'redis',
+      queues,
       database: 'fresh',
       timeScale: 0.02,
       models: cleanApi,
@@ -75,7 +85,7 @@ describe('failover inside the api tier', () => {
     await pipeline?.close();
   });
 
-  for (const [index, scenario] of SCENARIOS.entries()) {
+  for (const [index, scenario] of scenarios.entries()) {
     it(`${scenario.name}: every job succeeds on another provider, the breaker opens, calls to it stay bounded`, async () => {
       const { runtime, rehearsal } = pipeline;
       const model = pipeline.config.tiers.api.candidates[0].model;
@@ -84,11 +94,10 @@ describe('failover inside the api tier', () => {
       rehearsal.emulator.configure({ models: cleanApi(pipeline.config), availableModels: { api: null } });
       if (scenario.fault) rehearsal.emulator.configure({ models: { [model]: scenario.fault } });
       rehearsal.emulator.reset();
-      const guardKeys = await redis.keys(`${pipeline.namespace}:provider-guard*`);
-      if (guardKeys.length > 0) await redis.del(...guardKeys);
+      await resetGuard();
 
-      const jsonl = writePromptJobs(pipeline.dir, `failover-${index}`, JOBS, 'PUBLIC');
-      const { batchId } = await runSubmit(runtime, { jsonl, tenant: `failover-${index}`, progress: false, simulated: true }, quiet);
+      const jsonl = writePromptJobs(pipeline.dir, `failover-${queues}-${index}`, JOBS, 'PUBLIC');
+      const { batchId } = await runSubmit(runtime, { jsonl, tenant: `failover-${queues}-${index}`, progress: false, simulated: true }, quiet);
       const workers = await composeWorkers(runtime, { tiers: ['api'] });
       try {
         if (scenario.afterFirstCall) {
@@ -133,7 +142,7 @@ describe('failover inside the api tier', () => {
     }, 150_000);
   }
 
-  it('a storm of 429s at every api provider: jobs wait it out (delayed, reason on the job), none goes to review, calls are bounded by the pause', async () => {
+  it.runIf(storm)('a storm of 429s at every api provider: jobs wait it out (delayed, reason on the job), none goes to review, calls are bounded by the pause', async () => {
     const { runtime, rehearsal } = pipeline;
     const STORM_MS = 5_000;
     const STORM_JOBS = 40;
@@ -141,8 +150,7 @@ describe('failover inside the api tier', () => {
     rehearsal.emulator.configure({ models: cleanApi(pipeline.config), availableModels: { api: null } });
     rehearsal.emulator.configure({ models: Object.fromEntries(models.map((model) => [model, { faults: { rateLimit: 1 }, retryAfterSeconds: 1 }])) });
     rehearsal.emulator.reset();
-    const guardKeys = await redis.keys(`${pipeline.namespace}:provider-guard*`);
-    if (guardKeys.length > 0) await redis.del(...guardKeys);
+    await resetGuard();
     const jsonl = writePromptJobs(pipeline.dir, 'storm', STORM_JOBS, 'PUBLIC');
     const { batchId } = await runSubmit(runtime, { jsonl, tenant: 'storm', progress: false, simulated: true }, quiet);
     const workers = await composeWorkers(runtime, { tiers: ['api'] });
@@ -174,3 +182,7 @@ describe('failover inside the api tier', () => {
     expect(rateLimited.length).toBeLessThanOrEqual(bound);
   }, 150_000);
 });
+
+describeFailover('redis', SCENARIOS, true);
+// The embedded default: queues, breakers and pauses in PostgreSQL.
+describeFailover('postgres', SCENARIOS.filter((scenario) => scenario.errorKind === 'server' || scenario.errorKind === 'auth'), false);

@@ -31,7 +31,7 @@ const failedKey = (endpoint: string, model: string) => `${endpoint}\u0000${model
 /** Endpoint+model pairs that failed this job in this tier (the attempt history carries them). */
 export const failedInTier = (data: Pick<PipelineJobData, 'history'>, tier: Tier): Set<string> =>
   new Set(
-    data.history
+    (data.history ?? [])
       .filter((entry) => entry.tier === tier && entry.outcome === 'error' && entry.endpoint !== undefined)
       .map((entry) => failedKey(entry.endpoint!, entry.model)),
   );
