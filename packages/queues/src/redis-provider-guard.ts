@@ -5,8 +5,9 @@ import { parseGuardState, type GuardStateStore } from './provider-guard';
 /** Writes the document and frees the lock, only while this caller still holds the lock. */
 const WRITE_AND_UNLOCK = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
 redis.call('SADD', KEYS[3], ARGV[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
 redis.call('DEL', KEYS[1])
 return 1`;
 
@@ -17,6 +18,11 @@ return 1`;
 export interface RedisGuardStoreOptions {
   /** Longest a lock holder may take before others may proceed, ms. @defaultValue 2000 */
   lockMs?: number;
+  /**
+   * A provider's document expires this long after its last change (breaker windows and
+   * cool-downs are minutes; an idle namespace leaves nothing behind). @defaultValue 86400000 (a day)
+   */
+  ttlMs?: number;
 }
 
 /**
@@ -26,6 +32,7 @@ export interface RedisGuardStoreOptions {
  */
 export const createRedisGuardStore = (url: string, prefix: string, options: RedisGuardStoreOptions = {}): GuardStateStore => {
   const lockMs = options.lockMs ?? 2_000;
+  const ttlMs = options.ttlMs ?? 86_400_000;
   const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
   // Failed commands reject to their callers; without a listener ioredis prints every reconnect failure.
   redis.on('error', () => undefined);
@@ -45,7 +52,7 @@ export const createRedisGuardStore = (url: string, prefix: string, options: Redi
         const [[, time], [, raw]] = (await redis.multi().time().get(documentKey(provider)).exec()) as [[null, [string, string]], [null, string | null]];
         const state = parseGuardState(raw);
         const result = change(state, clock(time));
-        const written = await redis.eval(WRITE_AND_UNLOCK, 3, lockKey(provider), documentKey(provider), indexKey, token, JSON.stringify(state), provider);
+        const written = await redis.eval(WRITE_AND_UNLOCK, 3, lockKey(provider), documentKey(provider), indexKey, token, JSON.stringify(state), provider, ttlMs);
         if (written !== 1) throw new Error(`provider guard: the lock on ${provider} expired before its change was written`);
         return result;
       } catch (error) {
