@@ -33,6 +33,8 @@ export const scoreCorpus = async (options: CorpusOptions): Promise<void> => {
   const overall = emptyTally();
   const groups = { defect: new Map<string, Tally>(), style: new Map<string, Tally>(), type: new Map<string, Tally>() };
   const times: number[] = [];
+  // CPU time of this thread per answer: on a machine shared with other work, wall time measures the neighbours too.
+  const cpuTimes: number[] = [];
   const misses: string[] = [];
   let skipped = 0;
   let line = 0;
@@ -48,8 +50,11 @@ export const scoreCorpus = async (options: CorpusOptions): Promise<void> => {
       continue;
     }
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const verdict: GateResult = evaluateAnswer(entry.text, building, entry.type as AnalysisType);
+    const cpu = process.cpuUsage(cpuStarted);
     times.push(performance.now() - started);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
     const tallies = [overall, bucket(groups.defect, entry.label === 'good' ? 'none (good)' : entry.defect ?? '(none given)'),
       bucket(groups.style, entry.style ?? '(none given)'), bucket(groups.type, entry.type)];
     for (const tally of tallies) {
@@ -79,7 +84,8 @@ export const scoreCorpus = async (options: CorpusOptions): Promise<void> => {
     for (const [name, tally] of [...group.entries()].sort(([left], [right]) => left.localeCompare(right))) console.log(row(name, tally));
   }
   const sorted = [...times].sort((left, right) => left - right);
-  console.log(`\ngate time per answer: median ${percentile(sorted, 0.5).toFixed(3)} ms, p99 ${percentile(sorted, 0.99).toFixed(3)} ms (n=${sorted.length})`);
+  const cpuSorted = [...cpuTimes].sort((left, right) => left - right);
+  console.log(`\ngate time per answer: median ${percentile(sorted, 0.5).toFixed(3)} ms, p99 ${percentile(sorted, 0.99).toFixed(3)} ms (n=${sorted.length}); CPU time median ${percentile(cpuSorted, 0.5).toFixed(3)} ms, p99 ${percentile(cpuSorted, 0.99).toFixed(3)} ms`);
   console.log(`recall ${rate(overall.badFailed, overall.bad).trim()} (goal >= 0.95), false fails ${rate(overall.goodFailed, overall.good).trim()} (goal <= 0.03)`);
   if (options.misses) {
     const { writeFile } = await import('node:fs/promises');

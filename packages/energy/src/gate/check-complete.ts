@@ -30,7 +30,8 @@ const COVERAGE: KeyMetricGroup = { cite: ['coverage.coverageRatio', 'coverage.va
 const KEY_METRICS: Record<AnalysisType, KeyMetricGroup[]> = {
   'data-quality-triage': [COVERAGE],
   'building-diagnostic': [CONSUMPTION, LOAD],
-  'retrofit-plan': [CONSUMPTION],
+  // The retrofit task asks for quantified savings (checked above), not for consumption to be cited.
+  'retrofit-plan': [],
 };
 
 const normalizeKind = (text: string): string => text.toLowerCase().replace(/[\s_]+/g, '-');

@@ -95,10 +95,13 @@ const figureMatches = (quantity: Quantity, universe: Figure[], tolerance: Number
   const period = periodOf(quantity, masked);
   const value = quantity.value * quantity.unit.scale;
   const halfStep = quantity.halfStep * quantity.unit.scale;
+  const reach = Math.max(tolerance.relative ?? 0.005, tolerance.roundingCap ?? 0.06, 0.1);
   return universe.filter((figure) => (kinds === 'any' || kinds.includes(figure.kind))
+    // A cheap bound first: no tolerance reaches past 10 % of the figure, half a step or the floor.
+    && Math.abs(Math.abs(value) - Math.abs(figure.value)) <= Math.max(reach * Math.abs(figure.value), halfStep + (figure.slack ?? 0), floorFor(figure), tolerance.absoluteFloor ?? 1e-6) + 1e-9
     && (period === undefined || figure.period === undefined || figure.period === period || figure.kind === 'slope')
-    && (matchesValue(value, halfStep, figure.value, tolerance, floorFor(figure))
-      || (figure.value < 0 && matchesValue(value, halfStep, Math.abs(figure.value), tolerance, floorFor(figure)))));
+    && (matchesValue(value, halfStep + (figure.slack ?? 0), figure.value, tolerance, floorFor(figure))
+      || (figure.value < 0 && matchesValue(value, halfStep + (figure.slack ?? 0), Math.abs(figure.value), tolerance, floorFor(figure)))));
 };
 
 const evidenceMatches = (data: PromptData, metric: string, value: number, written: string, unit: WrittenUnit, tolerance: NumberToleranceOptions): boolean => {
@@ -140,7 +143,7 @@ const savingsFields = (answer: unknown): SavingsFields => {
  * with or without the building; the meters). A subset ("the three largest anomalies", "two of the
  * outages", "two warning-level issues") may be any number up to the largest of those counts.
  */
-const COUNT_NOUN = /^\s+(?:(?:separate|distinct|major|significant|notable|flagged|detected|data|peer|comparison|comparable|similar|other|further|additional|unusual|anomalous|electricity|gas|recorded|meter|metering|quality|critical|warning|warning-level|info)\s+){0,3}(anomal(?:y|ies)|issues?|outages?|buildings?|peers?|meters?)\b/i;
+const COUNT_NOUN = /^\s+(?:(?!(?:for|of|in|on|at|to|with|without|from|by|per|and|or|but|the|a|an|no|not|is|are|was|were|has|have|had|this|that|its|their)\b)[A-Za-z][A-Za-z-]*\s+){0,3}?(anomal(?:y|ies)|issues?|outages?|buildings?|peers?|meters?)\b/i;
 const SUBSET_BEFORE = /\b(?:top|largest|biggest|main|first|last|worst|highest|lowest|strongest|key|notable|major|critical|warning|shown|listed|these|those|only|at least|up to|over|more than|fewer than|under)\s+$|\b(?:of|among|including)\s+(?:the\s+)?$/i;
 const SUBSET_AFTER = /^\s*(?:of|among)\b|^\s+(?:(?!were|was|are|is)\w+\s+){0,2}(?:shown|listed|below|above)\b|^\s+(?:\w+\s+){0,3}(?:critical|warning|info)\b/i;
 
@@ -245,13 +248,14 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
   function judgeAgainst(quantity: Quantity, masked: string, attributed: ProseClaim | undefined, matches: Figure[]): { status: ClaimStatus; note: string } {
     const value = quantity.value * quantity.unit.scale;
     const unitClass = quantity.unit.unitClass;
-    const counted = (unitClass === 'none' || unitClass === 'unknown') && Number.isInteger(value) && value >= 0 ? COUNT_NOUN.exec(masked.slice(quantity.end)) : null;
+    const counted = (unitClass === 'none' || unitClass === 'unknown') && Number.isInteger(value) && value >= 0 && quantity.halfStep >= 0.5 ? COUNT_NOUN.exec(masked.slice(quantity.end)) : null;
     if (counted) {
       const noun = counted[1];
       const counts = countsFor(noun, data, meterWordNear(masked, quantity.end + counted[0].length));
       if (counts.length > 0) {
         if (counts.includes(value)) return { status: 'matched', note: `counts ${noun}: the facts give ${value}` };
-        const subset = SUBSET_BEFORE.test(masked.slice(Math.max(0, quantity.start - 24), quantity.start)) || SUBSET_AFTER.test(masked.slice(quantity.end + counted[0].length));
+        const subset = SUBSET_BEFORE.test(masked.slice(Math.max(0, quantity.start - 24), quantity.start)) || SUBSET_AFTER.test(masked.slice(quantity.end + counted[0].length))
+          || /\b(?:top|largest|biggest|main|most|worst|highest|lowest|key|notable|major|first|last|strongest|remaining|other)\b/i.test(counted[0]);
         if (subset && value <= Math.max(...counts)) return { status: 'matched', note: `counts some of the ${noun} (the facts give ${Math.max(...counts)})` };
         return { status: 'contradiction', note: `counts ${value} ${noun}; the facts give ${[...new Set(counts)].join(' or ')}` };
       }
@@ -310,6 +314,11 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
         }
       }
       return { status: 'matched', note: describe(matches) };
+    }
+    // The answer's own savings estimate restated outside a savings sentence ("That is about 16,755 kWh a year.").
+    if ((unitClass === 'energy' && savings.kwh.some((kwh) => matchesValue(value, quantity.halfStep * quantity.unit.scale, kwh, tolerance)))
+      || (unitClass === 'percent' && savings.pct.some((pct) => matchesValue(value, quantity.halfStep, pct, tolerance, 0.5)))) {
+      return { status: 'estimate', note: 'restates a recommendation\'s savings estimate' };
     }
     if (TARGET_BEFORE.test(before) && SAVINGS_CONTEXT.test(masked) && value >= 0) {
       const kinds = KINDS_FOR_UNIT[unitClass];

@@ -27,7 +27,16 @@ export interface Figure {
   metrics: string[];
   /** For energy figures: the period it covers (a year's use, a month's, a day's …). */
   period?: EnergyPeriod;
+  /**
+   * How far a writer working from the data block may land from the exact figure: the block
+   * shows values to 5 significant figures, so a difference of two shown values carries both
+   * roundings ("247.7 − 247.36 = 0.37" for an exact 0.3648). Added to the number tolerance.
+   */
+  slack?: number;
 }
+
+/** Half a unit in the fifth significant figure: the rounding of a value as the data block shows it. */
+export const displaySlack = (value: number): number => (value === 0 || !Number.isFinite(value) ? 0 : 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(value))) - 4));
 
 /** Which figure kinds a number written with a unit of this class may state. */
 export const KINDS_FOR_UNIT: Record<WrittenUnitClass, FigureKind[] | 'any'> = {
@@ -57,10 +66,13 @@ export const KIND_OF_METRIC: Record<ReturnType<typeof metricUnitClass>, FigureKi
 
 export const buildFactUniverse = (data: PromptData): Figure[] => {
   const figures: Figure[] = [];
-  const add = (value: number | undefined, kind: FigureKind, source: string, metrics: string[], period?: EnergyPeriod): void => {
+  const add = (value: number | undefined, kind: FigureKind, source: string, metrics: string[], period?: EnergyPeriod, slack?: number): void => {
     if (value === undefined || !Number.isFinite(value)) return;
-    figures.push(period === undefined ? { value, kind, source, metrics } : { value, kind, source, metrics, period });
+    const figure: Figure = { value, kind, source, metrics, slack: slack ?? displaySlack(value) };
+    if (period !== undefined) figure.period = period;
+    figures.push(figure);
   };
+  const differenceSlack = (left: number | undefined, right: number | undefined): number => displaySlack(left ?? 0) + displaySlack(right ?? 0);
   const metric = (name: string): number | undefined => {
     const value = data.metrics[name];
     return typeof value === 'number' ? value : undefined;
@@ -134,7 +146,7 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
     add(ratio(peak, baseload), 'ratio', `${at('load.peakKw')} / baseloadKw`, [at('load.peakKw'), at('load.baseloadKw')]);
     add(ratio(baseload, peak), 'ratio', `${at('load.baseloadKw')} / peakKw`, [at('load.peakKw'), at('load.baseloadKw')]);
     add(percentOf(ratio(baseload, peak)), 'percent', `${at('load.baseloadKw')} / peakKw`, [at('load.peakKw'), at('load.baseloadKw')]);
-    add(peak !== undefined && baseload !== undefined ? peak - baseload : undefined, 'power', 'peak − baseload', [at('load.peakKw'), at('load.baseloadKw')]);
+    add(peak !== undefined && baseload !== undefined ? peak - baseload : undefined, 'power', 'peak − baseload', [at('load.peakKw'), at('load.baseloadKw')], undefined, differenceSlack(peak, baseload));
     if (baseload !== undefined) {
       add(baseload * hoursInPeriod, 'energy', `${at('load.baseloadKw')} × period hours`, [at('load.baseloadKw')], 'year');
       add(baseload * 24, 'energy', `${at('load.baseloadKw')} × 24 h`, [at('load.baseloadKw')], 'day');
@@ -159,19 +171,24 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
       const highest = Math.max(...values);
       const lowest = Math.min(...values);
       const sum = values.reduce((left, right) => left + right, 0);
-      add(highest - lowest, 'energy', `${meter} highest − lowest month`, months.map(([name]) => name), 'month');
+      add(highest - lowest, 'energy', `${meter} highest − lowest month`, months.map(([name]) => name), 'month', differenceSlack(highest, lowest));
       add(ratio(highest, lowest), 'ratio', `${meter} highest / lowest month`, months.map(([name]) => name));
       add(percentOf(ratio(highest - lowest, lowest)), 'percent', `${meter} highest over lowest month`, months.map(([name]) => name));
       add(sum / months.length, 'energy', `${meter} mean month`, months.map(([name]) => name), 'month');
       for (const [name, value] of months) {
         add(percentOf(ratio(value, annual ?? sum)), 'percent', `${name} as a share of the year`, [name]);
         add(value / 30.4, 'energy', `${name} per day`, [name], 'day');
+        const month = /\.monthly\.(\d{4})-(\d{2})\./.exec(name);
+        if (month) {
+          const days = new Date(Date.UTC(Number(month[1]), Number(month[2]), 0)).getUTCDate();
+          add(value / days, 'energy', `${name} / ${days} days`, [name], 'day');
+        }
       }
     }
     const eui = metric(at('euiKwhPerSqm'));
     const median = metric('peers.medianEuiKwhPerSqm');
     if (eui !== undefined && median !== undefined && meter === data.meters[0]) {
-      add(Math.abs(eui - median), 'eui', `|${at('euiKwhPerSqm')} − peer median|`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm']);
+      add(Math.abs(eui - median), 'eui', `|${at('euiKwhPerSqm')} − peer median|`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm'], undefined, differenceSlack(eui, median));
       add(ratio(eui, median), 'ratio', `${at('euiKwhPerSqm')} / peer median`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm']);
       add(ratio(median, eui), 'ratio', `peer median / ${at('euiKwhPerSqm')}`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm']);
       const over = ratio(eui - median, median);
@@ -210,7 +227,7 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
   }
   for (const anomaly of data.anomalies) {
     const names = [anomaly.actualMetric, anomaly.expectedMetric];
-    add(Math.abs(anomaly.actualKwh - anomaly.expectedKwh), 'energy', `|actual − expected| on ${anomaly.date}`, names, anomaly.kind.startsWith('week') ? 'week' : 'day');
+    add(Math.abs(anomaly.actualKwh - anomaly.expectedKwh), 'energy', `|actual − expected| on ${anomaly.date}`, names, anomaly.kind.startsWith('week') ? 'week' : 'day', differenceSlack(anomaly.actualKwh, anomaly.expectedKwh));
     add(ratio(anomaly.actualKwh, anomaly.expectedKwh), 'ratio', `actual / expected on ${anomaly.date}`, names);
     add(ratio(anomaly.expectedKwh, anomaly.actualKwh), 'ratio', `expected / actual on ${anomaly.date}`, names);
     add(Math.abs(anomaly.deviationPct) * 100, 'percent', `deviation on ${anomaly.date}`, names);
@@ -221,9 +238,11 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
     add(anomaly.actualKwh / 24, 'power', `mean load on ${anomaly.date}`, names);
     add(anomaly.expectedKwh / 24, 'power', `expected mean load on ${anomaly.date}`, names);
   }
-  // Figures the data issues' messages state ("46 h with no valid reading", "86 h in all").
-  for (const issue of data.dataIssues) {
-    for (const sentence of sentencesOf(issue.message)) {
+  // Figures the data issues' messages and the missing metrics' reasons state ("46 h with no valid
+  // reading", "86 h in all", "2 buildings with an EUI (5 needed)").
+  const texts = [...data.dataIssues.map((issue) => ({ kind: issue.kind, text: issue.message })), ...data.missing.map((entry) => ({ kind: `missing ${entry.metric}`, text: entry.reason }))];
+  for (const issue of texts) {
+    for (const sentence of sentencesOf(issue.text)) {
       for (const quantity of quantitiesIn(sentence)) {
         const kinds = KINDS_FOR_UNIT[quantity.unit.unitClass];
         const value = quantity.value * quantity.unit.scale;

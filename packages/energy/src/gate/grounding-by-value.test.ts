@@ -49,6 +49,10 @@ describe('grounding by value', () => {
     'Weekend use is lower than weekday use (weekday use is 141.2% of weekend use).',
     'Electricity use tracks outdoor temperature (r = -0.452).',
     '95.9% electricity coverage (8,398 of 8,760 hours valid).',
+    'The peer median among 60 office buildings is 251.9 kWh/m², so this building\'s 374.5 kWh/m² is higher by 122.6 kWh/m².',
+    'That is 3,491 kWh a day in January, against 3,479 kWh a day in February.',
+    '4 measures for Building b7, led by out-of-hours shutdown.',
+    'The gas data are fit for analysis: coverage is 0.882 with no outages.',
   ])('passes a correct figure in any sentence shape, unit or derived form: %s', (detail) => {
     expect(verdict(detail).pass).toBe(true);
   });

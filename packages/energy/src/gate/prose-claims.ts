@@ -231,7 +231,7 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
           candidates = Object.keys(data.metrics).filter((key) => new RegExp(`\\.monthly\\.\\d{4}-${monthNumber}\\.kwh$`).test(key));
           if (candidates.length === 0) break;
         }
-        const probe = phrase.family.metrics({ ...data, metrics: allNamesOf(data) }, meter, masked)[0] ?? candidates[0];
+        const probe = phrase.family.metrics(allNamesData(data), meter, masked)[0] ?? candidates[0];
         if (probe === undefined || !isCompatibleUnit(probe, number.unit)) continue;
         claims.push({ ...claimOf(number, sentence), subject: phrase.family.subject, candidates });
         break;
@@ -261,6 +261,17 @@ const claimOf = (number: NumberToken, sentence: string) => ({
  * Every name a family could resolve to, present or not, so a unit can be checked against
  * a metric the facts mark missing ("EUI of 240 kWh/m²" when floor area is unknown).
  */
+const ALL_NAMES = new WeakMap<PromptData, PromptData>();
+/** `data` with every name a family could resolve to (built once per data block). */
+const allNamesData = (data: PromptData): PromptData => {
+  let cached = ALL_NAMES.get(data);
+  if (!cached) {
+    cached = { ...data, metrics: allNamesOf(data) };
+    ALL_NAMES.set(data, cached);
+  }
+  return cached;
+};
+
 const allNamesOf = (data: PromptData): Record<string, number> => {
   const names: Record<string, number> = { ...data.metrics };
   const meters = data.meters.length > 0 ? data.meters : ['electricity'];
