@@ -103,14 +103,25 @@ export const createModelSelector = (options: ModelSelectorOptions): ModelSelecto
             }
             const fixedSec = tierConfig.timeoutSec ?? (selection.endpoint.local ? undefined : config.limits.apiTimeoutSec);
             const derived = fixedSec === undefined ? localTimeouts.timeoutFor(selection.endpoint.id, candidate.model, candidate.maxTokens) : undefined;
+            const ticket = guard ? (admission as GuardTicket) : undefined;
+            // A call admitted long before it is sent (a slow reservation) takes a fresh place in its provider's window first.
+            const inner = selection.adapter;
+            const adapter: typeof inner = ticket
+              ? Object.assign(Object.create(inner) as typeof inner, {
+                  chat: async (request: Parameters<typeof inner.chat>[0]) => {
+                    await guard!.beforeSend(ticket, request.signal);
+                    return inner.chat(request);
+                  },
+                })
+              : inner;
             return {
               endpoint: selection.endpoint,
-              adapter: selection.adapter,
+              adapter,
               model: candidate.model,
               maxTokens: candidate.maxTokens,
               timeoutMs: derived?.timeoutMs ?? fixedSec! * 1000,
               timeoutReason: derived?.reason ?? `fixed ${fixedSec} s`,
-              ticket: guard ? (admission as GuardTicket) : undefined,
+              ticket,
               probe: admission.probe.length > 0 ? admission.probe : undefined,
             };
           }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admit, emptyState, recordFailure, recordPause, recordSuccess, releaseAdmission, viewOf, type BreakerPolicy } from './provider-guard-state';
+import { admit, emptyState, recordFailure, recordPause, recordSuccess, releaseAdmission, restamp, viewOf, type BreakerPolicy } from './provider-guard-state';
 
 const policy: BreakerPolicy = { failureThreshold: 3, windowMs: 10_000, coolDownMs: 5_000, probeTimeoutMs: 2_000 };
 const keys = ['openai', 'openai/gpt'];
@@ -63,5 +63,20 @@ describe('provider guard state', () => {
     expect(admit(state, 10, { ...ask, limit })).toMatchObject({ ok: false, cause: 'rate-limit' });
     if (first.ok) releaseAdmission(state, keys, first.probe, first.slice, 1_000, true);
     expect(admit(state, 20, { ...ask, limit }).ok).toBe(true);
+  });
+
+  it('a call sent late takes a fresh place in the window when there is room, else waits', () => {
+    const limit = { windowMs: 1_000, marginMs: 100, requests: 1 };
+    const state = emptyState();
+    const late = admit(state, 0, { ...ask, limit });
+    if (!late.ok) throw new Error('not admitted');
+    expect(restamp(state, 500, late.slice, 100, limit)).toMatchObject({ ok: true, slice: 496 });
+    expect(admit(state, 1_550, { ...ask, limit }).ok).toBe(false); // counted from 496 ms now, not from 0
+    // Sent after its place fell out of the window, while another call holds the window: it waits.
+    const other = emptyState();
+    const stale = admit(other, 0, { ...ask, limit });
+    if (!stale.ok) throw new Error('not admitted');
+    expect(admit(other, 1_200, { ...ask, limit }).ok).toBe(true);
+    expect(restamp(other, 1_300, stale.slice, 100, limit)).toMatchObject({ ok: false });
   });
 });

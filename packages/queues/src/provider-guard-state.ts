@@ -208,6 +208,28 @@ export const releaseAdmission = (state: ProviderGuardState, breakerKeys: string[
   }
 };
 
+/**
+ * A call admitted a while ago is about to be sent: its place moves from its admission slice to
+ * now, if the window (counted from now, without it) still has room; else it stays where it was
+ * and the answer says when to try again. So every call is counted within `marginMs` of its sending.
+ */
+export const restamp = (state: ProviderGuardState, now: number, slice: number, tokens: number, limit: RateLimitPolicy): { ok: true; slice: number } | { ok: false; retryAt: number } => {
+  const entry = state.window.find(([start]) => start === slice);
+  if (entry) {
+    entry[1] = Math.max(0, entry[1] - 1);
+    entry[2] = Math.max(0, entry[2] - tokens);
+  }
+  const result = admit(state, now, { breakerKeys: [], tokens, limit, probeTimeoutMs: 0 });
+  if (result.ok) return { ok: true, slice: result.slice };
+  if (entry) {
+    entry[1] += 1;
+    entry[2] += tokens;
+  } else {
+    state.window.unshift([slice, 1, tokens]);
+  }
+  return { ok: false, retryAt: result.retryAt };
+};
+
 /** Corrects the tokens counted at admission (`slice`) by what the call really used. */
 export const adjustTokens = (state: ProviderGuardState, slice: number, delta: number): void => {
   const entry = state.window.find(([start]) => start === slice);

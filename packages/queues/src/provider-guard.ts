@@ -6,6 +6,7 @@ import {
   recordPause,
   recordSuccess,
   releaseAdmission,
+  restamp,
   viewOf,
   type AdmitResult,
   type BreakerPolicy,
@@ -51,8 +52,10 @@ export interface GuardTarget {
 
 /** An admitted call: what its outcome is reported with. */
 export interface GuardTicket extends GuardTarget {
-  /** Window slice its tokens were counted in. */
+  /** Window slice its tokens were counted in (moved by `beforeSend`). */
   slice: number;
+  /** This process's clock at admission. */
+  admittedAt?: number;
   tokens: number;
   /** Probes this call carries (breaker keys, `pause`). */
   probe: string[];
@@ -81,6 +84,11 @@ export interface ProviderGuard {
   admit(target: GuardTarget, tokens: number): Promise<GuardAdmission>;
   /** The endpoint answered (any HTTP success, any error that is the request's own fault); `usedTokens` corrects the window. */
   succeeded(ticket: GuardTicket, usedTokens?: number): Promise<void>;
+  /**
+   * Just before sending a call admitted more than half the margin ago: its place in the rate-limit
+   * window moves to now, waiting (abortable) while the window is full. No-op for unlimited providers.
+   */
+  beforeSend(ticket: GuardTicket, signal?: AbortSignal): Promise<void>;
   /** The admitted call was never sent: its probes and its place in the window go back. */
   released(ticket: GuardTicket): Promise<void>;
   /** Returns whether the breaker the failure counted against is open now. */
@@ -104,7 +112,21 @@ export const createProviderGuard = (store: GuardStateStore, options: ProviderGua
       const result = await store.update(target.provider, (state, now) =>
         admit(state, now, { breakerKeys: breakerKeysOf(target), tokens, limit: limitOf(target.provider), probeTimeoutMs: options.breaker.probeTimeoutMs }),
       );
-      return result.ok ? { ok: true, ...target, slice: result.slice, tokens, probe: result.probe } : result;
+      return result.ok ? { ok: true, ...target, slice: result.slice, tokens, probe: result.probe, admittedAt: Date.now() } : result;
+    },
+    async beforeSend(ticket, signal) {
+      const limit = limitOf(ticket.provider);
+      if (!limit || Date.now() - (ticket.admittedAt ?? 0) <= marginMs / 2) return;
+      for (;;) {
+        const moved = await store.update(ticket.provider, (state, now) => restamp(state, now, ticket.slice, ticket.tokens, limit));
+        if (moved.ok) {
+          ticket.slice = moved.slice;
+          ticket.admittedAt = Date.now();
+          return;
+        }
+        signal?.throwIfAborted();
+        await new Promise((resolve) => setTimeout(resolve, Math.max(10, Math.min(1_000, moved.retryAt - Date.now()))));
+      }
     },
     async succeeded(ticket, usedTokens) {
       await store.update(ticket.provider, (state, now) => {
