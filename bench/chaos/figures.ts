@@ -35,12 +35,17 @@ export interface ScenarioFigures {
   requests: number;
   /** Attempts that never reached a host (connection refused while it was down): a row, no request. */
   refused: number;
-  /** Attempt rows with no request and not refused, plus requests with no (or an unknown) attempt row. */
+  /**
+   * Attempts `abandoned` with no request: the worker died between writing the row and sending
+   * the call (nothing reached a provider, nothing was billed).
+   */
+  unsent: number;
+  /** Attempt rows with no request (neither refused nor unsent), plus requests with no (or an unknown) attempt row. */
   unmatched: number;
   /** Attempt rows still `started`. */
   startedLeft: number;
   openReservations: number;
-  /** Money reserved and not settled: open reservations, and what the budget counters still hold as reserved. */
+  /** Money reserved and not settled: open reservations, and what the budget counter holding most still holds as reserved. */
   openReservedMicro: number;
   counterReservedMicro: number;
   /** Σ spend_ledger.cost_micro_usd. */
@@ -130,11 +135,13 @@ export const measure = async (input: MeasureInput): Promise<ScenarioFigures> => 
   const attemptRows = new Map<string, number>();
   for (const attempt of attempts) attemptRows.set(attempt.attempt_id, (attemptRows.get(attempt.attempt_id) ?? 0) + 1);
   let refused = 0;
+  let unsent = 0;
   let unmatched = 0;
   const unmatchedExamples: string[] = [];
   for (const attempt of attempts) {
     if (requestsById.has(attempt.attempt_id)) continue;
     if (attempt.outcome === 'error' && attempt.error_kind === 'network') refused += 1;
+    else if (attempt.outcome === 'abandoned') unsent += 1;
     else {
       unmatched += 1;
       unmatchedExamples.push(`attempt ${attempt.attempt_id} (${attempt.outcome}${attempt.error_kind ? `, ${attempt.error_kind}` : ''}) reached no host`);
@@ -173,7 +180,8 @@ export const measure = async (input: MeasureInput): Promise<ScenarioFigures> => 
   const reservations = (await pool.query<{ n: number; amount: string }>(
     "SELECT count(*)::int AS n, coalesce(sum(amount_micro_usd), 0)::bigint AS amount FROM budget_reservations WHERE status = 'open'",
   )).rows[0];
-  const counters = (await pool.query<{ reserved: string }>('SELECT coalesce(sum(reserved_micro_usd), 0)::bigint AS reserved FROM budget_counters')).rows[0];
+  // Each reservation is held by several counters (global, tenant, provider; day and month): the largest one says how much.
+  const counters = (await pool.query<{ reserved: string }>('SELECT coalesce(max(reserved_micro_usd), 0)::bigint AS reserved FROM budget_counters')).rows[0];
   const ledger = (await pool.query<{ cost: string }>('SELECT coalesce(sum(cost_micro_usd), 0)::bigint AS cost FROM spend_ledger')).rows[0];
 
   const figures: ScenarioFigures = {
@@ -190,6 +198,7 @@ export const measure = async (input: MeasureInput): Promise<ScenarioFigures> => 
     attempts: attempts.length,
     requests: chats.length,
     refused,
+    unsent,
     unmatched,
     startedLeft: count(attempts, (attempt) => attempt.outcome === 'started'),
     openReservations: reservations.n,
@@ -229,6 +238,6 @@ export const invariantViolations = (figures: ScenarioFigures, succeededWithoutRe
     broken.push(`${figures.openReservations} open reservation(s) holding ${figures.openReservedMicro} µUSD; counters still reserve ${figures.counterReservedMicro} µUSD`);
   }
   if (figures.settledMicro > figures.capMicro) broken.push(`settled ${figures.settledMicro} µUSD > cap ${figures.capMicro} µUSD (${((figures.settledMicro / figures.capMicro) * 100).toFixed(0)} %)`);
-  if (figures.unmatched > 0) broken.push(`attempts ≠ emulator requests: ${figures.unmatched} unmatched (${figures.attempts} attempts, ${figures.requests} requests, ${figures.refused} refused connections)`);
+  if (figures.unmatched > 0) broken.push(`attempts ≠ emulator requests: ${figures.unmatched} unmatched (${figures.attempts} attempts, ${figures.requests} requests, ${figures.refused} refused connections, ${figures.unsent} abandoned unsent)`);
   return broken;
 };

@@ -91,7 +91,7 @@ export const SHORT_SIZES: ChaosSizes = {
   stallMs: 60_000,
   settleMs: 110_000,
   deadlineMs: 240_000,
-  timeScale: 0.5,
+  timeScale: 1.5,
   recovery: { reconcileIntervalSec: 5, abandonAttemptsAfterSec: 20 },
   apiTimeoutSec: 10,
 };
@@ -116,6 +116,8 @@ export interface ScenarioDefinition {
   maxReservationShare?: number;
   /** MAX_CONCURRENT_API. @defaultValue 10 */
   maxConcurrentApi?: number;
+  /** Overrides `ChaosSizes.faultAtShare` for this scenario. */
+  faultAtShare?: number;
   /** Emulator changes before anything is submitted. */
   prepare?: (context: ChaosContext) => Promise<void> | void;
   /**
@@ -146,7 +148,7 @@ export interface ChaosOptions {
   sizes: ChaosSizes;
   /** Worker processes per scenario. @defaultValue 2 */
   workerProcesses?: number;
-  /** Keep each scenario's directory (worker logs, config, input) instead of deleting it. */
+  /** Keep each scenario's directory (worker logs, config, input) and database instead of deleting them. */
   keep?: boolean;
   log?: (text: string) => void;
   adminDatabaseUrl?: string;
@@ -232,6 +234,7 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
     await admin.query(`CREATE DATABASE ${databaseName}`);
     await admin.end();
     cleanups.push(async () => {
+      if (options.keep) return;
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
@@ -397,7 +400,7 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
     let faults = 0;
     let faultError: unknown;
     const fault = (async () => {
-      while (!drained && (await progress()).terminal < Math.ceil(lines.length * sizes.faultAtShare)) {
+      while (!drained && (await progress()).terminal < Math.ceil(lines.length * (definition.faultAtShare ?? sizes.faultAtShare))) {
         if (Date.now() - submittedAt > sizes.deadlineMs) return;
         await sleep(200);
       }
@@ -485,7 +488,7 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
       faults,
       notes,
     });
-    if (options.keep) figures.notes.push(`logs and input kept in ${dir}`);
+    if (options.keep) figures.notes.push(`logs and input kept in ${dir}, database ${databaseName} kept`);
     return figures;
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => log(`[${definition.name}] cleanup: ${error instanceof Error ? error.message : String(error)}`));

@@ -17,7 +17,7 @@ const program = new Command()
   .description('fault scenarios against the real eaio processes; one row of figures per scenario')
   .option('--scenario <names>', `comma list (default: all of ${SCENARIOS.map((scenario) => scenario.name).join(', ')})`)
   .option('--short', 'the CI sizes: fewer jobs, shorter outages', false)
-  .option('--keep', 'keep each scenario directory (worker logs, config, input)', false)
+  .option('--keep', 'keep each scenario directory (worker logs, config, input) and its database', false)
   .option('--json <file>', 'also write the figures as JSON')
   .parse();
 const options = program.opts<{ scenario?: string; short: boolean; keep: boolean; json?: string }>();
@@ -34,7 +34,7 @@ for (const definition of definitions) {
     log(`[${definition.name}] could not run: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     rows.push({
       scenario: definition.name, submitted: 0, rows: 0, terminal: 0, byState: {}, lost: 0, orphaned: 0, failedInQueueOnly: 0,
-      duplicated: 0, duplicateReasons: {}, attempts: 0, requests: 0, refused: 0, unmatched: 0, startedLeft: 0, openReservations: 0,
+      duplicated: 0, duplicateReasons: {}, attempts: 0, requests: 0, refused: 0, unsent: 0, unmatched: 0, startedLeft: 0, openReservations: 0,
       openReservedMicro: 0, counterReservedMicro: 0, settledMicro: 0, capMicro: 0, batchStatus: 'not run', drainMs: undefined, cleanMs: undefined,
       ending: 'deadline', faults: 0, violations: [`the scenario could not run: ${error instanceof Error ? error.message : String(error)}`], notes: [],
     });

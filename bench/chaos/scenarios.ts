@@ -79,6 +79,7 @@ export const SCENARIOS: ScenarioDefinition[] = [
     name: 'worker-sigkill',
     fault: 'a worker process SIGKILLed every killEveryMs (a new one started at once)',
     redis: 'shared',
+    faultAtShare: 0.05,
     inject: killWorkers,
   },
   {

@@ -9,7 +9,7 @@ const COLUMNS: [string, (row: ScenarioFigures) => string][] = [
   ['terminal', (row) => String(row.terminal)],
   ['lost', (row) => String(row.lost)],
   ['dup', (row) => String(row.duplicated)],
-  ['attempts/requests', (row) => `${row.attempts}/${row.requests}${row.refused ? ` (+${row.refused} refused)` : ''}${row.unmatched ? ` ≠${row.unmatched}` : ''}`],
+  ['attempts/requests', (row) => `${row.attempts}/${row.requests}${row.refused ? ` +${row.refused} refused` : ''}${row.unsent ? ` +${row.unsent} unsent` : ''}${row.unmatched ? ` ≠${row.unmatched}` : ''}`],
   ['started', (row) => String(row.startedLeft)],
   ['reserved unsettled', (row) => `${row.openReservations} ${usd(Math.max(row.openReservedMicro, row.counterReservedMicro))}`],
   ['spend/cap', (row) => `${usd(row.settledMicro)}/${usd(row.capMicro)}`],
