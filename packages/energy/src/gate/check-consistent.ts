@@ -14,8 +14,8 @@ import { ISO_DATE, NAMED_DATE } from './quantities';
  */
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const ANOMALY_WORD = /\b(?:anomal\w*|spike\w*|surge\w*|dip\w*|drop\w*|unusual\w*|abnormal\w*|outlier\w*|irregular\w*|excursion\w*|jump\w*|plunge\w*|deviat\w*|high[- ]day|low[- ]day|high[- ]week|low[- ]week)\b/i;
-const LOW_CONFIDENCE = /\b(?:low|limited|weak|modest|reduced|little)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was|should be|must be)\s+(?:\w+\s+)?(?:low|limited|weak|poor|reduced)\b|\bconfidence\s*(?::|-|–)\s*(?:low|limited|weak|poor)\b|\b(?:tentative|provisional|preliminary) (?:conclusions|findings)\b/i;
-const HIGH_CONFIDENCE = /\b(?:high|strong|full|great)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was)\s+(?:\w+\s+)?(?:high|strong)\b|\bconfidence\s*(?::|-|–)\s*(?:high|strong)\b|\bhighly confident\b|\b(?:support|supports|allow|allows) (?:firm|robust|confident|strong) conclusions\b/i;
+const LOW_CONFIDENCE = /\b(?:unreliable|not reliable|of limited reliability|questionable|highly uncertain|should be treated with caution)\b|\b(?:low|limited|weak|modest|reduced|little)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was|should be|must be)\s+(?:\w+\s+)?(?:low|limited|weak|poor|reduced)\b|\bconfidence\s*(?::|-|–)\s*(?:low|limited|weak|poor)\b|\b(?:tentative|provisional|preliminary) (?:conclusions|findings)\b/i;
+const HIGH_CONFIDENCE = /\b(?:fully|highly|entirely|very|completely) reliable\b|\bthe data support every (?:figure|finding)\b|\b(?:high|strong|full|great)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was)\s+(?:\w+\s+)?(?:high|strong)\b|\bconfidence\s*(?::|-|–)\s*(?:high|strong)\b|\bhighly confident\b|\b(?:support|supports|allow|allows) (?:firm|robust|confident|strong) conclusions\b/i;
 const NO_ISSUES = /\bno (?:data[- ]quality |data )?(?:issues|problems)\b(?! (?:beyond|other than|besides|apart from|except))|\bthe record is (?:continuous|complete|clean)\b/i;
 const NO_OUTAGES = /\b(?:with |has |have |had |shows? |contains? |there (?:are|were) )?no (?:gaps|outages)\b|\bwithout (?:any )?(?:gaps|outages)\b|\bcomplete with no gaps\b|\bthe record is continuous\b/i;
 const DATA_QUALITY_WORDS = /\b(?:coverage|complete(?:ness)?|missing|gaps?|outages?|zero|valid|data quality|fit for|readings?|metering|meter data)\b/i;
@@ -183,6 +183,20 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
       for (const month of monthsIn(sentence)) {
         check(anomalyMonths.has(month.month), `${field.where}: calls ${month.written} anomalous, but no anomaly in the data falls in it`);
       }
+    }
+  }
+  // A year the data does not cover ("outages during 2018", "since 2016", "the 2015 refurbishment").
+  const periodYears = new Set<number>();
+  // A period ending at midnight on 1 January ends in the year before.
+  const lastYear = Number(data.period.end.slice(0, 4)) - (data.period.end.slice(5, 10) === '01-01' ? 1 : 0);
+  for (let year = Number(data.period.start.slice(0, 4)); year <= Math.max(lastYear, Number(data.period.start.slice(0, 4))); year += 1) periodYears.add(year);
+  for (const field of fields) {
+    for (const match of field.text.replace(ISO_DATE, ' ').matchAll(/(?<![\d.:/-])\b((?:19|20)\d{2})\b(?![\d:/-]|\.\d|\s*(?:k?wh|mwh|gwh|kw|mw|kva|%|h\b|hrs?\b|hours|m²|m2|sq|days?|buildings?))/gi)) {
+      const year = Number(match[1]);
+      const before = field.text.slice(Math.max(0, (match.index ?? 0) - 12), match.index);
+      if (/\b(?:ISO|EN|BS|ASHRAE|CIBSE|TM|Part|Standard|Regulations?|Act)\s*[\w.]*\s*$/i.test(before)) continue;
+      if (periodYears.has(year)) continue;
+      check(false, `${field.where}: names the year ${year}, but the data covers ${[...periodYears].join('–')}`);
     }
   }
   for (const item of evidenceItems(answer)) {

@@ -43,6 +43,10 @@ export interface GroundedOutcome extends CheckOutcome {
 const SAVINGS_CONTEXT = /\b(?:sav(?:e|es|ed|ing|ings)|reduc\w*|cut\w*|lower(?:ing|s)?|trim\w*|shav\w*|avoid\w*|eliminat\w*|recover\w*|potential|estimated?|could|would|target\w*|aim\w*|goal|payback|worth|opportunit\w*)\b/i;
 const TARGET_BEFORE = /\b(?:to|by|below|under|towards?|target(?:ing)?|aim(?:ing)? for|goal of|down to|no more than|at most|around|of)\s*(?:about|around|roughly|approximately|~|some|just)?\s*$/i;
 const SMALL_COUNT = 12;
+/** A payback period is a cost claim ("a payback of 3 years"). */
+const PAYBACK = /\bpay(?:s)?[- ]?back\b[^.;]{0,30}$/i;
+/** A figure that sizes plant the data never describes ("the 74 kW chiller plant", "an 80 kWp rooftop PV array"). */
+const EQUIPMENT_AFTER = /^\s*(?:[a-z-]+\s+){0,2}?(?:chillers?|boilers?|heat pumps?|CHP|PV|photovoltaic|solar (?:array|panels?|installation)|(?:rooftop )?arrays?|air[- ]handling units?|AHUs?|generators?|batter(?:y|ies)|transformers?|inverters?|cooling towers?|lifts?|elevators?|compressors?|refurbishment|retrofit of \d{4}|extension)\b/i;
 /** A percentage a reduction word governs ("cut by 150 %", "save 120 %", "a 140 % reduction"), not a share ("weekday use is 114.8 % of weekend use"). */
 const REDUCTION_GOVERNS = /\b(?:by|cut(?:s|ting)?|reduc\w*|sav(?:e|es|ed|ing)|lower(?:s|ed|ing)?|trim\w*|shav\w*|drop\w*|fall\w*|down)\s+(?:\w+\s+)?(?:about|around|roughly|some|up to|over|nearly)?\s*$/i;
 const REDUCTION_AFTER = /^\s*(?:reduction|saving|savings|cut|less|lower|decrease|drop)\b/i;
@@ -143,7 +147,7 @@ const savingsFields = (answer: unknown): SavingsFields => {
  * with or without the building; the meters). A subset ("the three largest anomalies", "two of the
  * outages", "two warning-level issues") may be any number up to the largest of those counts.
  */
-const COUNT_NOUN = /^\s+(?:(?!(?:for|of|in|on|at|to|with|without|from|by|per|and|or|but|the|a|an|no|not|is|are|was|were|has|have|had|this|that|its|their)\b)[A-Za-z][A-Za-z-]*\s+){0,3}?(anomal(?:y|ies)|issues?|outages?|buildings?|peers?|meters?)\b/i;
+const COUNT_NOUN = /^\s+(?:(?!(?:for|of|in|on|at|to|with|without|from|by|per|and|or|but|the|a|an|no|not|is|are|was|were|has|have|had|this|that|its|their)\b)[A-Za-z][A-Za-z-]*\s+){0,3}?(anomal(?:y|ies)|issues?|outages?|buildings?|peers?|meters?|(?<=(?:anomalous|unusual|abnormal|flagged)\s+)(?:periods?|days?|weeks?|events?))\b/i;
 const SUBSET_BEFORE = /\b(?:top|largest|biggest|main|first|last|worst|highest|lowest|strongest|key|notable|major|critical|warning|shown|listed|these|those|only|at least|up to|over|more than|fewer than|under)\s+$|\b(?:of|among|including)\s+(?:the\s+)?$/i;
 const SUBSET_AFTER = /^\s*(?:of|among)\b|^\s+(?:(?!were|was|are|is)\w+\s+){0,2}(?:shown|listed|below|above)\b|^\s+(?:\w+\s+){0,3}(?:critical|warning|info)\b/i;
 
@@ -154,7 +158,7 @@ const countsFor = (noun: string, data: PromptData, meter: string | undefined): n
     const values = meters.map((name) => data.metrics[`${name}.${suffix}`]).filter((value): value is number => typeof value === 'number');
     return meter ? values : [...values, sum(values)];
   };
-  if (/^anomal/i.test(noun)) return [data.anomalies.length, ...perMeter('anomalyCount'), ...data.meters.map((name) => data.anomalies.filter((anomaly) => anomaly.meter === name).length)];
+  if (/^(?:anomal|period|day|week|event)/i.test(noun)) return [data.anomalies.length, ...perMeter('anomalyCount'), ...data.meters.map((name) => data.anomalies.filter((anomaly) => anomaly.meter === name).length)];
   if (/^issue/i.test(noun)) return [data.dataIssues.length];
   if (/^outage/i.test(noun)) return perMeter('coverage.outageCount');
   if (/^meter/i.test(noun)) return [data.meters.length];
@@ -241,6 +245,12 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
   /** The verdict on one quantity, with the figures it matched (for `matchedMetrics`). */
   function judgeQuantity(quantity: Quantity, masked: string, attributed: ProseClaim | undefined): { status: ClaimStatus; note: string; matches: Figure[] } {
     if (quantity.money) return { status: 'unsupported', note: 'is a money figure; the data holds no prices or costs', matches: [] };
+    if (PAYBACK.test(masked.slice(Math.max(0, quantity.start - 40), quantity.start)) && /^\s*(?:years?|yrs?|months?)\b/i.test(masked.slice(quantity.start + quantity.written.replace(/\s*(?:years?|yrs?|months?)$/i, '').length))) {
+      return { status: 'unsupported', note: 'is a payback period; the data holds no prices or costs', matches: [] };
+    }
+    if (EQUIPMENT_AFTER.test(masked.slice(quantity.end, quantity.end + 40))) {
+      return { status: 'unsupported', note: 'describes equipment the data does not mention', matches: [] };
+    }
     const matches = figureMatches(quantity, universe, tolerance, masked);
     return { ...judgeAgainst(quantity, masked, attributed, matches), matches };
   }

@@ -130,6 +130,24 @@ describe('grounding by value', () => {
     expect(verdict('Commercial buildings typically waste energy outside occupied hours; this one peaks at 241 kW.').checks.notRefusal.issues).toEqual([]);
   });
 
+  it('fails invented context: another year, a payback period, sized plant the data never mentions, reliability words against the field', () => {
+    expect(verdict('Coverage held up with 1 outage during 2018.').pass).toBe(false);
+    expect(verdict('Coverage held up with 1 outage during 2019; ISO 50001:2018 suggests a review.').pass).toBe(true);
+    expect(verdict('At typical tariffs the measures have a payback of 3 years.').pass).toBe(false);
+    expect(verdict('The peak of 241.3 kW likely comes from the 74 kW chiller plant.').pass).toBe(false);
+    expect(verdict('These results are unreliable given the data quality.', { confidence: 0.9 }).pass).toBe(false);
+    expect(verdict('Fully reliable: the data support every figure.', { confidence: 0.25 }).pass).toBe(false);
+  });
+
+  it('reads "expected use for <date> was N" as the expected figure and "one outage" as a count', () => {
+    const data = promptData(healthyFacts());
+    const high = data.anomalies.find((anomaly) => anomaly.actualKwh > anomaly.expectedKwh)!;
+    expect(verdict(`Expected use for ${high.date} was ${high.actualKwh} kWh; the meter recorded ${high.expectedKwh} kWh.`).pass).toBe(false);
+    expect(verdict(`Expected use for ${high.date} was ${high.expectedKwh} kWh; the meter recorded ${high.actualKwh} kWh.`).pass).toBe(true);
+    expect(verdict('The electricity record shows three separate outages.').pass).toBe(false);
+    expect(verdict('The electricity record shows one outage.').pass).toBe(true);
+  });
+
   it('fails a month called anomalous when none of the data\'s anomalies falls in it', () => {
     const data = promptData(healthyFacts());
     const month = data.anomalies[0].date.slice(0, 7);

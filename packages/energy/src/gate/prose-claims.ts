@@ -101,7 +101,7 @@ const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g;
 const YEAR_FIGURE_AFTER = /^\s*(?:of\s+\w+\s+)?(?:a year|per year|per annum|annually|over the year|in the year|for the year|in \d{4}|over the period|a year's)/i;
 const YEAR_FIGURE_BEFORE = /\b(?:annual(?:ly)?|yearly|year's|a year of)\b[^.;]{0,20}$/i;
 /** Marks the number after it as an expected (not actual) figure: "against an expected 3,390 kWh". */
-const EXPECTED_BEFORE = /(?<!\b(?:than|above|below|over|under|from|beyond|exceeded|exceeds|exceeding|missed)\s+)\b(?:expected|typical(?:ly)?|normal(?:ly)?|usual(?:ly)?|baseline|predicted|forecast)\b[\s:=~≈]*(?:(?:of|at|is|was|be|around|about|roughly|some|approximately|nearly)\s+){0,2}$/i;
+const EXPECTED_BEFORE = /(?<!\b(?:than|above|below|over|under|from|beyond|exceeded|exceeds|exceeding|missed)\s+)\b(?:expected|typical(?:ly)?|normal(?:ly)?|usual(?:ly)?|baseline|predicted|forecast)\b(?:\s+(?:use|usage|consumption|value|level|load|demand|figure|for|on|of|the|day|week|beginning|starting|Ø+))*[\s:=~≈]*(?:(?:of|at|is|was|be|around|about|roughly|some|approximately|nearly)\s+){0,2}$/i;
 /** Marks the number before it as an expected figure: "3,390 kWh was expected". */
 const EXPECTED_AFTER = /^[\s,]*(?:(?:was|were|is|had been|would be|being)\s+)?(?:expected|typical|normal|usual|predicted|forecast)\b/i;
 

@@ -71,6 +71,9 @@ const POINT_WORDS = /\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|el
 const POINT_WORD = new RegExp(POINT_WORDS.source, 'i');
 const DIGIT_OF: Record<string, string> = { zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10', eleven: '11', twelve: '12' };
 
+/** A count noun soon after a number word ("one separate outage"). */
+const COUNT_NOUN_AFTER = /^\s+(?:[a-z-]+\s+){0,2}?(?:anomal(?:y|ies)|outages?|issues?|buildings?|peers?|meters?|gaps?)\b/i;
+
 const parseDigits = (raw: string): number => Number(raw.replace(/,/g, '').replace('−', '-'));
 
 /** The quantities of one masked sentence. */
@@ -121,7 +124,8 @@ const wordQuantities = (masked: string, digits: Quantity[]): Quantity[] => {
     const value = Number(result.resolution?.value);
     if (!Number.isFinite(value)) continue;
     // "one of", "no one", "a third party": pronoun uses of number words are not claims.
-    if (/^(?:one|a|an)$/i.test(result.text.trim())) continue;
+    // …unless a count noun follows ("one outage", "one separate outages").
+    if (/^(?:one|a|an)$/i.test(result.text.trim()) && !(/^one$/i.test(result.text.trim()) && COUNT_NOUN_AFTER.test(text.slice(end)))) continue;
     const unit = readUnit(text.slice(end));
     // "1.1 million" claims two figures; "a third" claims about 2 %.
     const halfStep = /half|third|quarter/i.test(result.text) ? Math.abs(value) * 0.02 : halfStepOf(String(value));
