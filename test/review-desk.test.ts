@@ -66,10 +66,11 @@ describe('review desk', () => {
       privacy: 'PRIVATE', tenant: 'review', progress: false, simulated: true, analysis: 'data-quality-triage',
     }, quiet);
     batchId = submitted.batchId;
-    await waitFor(async () => (await query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state = 'review'", [batchId]))[0].n === BUILDINGS, 150_000, 'every job in review');
+    await waitFor(async () => (await query('SELECT status FROM batches WHERE id = $1', [batchId]))[0].status === 'done', 200_000, 'the batch to end');
+    expect((await query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state = 'review'", [batchId]))[0].n).toBe(BUILDINGS);
     reviewJobs = (await query('SELECT id FROM jobs WHERE batch_id = $1 ORDER BY building_id', [batchId])).map((row) => row.id);
     board = await runBoard(pipeline.runtime, { port: 0, token: pipeline.config.board.token });
-  }, 240_000);
+  }, 300_000);
 
   afterAll(async () => {
     await board?.close();
@@ -98,7 +99,7 @@ describe('review desk', () => {
     const headers = { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json' };
     const api = await fetch(`${board.url}/api/review/${reviewJobs[4]}/retry`, { method: 'POST', headers, body: JSON.stringify({ tier: 'api', reason: 'try a bigger model' }) });
     expect(api.status).toBe(400);
-    expect((await api.json()).message).toContain('PRIVATE job never goes to an API');
+    expect(((await api.json()) as { message: string }).message).toContain('PRIVATE job never goes to an API');
     const noReason = await fetch(`${board.url}/api/review/${reviewJobs[4]}/reject`, { method: 'POST', headers, body: JSON.stringify({ reason: ' ' }) });
     expect(noReason.status).toBe(400);
     expect(await jobState(reviewJobs[4])).toBe('review');
