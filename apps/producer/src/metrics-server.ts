@@ -11,7 +11,10 @@ export interface MetricsServer {
  * `eaio workers` (`--metrics-port`, `--metrics-host`). No token: bind it to loopback or to
  * a network only Prometheus reaches.
  */
-export const startMetricsServer = async (registry: Registry, options: { port: number; host: string }): Promise<MetricsServer> => {
+export const startMetricsServer = async (
+  registry: Registry,
+  options: { port: number; host: string; /** When the port is taken (another process on this host), listen on a free one instead and call this. */ onPortTaken?: (port: number) => void },
+): Promise<MetricsServer> => {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/metrics') {
@@ -27,10 +30,21 @@ export const startMetricsServer = async (registry: Registry, options: { port: nu
     }
     response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found","message":"this process serves GET /metrics and /healthz"}');
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  try {
+    await listen(options.port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !options.onPortTaken || options.port === 0) throw error;
+    await listen(0);
+    options.onPortTaken(options.port);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {

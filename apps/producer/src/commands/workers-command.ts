@@ -45,7 +45,12 @@ export const runWorkers = async (
   if (metrics) {
     const port = Number(options.metricsPort ?? 9464);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--metrics-port must be a port number (got "${options.metricsPort}")`);
-    metricsServer = await startMetricsServer(metrics.registry, { port, host: options.metricsHost ?? '127.0.0.1' });
+    // Several worker processes on one host: the first gets the port, the others a free one (logged below).
+    metricsServer = await startMetricsServer(metrics.registry, {
+      port,
+      host: options.metricsHost ?? '127.0.0.1',
+      onPortTaken: (taken) => runtime.log.warn({ port: taken }, `metrics port ${taken} is taken (another eaio process on this host?): serving /metrics on a free port instead; pass --metrics-port to choose one`),
+    });
   }
   const workers = await composeWorkers(runtime, {
     metrics,
