@@ -54,7 +54,8 @@ const REDUCTION_AFTER = /^\s*(?:reduction|saving|savings|cut|less|lower|decrease
 const matchesValue = (cited: number, halfStep: number, fact: number, tolerance: NumberToleranceOptions, floor = 0): boolean =>
   withinTolerance(cited, fact, halfStep, { ...tolerance, absoluteFloor: Math.max(tolerance.absoluteFloor ?? 1e-6, floor) });
 
-const floorFor = (figure: Figure): number => (figure.kind === 'ratio' ? 0.005 : figure.kind === 'percentile' || figure.kind === 'percent' ? 0.5 : 0);
+/** An absolute floor for figures near zero: a ratio to 2 decimals, a percentile to the nearest whole (a percentage's own precision decides). */
+const floorFor = (figure: Figure): number => (figure.kind === 'ratio' ? 0.005 : figure.kind === 'percentile' ? 0.5 : 0);
 
 /** Figures of the universe this quantity may state. */
 const PERIOD_AFTER = /^\s*(?:of\s+\w+\s+)?(?:per|a|an|each|every|\/)\s*(day|week|month|year|annum|hour|yr)\b/i;
@@ -309,7 +310,8 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
       // metric's order of magnitude ("coverage: 0.93" when coverage is 1.0); when it has not
       // ("coverage (8,760 of 8,760 hours)", "use tracks temperature (r = -0.89)"), the phrase was
       // not about it.
-      const sameOrder = attributed?.candidates.some((metric) => {
+      // (the phrase's leading candidates: for consumption, the year's figures, not a small anomaly day's)
+      const sameOrder = attributed?.candidates.slice(0, 2).some((metric) => {
         const signed = data.metrics[metric] ?? Number.NaN;
         if (value < 0 && signed >= 0) return false;
         const fact = Math.abs(signed);

@@ -192,9 +192,9 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
       add(ratio(eui, median), 'ratio', `${at('euiKwhPerSqm')} / peer median`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm']);
       add(ratio(median, eui), 'ratio', `peer median / ${at('euiKwhPerSqm')}`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm']);
       const over = ratio(eui - median, median);
-      add(over === undefined ? undefined : Math.abs(over) * 100, 'percent', `${at('euiKwhPerSqm')} over/under the peer median`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm']);
+      add(over === undefined ? undefined : Math.abs(over) * 100, 'percent', `${at('euiKwhPerSqm')} over/under the peer median`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm'], undefined, (differenceSlack(eui, median) / Math.abs(median)) * 100);
       const under = ratio(median - eui, eui);
-      add(under === undefined ? undefined : Math.abs(under) * 100, 'percent', `peer median relative to ${at('euiKwhPerSqm')}`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm']);
+      add(under === undefined ? undefined : Math.abs(under) * 100, 'percent', `peer median relative to ${at('euiKwhPerSqm')}`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm'], undefined, eui === 0 ? undefined : (differenceSlack(eui, median) / Math.abs(eui)) * 100);
     }
     const base = metric(at('weather.changePoint.baseKwhPerDay'));
     if (base !== undefined) add(base * 365, 'energy', `${at('weather.changePoint.baseKwhPerDay')} × 365`, [at('weather.changePoint.baseKwhPerDay')], 'year');
@@ -230,10 +230,8 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
     add(Math.abs(anomaly.actualKwh - anomaly.expectedKwh), 'energy', `|actual − expected| on ${anomaly.date}`, names, anomaly.kind.startsWith('week') ? 'week' : 'day', differenceSlack(anomaly.actualKwh, anomaly.expectedKwh));
     add(ratio(anomaly.actualKwh, anomaly.expectedKwh), 'ratio', `actual / expected on ${anomaly.date}`, names);
     add(ratio(anomaly.expectedKwh, anomaly.actualKwh), 'ratio', `expected / actual on ${anomaly.date}`, names);
-    add(Math.abs(anomaly.deviationPct) * 100, 'percent', `deviation on ${anomaly.date}`, names);
-    add(anomaly.deviationPct * 100, 'percent', `deviation on ${anomaly.date}`, names);
-    // `deviationPct` is a fraction; a reader taking the name literally writes it as percent.
-    add(Math.abs(anomaly.deviationPct), 'percent', `deviationPct on ${anomaly.date} read as percent`, names);
+    add(Math.abs(anomaly.deviationPercent), 'percent', `deviation on ${anomaly.date}`, names);
+    add(anomaly.deviationPercent, 'percent', `deviation on ${anomaly.date}`, names);
     add(Math.abs(anomaly.robustZ), 'ratio', `robust z on ${anomaly.date}`, names);
     add(anomaly.actualKwh / 24, 'power', `mean load on ${anomaly.date}`, names);
     add(anomaly.expectedKwh / 24, 'power', `expected mean load on ${anomaly.date}`, names);

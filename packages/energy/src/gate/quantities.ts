@@ -123,6 +123,8 @@ const wordQuantities = (masked: string, digits: Quantity[]): Quantity[] => {
     if (!NUMBER_WORD.test(result.text) && !POINT_WORD.test(masked.slice(start, end))) continue;
     const value = Number(result.resolution?.value);
     if (!Number.isFinite(value)) continue;
+    // "half-hourly", "half-day": a compound word, not a quantity.
+    if (/^half$/i.test(result.text.trim()) && /^\s*-|^\s*hour/i.test(text.slice(end))) continue;
     // "one of", "no one", "a third party": pronoun uses of number words are not claims.
     // …unless a count noun follows ("one outage", "one separate outages").
     if (/^(?:one|a|an)$/i.test(result.text.trim()) && !(/^one$/i.test(result.text.trim()) && COUNT_NOUN_AFTER.test(text.slice(end)))) continue;

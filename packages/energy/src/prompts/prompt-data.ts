@@ -12,7 +12,8 @@ export interface PromptAnomaly {
   date: string;
   actualKwh: number;
   expectedKwh: number;
-  deviationPct: number;
+  /** (actual − expected) ÷ expected, in percent (the facts keep it as a fraction, `deviationPct`). */
+  deviationPercent: number;
   robustZ: number;
   /** Metric names under which `actualKwh` and `expectedKwh` can be cited. */
   actualMetric: string;
@@ -80,7 +81,7 @@ export const promptData = (facts: BuildingFacts, options: PromptDataOptions = {}
       metrics[actualMetric] = anomaly.actualKwh;
       metrics[expectedMetric] = anomaly.expectedKwh;
       anomalies.push({ meter: meter.meter, kind: anomaly.kind, date: anomaly.date, actualKwh: anomaly.actualKwh,
-        expectedKwh: anomaly.expectedKwh, deviationPct: anomaly.deviationPct, robustZ: anomaly.robustZ,
+        expectedKwh: anomaly.expectedKwh, deviationPercent: Number((anomaly.deviationPct * 100).toPrecision(5)), robustZ: anomaly.robustZ,
         actualMetric, expectedMetric });
     }
   }

@@ -25,7 +25,7 @@ const TEMPLATES: Record<AnalysisType, PromptTemplate> = {
   'data-quality-triage': {
     analysisType: 'data-quality-triage',
     templateId: 'data-quality-triage',
-    templateVersion: 1,
+    templateVersion: 2,
     maxTokens: 1200,
     task: [
       'Task: data-quality triage of this building\'s meter data.',
@@ -37,7 +37,7 @@ const TEMPLATES: Record<AnalysisType, PromptTemplate> = {
   'building-diagnostic': {
     analysisType: 'building-diagnostic',
     templateId: 'building-diagnostic',
-    templateVersion: 1,
+    templateVersion: 2,
     maxTokens: 2500,
     task: [
       'Task: energy diagnostic of this building.',
@@ -50,7 +50,7 @@ const TEMPLATES: Record<AnalysisType, PromptTemplate> = {
   'retrofit-plan': {
     analysisType: 'retrofit-plan',
     templateId: 'retrofit-plan',
-    templateVersion: 1,
+    templateVersion: 2,
     maxTokens: 4000,
     task: [
       'Task: a prioritised retrofit and operational-improvement plan for this building.',

@@ -142,7 +142,7 @@ export const draftAnswer = (analysisType: AnalysisType, data: PromptData, teller
       'Consumption on {date} was {actual}; the model expected {expected}.',
     ], random), {
       date, actual: teller.prose(anomaly.actualMetric), expected: teller.prose(anomaly.expectedMetric),
-      dev: `${Math.round(Math.abs(anomaly.deviationPct) <= 5 ? Math.abs(anomaly.deviationPct) * 100 : Math.abs(anomaly.deviationPct))}%`,
+      dev: `${Math.round(Math.abs(anomaly.deviationPercent))}%`,
       direction: high ? 'above' : 'below', Period: anomaly.kind.startsWith('week') ? 'The week' : 'The day',
     });
     const cause = high ? pick(['Check for plant left on or an unusual event.', 'Possibly an event or a control fault.'], random)
