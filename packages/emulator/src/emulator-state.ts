@@ -1,3 +1,4 @@
+import { clearBatchMemory, createBatchMemory, type BatchMemory } from './batch-handler';
 import { InFlightTracker } from './in-flight-tracker';
 import { PRESETS, withBehaviour } from './presets';
 import { RequestLog } from './request-log';
@@ -12,6 +13,7 @@ export interface EmulatorConfig {
   availableModels: Record<string, string[]>;
   answerSynthesizer?: AnswerSynthesizer;
   logBodies: boolean;
+  batchDelayMs: number;
 }
 
 /** Everything one emulator remembers; owned by `startEmulator`, handed to each host server. */
@@ -23,6 +25,8 @@ export interface EmulatorState {
   seenBodies: Map<string, number>;
   /** Prompt prefixes seen per host+model (emulated prompt caching). */
   cachedPrefixes: Set<string>;
+  /** Uploaded files and batches (see `batch-handler`). */
+  batches: BatchMemory;
 }
 
 export const createEmulatorState = (options: EmulatorOptions): EmulatorState => ({
@@ -34,11 +38,13 @@ export const createEmulatorState = (options: EmulatorOptions): EmulatorState => 
     availableModels: { ...options.availableModels },
     answerSynthesizer: options.answerSynthesizer,
     logBodies: options.logBodies ?? true,
+    batchDelayMs: options.batchDelayMs ?? 1000,
   },
   log: new RequestLog(options.maxLogEntries ?? 10_000),
   inFlight: new InFlightTracker(options.maxLogEntries ?? 10_000),
   seenBodies: new Map(),
   cachedPrefixes: new Set(),
+  batches: createBatchMemory(),
 });
 
 /** Lays a patch over the configuration; model entries merge into what is there. */
@@ -46,6 +52,7 @@ export const applyConfigPatch = (state: EmulatorState, patch: EmulatorConfigPatc
   const config = state.config;
   if (typeof patch.seed === 'number') config.seed = patch.seed;
   if (typeof patch.timeScale === 'number') config.timeScale = patch.timeScale;
+  if (typeof patch.batchDelayMs === 'number') config.batchDelayMs = patch.batchDelayMs;
   if (patch.defaultModel) config.defaultModel = withBehaviour(config.defaultModel, patch.defaultModel);
   for (const [name, behaviour] of Object.entries(patch.models ?? {})) {
     config.models[name] = withBehaviour(config.models[name] ?? config.defaultModel, behaviour);
@@ -62,6 +69,7 @@ export const resetState = (state: EmulatorState): void => {
   state.inFlight.reset();
   state.seenBodies.clear();
   state.cachedPrefixes.clear();
+  clearBatchMemory(state.batches);
 };
 
 /** `llama3.2` and `llama3.2:latest` name the same Ollama model. */

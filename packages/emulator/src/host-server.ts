@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BATCH_ITEM_HEADER, handleBatch, matchBatchRoute } from './batch-handler';
 import { handleCatalog } from './catalog-handler';
 import { handleChat } from './chat-handler';
 import { CONTROL_PREFIX, handleControl } from './control-plane';
@@ -47,7 +48,8 @@ const handle = async (host: HostOptions, state: EmulatorState, request: Incoming
   }
   state.inFlight.countRequest(host.name);
   const method = request.method ?? 'GET';
-  const route = matchRoute(method, url.pathname, request.headers);
+  const route = matchRoute(method, url.pathname, request.headers) ?? matchBatchRoute(method, url.pathname);
+  const batchItemOf = request.headers[BATCH_ITEM_HEADER];
   const rawBytes = await readRawBody(request);
   const raw = rawBytes.toString('utf8');
   const { body, bodyIsJson } = parseBody(raw);
@@ -56,7 +58,9 @@ const handle = async (host: HostOptions, state: EmulatorState, request: Incoming
   const entry: RequestLogEntry = state.log.add({
     host: host.name,
     provider,
-    operation: route?.operation ?? 'chat',
+    // A line of a batch, answered by the host itself: never a client's chat call.
+    operation: typeof batchItemOf === 'string' && route?.operation === 'chat' ? 'batch-item' : (route?.operation ?? 'chat'),
+    ...(typeof batchItemOf === 'string' ? { batchId: batchItemOf } : {}),
     model: '',
     method,
     path: url.pathname,
@@ -108,6 +112,7 @@ const handle = async (host: HostOptions, state: EmulatorState, request: Incoming
     return;
   }
   if (route.operation === 'chat') await handleChat(context, wire, route.pathModel, route.streamFromPath);
+  else if (route.operation.startsWith('batch-') || route.operation.startsWith('file-')) await handleBatch(context, route, rawBytes, apiKeyOf(request.headers, url.searchParams));
   else handleCatalog(context, route);
 };
 

@@ -9,7 +9,10 @@ import type { TokenCounting } from './tokens';
 export type WireProvider = 'ollama' | 'openai' | 'anthropic' | 'gemini';
 
 /** Which part of a provider API a request hit. */
-export type Operation = 'chat' | 'list-models' | 'show-model' | 'version';
+export type Operation =
+  | 'chat' | 'list-models' | 'show-model' | 'version'
+  // Files + Batch API (OpenAI) and Message Batches (Anthropic); `batch-item` is one line of a batch answered by the host itself.
+  | 'file-upload' | 'file-retrieve' | 'file-content' | 'batch-create' | 'batch-retrieve' | 'batch-cancel' | 'batch-results' | 'batch-item';
 
 /** Faults injected at random, each a rate in 0..1 (their sum is capped at 1). */
 export interface FaultRates {
@@ -123,12 +126,15 @@ export interface EmulatorOptions {
   maxLogEntries?: number;
   /** Keep request bodies in the log (turn off for big benchmarks). @defaultValue true */
   logBodies?: boolean;
+  /** How long a created batch (OpenAI Batch API, Anthropic Message Batches) waits before it is processed, ms (not scaled by `timeScale`). @defaultValue 1000 */
+  batchDelayMs?: number;
 }
 
 /** A patch for `configure` / `POST /__emulator/config`. `models` entries merge into the current ones. */
 export interface EmulatorConfigPatch {
   seed?: number;
   timeScale?: number;
+  batchDelayMs?: number;
   models?: Record<string, ModelBehaviourPatch>;
   defaultModel?: ModelBehaviourPatch;
   /** Per host; `null` removes the host's list (it then serves any model). */
@@ -174,6 +180,8 @@ export interface RequestLogEntry {
   stream: boolean;
   /** Fault and answer-behaviour labels injected, e.g. `['rate-limit']`, `['answer:hallucination']`. */
   injected: string[];
+  /** The emulated batch a `batch-item` entry belongs to. */
+  batchId?: string;
   /** Label of the answer text (from the synthesizer, or `generic-…`). */
   answerLabel?: string;
   usage?: LoggedUsage;

@@ -47,3 +47,4 @@ export { anthropicUsage, createAnthropicAdapter, type AnthropicAdapterOptions } 
 export { createGeminiAdapter, geminiUsage } from './adapters/gemini-adapter';
 export { EndpointPool, type EndpointHealth, type EndpointPoolOptions, type PoolSelection } from './endpoint-pool';
 export { checkProviders, formatGuardReport, formatProvidersReport, type CheckProvidersOptions, type GuardReport, type ModelNotice, type ProviderCheck } from './check-providers';
+export * from './batch';
