@@ -40,6 +40,7 @@ const setup = (options: { startAttempt?: () => Promise<void>; adapter?: Provider
   const finished: unknown[] = [];
   const store = {
     isTerminal: async () => false,
+    storedJob: async () => ({ terminal: false, batchId: 'batch-1', tenant: 'acme', privacy: 'PUBLIC', chain: ['api'] }),
     markActive: async () => undefined,
     startAttempt: options.startAttempt ?? (async () => undefined),
     finishAttempt: async (_start: unknown, end: unknown) => { finished.push(end); },

@@ -18,6 +18,45 @@ const cookieToken = (header: string | undefined): string | undefined => {
   return undefined;
 };
 
+/** The token a request carries: `Authorization: Bearer`, else `?token=`, else the board's cookie. */
+export const presentedToken = (request: Request): string | undefined => {
+  const header = request.headers.authorization;
+  const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
+  const query = typeof request.query.token === 'string' ? request.query.token : undefined;
+  return bearer ?? query ?? cookieToken(request.headers.cookie);
+};
+
+/** True when the request carries `adminToken` (never when it is unset or empty). */
+export const isAdminRequest = (request: Request, adminToken: string | undefined): boolean => {
+  const presented = presentedToken(request);
+  return Boolean(adminToken && presented && same(presented, adminToken));
+};
+
+/** Bull Board calls any board token may make: reads, and retry / promote of jobs as they are. */
+const BOARD_READ_ONLY_ALLOWED = [
+  /^\/api\/queues\/[^/]+\/retry\/[^/]+$/, // retry all failed/completed of a queue
+  /^\/api\/queues\/[^/]+\/promote$/, // promote all delayed
+  /^\/api\/queues\/[^/]+\/[^/]+\/retry$/, // retry one job
+  /^\/api\/queues\/[^/]+\/[^/]+\/promote$/, // promote one job
+];
+
+/**
+ * Bull Board read-only for job data, mounted before it: reads, retry and promote for every
+ * board token; add, edit-data, clean, empty, obliterate, pause, delay, priority and every other
+ * change only with the admin token (`BOARD_ADMIN_TOKEN`; unset: nobody). Bull Board's own
+ * `readOnlyMode` (9.10.1) also forbids retry and promote, hence this list in front of it.
+ */
+export const boardWriteGuard = (adminToken: string | undefined) => (request: Request, response: Response, next: NextFunction) => {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return next();
+  if (request.method === 'PUT' && BOARD_READ_ONLY_ALLOWED.some((pattern) => pattern.test(request.path))) return next();
+  if (isAdminRequest(request, adminToken)) return next();
+  response.status(403).json({
+    error: 'forbidden',
+    message: `${request.method} ${request.path.slice(0, 100)} changes queue data; the board token may read, retry and promote only`,
+    hint: adminToken ? 'use the admin token (BOARD_ADMIN_TOKEN) for add, edit, clean and obliterate' : 'set BOARD_ADMIN_TOKEN to allow add, edit, clean and obliterate with that token',
+  });
+};
+
 /** Tokens that open the board, by the name a decision taken with each is recorded under. */
 export type BoardTokens = string | Record<string, string>;
 
@@ -33,10 +72,8 @@ export const tokenNameOf = (response: Response): string => (typeof response.loca
 export const requireBoardToken = (tokens: BoardTokens) => {
   const named = Object.entries(typeof tokens === 'string' ? { board: tokens } : tokens).filter(([, token]) => token.length > 0);
   return (request: Request, response: Response, next: NextFunction) => {
-    const header = request.headers.authorization;
-    const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
     const query = typeof request.query.token === 'string' ? request.query.token : undefined;
-    const presented = bearer ?? query ?? cookieToken(request.headers.cookie);
+    const presented = presentedToken(request);
     // Every token is compared (constant time each), so the answer's timing names none.
     let name: string | undefined;
     for (const [tokenName, token] of named) {

@@ -5,7 +5,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { Registry } from 'prom-client';
-import { requireBoardToken, type BoardTokens } from './board-auth';
+import { boardWriteGuard, requireBoardToken, type BoardTokens } from './board-auth';
 import { createReviewRouters, type ReviewDeskPort } from './review-routes';
 
 export interface BoardOptions {
@@ -13,6 +13,12 @@ export interface BoardOptions {
   queues: Queue[];
   /** Required; without it every route but `/healthz` answers 401. A map names each token (review decisions record the name). */
   token: BoardTokens;
+  /**
+   * Opens Bull Board's changes of job data (add, edit-data, clean, obliterate, …); every other
+   * token reads, retries and promotes only. It opens the board like the others.
+   * @defaultValue undefined (nobody may change job data through the board)
+   */
+  adminToken?: string;
   /** @defaultValue 3000 */
   port?: number;
   /** @defaultValue '127.0.0.1' */
@@ -44,9 +50,10 @@ export const createBoardApp = (options: BoardOptions) => {
   app.get('/healthz', (_request, response) => {
     response.json({ ok: true });
   });
-  app.use(requireBoardToken(options.token));
+  const tokens = typeof options.token === 'string' ? { board: options.token } : options.token;
+  app.use(requireBoardToken(options.adminToken ? { ...tokens, admin: options.adminToken } : tokens));
   app.get('/', (_request, response) => response.redirect('/admin/queues'));
-  app.use('/admin/queues', serverAdapter.getRouter());
+  app.use('/admin/queues', boardWriteGuard(options.adminToken), serverAdapter.getRouter());
   if (options.review) {
     const review = createReviewRouters(options.review);
     app.use('/review', review.page);

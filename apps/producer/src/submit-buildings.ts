@@ -1,4 +1,4 @@
-import { isAnalysisType, type AnalysisType, type PrivacyLevel } from '@eaio/core';
+import { isAnalysisType, jobPrivacy, type AnalysisType, type PrivacyLevel } from '@eaio/core';
 import { computePortfolioFacts, type BuildingFacts, type InputIssue, type MeterType } from '@eaio/energy';
 import type { BuildingFeatures } from '@eaio/routing';
 import type { PipelineJobData } from '@eaio/queues';
@@ -15,7 +15,10 @@ export interface SubmitBuildingsInput {
   /** @defaultValue ['building-diagnostic'] */
   analysisTypes?: AnalysisType[];
   tenant: string;
-  /** @defaultValue config.routing.defaultPrivacy */
+  /**
+   * The level of buildings whose metadata row has no `privacy` cell (a cell overrides it).
+   * @defaultValue the tenant's `tenants.privacy`, else `config.routing.defaultPrivacy`
+   */
   privacy?: PrivacyLevel;
   simulated?: boolean;
   name?: string;
@@ -47,7 +50,7 @@ export const submitBuildings = async (
   for (const type of analysisTypes) {
     if (!isAnalysisType(type)) throw new Error(`unknown analysis type "${type}": use data-quality-triage, building-diagnostic or retrofit-plan`);
   }
-  const privacy = input.privacy ?? deps.config.routing.defaultPrivacy;
+  const privacy = jobPrivacy({ submit: input.privacy, tenant: input.tenant }, deps.config);
   const files = [...input.meters.map((meter) => meter.path), input.metadataFile, input.weatherFile].filter((file): file is string => Boolean(file));
   const digests = await Promise.all(files.map(fileDigest));
   const batchId = batchIdFor({ tenant: input.tenant, fileDigests: digests, options: { analysisTypes, privacy } });
@@ -84,10 +87,12 @@ export const submitBuildings = async (
   for (const facts of portfolio.facts) {
     const buildingId = facts.building.buildingId;
     if (facts.meters.length === 0) continue; // reported as an input issue; nothing to analyse
+    // The building's own level (metadata `privacy` column) wins; peers above were computed over the whole portfolio.
+    const buildingPrivacy = facts.building.privacy ?? privacy;
     for (const analysisType of analysisTypes) {
-      const route = routeJob(deps.config, { kind: 'building', analysisType, features: featuresOf(facts), privacy }, context);
+      const route = routeJob(deps.config, { kind: 'building', analysisType, features: featuresOf(facts), privacy: buildingPrivacy }, context);
       slice.push({
-        jobId: jobIdFor({ tenant: input.tenant, kind: 'building', taskType: analysisType, key: buildingId, content: { facts, privacy } }),
+        jobId: jobIdFor({ tenant: input.tenant, kind: 'building', taskType: analysisType, key: buildingId, content: { facts, privacy: buildingPrivacy } }),
         batchId,
         tenant: input.tenant,
         kind: 'building',

@@ -1,4 +1,4 @@
-import type { EaioConfig, PrivacyLevel } from '@eaio/core';
+import { jobPrivacy, type EaioConfig, type PrivacyLevel } from '@eaio/core';
 import { readFileChunks } from '@eaio/energy';
 import type { PipelineJobData } from '@eaio/queues';
 import type { TierQueues } from '@eaio/workers';
@@ -76,7 +76,8 @@ const SLICE = 200;
 
 /** Generic prompt jobs from JSONL, through the same routing and queues as building jobs. */
 export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps): Promise<SubmitResult> => {
-  const privacy = input.privacy ?? deps.config.routing.defaultPrivacy;
+  // A line's own `privacy` field wins over this (see readPromptJsonl).
+  const privacy = jobPrivacy({ submit: input.privacy, tenant: input.tenant }, deps.config);
   const batchId = batchIdFor({ tenant: input.tenant, fileDigests: [input.digest ?? (await fileDigest(input.jsonlFile))], options: { kind: 'prompts', privacy } });
   const batch = lazyBatch(deps, { id: batchId, tenant: input.tenant, name: input.name ?? input.jsonlFile, source: { jsonl: input.displayName ?? input.jsonlFile, privacy } });
   const issues = createIssueList(deps.config.intake.maxIssuesListed, deps.onIssue);

@@ -1,6 +1,7 @@
 import type { QueueName, Tier } from '@eaio/core';
 import type { ChatRequest, ChatResult, EndpointConfig, FailoverAdvice, ProviderAdapter } from '@eaio/providers';
 import type { AttemptSummary, GuardTicket, PipelineJobData } from '@eaio/queues';
+import type { StoredJobPolicy } from '@eaio/db';
 
 /**
  * The seams a tier worker talks through. `main.ts` wires them to the real providers,
@@ -90,6 +91,12 @@ export interface AttemptEnd {
 export interface PipelineStore {
   /** True when the job already reached a terminal state (a re-delivery must do nothing). */
   isTerminal(jobId: string): Promise<boolean>;
+  /**
+   * The stored job's state, tenant, privacy and allowed chain (`undefined`: no such job was
+   * submitted). Every privacy decision of a worker reads these, never the queue payload,
+   * which anyone with queue access (Bull Board's add/edit) could have written.
+   */
+  storedJob(jobId: string): Promise<StoredJobPolicy | undefined>;
   startAttempt(start: AttemptStart): Promise<void>;
   finishAttempt(start: AttemptStart, end: AttemptEnd): Promise<void>;
   /** Stores the answer and marks the job succeeded; a second call for the job is a no-op. */

@@ -1,5 +1,5 @@
 import type { QueueName } from '@eaio/core';
-import { completeJob, failJob, finishAttempt, insertAttemptStart, isJobTerminal, markJobActive, moveJob, type Database } from '@eaio/db';
+import { completeJob, failJob, finishAttempt, insertAttemptStart, isJobTerminal, markJobActive, storedJobPolicy, moveJob, type Database } from '@eaio/db';
 import { parseAnswerText } from '@eaio/energy';
 import type { ChatResult } from '@eaio/providers';
 import type { PipelineJobData } from '@eaio/queues';
@@ -8,6 +8,7 @@ import type { AttemptEnd, AttemptStart, GateVerdict, PipelineStore } from './pip
 /** The workers' view of Postgres: attempts, results and job states. */
 export const createPostgresPipelineStore = (database: Database): PipelineStore => ({
   isTerminal: (jobId) => isJobTerminal(database, jobId),
+  storedJob: (jobId) => storedJobPolicy(database, jobId),
   markActive: (data: PipelineJobData) => markJobActive(database, data.jobId, data.tier),
   async startAttempt(start: AttemptStart) {
     await insertAttemptStart(database, {

@@ -72,10 +72,17 @@ export const processPipelineJob = async (
   deps: ProcessDeps,
   host?: string,
 ): Promise<ProcessOutcome> => {
-  const data = job.data;
-  if (await deps.store.isTerminal(data.jobId)) {
+  // The stored job is the truth: privacy, allowed chain, tenant and batch come from its row,
+  // not from the queue payload (which a queue-level add or edit could have rewritten).
+  const stored = await deps.store.storedJob(job.data.jobId);
+  if (!stored) {
+    deps.log.warn({ jobId: job.data.jobId, queueJob: job.id }, 'a queue job names no submitted job; nothing is called');
+    return { status: 'skipped', reason: `no submitted job ${job.data.jobId}: not processed` };
+  }
+  if (stored.terminal) {
     return { status: 'skipped', reason: 'job already finished (re-delivery)' };
   }
+  const data: PipelineJobData = { ...job.data, batchId: stored.batchId, tenant: stored.tenant, privacy: stored.privacy as PipelineJobData['privacy'], chain: stored.chain as PipelineJobData['chain'] };
 
   const moveOn = async (failure: Failure, history: AttemptSummary[]): Promise<ProcessOutcome> => {
     const decision = deps.escalation.next(data, failure);
@@ -92,8 +99,11 @@ export const processPipelineJob = async (
   // Defence in depth: routing never puts a PRIVATE job on the api queue; if anything
   // ever does, the job goes to a person instead of to a paid API.
   const refusal = data.tier === 'api' ? deps.egress?.refusal(data) : undefined;
-  if (data.tier === 'api' && (data.privacy === 'PRIVATE' || !data.chain.includes('api') || refusal !== undefined)) {
-    const reason = refusal ?? `refused: ${data.privacy} job ${data.jobId} reached the api tier; sent to review without calling any API`;
+  const offChain = !data.chain.includes(data.tier);
+  if (offChain || (data.tier === 'api' && (data.privacy === 'PRIVATE' || refusal !== undefined))) {
+    const reason = offChain
+      ? `refused: tier ${data.tier} is not in the stored chain of ${data.privacy} job ${data.jobId} (${data.chain.join(' > ')}); sent to review without calling any model`
+      : refusal ?? `refused: ${data.privacy} job ${data.jobId} reached the api tier; sent to review without calling any API`;
     deps.log.warn({ jobId: data.jobId }, reason);
     await deps.enqueuer.toReview(data, reason, data.history);
     await deps.store.moved(data, 'review', reason);

@@ -30,6 +30,11 @@ export interface BuildingMetadata {
    * under ENHANCED each becomes a pseudonym unless listed as plain (coordinates are rounded).
    */
   attributes?: Record<string, string>;
+  /**
+   * The building's own privacy level (metadata `privacy` column): overrides the submit's
+   * level for this building's jobs. An unreadable value is read as PRIVATE (and reported).
+   */
+  privacy?: 'PRIVATE' | 'ENHANCED' | 'PUBLIC';
 }
 
 export interface Period {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ANALYSIS_TYPES, GENERIC_TASK_TYPES, PRIVACY_LEVELS, TIERS } from '../types';
 import { LOG_LEVELS, PROVIDER_KINDS } from './config-types';
 import { privacySchema } from './privacy-config';
+import { tenantsSchema } from './tenant-config';
 
 /**
  * zod schema of the config file after env overrides (before endpoint keys and
@@ -93,6 +94,7 @@ export const fileConfigSchema = z.strictObject({
       port: z.number().int().min(1).max(65535).default(3000),
       token: z.string().min(16, 'use at least 16 characters').optional(),
       tokenName: z.string().regex(/^[\w.@-]{1,64}$/, 'use 1-64 letters, digits, . _ @ -').default('board'),
+      adminToken: z.string().min(16, 'use at least 16 characters').optional(),
       reviewerTokens: z
         .union([z.string(), z.record(z.string().regex(/^[\w.@-]{1,64}$/, 'use 1-64 letters, digits, . _ @ -'), z.string())])
         .optional()
@@ -226,6 +228,7 @@ export const fileConfigSchema = z.strictObject({
     })
     .prefault({}),
   privacy: privacySchema.prefault({}),
+  tenants: tenantsSchema.prefault({}),
   circuitBreaker: z
     .strictObject({
       failureThreshold: positiveInt.default(5),

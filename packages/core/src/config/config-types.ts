@@ -1,5 +1,6 @@
 import type { PrivacyLevel, TaskType, Tier } from '../types';
 import type { PrivacyConfig } from './privacy-config';
+import type { TenantsConfig } from './tenant-config';
 
 /**
  * The validated, resolved eaio configuration: the YAML file, then environment
@@ -31,6 +32,8 @@ export interface EaioConfig {
   rateLimits: RateLimitsConfig;
   /** LLM_STRATEGY, ALLOW_API_FOR_AGGREGATED, AUDIT_ALL_API_CALLS and the anonymisation of ENHANCED data. */
   privacy: PrivacyConfig;
+  /** Tenant tokens (intake and results API scoped to one tenant) and per-tenant default privacy. */
+  tenants: TenantsConfig;
   /**
    * USD prices per million tokens keyed by model name (or `provider/model` to
    * disambiguate); overrides whatever built-in price table the spend code holds.
@@ -62,6 +65,12 @@ export interface BoardConfig {
    * @defaultValue `{}`
    */
   reviewerTokens: Record<string, string>;
+  /**
+   * Token that may change job data through Bull Board (add, edit-data, clean, obliterate);
+   * every other board token reads, retries and promotes only. Env `BOARD_ADMIN_TOKEN`.
+   * `undefined` = nobody may. @defaultValue `undefined`
+   */
+  adminToken: string | undefined;
 }
 
 /** What `eaio submit` and the HTTP intake (`eaio serve`) accept, and how much they say about the rest. */

@@ -19,6 +19,8 @@ export const redactConfig = (config: EaioConfig): EaioConfig => {
     endpoint.baseUrl = redactUrlPassword(endpoint.baseUrl);
   }
   if (copy.board.token !== undefined) copy.board.token = REDACTED;
+  if (copy.board.adminToken !== undefined) copy.board.adminToken = REDACTED;
+  copy.tenants.tokens = Object.fromEntries(Object.keys(copy.tenants.tokens).map((name) => [name, REDACTED]));
   copy.board.reviewerTokens = Object.fromEntries(Object.keys(copy.board.reviewerTokens).map((name) => [name, REDACTED]));
   if (copy.budgets.alertWebhookUrl !== undefined) {
     const url = new URL(copy.budgets.alertWebhookUrl);
@@ -36,6 +38,8 @@ export const configSecrets = (config: EaioConfig): string[] => {
     ...config.endpoints.flatMap((endpoint) => [endpoint.apiKey, ...Object.values(endpoint.headers ?? {})]),
     config.board.token,
     ...Object.values(config.board.reviewerTokens),
+    config.board.adminToken,
+    ...Object.values(config.tenants.tokens),
     config.budgets.alertWebhookUrl,
     config.privacy.anonymisation.secret,
     ...[config.connections.databaseUrl, config.connections.redisUrl].map((url) => (url === undefined ? undefined : /:\/\/[^:/?#@]*:([^@/?#]+)@/.exec(url)?.[1])),

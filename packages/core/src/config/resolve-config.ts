@@ -124,7 +124,7 @@ export const resolveConfig = (
     source,
     logLevel: file.logLevel,
     connections: { redisUrl: file.connections.redisUrl, databaseUrl: file.connections.databaseUrl },
-    board: { port: file.board.port, token: file.board.token, tokenName: file.board.tokenName, reviewerTokens: file.board.reviewerTokens },
+    board: { port: file.board.port, token: file.board.token, tokenName: file.board.tokenName, reviewerTokens: file.board.reviewerTokens, adminToken: file.board.adminToken },
     intake: { ...file.intake, readings: { ...file.intake.readings } },
     limits: { ...file.limits, localTimeoutSec: file.limits.localTimeoutSec },
     localTimeout: { ...file.localTimeout, models: { ...file.localTimeout.models } },
@@ -155,6 +155,7 @@ export const resolveConfig = (
     circuitBreaker: { ...file.circuitBreaker },
     rateLimits: { ...file.rateLimits, providers: structuredClone(file.rateLimits.providers) },
     privacy: resolvePrivacy(file.privacy, env, issues),
+    tenants: { tokens: file.tenants.tokens, privacy: file.tenants.privacy },
     prices: structuredClone(file.prices),
   };
   return { config, issues };

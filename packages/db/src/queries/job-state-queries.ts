@@ -11,6 +11,26 @@ export const isJobTerminal = async (database: Database, jobId: string): Promise<
   return rows.length > 0 && TERMINAL_JOB_STATES.includes(rows[0].state);
 };
 
+/** What the stored job row says about where a job may go: the truth a worker acts on, whatever its queue payload says. */
+export interface StoredJobPolicy {
+  terminal: boolean;
+  batchId: string;
+  tenant: string;
+  privacy: string;
+  chain: string[];
+}
+
+/** The jobs row's state, tenant, privacy and allowed chain; `undefined` when no such job was ever submitted. */
+export const storedJobPolicy = async (database: Database, jobId: string): Promise<StoredJobPolicy | undefined> => {
+  const rows = await database.db
+    .select({ state: jobs.state, batchId: jobs.batchId, tenant: jobs.tenant, privacy: jobs.privacy, chain: jobs.chain })
+    .from(jobs)
+    .where(eq(jobs.id, jobId));
+  if (rows.length === 0) return undefined;
+  const row = rows[0];
+  return { terminal: TERMINAL_JOB_STATES.includes(row.state), batchId: row.batchId, tenant: row.tenant, privacy: row.privacy, chain: row.chain };
+};
+
 /** A worker took the job; a terminal (or unknown) job is left alone. */
 export const markJobActive = async (database: Database, jobId: string, tier: string): Promise<void> => {
   await database.db

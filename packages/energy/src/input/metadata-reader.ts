@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { PRIVACY_LEVELS, type PrivacyLevel } from '@eaio/core';
 import type { BuildingMetadata } from '../types';
 import { csvRecords } from './csv-records';
 import { createIssueSink, type InputIssue, type IssueHandler } from './input-issue';
@@ -13,8 +14,8 @@ export interface MetadataReaderOptions {
 
 const SQFT_PER_SQM = 10.7639;
 /** Columns read into fields of their own; every other non-empty cell is kept in `attributes`. */
-const PARSED_COLUMNS = new Set(['building_id', 'sqm', 'sqft', 'primaryspaceusage', 'timezone', 'site_id', 'yearbuilt', 'name', 'building_name', 'notes']);
-export const METADATA_HEADER_HINT = 'building_id,sqm,primaryspaceusage,timezone[,site_id,sqft,yearbuilt,name,notes]';
+const PARSED_COLUMNS = new Set(['building_id', 'sqm', 'sqft', 'primaryspaceusage', 'timezone', 'site_id', 'yearbuilt', 'name', 'building_name', 'notes', 'privacy']);
+export const METADATA_HEADER_HINT = 'building_id,sqm,primaryspaceusage,timezone[,site_id,sqft,yearbuilt,name,notes,privacy]';
 
 /**
  * Reads a BDG2 metadata CSV into building id → metadata. Floor area comes from `sqm`,
@@ -92,6 +93,16 @@ export const readMetadata = async (source: InputSource, options: MetadataReaderO
     if (name) metadata.name = name;
     const notes = cell('notes');
     if (notes) metadata.notes = notes;
+    const privacyText = cell('privacy');
+    if (privacyText) {
+      const level = privacyText.toUpperCase();
+      if ((PRIVACY_LEVELS as readonly string[]).includes(level)) metadata.privacy = level as PrivacyLevel;
+      else {
+        // A level nobody can read is the strictest, never the submit's (which may be laxer).
+        metadata.privacy = 'PRIVATE';
+        report({ kind: 'bad-value', line: record.line, field: 'privacy', buildingId, severity: 'warning', message: `privacy '${privacyText.slice(0, 40)}' is not one of ${PRIVACY_LEVELS.join(', ')}`, hint: 'the building is kept PRIVATE; leave the cell empty for the submit\'s level' });
+      }
+    }
     const attributes: Record<string, string> = {};
     for (const column of columns?.keys() ?? []) {
       if (PARSED_COLUMNS.has(column) || column === '') continue;
