@@ -18,6 +18,10 @@ export const batches = pgTable('batches', {
   openJobs: integer().notNull().default(0),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   completedAt: timestamp({ withTimezone: true }),
+  /** `eaio submit --deadline`: api work may go through provider batch endpoints until shortly before it (migration 0011). */
+  deadline: timestamp({ withTimezone: true }),
+  /** Set by `eaio cancel` (migration 0011). */
+  cancelledAt: timestamp({ withTimezone: true }),
 });
 
 export type BatchRow = typeof batches.$inferSelect;

@@ -11,3 +11,4 @@ export * from './cost-reports';
 export * from './egress-audit';
 export * from './provider-guard-states';
 export * from './review-decisions';
+export * from './provider-batch-items';
