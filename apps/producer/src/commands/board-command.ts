@@ -51,6 +51,7 @@ export const runBoard = async (runtime: Runtime, options: { port?: number; host?
   return startBoard({
     queues: Object.values(runtime.queues) as Queue[],
     token: { ...runtime.config.board.reviewerTokens, [runtime.config.board.tokenName]: token },
+    adminToken: runtime.config.board.adminToken,
     port: options.port ?? runtime.config.board.port,
     host: options.host,
     registry: options.registry ?? boardMetrics(runtime),

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 // Only the token check, not the board (Bull Board and the results views stay out of the intake process).
-import { requireBoardToken } from '@eaio/board/auth';
+import { presentedToken } from '@eaio/board/auth';
 import { batchStatus } from '@eaio/db';
 import { readBatch, writeResultsJsonl } from '@eaio/results';
-import { PRIVACY_LEVELS, type PrivacyLevel } from '@eaio/core';
+import { isTenantName, PRIVACY_LEVELS, TENANT_NAME_HINT, type EaioConfig, type PrivacyLevel } from '@eaio/core';
+import { timingSafeEqual } from 'node:crypto';
 import { createPostgresIntakeStore } from '../postgres-intake-store';
 import { BodyTooLargeError, BodyUnreadableError, formatBytes, receiveBody } from '../receive-body';
 import type { Runtime } from '../runtime';
@@ -40,8 +41,36 @@ const jsonErrors = (runtime: Runtime): ErrorRequestHandler => (error: unknown, r
   fail(response, status, type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message, JSONL_HINT);
 };
 
+/** Who is calling: an operator (the board token: every tenant) or one tenant (its `TENANT_TOKENS` entry). */
+export type IntakeCaller = { admin: true } | { admin: false; tenant: string };
+
+const sameToken = (a: string, b: string): boolean => {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+};
+
+/** The caller a token names (every token compared, constant time each), or `undefined`. */
+export const callerOf = (presented: string | undefined, boardToken: string, config: Pick<EaioConfig, 'tenants'>): IntakeCaller | undefined => {
+  let caller: IntakeCaller | undefined;
+  if (presented && sameToken(presented, boardToken)) caller = { admin: true };
+  for (const [tenant, token] of Object.entries(config.tenants.tokens)) {
+    if (presented && token.length > 0 && sameToken(presented, token) && caller === undefined) caller = { admin: false, tenant };
+  }
+  return caller;
+};
+
+const callerOfResponse = (response: Response): IntakeCaller => response.locals.caller as IntakeCaller;
+
+/** The batch's tenant, when the caller may see the batch (an operator: any; a tenant: its own); else `undefined` (answered 404 alike). */
+const visibleBatch = async (runtime: Runtime, caller: IntakeCaller, batchId: string): Promise<string | undefined> => {
+  const { rows } = await runtime.database.pool.query<{ tenant: string }>('SELECT tenant FROM batches WHERE id = $1', [batchId]);
+  if (rows.length === 0) return undefined;
+  return caller.admin || rows[0].tenant === caller.tenant ? rows[0].tenant : undefined;
+};
+
 /**
- * HTTP intake behind BOARD_TOKEN: `POST /v1/batches?tenant=&privacy=` with a JSONL body
+ * HTTP intake behind BOARD_TOKEN and the tenant tokens: `POST /v1/batches?tenant=&privacy=` with a JSONL body
  * (`application/x-ndjson`, optionally `Content-Encoding: gzip`) submits prompt jobs through
  * the same path as the CLI and answers with the batch id, counts, the first
  * `intake.maxIssuesListed` issues and every issue counted by kind; `GET /v1/batches/:id` is
@@ -64,18 +93,35 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
   app.get('/healthz', (_request, response) => {
     response.json({ ok: true });
   });
-  app.use(requireBoardToken(token));
+  // The board token is an operator (every tenant, `?tenant=` names one); a tenant token is its tenant only.
+  app.use((request: Request, response: Response, next) => {
+    const caller = callerOf(presentedToken(request), token, runtime.config);
+    if (!caller) {
+      response.status(401).set('WWW-Authenticate', 'Bearer realm="eaio intake"');
+      fail(response, 401, 'unauthorized', 'no valid token', 'send Authorization: Bearer <your tenant token> (TENANT_TOKENS) or the operator token (BOARD_TOKEN)');
+      return;
+    }
+    response.locals.caller = caller;
+    next();
+  });
   app.post('/v1/batches', async (request: Request, response: Response) => {
     const privacy = request.query.privacy;
     if (privacy !== undefined && !(PRIVACY_LEVELS as readonly unknown[]).includes(privacy)) {
       fail(response, 400, 'bad_request', `privacy ${JSON.stringify(privacy).slice(0, 60)} is not one of ${PRIVACY_LEVELS.join(', ')}`, 'pass ?privacy=PRIVATE|ENHANCED|PUBLIC, or leave it out for the configured default');
       return;
     }
-    const tenant = request.query.tenant ?? 'default';
-    if (typeof tenant !== 'string' || tenant.length === 0 || tenant.length > 200) {
-      fail(response, 400, 'bad_request', 'tenant must be one non-empty name of at most 200 characters', 'pass ?tenant=<name> once, or leave it out for "default"');
+    const caller = callerOfResponse(response);
+    const named = request.query.tenant;
+    if (named !== undefined && !isTenantName(named)) {
+      fail(response, 400, 'bad_request', `tenant must be one name of ${TENANT_NAME_HINT}`, 'pass ?tenant=<name> once, or leave it out');
       return;
     }
+    // The tenant comes from the token; only an operator may name one.
+    if (!caller.admin && named !== undefined && named !== caller.tenant) {
+      fail(response, 403, 'forbidden', 'a tenant token submits for its own tenant only', 'leave ?tenant= out (the token names the tenant)');
+      return;
+    }
+    const tenant: string = caller.admin ? (named ?? 'default') : caller.tenant;
     const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (!JSONL_TYPES.includes(contentType)) {
       fail(response, 415, 'unsupported_media_type', `Content-Type ${JSON.stringify(contentType || '(none)')} is not JSONL`, JSONL_HINT);
@@ -144,13 +190,13 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
     }
   });
   app.get('/v1/batches/:id', async (request, response) => {
-    const status = await batchStatus(runtime.database, request.params.id);
+    const status = (await visibleBatch(runtime, callerOfResponse(response), request.params.id)) === undefined ? undefined : await batchStatus(runtime.database, request.params.id);
     if (!status) fail(response, 404, 'not_found', `no batch ${JSON.stringify(request.params.id.slice(0, 100))}`, 'use the batchId a POST /v1/batches answered with (a rejected submission stores no batch)');
     else response.json(status);
   });
   app.get('/v1/batches/:id/results', async (request, response) => {
     // The batch's results streamed from Postgres as JSONL, one line per job (a failure mid-stream cuts the connection).
-    if (!(await readBatch(runtime.database.pool, request.params.id))) {
+    if ((await visibleBatch(runtime, callerOfResponse(response), request.params.id)) === undefined || !(await readBatch(runtime.database.pool, request.params.id))) {
       fail(response, 404, 'not_found', `no batch ${JSON.stringify(request.params.id.slice(0, 100))}`, 'use the batchId a POST /v1/batches answered with (a rejected submission stores no batch)');
       return;
     }
