@@ -1,8 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
 import type { EaioConfig } from '@eaio/core';
-import type { SlotLeaser } from '@eaio/queues';
-import type { AttemptEnd, AttemptStart, PipelineStore } from '@eaio/workers';
+import type { PipelineJobData, SlotLeaser } from '@eaio/queues';
+import type { ChatResult } from '@eaio/providers';
+import type { AttemptEnd, AttemptStart, GateVerdict, PipelineStore } from '@eaio/workers';
 
 export interface PipelineMetricsOptions {
   /** Queues whose depth `eaio_queue_jobs` reports. */
@@ -165,6 +166,18 @@ export const createPipelineMetrics = (options: PipelineMetricsOptions) => {
           }
           observeEnd(start, end);
         },
+        ...(store.finishAndComplete
+          ? {
+              async finishAndComplete(start: AttemptStart, end: AttemptEnd, data: PipelineJobData, result: ChatResult, gate: GateVerdict) {
+                try {
+                  await store.finishAndComplete!(start, end, data, result, gate);
+                } finally {
+                  inFlight.dec(labelsOf(start));
+                }
+                observeEnd(start, end);
+              },
+            }
+          : {}),
       };
     },
     /** The same leaser, with every slot it grants counted. */

@@ -99,10 +99,16 @@ export interface PipelineStore {
   storedJob(jobId: string): Promise<StoredJobPolicy | undefined>;
   startAttempt(start: AttemptStart): Promise<void>;
   finishAttempt(start: AttemptStart, end: AttemptEnd): Promise<void>;
+  /**
+   * `finishAttempt` then `complete` for an answer that passed the gate, in one round trip
+   * where the store can (absent: the worker calls the two).
+   */
+  finishAndComplete?(start: AttemptStart, end: AttemptEnd, data: PipelineJobData, result: ChatResult, gate: GateVerdict): Promise<void>;
   /** Stores the answer and marks the job succeeded; a second call for the job is a no-op. */
   complete(data: PipelineJobData, attemptId: string, result: ChatResult, gate: GateVerdict): Promise<void>;
   /** Records that the job moved to another queue (`review` is terminal). */
   moved(data: PipelineJobData, to: QueueName, reason: string): Promise<void>;
+  /** Marks the job `active` at its tier. Not called per delivery: `startAttempt` marks it (one round trip fewer). */
   markActive(data: PipelineJobData): Promise<void>;
   /**
    * The job failed for good (unreadable data, an error its attempts did not cure, too many

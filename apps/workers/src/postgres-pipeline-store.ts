@@ -1,5 +1,5 @@
 import type { QueueName } from '@eaio/core';
-import { completeJob, failJob, finishAttempt, insertAttemptStart, isJobTerminal, markJobActive, storedJobPolicy, moveJob, type Database } from '@eaio/db';
+import { completeJob, failJob, finishAndCompleteStatement, finishAttempt, isJobTerminal, markJobActive, moveJob, recordAttemptStatement, storedJobPolicy, type Database } from '@eaio/db';
 import { parseAnswerText } from '@eaio/energy';
 import type { ChatResult } from '@eaio/providers';
 import type { PipelineJobData } from '@eaio/queues';
@@ -11,7 +11,8 @@ export const createPostgresPipelineStore = (database: Database): PipelineStore =
   storedJob: (jobId) => storedJobPolicy(database, jobId),
   markActive: (data: PipelineJobData) => markJobActive(database, data.jobId, data.tier),
   async startAttempt(start: AttemptStart) {
-    await insertAttemptStart(database, {
+    // The attempt row, the attempt counted and the job `active` at this tier: one round trip.
+    await recordAttemptStatement(database, {
       attemptId: start.attemptId,
       startedAt: start.startedAt,
       jobId: start.jobId,
@@ -26,11 +27,25 @@ export const createPostgresPipelineStore = (database: Database): PipelineStore =
       repairKind: start.repairKind ?? null,
       repairOf: start.repairOf ?? null,
       outcome: 'started',
-    });
+    }, { markActive: true });
   },
   async finishAttempt(start: AttemptStart, end: AttemptEnd) {
+    await finishAttempt(database, start, attemptEnding(end));
+  },
+  async finishAndComplete(start: AttemptStart, end: AttemptEnd, data: PipelineJobData, result: ChatResult, gate: GateVerdict) {
+    await finishAndCompleteStatement(database, attemptEnding(end), resultRow(data, start.attemptId, result, gate));
+  },
+  async complete(data: PipelineJobData, attemptId: string, result: ChatResult, gate: GateVerdict) {
+    await completeJob(database, resultRow(data, attemptId, result, gate));
+  },
+  moved: (data: PipelineJobData, to: QueueName, reason: string) => moveJob(database, { jobId: data.jobId, batchId: data.batchId, to, reason }),
+  failed: (jobId: string, reason: string) => failJob(database, { jobId, reason }),
+});
+
+/** The attempt row's fields an ending writes. */
+const attemptEnding = (end: AttemptEnd) => {
     const usage = end.result?.usage;
-    await finishAttempt(database, start, {
+    return {
       finishedAt: end.finishedAt,
       latencyMs: Math.round(end.latencyMs),
       ttftMs: end.ttftMs === undefined ? null : Math.round(end.ttftMs),
@@ -49,10 +64,11 @@ export const createPostgresPipelineStore = (database: Database): PipelineStore =
       errorMessage: end.errorMessage ?? null,
       finishReason: end.result?.finishReason.raw ?? end.result?.finishReason.unified ?? null,
       requestId: end.result?.requestId ?? null,
-    });
-  },
-  async complete(data: PipelineJobData, attemptId: string, result: ChatResult, gate: GateVerdict) {
-    await completeJob(database, {
+    };
+};
+
+/** The result row of an accepted answer. */
+const resultRow = (data: PipelineJobData, attemptId: string, result: ChatResult, gate: GateVerdict) => ({
       jobId: data.jobId,
       batchId: data.batchId,
       attemptId,
@@ -63,10 +79,6 @@ export const createPostgresPipelineStore = (database: Database): PipelineStore =
       answer: result.json ?? storedAnswer(result.text),
       qualityScore: gate.score,
       simulated: data.simulated ?? false,
-    });
-  },
-  moved: (data: PipelineJobData, to: QueueName, reason: string) => moveJob(database, { jobId: data.jobId, batchId: data.batchId, to, reason }),
-  failed: (jobId: string, reason: string) => failJob(database, { jobId, reason }),
 });
 
 /**

@@ -4,6 +4,7 @@ import { ProviderError, type ChatRequest, type ChatResult } from '@eaio/provider
 import type { AttemptSummary, PipelineJobData } from '@eaio/queues';
 import type {
   Analyzer,
+  AttemptEnd,
   AttemptStart,
   Enqueuer,
   EscalationPolicy,
@@ -110,7 +111,7 @@ export const processPipelineJob = async (
     return { status: 'review', reason };
   }
 
-  await deps.store.markActive(data);
+  // The job turns `active` with its attempt row (`startAttempt`): one round trip fewer per delivery.
   const chosen = await deps.selector.choose(data.tier, data, host);
   if (!chosen) {
     return moveOn({ kind: 'no-model', message: `no healthy model configured for tier ${data.tier}` }, data.history);
@@ -233,7 +234,7 @@ export const processPipelineJob = async (
   const gate = deps.analyzer.evaluate(data, result);
   const spent = await settle(result);
   const finishedAt = deps.now();
-  await deps.store.finishAttempt(start, {
+  const ending: AttemptEnd = {
     finishedAt,
     latencyMs: result.latencyMs,
     ttftMs: result.timeToFirstTokenMs,
@@ -242,11 +243,17 @@ export const processPipelineJob = async (
     priceVersion: spent.priceVersion,
     gate,
     outcome: gate.pass ? 'passed' : 'failed-gate',
-  });
+  };
   if (gate.pass) {
-    await deps.store.complete(data, attemptId, result, gate);
+    // Attempt ending, result, job state and batch counter: one round trip where the store has it.
+    if (deps.store.finishAndComplete) await deps.store.finishAndComplete(start, ending, data, result, gate);
+    else {
+      await deps.store.finishAttempt(start, ending);
+      await deps.store.complete(data, attemptId, result, gate);
+    }
     return { status: 'succeeded', attemptId, score: gate.score };
   }
+  await deps.store.finishAttempt(start, ending);
   const reason = `quality gate ${gate.score.toFixed(2)} < ${gate.threshold}`;
   const history = [...data.history, summary(start, 'failed-gate', reason, { qualityScore: gate.score, ...(start.repairKind ? { repair: start.repairKind } : {}) })];
   // Second chance before escalation: the same tier again, told what the gate found.

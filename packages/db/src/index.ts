@@ -8,3 +8,4 @@ export * from './queries/job-state-queries';
 export * from './queries/status-queries';
 export * from './queries/egress-audit-queries';
 export * from './queries/review-queries';
+export * from './queries/hot-path-queries';
