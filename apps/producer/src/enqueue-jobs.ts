@@ -1,6 +1,6 @@
-import type { EaioConfig, QueueName } from '@eaio/core';
+import type { EaioConfig, QueueName, Tier } from '@eaio/core';
 import { availableTiers } from '@eaio/core';
-import { decide, type RouteContext, type RouteJob } from '@eaio/routing';
+import { adaptStart, decide, routeClassOf, type RouteContext, type RouteJob, type TierEvidence } from '@eaio/routing';
 import { queueJobId, type PipelineJobData } from '@eaio/queues';
 import { ensureQueued, tierJobOptions, type TierQueues } from '@eaio/workers';
 
@@ -14,7 +14,18 @@ export interface IntakeStore {
    */
   insertJobs(jobs: PipelineJobData[]): Promise<Map<string, { state: string; currentTier: string | null }>>;
   setBatchJobCount(batchId: string): Promise<void>;
+  /** The attempts history per (analysis type, building class, tier), for adaptive routing. Absent: routing stays fixed. */
+  routingEvidence?(options: { halfLifeDays: number }): Promise<RoutingEvidence>;
+  /**
+   * Response cache: ends each new job that has a kept result for the same facts hash, analysis
+   * type and prompt version on a tier of its chain as `succeeded` with that result; returns the hits.
+   */
+  reuseCached?(jobs: PipelineJobData[], options: { acrossTenants: boolean }): Promise<{ jobId: string; sourceJobId: string; tier: string }[]>;
 }
+
+/** Evidence per `taskType|routeClass`, then per tier. */
+export type RoutingEvidence = Map<string, Map<Tier, TierEvidence>>;
+export const evidenceKey = (taskType: string, routeClass: string): string => `${taskType}|${routeClass}`;
 
 export interface RoutedCounts {
   created: number;
@@ -24,6 +35,10 @@ export interface RoutedCounts {
   requeued: number;
   /** Known open jobs already waiting, delayed or running in their queue: nothing added. */
   alreadyQueued: number;
+  /** New jobs answered from the response cache: ended `succeeded` with a kept result, no call. */
+  cacheHits: number;
+  /** New jobs whose start adaptive routing moved. */
+  adaptiveMoves: number;
   /** Jobs this submission actually put into each queue (new, or put back). */
   byQueue: Record<QueueName, number>;
 }
@@ -34,6 +49,8 @@ export const emptyCounts = (): RoutedCounts => ({
   alreadyFinished: 0,
   requeued: 0,
   alreadyQueued: 0,
+  cacheHits: 0,
+  adaptiveMoves: 0,
   byQueue: { 'local-fast': 0, 'local-quality': 0, api: 0, review: 0 },
 });
 
@@ -54,9 +71,30 @@ export const intakeRouteContext = async (
   return routeContextOf(deps.config, budget?.localOnly ? { reason: budget.reason ?? 'a money budget is nearly spent' } : false);
 };
 
-/** Routes a job: start tier, chain and reason, straight from `decide()`. */
-export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContext) =>
-  decide(job, { routing: config.routing, tiers: config.tiers, retries: config.retries }, context);
+/**
+ * Routes a job: start tier, chain and reason from `decide()`; with `routing.adaptive.enabled`
+ * and evidence at hand, the start then moves to the tier of lowest expected cost (`adaptStart`,
+ * only up the chain `decide()` allowed, so privacy holds).
+ */
+export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContext, evidence?: RoutingEvidence) => {
+  const decision = decide(job, { routing: config.routing, tiers: config.tiers, retries: config.retries, privacy: config.privacy }, context);
+  const adaptive = config.routing.adaptive;
+  if (!adaptive.enabled || evidence === undefined) return { ...decision, adaptiveMoved: false };
+  const routeClass = routeClassOf(job);
+  const adapted = adaptStart(decision, routeClass, evidence.get(evidenceKey(decision.taskType, routeClass)) ?? new Map(), {
+    minSamples: adaptive.minSamples,
+    localSlotMicroUsdPerHour: Math.round(adaptive.localSlotUsdPerHour * 1e6),
+    reviewMicroUsd: Math.round(adaptive.reviewUsd * 1e6),
+  });
+  const { adaptive: detail, ...rest } = adapted;
+  return { ...rest, adaptiveMoved: detail.moved };
+};
+
+/** Loads the routing evidence once per submission when adaptive routing is on. */
+export const loadEvidence = async (deps: { config: EaioConfig; store: IntakeStore }): Promise<RoutingEvidence | undefined> => {
+  if (!deps.config.routing.adaptive.enabled || !deps.store.routingEvidence) return undefined;
+  return deps.store.routingEvidence({ halfLifeDays: deps.config.routing.adaptive.halfLifeDays });
+};
 
 /**
  * Stores then enqueues a slice of jobs. Postgres first, so a job in a queue always has
@@ -74,8 +112,18 @@ export const storeAndEnqueue = async (
 ): Promise<void> => {
   if (jobs.length === 0) return;
   const states = await deps.store.insertJobs(jobs);
+  const cached = new Set<string>();
+  if (deps.config.routing.cache.enabled && deps.store.reuseCached) {
+    const fresh = jobs.filter((job) => states.get(job.jobId)?.state === 'new' && job.factsHash && job.promptVersion && job.chain.length > 0);
+    for (const hit of await deps.store.reuseCached(fresh, { acrossTenants: deps.config.routing.cache.acrossTenants })) cached.add(hit.jobId);
+  }
   for (const job of jobs) {
     const stored = states.get(job.jobId);
+    if (cached.has(job.jobId)) {
+      counts.created += 1;
+      counts.cacheHits += 1;
+      continue;
+    }
     if (stored && stored.state !== 'new') {
       counts.alreadyKnown += 1;
       if (stored.state === 'succeeded' || stored.state === 'review' || stored.state === 'failed') {

@@ -22,6 +22,9 @@ const digest = (value: unknown, length: number): string =>
 export const jobIdFor = (input: { tenant: string; kind: 'building' | 'prompt'; taskType: string; key: string; content: unknown }): string =>
   `${input.kind === 'building' ? 'b' : 'p'}_${digest(input, 24)}`;
 
+/** SHA-256 (hex) of a building's facts as canonical JSON: the response cache's facts key (facts carry their `factsVersion`). */
+export const factsHashOf = (facts: unknown): string => createHash('sha256').update(canonicalJson(facts)).digest('hex');
+
 /** Deterministic batch id from the input files' contents and the submit options. */
 export const batchIdFor = (input: { tenant: string; fileDigests: string[]; options: unknown }): string => `batch_${digest(input, 16)}`;
 

@@ -1,9 +1,9 @@
 import { isAnalysisType, jobPrivacy, type AnalysisType, type PrivacyLevel } from '@eaio/core';
-import { computePortfolioFacts, type BuildingFacts, type InputIssue, type MeterType } from '@eaio/energy';
-import type { BuildingFeatures } from '@eaio/routing';
+import { computePortfolioFacts, promptTemplate, type BuildingFacts, type InputIssue, type MeterType } from '@eaio/energy';
+import { buildingClassOf, type BuildingFeatures } from '@eaio/routing';
 import type { PipelineJobData } from '@eaio/queues';
-import { emptyCounts, intakeRouteContext, routeJob, storeAndEnqueue } from './enqueue-jobs';
-import { batchIdFor, fileDigest, jobIdFor } from './job-identity';
+import { emptyCounts, intakeRouteContext, loadEvidence, routeJob, storeAndEnqueue } from './enqueue-jobs';
+import { batchIdFor, factsHashOf, fileDigest, jobIdFor } from './job-identity';
 import { createIssueList, type IntakeIssue } from './issue-list';
 import { lazyBatch, type SubmitDeps, type SubmitResult } from './submit-prompts';
 
@@ -77,6 +77,7 @@ export const submitBuildings = async (
 
   const counts = emptyCounts();
   const context = await intakeRouteContext(deps, input.tenant);
+  const evidence = await loadEvidence(deps);
   let slice: PipelineJobData[] = [];
   const flush = async () => {
     if (slice.length > 0) await batch.ensure();
@@ -89,10 +90,16 @@ export const submitBuildings = async (
     if (facts.meters.length === 0) continue; // reported as an input issue; nothing to analyse
     // The building's own level (metadata `privacy` column) wins; peers above were computed over the whole portfolio.
     const buildingPrivacy = facts.building.privacy ?? privacy;
+    const features = featuresOf(facts);
+    const factsHash = factsHashOf(facts);
     for (const analysisType of analysisTypes) {
-      const route = routeJob(deps.config, { kind: 'building', analysisType, features: featuresOf(facts), privacy: buildingPrivacy }, context);
+      const route = routeJob(deps.config, { kind: 'building', analysisType, features, privacy: buildingPrivacy }, context, evidence);
+      if (route.adaptiveMoved) counts.adaptiveMoves += 1;
+      const template = promptTemplate(analysisType);
+      const promptVersion = `${template.templateId}@${template.templateVersion}`;
       slice.push({
-        jobId: jobIdFor({ tenant: input.tenant, kind: 'building', taskType: analysisType, key: buildingId, content: { facts, privacy: buildingPrivacy } }),
+        // The prompt version is part of the identity: a new wording is a new job, not a finished one.
+        jobId: jobIdFor({ tenant: input.tenant, kind: 'building', taskType: analysisType, key: buildingId, content: { facts, privacy: buildingPrivacy, promptVersion } }),
         batchId,
         tenant: input.tenant,
         kind: 'building',
@@ -107,6 +114,9 @@ export const submitBuildings = async (
         buildingId,
         sourceId: buildingId,
         facts,
+        factsHash,
+        promptVersion,
+        routeClass: buildingClassOf(features),
         simulated: input.simulated,
       });
       if (slice.length >= SLICE) await flush();

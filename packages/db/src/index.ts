@@ -9,3 +9,4 @@ export * from './queries/status-queries';
 export * from './queries/egress-audit-queries';
 export * from './queries/review-queries';
 export * from './queries/hot-path-queries';
+export * from './queries/routing-economics-queries';

@@ -44,7 +44,10 @@ export const handleChat = async (context: RequestContext, wire: WireFormat, path
     return;
   }
 
-  const behaviour = behaviourFor(config, chat.model);
+  const modelBehaviour = behaviourFor(config, chat.model);
+  const templateId = modelBehaviour.answersByTemplate ? /\[eaio-template ([\w-]+)@\d+\]/.exec(promptTextOf(chat))?.[1] : undefined;
+  const templateAnswers = templateId ? modelBehaviour.answersByTemplate?.[templateId] : undefined;
+  const behaviour = templateAnswers ? { ...modelBehaviour, answers: { ...modelBehaviour.answers, ...templateAnswers } } : modelBehaviour;
   const bodyHash = hashText(`${pathModel ?? ''}\u0000${canonicalJson(body)}`);
   const repeatKey = `${chat.model}\u0000${bodyHash}`;
   const repeat = state.seenBodies.get(repeatKey) ?? 0;

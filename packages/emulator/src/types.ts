@@ -60,6 +60,12 @@ export interface ModelBehaviour {
   /** Value of `retry-after` on injected 429/503/529 responses. */
   retryAfterSeconds: number;
   answers: AnswerRates;
+  /**
+   * Answer rates for prompts of one template (the `[eaio-template <id>@<version>]` tag eaio puts
+   * in every analysis prompt), merged over `answers`: a model can pass one analysis type and
+   * fail another. @defaultValue none
+   */
+  answersByTemplate?: Record<string, Partial<AnswerRates>>;
   /** Prompt tokens the model accepts. Over it: 400 context-length error (Ollama truncates silently to `num_ctx`). */
   contextWindow: number;
   /**

@@ -62,6 +62,16 @@ export interface PipelineJobData {
   wantsJson?: boolean;
   /** Marks runs against the built-in emulator. */
   simulated?: boolean;
+  /** SHA-256 of `facts` (canonical JSON): the response cache's key, with the task type and `promptVersion`. */
+  factsHash?: string;
+  /** Prompt template and version the job is asked with (`<templateId>@<version>`). */
+  promptVersion?: string;
+  /** Building class adaptive routing groups the attempts history by. */
+  routeClass?: string;
+  /** `eaio submit --deadline`: ISO time by which the batch must be done; api calls may go through a provider batch endpoint until close to it. */
+  deadline?: string;
+  /** The attempt waiting in a provider batch (its `provider_batch_items` row); set while the job waits for it. */
+  batchAttempt?: string;
   /** Why the job last waited without using an attempt (provider paused, at its rate limit), for the board. */
   waitReason?: string;
   /** The next call on `repair.tier` re-asks it with what was wrong (a second chance before escalation). */

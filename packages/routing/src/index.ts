@@ -5,3 +5,4 @@ export * from './decide';
 export * from './escalate';
 export * from './quality-threshold';
 export { tierRank, orderTiers } from './tier-order';
+export * from './adaptive';

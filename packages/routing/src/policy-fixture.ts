@@ -17,6 +17,8 @@ export const makePolicy = (
       defaultPrivacy: 'PRIVATE',
       emergencyLocalOnly: false,
       taskTypes: {},
+      adaptive: { enabled: false, minSamples: 20, halfLifeDays: 14, localSlotUsdPerHour: 0.05, reviewUsd: 0.05 },
+      cache: { enabled: true, acrossTenants: false },
       ...routing,
     },
     tiers: {

@@ -166,6 +166,21 @@ export const fileConfigSchema = z.strictObject({
       emergencyLocalOnly: z.boolean().default(false),
       taskTypes: z.partialRecord(taskType, taskOverrideSchema).default({}),
     })
+      adaptive: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          minSamples: positiveInt.default(20),
+          halfLifeDays: z.number().positive().default(14),
+          localSlotUsdPerHour: usd.default(0.05),
+          reviewUsd: usd.default(0.05),
+        })
+        .prefault({}),
+      cache: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          acrossTenants: z.boolean().default(false),
+        })
+        .prefault({}),
     .prefault({}),
   quality: z
     .strictObject({

@@ -232,6 +232,30 @@ export interface RoutingConfig extends RoutingThresholds {
 }
 
 export interface QualityConfig {
+  /** Starting tiers learned from the attempts history (see `adaptStart` in `@eaio/routing`). */
+  adaptive: AdaptiveRoutingConfig;
+  /** Reuse of kept results for the same facts, analysis type, prompt version and tier. */
+  cache: ResponseCacheConfig;
+}
+
+export interface AdaptiveRoutingConfig {
+  /** Start each job at the tier with the lowest expected cost under observed pass rates. Env `ROUTING_ADAPTIVE`. @defaultValue `false` */
+  enabled: boolean;
+  /** Visits a tier needs, per (analysis type, building class), before its pass rate is trusted. Env `ROUTING_ADAPTIVE_MIN_SAMPLES`. @defaultValue `20` */
+  minSamples: number;
+  /** Evidence loses half its weight every this many days. Env `ROUTING_ADAPTIVE_HALF_LIFE_DAYS`. @defaultValue `14` */
+  halfLifeDays: number;
+  /** Price of one local inference slot for an hour (the host's cost), USD. Env `LOCAL_SLOT_USD_PER_HOUR`. @defaultValue `0.05` */
+  localSlotUsdPerHour: number;
+  /** Cost of a job ending in review (a person's time), USD. @defaultValue `0.05` */
+  reviewUsd: number;
+}
+
+export interface ResponseCacheConfig {
+  /** Reuse a kept result instead of calling a model again. Env `RESPONSE_CACHE`. @defaultValue `true` */
+  enabled: boolean;
+  /** Reuse another tenant's kept result (same facts hash). Env `RESPONSE_CACHE_ACROSS_TENANTS`. @defaultValue `false` */
+  acrossTenants: boolean;
   /** Gate pass score for task types without their own. Env `QUALITY_THRESHOLD`. @defaultValue `0.7` */
   defaultThreshold: number;
   /** @defaultValue `{}` */

@@ -38,12 +38,20 @@ export const jobs = pgTable(
     simulated: boolean().notNull().default(false),
     /** Facts or prompt: stays in our own database. */
     payload: jsonb().notNull(),
+    /** SHA-256 of the building's facts (canonical JSON): the response cache's key with `taskType` and `promptVersion`. */
+    factsHash: text(),
+    /** Prompt template and version the job is asked with, e.g. `building-diagnostic@2`. */
+    promptVersion: text(),
+    /** Building class for adaptive routing statistics (`buildingClassOf`), e.g. `multi-meter/anomalies`. */
+    routeClass: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp({ withTimezone: true }),
   },
   (table) => [
     index('jobs_batch_state').on(table.batchId, table.state),
+    /** The response cache's lookup of kept results. */
+    index('jobs_cache_key').on(table.factsHash, table.taskType, table.promptVersion).where(sql`${table.state} = 'succeeded'`),
     /** The reconciler's scan of jobs that are not terminal yet. */
     index('jobs_open').on(table.currentTier, table.id).where(sql`${table.state} NOT IN ('succeeded', 'review', 'failed', 'rejected')`),
   ],

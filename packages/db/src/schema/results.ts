@@ -14,6 +14,8 @@ export const results = pgTable('results', {
   simulated: boolean().notNull().default(false),
   /** Kept by a person at the review desk (see `review_decisions`), not by the gate. */
   reviewed: boolean().notNull().default(false),
+  /** The job whose kept result this one reuses (response cache): this job made no call. */
+  cachedFrom: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

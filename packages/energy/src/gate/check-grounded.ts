@@ -105,8 +105,8 @@ const figureMatches = (quantity: Quantity, universe: Figure[], tolerance: Number
     // A cheap bound first: no tolerance reaches past 10 % of the figure, half a step or the floor.
     && Math.abs(Math.abs(value) - Math.abs(figure.value)) <= Math.max(reach * Math.abs(figure.value), halfStep + (figure.slack ?? 0), floorFor(figure), tolerance.absoluteFloor ?? 1e-6) + 1e-9
     && (period === undefined || figure.period === undefined || figure.period === period || figure.kind === 'slope')
-    && (matchesValue(value, halfStep + (figure.slack ?? 0), figure.value, tolerance, floorFor(figure))
-      || (figure.value < 0 && matchesValue(value, halfStep + (figure.slack ?? 0), Math.abs(figure.value), tolerance, floorFor(figure)))));
+    && (matchesValue(value, halfStep, figure.value, tolerance, floorFor(figure) + (figure.slack ?? 0))
+      || (figure.value < 0 && matchesValue(value, halfStep, Math.abs(figure.value), tolerance, floorFor(figure) + (figure.slack ?? 0)))));
 };
 
 const evidenceMatches = (data: PromptData, metric: string, value: number, written: string, unit: WrittenUnit, tolerance: NumberToleranceOptions): boolean => {
@@ -148,7 +148,7 @@ const savingsFields = (answer: unknown): SavingsFields => {
  * with or without the building; the meters). A subset ("the three largest anomalies", "two of the
  * outages", "two warning-level issues") may be any number up to the largest of those counts.
  */
-const COUNT_NOUN = /^\s+(?:(?!(?:for|of|in|on|at|to|with|without|from|by|per|and|or|but|the|a|an|no|not|is|are|was|were|has|have|had|this|that|its|their)\b)[A-Za-z][A-Za-z-]*\s+){0,3}?(anomal(?:y|ies)|issues?|outages?|buildings?|peers?|meters?|(?<=(?:anomalous|unusual|abnormal|flagged)\s+)(?:periods?|days?|weeks?|events?))\b/i;
+const COUNT_NOUN = /^\s+(?:(?!(?:for|of|in|on|at|to|with|without|from|by|per|and|or|but|the|a|an|no|not|is|are|was|were|has|have|had|this|that|its|their)\b)[A-Za-z][A-Za-z/-]*\s+){0,3}?(anomal(?:y|ies)|issues?|outages?|buildings?|peers?|meters?|(?<=(?:anomalous|unusual|abnormal|flagged)\s+)(?:periods?|days?|weeks?|events?))\b/i;
 const SUBSET_BEFORE = /\b(?:top|largest|biggest|main|first|last|worst|highest|lowest|strongest|key|notable|major|critical|warning|shown|listed|these|those|only|at least|up to|over|more than|fewer than|under)\s+$|\b(?:of|among|including)\s+(?:the\s+)?$/i;
 const SUBSET_AFTER = /^\s*(?:of|among)\b|^\s+(?:(?!were|was|are|is)\w+\s+){0,2}(?:shown|listed|below|above)\b|^\s+(?:\w+\s+){0,3}(?:critical|warning|info)\b/i;
 

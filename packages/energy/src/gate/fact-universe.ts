@@ -72,7 +72,8 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
     if (period !== undefined) figure.period = period;
     figures.push(figure);
   };
-  const differenceSlack = (left: number | undefined, right: number | undefined): number => displaySlack(left ?? 0) + displaySlack(right ?? 0);
+  // Writers round the two operands before subtracting (the prompt allows 3 s.f.; 4 is what they keep): 558.2 − 561.9.
+  const differenceSlack = (left: number | undefined, right: number | undefined): number => 10 * (displaySlack(left ?? 0) + displaySlack(right ?? 0));
   const metric = (name: string): number | undefined => {
     const value = data.metrics[name];
     return typeof value === 'number' ? value : undefined;

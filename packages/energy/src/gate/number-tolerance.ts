@@ -2,11 +2,13 @@
  * When a cited number matches a computed fact.
  *
  * A cited value `c` matches the fact `f` when
- *   |c − f| ≤ max(relative × |f|, min(halfStep(c), roundingCap × |f|), absoluteFloor)
+ *   |c − f| ≤ max(relative × |f|, rounding, absoluteFloor),
+ *   rounding = halfStep(c) when < 0.5, else min(halfStep(c), roundingCap × |f|)
  * where `halfStep` is half a unit in the last significant place the model wrote
  * (0.46 → 0.005, 1.2 million → 50,000, 1,230 → 5). So a model may round to the
- * precision it writes, down to about two significant figures, but never by more than
- * `roundingCap`; a number off by 15 % or more never matches.
+ * precision it writes, down to about two significant figures, but a whole number never by
+ * more than `roundingCap` ("100" is not 149); written decimals (below 0.5 a step) are
+ * taken at their word.
  */
 export interface NumberToleranceOptions {
   /**
@@ -48,6 +50,9 @@ export const withinTolerance = (
   const roundingCap = options.roundingCap ?? 0.06;
   const absoluteFloor = options.absoluteFloor ?? 1e-6;
   const magnitude = Math.abs(fact);
-  const allowed = Math.max(relative * magnitude, Math.min(halfStep, roundingCap * magnitude), absoluteFloor);
+  // Written decimals state their precision ("0.1 %" for 0.116 % is rounding to one place); the cap
+  // guards against a round number claiming more than it may ("100" for 149).
+  const rounding = halfStep < 0.5 ? halfStep : Math.min(halfStep, roundingCap * magnitude);
+  const allowed = Math.max(relative * magnitude, rounding, absoluteFloor);
   return Math.abs(cited - fact) <= allowed + 1e-12 * Math.max(1, magnitude);
 };

@@ -1,0 +1,133 @@
+import type { Tier } from '@eaio/core';
+import type { RouteDecision } from './decide';
+import type { BuildingFeatures, RouteJob } from './route-job';
+import { tierRank } from './tier-order';
+
+/**
+ * What the attempts history says about one tier for one (analysis type, building class):
+ * every time a job of that kind was on the tier counts as one visit, its repairs included.
+ * `visits` and `passes` are decayed weights (old evidence counts less); `samples` is the raw
+ * count the minimum sample size is checked against.
+ */
+export interface TierEvidence {
+  tier: Tier;
+  /** Raw number of job visits to the tier (not decayed). */
+  samples: number;
+  /** Decayed visits. */
+  visits: number;
+  /** Decayed visits that ended with the gate passing on this tier. */
+  passes: number;
+  /** Mean provider cost of one visit, integer micro-USD (all its calls; 0 on local tiers). */
+  meanCostMicroUsd: number;
+  /** Mean time a visit held a local slot, ms (sum of its calls' latencies; 0 on api). */
+  meanSlotMs: number;
+}
+
+/** How adaptive routing prices a start. Money in integer micro-USD. */
+export interface AdaptiveRoutingPolicy {
+  /** Fewer visits than this on any tier of a candidate chain: that start is not judged. */
+  minSamples: number;
+  /** A local slot's price per hour (the inference host's cost), micro-USD. */
+  localSlotMicroUsdPerHour: number;
+  /** What a job that ends in review costs (a person's time), micro-USD. */
+  reviewMicroUsd: number;
+}
+
+export interface StartEstimate {
+  start: Tier;
+  /** Expected cost of the job starting here, micro-USD. */
+  expectedMicroUsd: number;
+  /** Chance the job ends in review when it starts here. */
+  reviewChance: number;
+}
+
+/** Class of a building for routing statistics: meters and anomalies, the features that move pass rates most. */
+export const buildingClassOf = (features: BuildingFeatures): string =>
+  `${features.meterCount > 1 ? 'multi-meter' : 'single-meter'}/${features.anomalyCount > 0 ? 'anomalies' : 'clean'}`;
+
+/** Class of any route job: a building's class, or `prompt` for generic prompts. */
+export const routeClassOf = (job: RouteJob): string => (job.kind === 'building' ? buildingClassOf(job.features) : 'prompt');
+
+/** Pass rate with a uniform prior (one pass in two visits), so a handful of decayed visits cannot say 0 or 1. */
+export const passRate = (evidence: Pick<TierEvidence, 'visits' | 'passes'>): number => (evidence.passes + 1) / (evidence.visits + 2);
+
+const visitCost = (evidence: TierEvidence, policy: AdaptiveRoutingPolicy): number =>
+  evidence.meanCostMicroUsd + (evidence.meanSlotMs / 3_600_000) * policy.localSlotMicroUsdPerHour;
+
+/**
+ * Expected cost of a job that starts at `chain[0]` and climbs `chain`: each tier's visit cost
+ * times the chance the job gets that far, plus the review cost times the chance it fails them all.
+ */
+export const expectedCost = (chain: readonly Tier[], evidence: ReadonlyMap<Tier, TierEvidence>, policy: AdaptiveRoutingPolicy): StartEstimate | undefined => {
+  let reach = 1;
+  let total = 0;
+  for (const tier of chain) {
+    const tierEvidence = evidence.get(tier);
+    if (!tierEvidence || tierEvidence.samples < policy.minSamples) return undefined;
+    total += reach * visitCost(tierEvidence, policy);
+    reach *= 1 - passRate(tierEvidence);
+  }
+  if (chain.length === 0) return undefined;
+  return { start: chain[0], expectedMicroUsd: total + reach * policy.reviewMicroUsd, reviewChance: reach };
+};
+
+const usd = (microUsd: number): string => `$${(microUsd / 1e6).toFixed(microUsd < 10_000 ? 5 : 4)}`;
+const percent = (share: number): string => `${Math.round(share * 100)} %`;
+
+/**
+ * Adaptive start: among the tiers of the fixed decision's chain, the start with the lowest
+ * expected cost under the observed pass rates. Only the start moves, and only up the chain
+ * the fixed router allowed, so privacy (PRIVATE never gets `api`), local-only mode and
+ * unavailable tiers hold exactly as `decide()` ruled; the rest of the chain stays the
+ * escalation path. A start is judged only when every tier from it to the chain's end has
+ * `minSamples` visits; without that the fixed start stays and the reason says what is missing.
+ *
+ * Pure: same decision, evidence and policy, same answer.
+ */
+export const adaptStart = (
+  decision: RouteDecision,
+  routeClass: string,
+  evidence: ReadonlyMap<Tier, TierEvidence>,
+  policy: AdaptiveRoutingPolicy,
+): RouteDecision & { adaptive: { estimates: StartEstimate[]; moved: boolean } } => {
+  const chain = decision.chain;
+  const label = `${decision.taskType} on ${routeClass} buildings`;
+  if (chain.length <= 1) {
+    return { ...decision, adaptive: { estimates: [], moved: false } };
+  }
+  const estimates = chain
+    .map((_, index) => expectedCost(chain.slice(index), evidence, policy))
+    .filter((estimate): estimate is StartEstimate => estimate !== undefined);
+  const fixed = estimates.find((estimate) => estimate.start === chain[0]);
+  if (estimates.length === 0 || fixed === undefined) {
+    const thin = chain
+      .map((tier) => `${tier} ${evidence.get(tier)?.samples ?? 0}`)
+      .join(', ');
+    return {
+      ...decision,
+      reason: `${decision.reason} Adaptive: too little evidence for ${label} (visits ${thin}; ${policy.minSamples} needed on every tier), so the fixed start stands.`,
+      adaptive: { estimates, moved: false },
+    };
+  }
+  const best = estimates.reduce((cheapest, estimate) => (estimate.expectedMicroUsd < cheapest.expectedMicroUsd ? estimate : cheapest));
+  const rates = chain.map((tier) => {
+    const tierEvidence = evidence.get(tier);
+    return tierEvidence ? `${tier} ${percent(passRate(tierEvidence))} of ${tierEvidence.samples}` : `${tier} unknown`;
+  }).join(', ');
+  const compared = estimates.map((estimate) => `from ${estimate.start} ${usd(estimate.expectedMicroUsd)}`).join(', ');
+  if (best.start === chain[0]) {
+    return {
+      ...decision,
+      reason: `${decision.reason} Adaptive: ${label} pass ${rates}; expected cost ${compared}, so it keeps starting at ${chain[0]}.`,
+      adaptive: { estimates, moved: false },
+    };
+  }
+  const newChain = chain.filter((tier) => tierRank(tier) >= tierRank(best.start));
+  return {
+    ...decision,
+    startTier: best.start,
+    chain: newChain,
+    reason: `${decision.reason} Adaptive: ${label} pass ${rates}; expected cost ${compared}, so it starts at ${best.start} with chain ${newChain.join(' → ')}.`,
+    adaptive: { estimates, moved: true },
+  };
+};
