@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '@eaio/core';
@@ -277,6 +278,16 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
       for (const queue of Object.values(queues)) {
         await queue.obliterate({ force: true }).catch(() => undefined);
         await queue.close().catch(() => undefined);
+      }
+      // Whatever else the pipeline keeps under the namespace (slot leases, host health, provider guard).
+      const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      try {
+        await client.connect();
+        for await (const keys of client.scanStream({ match: `${namespace}:*`, count: 500 })) {
+          if ((keys as string[]).length > 0) await client.del(...(keys as string[]));
+        }
+      } finally {
+        client.disconnect();
       }
     });
 

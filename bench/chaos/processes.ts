@@ -21,6 +21,12 @@ export interface EaioProcess {
   kill(): Promise<void>;
 }
 
+/** Children still running when this process exits (a crash, Ctrl-C) are killed with it, never left behind. */
+const liveChildren = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+
 export const runEaio = (options: { name: string; args: string[]; env: Record<string, string>; logDir: string; onOutput?: (text: string) => void }): EaioProcess => {
   const logFile = join(options.logDir, `${options.name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
@@ -31,6 +37,8 @@ export const runEaio = (options: { name: string; args: string[]; env: Record<str
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
   let tail = '';
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();

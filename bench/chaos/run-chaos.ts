@@ -22,6 +22,10 @@ const program = new Command()
   .parse();
 const options = program.opts<{ scenario?: string; short: boolean; keep: boolean; json?: string }>();
 
+// Ctrl-C: exit through process.exit, so that the worker processes are killed with the harness.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
 const definitions = options.scenario ? options.scenario.split(',').map((name) => scenarioNamed(name.trim())) : SCENARIOS;
 const sizes = options.short ? SHORT_SIZES : FULL_SIZES;
 const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
