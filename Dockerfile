@@ -14,7 +14,9 @@ COPY packages/providers/package.json packages/providers/package.json
 COPY packages/queues/package.json packages/queues/package.json
 COPY packages/routing/package.json packages/routing/package.json
 COPY packages/spend/package.json packages/spend/package.json
-RUN npm ci --include=dev
+# The sources are not here yet, so the CLI is compiled after the copy below, not by `prepare`.
+RUN npm ci --include=dev --ignore-scripts
 COPY . .
-ENTRYPOINT ["npx", "tsx", "apps/producer/src/cli.ts"]
+RUN node bin/compile.mjs
+ENTRYPOINT ["node", "bin/eaio.mjs"]
 CMD ["--help"]

@@ -1,12 +1,16 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { PRIVACY_LEVELS } from '@eaio/core';
-import { migrate } from '@eaio/db';
-import { createPriceCatalog, overridesFromConfig, runReportCommand } from '@eaio/spend';
-import { cliContext, type CliContext } from './cli-context';
-import { openRuntime, type Runtime } from './runtime';
-import { explainConnectionError } from './service-check';
-import { RESULT_FORMATS } from '@eaio/results';
+// The two constants --help shows come from their own small modules: a package index would
+// bring the whole package (and its npm dependencies) into the compiled entry's first chunk.
+import { PRIVACY_LEVELS } from '@eaio/core/types';
+import { RESULT_FORMATS } from '@eaio/results/result-formats';
+import type { CliContext } from './cli-context';
+import type { Runtime } from './runtime';
+
+// Config, connections, the database and the report load with the command that needs them
+// (config before any action runs, below), so `eaio --help` loads only commander.
+let cliContext: typeof import('./cli-context').cliContext | undefined;
+const openRuntime: typeof import('./runtime').openRuntime = async (options) => (await import('./runtime')).openRuntime(options);
 
 /**
  * The `eaio` command. Every subcommand loads config (YAML + env), opens what it needs,
@@ -18,9 +22,15 @@ const program = new Command()
   .name('eaio')
   .description('Bulk building-energy analyses through the cheapest adequate LLM: local first, paid APIs only where privacy allows and quality needs it.')
   .option('--config <file>', 'YAML config (default: EAIO_CONFIG or config/eaio.yaml)')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .hook('preAction', async () => {
+    ({ cliContext } = await import('./cli-context'));
+  });
 
-const context = (): CliContext => cliContext({ config: program.opts().config });
+const context = (env?: NodeJS.ProcessEnv): CliContext => {
+  if (!cliContext) throw new Error('config is read once a command runs');
+  return cliContext({ config: program.opts().config, env });
+};
 
 const withRuntime = async <T>(work: (runtime: Runtime) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> => {
   const { config, log } = context();
@@ -199,6 +209,7 @@ program
   .description('apply the database migrations (also done on every start)')
   .action(async () => {
     await withRuntime(async (runtime) => {
+      const { migrate } = await import('@eaio/db');
       const result = await migrate(runtime.database);
       process.stdout.write(`migrations applied${result.hypertable ? '; attempts is a TimescaleDB hypertable' : ' (plain PostgreSQL)'}\n`);
     }, { migrate: false });
@@ -213,6 +224,7 @@ program
     if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new Error(`--date "${options.date}" is not YYYY-MM-DD`);
     await withRuntime(async (runtime) => {
       const { config } = runtime;
+      const { createPriceCatalog, overridesFromConfig, runReportCommand } = await import('@eaio/spend');
       const catalog = createPriceCatalog({ overrides: overridesFromConfig(config.prices, config.endpoints.map((endpoint) => endpoint.provider)) });
       const result = await runReportCommand({
         date: options.date,
@@ -255,7 +267,7 @@ program
   .option('--exit-when-done', 'exit once the batch is done instead of keeping the board up', false)
   .action(async (options) => {
     const { runStart } = await import('./commands/start-command');
-    const code = await runStart((env) => cliContext({ config: program.opts().config, env: { ...process.env, ...env } }), {
+    const code = await runStart((env) => context({ ...process.env, ...env }), {
       rehearse: options.rehearse,
       meter: options.meter,
       metadata: options.metadata,
@@ -271,7 +283,7 @@ program
     process.exitCode = code;
   });
 
-program.parseAsync(process.argv).catch((error: unknown) => {
+program.parseAsync(process.argv).catch(async (error: unknown) => {
   // A Redis or PostgreSQL that went away mid-command is named with what to do, in one line.
   let connections = {};
   try {
@@ -279,6 +291,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   } catch {
     // no config to name the services by
   }
+  const { explainConnectionError } = await import('./service-check');
   process.stderr.write(`eaio: ${explainConnectionError(error, connections) ?? (error instanceof Error ? error.message : String(error))}\n`);
   process.exit(1);
 });

@@ -2,7 +2,8 @@ export { readBatchJobs, readBatch, type JobRecord, type QualityChecks, type Read
 export { toResultLine, reasonWithoutResult, type ResultLine } from './result-line';
 export { writeResultsJsonl } from './write-jsonl';
 export { writeResultsCsv, CSV_COLUMNS } from './write-csv';
-export { writeResults, resultsFileName, RESULT_FORMATS, type ResultFormat } from './write-results';
+export { writeResults, resultsFileName } from './write-results';
+export { RESULT_FORMATS, type ResultFormat } from './result-formats';
 export { writePortfolioReport, type ReportRenderer, type ReportContext, type WriteReportOptions } from './report/write-report';
 export { markdownRenderer } from './report/render-markdown';
 export { htmlRenderer } from './report/render-html';

@@ -6,8 +6,9 @@ import { readBatch } from './result-source';
 import { writeResultsCsv } from './write-csv';
 import { writeResultsJsonl } from './write-jsonl';
 
-export const RESULT_FORMATS = ['jsonl', 'csv', 'md', 'html'] as const;
-export type ResultFormat = (typeof RESULT_FORMATS)[number];
+import type { ResultFormat } from './result-formats';
+
+export { RESULT_FORMATS, type ResultFormat } from './result-formats';
 
 /** File name of a batch's results in `format`: `<batch>.results.jsonl`, `<batch>.report.html`, … */
 export const resultsFileName = (batchId: string, format: ResultFormat): string =>

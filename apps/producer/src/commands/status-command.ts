@@ -1,7 +1,10 @@
-import { Format } from 'cli-progress';
+import cliProgress from 'cli-progress';
 import { batchStatus, recentBatches, type BatchStatus } from '@eaio/db';
 import { usd } from '../cli-context';
 import type { Runtime } from '../runtime';
+
+// cli-progress is CommonJS: Node's ES module loader sees only some of its names (not Format).
+const { Format } = cliProgress;
 
 const QUEUES = ['local-fast', 'local-quality', 'api', 'review'];
 
