@@ -1,9 +1,10 @@
 import type { Registry } from 'prom-client';
 import type { Logger } from '@eaio/core';
-import { EndpointPool, createAdapter, type ProviderAdapter } from '@eaio/providers';
+import { EndpointPool, createAdapter, createBatchClient, type BatchClient, type ProviderAdapter } from '@eaio/providers';
 import { createBudgetAlerter, createPriceCatalog, createSpendGuard, overridesFromConfig, startReservationSweeper } from '@eaio/spend';
 import {
   createAnalyzer,
+  createBatchLane,
   createEscalationPolicy,
   createModelSelector,
   createPostgresPipelineStore,
@@ -22,6 +23,30 @@ import type { Runtime } from './runtime';
 import { createWorkerEgress } from './worker-egress';
 import { checkConfiguredModels, logModelProblems } from './commands/providers-command';
 import type { PipelineMetrics } from './pipeline-metrics';
+
+/** The provider batch lane of deadline batches (`batchApi`); `undefined` when turned off. */
+export const createWorkerBatchLane = (runtime: Runtime, log: Logger) => {
+  const { config } = runtime;
+  if (!config.batchApi.enabled) return undefined;
+  const clients = new Map<string, BatchClient | undefined>();
+  return createBatchLane({
+    database: runtime.database,
+    config: config.batchApi,
+    endpoints: config.endpoints,
+    clientFor: (endpointId) => {
+      if (!clients.has(endpointId)) {
+        const endpoint = config.endpoints.find((entry) => entry.id === endpointId && entry.enabled && !entry.local);
+        clients.set(endpointId, endpoint && config.batchApi.priceShare[endpoint.provider] !== undefined ? createBatchClient(endpoint) : undefined);
+      }
+      return clients.get(endpointId);
+    },
+    promote: async (queueJobId) => {
+      const job = await runtime.queues.api.getJob(queueJobId);
+      if (job && (await job.getState()) === 'delayed') await job.promote();
+    },
+    log,
+  });
+};
 
 export const createSpend = (runtime: Runtime, log: Logger, registry?: Registry) => {
   const { config } = runtime;
@@ -123,6 +148,7 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
       }),
       analyzer: createAnalyzer(config),
       egress: createWorkerEgress(runtime),
+      batchLane: createWorkerBatchLane(runtime, log),
       store: options.metrics ? options.metrics.instrumentStore(createPostgresPipelineStore(runtime.database)) : createPostgresPipelineStore(runtime.database),
       escalation: createEscalationPolicy(config),
       enqueuer: createQueueEnqueuer(runtime.queues, config.retries.attemptsPerTier),

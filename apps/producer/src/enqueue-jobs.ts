@@ -7,7 +7,7 @@ import { ensureQueued, tierJobOptions, type TierQueues } from '@eaio/workers';
 /** What intake records in Postgres before a job is enqueued. */
 export interface IntakeStore {
   /** Creates the batch if new; returns whether it existed. */
-  upsertBatch(batch: { id: string; tenant: string; name: string; source: unknown }): Promise<{ existed: boolean }>;
+  upsertBatch(batch: { id: string; tenant: string; name: string; source: unknown; deadline?: Date }): Promise<{ existed: boolean }>;
   /**
    * Inserts jobs that are new (`ON CONFLICT DO NOTHING`) and returns, for every job given,
    * its state: `new`, or the state of the job already stored.
@@ -79,7 +79,7 @@ export const intakeRouteContext = async (
 export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContext, evidence?: RoutingEvidence) => {
   const decision = decide(job, { routing: config.routing, tiers: config.tiers, retries: config.retries, privacy: config.privacy }, context);
   const adaptive = config.routing.adaptive;
-  if (!adaptive.enabled || evidence === undefined) return { ...decision, adaptiveMoved: false };
+  if (!adaptive.enabled || evidence === undefined) return { ...decision, adaptiveMoved: false, adaptiveSavingMicroUsd: undefined };
   const routeClass = routeClassOf(job);
   const adapted = adaptStart(decision, routeClass, evidence.get(evidenceKey(decision.taskType, routeClass)) ?? new Map(), {
     minSamples: adaptive.minSamples,
@@ -87,7 +87,10 @@ export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContex
     reviewMicroUsd: Math.round(adaptive.reviewUsd * 1e6),
   });
   const { adaptive: detail, ...rest } = adapted;
-  return { ...rest, adaptiveMoved: detail.moved };
+  const fixed = detail.estimates.find((estimate) => estimate.start === decision.startTier);
+  const chosen = detail.estimates.find((estimate) => estimate.start === adapted.startTier);
+  const adaptiveSavingMicroUsd = detail.moved && fixed && chosen ? Math.round(fixed.expectedMicroUsd - chosen.expectedMicroUsd) : undefined;
+  return { ...rest, adaptiveMoved: detail.moved, adaptiveSavingMicroUsd };
 };
 
 /** Loads the routing evidence once per submission when adaptive routing is on. */

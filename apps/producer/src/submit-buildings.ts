@@ -22,6 +22,8 @@ export interface SubmitBuildingsInput {
   privacy?: PrivacyLevel;
   simulated?: boolean;
   name?: string;
+  /** `eaio submit --deadline`: api calls may go through provider batch endpoints at batch prices until close to it (`batchApi`). */
+  deadline?: Date;
 }
 
 /** Routing features of a building job, from its facts. */
@@ -59,6 +61,7 @@ export const submitBuildings = async (
     tenant: input.tenant,
     name: input.name ?? input.meters.map((meter) => meter.path).join(', '),
     source: { meters: input.meters, metadata: input.metadataFile, weather: input.weatherFile, analysisTypes, privacy, digests },
+    deadline: input.deadline,
   });
 
   let rowsRead = 0;
@@ -117,6 +120,7 @@ export const submitBuildings = async (
         factsHash,
         promptVersion,
         routeClass: buildingClassOf(features),
+        adaptiveSavingMicroUsd: route.adaptiveSavingMicroUsd,
         simulated: input.simulated,
       });
       if (slice.length >= SLICE) await flush();

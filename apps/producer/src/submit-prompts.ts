@@ -14,6 +14,8 @@ export interface SubmitPromptsInput {
   privacy?: PrivacyLevel;
   simulated?: boolean;
   name?: string;
+  /** `eaio submit --deadline`: api calls may go through provider batch endpoints at batch prices until close to it (`batchApi`). */
+  deadline?: Date;
   /** Name for the file in issues (the HTTP intake says `request body`). @defaultValue jsonlFile */
   displayName?: string;
   /** SHA-256 (hex) of the file when the caller already has it (the HTTP intake hashes the body as it arrives). */
@@ -57,7 +59,7 @@ export interface SubmitResult {
  * Creates the batch row with the first slice of jobs, so an input with no usable line
  * or building leaves no row behind. Returns the flush to call per slice.
  */
-export const lazyBatch = (deps: SubmitDeps, batch: { id: string; tenant: string; name: string; source: unknown }) => {
+export const lazyBatch = (deps: SubmitDeps, batch: { id: string; tenant: string; name: string; source: unknown; deadline?: Date }) => {
   let stored = false;
   return {
     stored: () => stored,
@@ -79,7 +81,7 @@ export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps)
   // A line's own `privacy` field wins over this (see readPromptJsonl).
   const privacy = jobPrivacy({ submit: input.privacy, tenant: input.tenant }, deps.config);
   const batchId = batchIdFor({ tenant: input.tenant, fileDigests: [input.digest ?? (await fileDigest(input.jsonlFile))], options: { kind: 'prompts', privacy } });
-  const batch = lazyBatch(deps, { id: batchId, tenant: input.tenant, name: input.name ?? input.jsonlFile, source: { jsonl: input.displayName ?? input.jsonlFile, privacy } });
+  const batch = lazyBatch(deps, { id: batchId, tenant: input.tenant, name: input.name ?? input.jsonlFile, source: { jsonl: input.displayName ?? input.jsonlFile, privacy }, deadline: input.deadline });
   const issues = createIssueList(deps.config.intake.maxIssuesListed, deps.onIssue);
   const counts = emptyCounts();
   const context = await intakeRouteContext(deps, input.tenant);

@@ -17,3 +17,4 @@ export * from './requeue';
 export * from './job-ending';
 export * from './store-errors';
 export * from './store-gate';
+export * from './batch-lane';

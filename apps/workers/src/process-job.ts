@@ -9,11 +9,14 @@ import type {
   Enqueuer,
   EscalationPolicy,
   Failure,
+  ModelChoice,
   ModelSelector,
   PipelineStore,
   SpendGuard,
 } from './pipeline-ports';
-import type { Egress } from './egress';
+import type { Egress, EgressPlan } from './egress';
+import { batchLineDigest, type BatchLane } from './batch-lane';
+import { resumeBatchCall } from './batch-resume';
 
 export interface ProcessDeps {
   selector: ModelSelector;
@@ -24,6 +27,8 @@ export interface ProcessDeps {
   spend: SpendGuard;
   /** Privacy boundary for non-local endpoints: refusal, anonymisation, audit (see `createEgress`). Absent: requests go as built, unrecorded. */
   egress?: Egress;
+  /** Provider batch endpoints for the api calls of deadline batches (see `createBatchLane`). Absent: every call is interactive. */
+  batchLane?: BatchLane;
   now: () => Date;
   /** Cancels in-flight calls on forced shutdown. */
   signal?: AbortSignal;
@@ -83,7 +88,9 @@ export const processPipelineJob = async (
   if (stored.terminal) {
     return { status: 'skipped', reason: 'job already finished (re-delivery)' };
   }
-  const data: PipelineJobData = { ...job.data, batchId: stored.batchId, tenant: stored.tenant, privacy: stored.privacy as PipelineJobData['privacy'], chain: stored.chain as PipelineJobData['chain'] };
+  // `batchAttempt` names a call parked in a provider batch; it never travels on with the job.
+  const { batchAttempt, ...payload } = job.data;
+  const data: PipelineJobData = { ...payload, batchId: stored.batchId, tenant: stored.tenant, privacy: stored.privacy as PipelineJobData['privacy'], chain: stored.chain as PipelineJobData['chain'] };
 
   const moveOn = async (failure: Failure, history: AttemptSummary[]): Promise<ProcessOutcome> => {
     const decision = deps.escalation.next(data, failure);
@@ -109,6 +116,15 @@ export const processPipelineJob = async (
     await deps.enqueuer.toReview(data, reason, data.history);
     await deps.store.moved(data, 'review', reason);
     return { status: 'review', reason };
+  }
+
+  // A call that waited in a provider batch: gate its answer like any other, or call interactively.
+  let interactiveOnly = false;
+  if (batchAttempt !== undefined && deps.batchLane && data.tier === 'api') {
+    const resumed = await resumeBatchCall(job, data, batchAttempt, deps, deps.batchLane);
+    if (resumed.kind === 'answer') return afterStart(resumed.choice, resumed.start, resumed.egress, async () => resumed.result, true);
+    if (resumed.kind === 'ended') return resumed.outcome;
+    interactiveOnly = true;
   }
 
   // The job turns `active` with its attempt row (`startAttempt`): one round trip fewer per delivery.
@@ -138,9 +154,12 @@ export const processPipelineJob = async (
   };
   request.maxTokens = Math.min(request.maxTokens ?? choice.maxTokens, choice.maxTokens);
 
+  // Deadline batches: the call goes through the provider's batch endpoint at its batch price.
+  const lane = data.tier === 'api' && deps.batchLane && !interactiveOnly && !choice.endpoint.local ? await deps.batchLane.eligible(data, choice) : undefined;
+  const batch = lane?.ok ? lane : undefined;
   const reservation = choice.endpoint.local
     ? ({ ok: true, reservedMicroUsd: 0 } as const)
-    : await deps.spend.reserve({ attemptId, data, choice, request });
+    : await deps.spend.reserve({ attemptId, data, choice, request, ...(batch ? { batch: { priceShare: batch.priceShare, holdUntil: batch.deadline } } : {}) });
   if (!reservation.ok) {
     await deps.selector.notSent?.(choice);
     if (reservation.retryAt !== undefined) {
@@ -181,13 +200,36 @@ export const processPipelineJob = async (
     }
     throw error;
   }
+  if (batch && deps.batchLane) {
+    // Parked until its provider batch answers (the lane promotes it) or the fallback moment.
+    try {
+      await deps.selector.notSent?.(choice);
+      if (egress?.beforeSend) await egress.beforeSend({ method: 'POST', url: `${choice.endpoint.baseUrl.replace(/\/+$/, '')} (batch request ${attemptId})`, ...batchLineDigest(attemptId, request) });
+      await deps.batchLane.enqueue({ attemptId, data, queueJobId: job.id ?? '', choice, request, deadline: batch.deadline });
+    } catch (error) {
+      await deps.spend.release(attemptId).catch(() => undefined);
+      throw error;
+    }
+    await job.updateData({ ...job.data, batchAttempt: attemptId });
+    await job.log(`waiting in a provider batch (${choice.endpoint.id}, ${choice.model}) until ${batch.deadline.toISOString()} at most`);
+    await job.moveToDelayed(Math.max(Date.now() + 1, batch.deadline.getTime() - deps.batchLane.config.fallbackMarginSec * 1000), job.token);
+    throw new DelayedError(`waiting in a provider batch: ${attemptId}`);
+  }
+  return afterStart(choice, start, egress, () => choice.adapter.chat(request), false);
+
+  /**
+   * The call and what follows it: settle, record, gate, store or move on. `batched`: the answer
+   * came from a provider batch (no breaker or rate-limit ticket to report to).
+   */
+  async function afterStart(choice: ModelChoice, start: AttemptStart, egress: EgressPlan | undefined, call: () => Promise<ChatResult>, batched: boolean): Promise<ProcessOutcome> {
+  const attemptId = start.attemptId;
   // Local calls cost nothing and never touch the budget.
   const settle = (answer: ChatResult | undefined, error?: unknown) =>
     choice.endpoint.local ? Promise.resolve({ costMicroUsd: 0, priceVersion: 'local' }) : deps.spend.settle(attemptId, choice, answer, error);
 
   let result: ChatResult;
   try {
-    result = await choice.adapter.chat(request);
+    result = await call();
     if (egress) result = egress.reveal(result);
   } catch (error) {
     const finishedAt = deps.now();
@@ -197,7 +239,7 @@ export const processPipelineJob = async (
     const message = `${error instanceof Error ? error.message : String(error)}${errorKind === 'timeout' && choice.timeoutReason ? ` (timeout ${choice.timeoutReason})` : ''}`;
     if (errorKind === 'network') deps.selector.unreachable?.(choice.endpoint.id, message);
     // Breakers count it, a 429 pauses the provider for every worker.
-    const advice = await deps.selector.failed?.(choice, error);
+    const advice = batched ? undefined : await deps.selector.failed?.(choice, error);
     await deps.store.finishAttempt(start, {
       finishedAt,
       latencyMs: finishedAt.getTime() - start.startedAt.getTime(),
@@ -230,7 +272,7 @@ export const processPipelineJob = async (
     return moveOn(failure, history);
   }
 
-  await deps.selector.answered?.(choice, result);
+  if (!batched) await deps.selector.answered?.(choice, result);
   const gate = deps.analyzer.evaluate(data, result);
   const spent = await settle(result);
   const finishedAt = deps.now();
@@ -265,4 +307,5 @@ export const processPipelineJob = async (
     throw new DelayedError(`${repair.kind} repair on ${data.tier}`);
   }
   return moveOn({ kind: 'quality-gate', score: gate.score, checks: gate.checks }, history);
+}
 };

@@ -223,6 +223,8 @@ const reconcileAttempts = async (options: ReconcileOptions, report: ReconcileRep
   const open = await database.pool.query<{ attempt_id: string; tier: string }>(
     `SELECT attempt_id, tier FROM attempts
      WHERE outcome = 'started' AND started_at < now() - make_interval(secs => $1::float8 / 1000)
+       -- a call parked in a provider batch is not abandoned: its job is delayed until the batch answers
+       AND NOT EXISTS (SELECT 1 FROM provider_batch_items b WHERE b.attempt_id = attempts.attempt_id AND b.deadline > now() - interval '1 hour')
      ORDER BY started_at LIMIT 10000`,
     [abandonAfterMs],
   );

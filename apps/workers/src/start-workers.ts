@@ -215,6 +215,9 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
     closers.push(() => worker.close());
   }
 
+  // Deadline batches: the lane sends parked api calls as provider batches and polls them.
+  if (deps.batchLane && tiers.includes('api') && config.tiers.api.available) closers.push(deps.batchLane.start());
+
   if (options.reconcile) {
     const reconcile = options.reconcile;
     let running: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import type { BudgetsConfig } from '@eaio/core';
+import type { BudgetsConfig, ModelPrice } from '@eaio/core';
 import type { BudgetAlerter } from './budget-alerts';
 import { budgetKeysFor, capOf } from './budget-scopes';
 import { budgetStanding } from './budget-state';
@@ -29,6 +29,18 @@ export interface GuardRequest {
   tools?: unknown[];
 }
 export interface GuardResult { usage: TokenUsage; text?: string }
+
+/**
+ * A call sent through a provider batch endpoint: every rate of the model's price times
+ * `priceShare` (config `batchApi.priceShare`), and the reservation held until `holdUntil` (the
+ * batch's deadline) instead of the call's timeout, so the sweeper leaves it alone while the
+ * provider works on it.
+ */
+export interface BatchPricing { priceShare: number; holdUntil: Date }
+
+/** A price with every rate times `share` (batch endpoints). */
+export const scaledPrice = (price: ModelPrice, share: number): ModelPrice =>
+  Object.fromEntries(Object.entries(price).map(([key, value]) => [key, typeof value === 'number' ? value * share : value])) as unknown as ModelPrice;
 
 export type ReserveResult = { ok: true; reservedMicroUsd: number } | { ok: false; reason: string; retryAt?: number };
 
@@ -69,7 +81,7 @@ export interface BudgetRoutingState {
 
 export interface SpendGuard {
   /** Reserves the worst case before an API call (see `SpendGuard` in apps/workers). */
-  reserve(start: { attemptId: string; data: GuardJob; choice: GuardChoice; request: GuardRequest }): Promise<ReserveResult>;
+  reserve(start: { attemptId: string; data: GuardJob; choice: GuardChoice; request: GuardRequest; batch?: BatchPricing }): Promise<ReserveResult>;
   /**
    * Settles a call that was made: `result` given → billed at its usage. `result`
    * undefined → `error` decides: a provider error with an HTTP status (the provider
@@ -132,7 +144,7 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
   return {
     ledger,
 
-    async reserve({ attemptId, data, choice, request }) {
+    async reserve({ attemptId, data, choice, request, batch }) {
       const at = now();
       if (choice.endpoint.local) return { ok: true, reservedMicroUsd: 0 };
       if (options.emergencyLocalOnly) {
@@ -146,10 +158,12 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
         if (UnknownPriceError.isInstance(error)) return { ok: false, reason: error.message };
         throw error;
       }
+      // Batch endpoints: the provider's batch rate, stored with the reservation (settlement bills at it).
+      const price = batch ? scaledPrice(priced.price, batch.priceShare) : priced.price;
       const measure = measurePrompt(request);
       const observed = await ledger.promptTokenRatio(choice.endpoint.provider, choice.model, options.calibrationWindow);
       const estimate = estimatePromptTokens(measure, choice.endpoint.provider, tokenEstimate, observed);
-      const amountMicro = worstCaseCostMicro(estimate.tokens, request.maxTokens ?? choice.maxTokens, priced.price);
+      const amountMicro = worstCaseCostMicro(estimate.tokens, request.maxTokens ?? choice.maxTokens, price);
       const outcome = await ledger.reserve({
         attemptId,
         jobId: data.jobId,
@@ -161,10 +175,10 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
         model: choice.model,
         amountMicro,
         keys: budgetKeysFor(options.budgets, { provider: choice.endpoint.provider, tenant: data.tenant }, at, timezone),
-        price: priced.price,
-        priceVersion: options.catalog.version,
+        price,
+        priceVersion: batch ? `${options.catalog.version}+batch:${batch.priceShare}` : options.catalog.version,
         pricedAt: at,
-        expiresAt: new Date(at.getTime() + choice.timeoutMs + graceMs),
+        expiresAt: new Date((batch ? Math.max(batch.holdUntil.getTime(), at.getTime() + choice.timeoutMs) : at.getTime() + choice.timeoutMs) + graceMs),
         localOnlyBelowShare: options.budgets.localOnlyBelowShare,
         maxReservationShare: options.budgets.maxReservationShare,
         promptTokensCounted: measure.tokens,

@@ -1,3 +1,4 @@
+import { batchApiSchema } from './batch-api-config';
 import { z } from 'zod';
 import { ANALYSIS_TYPES, GENERIC_TASK_TYPES, PRIVACY_LEVELS, TIERS } from '../types';
 import { LOG_LEVELS, PROVIDER_KINDS } from './config-types';
@@ -262,6 +263,7 @@ export const fileConfigSchema = z.strictObject({
         .default({}),
     })
     .prefault({}),
+  batchApi: batchApiSchema.prefault({}),
   prices: z.record(z.string(), priceSchema).default({}),
 });
 

@@ -1,4 +1,5 @@
 import type { PrivacyLevel, TaskType, Tier } from '../types';
+import type { BatchApiConfig } from './batch-api-config';
 import type { PrivacyConfig } from './privacy-config';
 import type { TenantsConfig } from './tenant-config';
 
@@ -34,6 +35,8 @@ export interface EaioConfig {
   privacy: PrivacyConfig;
   /** Tenant tokens (intake and results API scoped to one tenant) and per-tenant default privacy. */
   tenants: TenantsConfig;
+  /** Provider batch endpoints for deadline batches (`eaio submit --deadline`). */
+  batchApi: BatchApiConfig;
   /**
    * USD prices per million tokens keyed by model name (or `provider/model` to
    * disambiguate); overrides whatever built-in price table the spend code holds.

@@ -6,4 +6,5 @@ export { loadConfig, DEFAULT_CONFIG_PATH, type LoadConfigOptions, type ConfigOve
 export { availableTiers, matchEndpoints } from './resolve-config';
 export * from './privacy-config';
 export * from './tenant-config';
+export * from './batch-api-config';
 export { redactConfig, configSecrets, redactUrlPassword, REDACTED } from './redact-config';

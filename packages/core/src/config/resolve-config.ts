@@ -156,6 +156,7 @@ export const resolveConfig = (
     rateLimits: { ...file.rateLimits, providers: structuredClone(file.rateLimits.providers) },
     privacy: resolvePrivacy(file.privacy, env, issues),
     tenants: { tokens: file.tenants.tokens, privacy: file.tenants.privacy },
+    batchApi: { ...file.batchApi, priceShare: { ...file.batchApi.priceShare } },
     prices: structuredClone(file.prices),
   };
   return { config, issues };

@@ -8,13 +8,14 @@ const INSERT_CHUNK = 1000;
 /** Creates the batch unless it exists (its id is deterministic from the input); says which. */
 export const upsertBatch = async (
   database: Database,
-  batch: { id: string; tenant: string; name: string; source: unknown },
+  batch: { id: string; tenant: string; name: string; source: unknown; /** `eaio submit --deadline`; a resubmission with one sets it. */ deadline?: Date },
 ): Promise<{ existed: boolean }> => {
   const inserted = await database.db
     .insert(batches)
-    .values({ id: batch.id, tenant: batch.tenant, name: batch.name, source: batch.source })
+    .values({ id: batch.id, tenant: batch.tenant, name: batch.name, source: batch.source, deadline: batch.deadline ?? null })
     .onConflictDoNothing()
     .returning({ id: batches.id });
+  if (inserted.length === 0 && batch.deadline) await database.db.update(batches).set({ deadline: batch.deadline }).where(eq(batches.id, batch.id));
   return { existed: inserted.length === 0 };
 };
 
