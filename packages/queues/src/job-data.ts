@@ -68,8 +68,6 @@ export interface PipelineJobData {
   promptVersion?: string;
   /** Building class adaptive routing groups the attempts history by. */
   routeClass?: string;
-  /** `eaio submit --deadline`: ISO time by which the batch must be done; api calls may go through a provider batch endpoint until close to it. */
-  deadline?: string;
   /** The attempt waiting in a provider batch (its `provider_batch_items` row); set while the job waits for it. */
   batchAttempt?: string;
   /** Why the job last waited without using an attempt (provider paused, at its rate limit), for the board. */
