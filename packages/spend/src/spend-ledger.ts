@@ -174,6 +174,125 @@ const insertLedger = async (
   return (inserted.rowCount ?? 0) > 0;
 };
 
+/** How long a `promptTokenRatio` read from Postgres is reused (a settle here can only raise it). */
+const RATIO_TTL_MS = 5_000;
+
+/**
+ * The reservation as ONE conditional statement (a named, prepared one): it locks the
+ * attempt's counters (in scope/period order, as every writer does), checks every capped one
+ * (not closed at this cap or above, the amount within what remains, not under the
+ * local-only share, within the largest single reservation) and only then adds the amount to
+ * all of them and writes the reservation. `ok` false with `found` below the number of keys:
+ * a counter does not exist yet (nothing was written). Otherwise false: refused or a repeat;
+ * the caller's transaction finds out which.
+ */
+const reserveStatement = (db: Queryable, request: ReservationRequest, scopes: string[], periods: string[]) =>
+  againOnDeadlock(() => reserveOnce(db, request, scopes, periods));
+
+/**
+ * Runs a single statement again when Postgres aborted it as a deadlock victim (a settle moving
+ * money on the same counters locked them in the other order): an aborted statement did nothing.
+ */
+const againOnDeadlock = async <T>(work: () => Promise<T>, tries = 3): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as { code?: string }).code === '40P01' && tries > 1) return againOnDeadlock(work, tries - 1);
+    throw error;
+  }
+};
+
+const reserveOnce = async (db: Queryable, request: ReservationRequest, scopes: string[], periods: string[]) => {
+  const caps = request.keys.map((key) => (key.capMicro === undefined ? null : String(key.capMicro)));
+  const { rows } = await db.query<{ ok: boolean; found: number }>(
+    {
+      name: 'eaio_reserve_v2',
+      text: `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS k(scope, period, cap)),
+        c AS (SELECT c.scope, c.period, c.spent_micro_usd AS spent, c.reserved_micro_usd AS reserved, c.closed_cap_micro_usd AS closed_cap, k.cap
+              FROM budget_counters c JOIN k ON c.scope = k.scope AND c.period = k.period
+              ORDER BY c.scope, c.period FOR UPDATE OF c),
+        v AS (SELECT c.*, greatest(0, c.cap - (greatest(0, c.spent) + greatest(0, c.reserved))) AS remaining FROM c WHERE c.cap IS NOT NULL),
+        go AS (SELECT (SELECT count(*) FROM c) = cardinality($1::text[])
+                 AND NOT EXISTS (SELECT 1 FROM budget_reservations WHERE attempt_id = $5)
+                 AND NOT EXISTS (SELECT 1 FROM v WHERE (v.closed_cap IS NOT NULL AND v.cap <= v.closed_cap)
+                   OR $4::bigint > v.remaining OR v.remaining <= 0 OR v.remaining < v.cap * $6::float8
+                   OR $4::bigint > floor(v.remaining * $7::float8)) AS ok),
+        ins AS (INSERT INTO budget_reservations (attempt_id, job_id, batch_id, tenant, tier, provider, endpoint, model,
+                  amount_micro_usd, counter_keys, price, price_version, priced_at, expires_at, prompt_tokens_counted, prompt_tokens_reserved)
+                SELECT $5, $8, $9, $10, $11, $12, $13, $14, $4::bigint, $15::jsonb, $16::jsonb, $17, $18::timestamptz, $19::timestamptz, $20::int, $21::int
+                WHERE (SELECT ok FROM go) ON CONFLICT (attempt_id) DO NOTHING RETURNING 1),
+        -- Money moves only when this statement wrote the reservation (a concurrent duplicate of
+        -- the attempt id finds it on conflict and changes nothing).
+        up AS (UPDATE budget_counters b SET reserved_micro_usd = greatest(0, b.reserved_micro_usd + $4::bigint),
+                 closed_at = CASE WHEN c.closed_cap IS NOT NULL AND c.cap > c.closed_cap THEN NULL ELSE b.closed_at END,
+                 closed_cap_micro_usd = CASE WHEN c.closed_cap IS NOT NULL AND c.cap > c.closed_cap THEN NULL ELSE b.closed_cap_micro_usd END
+               FROM c WHERE b.scope = c.scope AND b.period = c.period AND EXISTS (SELECT 1 FROM ins) RETURNING 1)
+        SELECT EXISTS (SELECT 1 FROM ins) AND (SELECT count(*) FROM up) = cardinality($1::text[]) AS ok, (SELECT count(*) FROM c)::int AS found`,
+      values: [
+        scopes, periods, caps, request.amountMicro, request.attemptId, request.localOnlyBelowShare, request.maxReservationShare,
+        request.jobId, request.batchId, request.tenant, request.tier, request.provider, request.endpoint, request.model,
+        JSON.stringify(request.keys.map(({ scope, period }) => ({ scope, period }))), JSON.stringify(request.price),
+        request.priceVersion, request.pricedAt, request.expiresAt, request.promptTokensCounted ?? null, request.promptTokensReserved ?? null,
+      ],
+    } as never,
+  );
+  return { ok: rows[0].ok === true, found: rows[0].found };
+};
+
+/**
+ * Settling an OPEN reservation as one statement (named, prepared): the reservation
+ * `settled`, its ledger row, and the money moved from reserved to spent on every counter it
+ * holds. Returns `undefined` when the reservation is not open (a repeat, released or
+ * abandoned: the caller's transaction handles those) or unknown.
+ */
+const settleStatement = (db: Queryable, attemptId: string, settlement: Settlement): Promise<SettleFast | undefined> =>
+  againOnDeadlock(() => settleOnce(db, attemptId, settlement));
+
+interface SettleFast {
+  settled: SettledRow;
+  money: { heldMicro: number; costMicro: number };
+  overshootRisk: boolean;
+  ratio: { provider: string; model: string; ratio: number } | undefined;
+}
+
+const settleOnce = async (db: Queryable, attemptId: string, settlement: Settlement): Promise<SettleFast | undefined> => {
+  const usage = settlement.usage;
+  const { rows } = await db.query<{
+    amount: string; price_version: string; counter_keys: { scope: string; period: string }[]; cost: string;
+    provider: string; model: string; prompt_tokens_counted: number | null;
+  }>(
+    {
+      name: 'eaio_settle_v1',
+      text: `WITH r AS (UPDATE budget_reservations SET status = 'settled', closed_at = now()
+                 WHERE attempt_id = $1 AND status = 'open' RETURNING *),
+        money AS (SELECT r.*, CASE WHEN $2 = 'unknown' THEN r.amount_micro_usd ELSE $3::bigint END AS cost FROM r),
+        l AS (INSERT INTO spend_ledger (attempt_id, job_id, batch_id, tenant, tier, provider, endpoint, model, kind,
+                input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
+                cost_micro_usd, reserved_micro_usd, price_version, priced_at)
+              SELECT attempt_id, job_id, batch_id, tenant, tier, provider, endpoint, model, $2,
+                $4::int, $5::int, $6::int, $7::int, $8::int, cost, amount_micro_usd, price_version, priced_at FROM money
+              ON CONFLICT (attempt_id) DO NOTHING RETURNING 1),
+        c AS (UPDATE budget_counters b SET spent_micro_usd = b.spent_micro_usd + m.cost,
+                reserved_micro_usd = greatest(0, b.reserved_micro_usd - m.amount_micro_usd)
+              FROM money m, jsonb_to_recordset(m.counter_keys) AS k(scope text, period text)
+              WHERE b.scope = k.scope AND b.period = k.period RETURNING 1)
+        SELECT amount_micro_usd AS amount, price_version, counter_keys, cost, provider, model, prompt_tokens_counted,
+          (SELECT count(*) FROM c) AS counted FROM money`,
+      values: [attemptId, settlement.kind, settlement.costMicro, usage?.inputTokens ?? null, usage?.outputTokens ?? null,
+        usage?.cachedInputTokens ?? null, usage?.cacheWriteTokens ?? null, usage?.reasoningTokens ?? null],
+    } as never,
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const amount = Number(row.amount);
+  const cost = Number(row.cost);
+  const settled: SettledRow = { costMicroUsd: cost, priceVersion: row.price_version, kind: settlement.kind, touched: row.counter_keys, overshoots: [] };
+  const ratio = settlement.kind === 'billed' && usage?.inputTokens !== undefined && row.prompt_tokens_counted
+    ? { provider: row.provider, model: row.model, ratio: usage.inputTokens / row.prompt_tokens_counted }
+    : undefined;
+  return { settled, money: { heldMicro: amount, costMicro: cost }, overshootRisk: cost > amount, ratio };
+};
+
 /**
  * The money ledger in Postgres: reservations, counters and one `spend_ledger` row per
  * provider call, keyed by attempt id. Every change runs in one transaction that locks
@@ -212,8 +331,52 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
   const lockReservation = async (client: Queryable, attemptId: string) =>
     (await client.query<ReservationRow & CallRow>('SELECT * FROM budget_reservations WHERE attempt_id = $1 FOR UPDATE', [attemptId])).rows[0];
 
-  return {
-    reserve: (request) =>
+  /**
+   * Reservations this process made and has not settled yet: `settle` in the same worker reads
+   * the price from here instead of a round trip (another process's reservation is read from Postgres).
+   */
+  const reservedHere = new Map<string, { price: ModelPrice; priceVersion: string; pricedAt: Date; amountMicro: number; status: string }>();
+  const rememberReservation = (request: ReservationRequest) => {
+    if (reservedHere.size > 10_000) reservedHere.clear();
+    reservedHere.set(request.attemptId, { price: request.price, priceVersion: request.priceVersion, pricedAt: request.pricedAt, amountMicro: request.amountMicro, status: 'open' });
+  };
+
+  /**
+   * `promptTokenRatio` per provider/model/window, read from Postgres at most every
+   * RATIO_TTL_MS; a call settled here with a larger ratio raises it at once, so a cached
+   * value only ever errs high (a larger reservation), never low.
+   */
+  const ratios = new Map<string, { ratio: number | undefined; until: number; provider: string; model: string }>();
+  const noteRatio = (seen: { provider: string; model: string; ratio: number } | undefined) => {
+    if (!seen) return;
+    for (const entry of ratios.values()) {
+      if (entry.provider === seen.provider && entry.model === seen.model && (entry.ratio === undefined || seen.ratio > entry.ratio)) entry.ratio = seen.ratio;
+    }
+  };
+
+  const methods = {
+    async reserve(request: ReservationRequest): Promise<ReservationOutcome> {
+      const { scopes, periods } = keyList(request.keys);
+      const first = await reserveStatement(db, request, scopes, periods);
+      if (first.ok) {
+        rememberReservation(request);
+        return { ok: true, reservedMicroUsd: request.amountMicro, repeated: false };
+      }
+      if (first.found < request.keys.length) {
+        // A counter of a new period or scope: create it, then the same one statement again.
+        await db.query(`INSERT INTO budget_counters (scope, period) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`, [scopes, periods]);
+        const again = await reserveStatement(db, request, scopes, periods);
+        if (again.ok) {
+          rememberReservation(request);
+          return { ok: true, reservedMicroUsd: request.amountMicro, repeated: false };
+        }
+      }
+      // Refused, or a repeat of the attempt id: the transaction below says why (and reopens a
+      // counter whose cap was raised above the one it was closed at).
+      return reserveInTransaction(request);
+    },
+  };
+  const reserveInTransaction = (request: ReservationRequest): Promise<ReservationOutcome> =>
       inTransaction(db, async (client) => {
         const { scopes, periods } = keyList(request.keys);
         await client.query(
@@ -274,15 +437,29 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
           ],
         );
         return { ok: true, reservedMicroUsd: request.amountMicro, repeated: false };
-      }),
-
+      });
+  return {
+    ...methods,
     async reservation(attemptId) {
+      const known = reservedHere.get(attemptId);
+      if (known) return known;
       const row = (await db.query<ReservationRow>('SELECT * FROM budget_reservations WHERE attempt_id = $1', [attemptId])).rows[0];
       return row && { price: row.price, priceVersion: row.price_version, pricedAt: row.priced_at, amountMicro: Number(row.amount_micro_usd), status: row.status };
     },
 
-    settle: (attemptId, settlement) =>
-      inTransaction(db, async (client) => {
+    async settle(attemptId, settlement) {
+      reservedHere.delete(attemptId);
+      // The common case (an open reservation) in one statement; a repeat, a released or an
+      // abandoned reservation takes the transaction below.
+      const fast = await settleStatement(db, attemptId, settlement);
+      if (fast) {
+        noteRatio(fast.ratio);
+        const overshoots = fast.overshootRisk
+          ? await recordOvershoots(db, attemptId, fast.settled.touched, settlement.capOf, fast.money)
+          : [];
+        return { ...fast.settled, overshoots };
+      }
+      return inTransaction(db, async (client) => {
         const reservation = await lockReservation(client, attemptId);
         if (!reservation) throw new Error(`settle: no reservation for attempt ${attemptId}; reserve before calling a paid API`);
         const call = callOf(reservation);
@@ -319,10 +496,12 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
         }
         // Already settled: idempotent repeat.
         return { costMicroUsd: charged, priceVersion: reservation.price_version, kind: ledger?.kind ?? settlement.kind, touched: [], overshoots: [] };
-      }),
+      });
+    },
 
     release: (attemptId) =>
       inTransaction(db, async (client) => {
+        reservedHere.delete(attemptId);
         const reservation = await lockReservation(client, attemptId);
         if (!reservation || reservation.status !== 'open') return false;
         await adjustCounters(client, reservation.counter_keys, 0, -Number(reservation.amount_micro_usd));
@@ -371,6 +550,9 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
     },
 
     async promptTokenRatio(provider, model, window = 200) {
+      const key = `${provider}\u0000${model}\u0000${window}`;
+      const cached = ratios.get(key);
+      if (cached && cached.until > Date.now()) return cached.ratio;
       const row = (await db.query<{ ratio: number | null }>(
         `SELECT max(l.input_tokens::float8 / r.prompt_tokens_counted) AS ratio
          FROM (SELECT attempt_id, prompt_tokens_counted FROM budget_reservations
@@ -380,7 +562,9 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
          WHERE l.kind = 'billed' AND l.input_tokens IS NOT NULL`,
         [provider, model, window],
       )).rows[0];
-      return row?.ratio == null ? undefined : Number(row.ratio);
+      const ratio = row?.ratio == null ? undefined : Number(row.ratio);
+      ratios.set(key, { ratio, until: Date.now() + RATIO_TTL_MS, provider, model });
+      return ratio;
     },
   };
 };
