@@ -56,6 +56,7 @@ program
   .addOption(privacyOption())
   .option('--tenant <name>', 'tenant the batch belongs to (budgets are per tenant)', 'default')
   .option('--name <text>', 'batch name')
+  .option('--deadline <when>', 'the batch may wait until then (24h, 90m, 2d or an ISO time): its api calls go through the providers\' batch endpoints at batch prices')
   .option('--no-progress', 'no progress bar')
   .action(async (options) => {
     const { runSubmit } = await import('./commands/submit-command');
@@ -160,6 +161,15 @@ program
   .action(async (options) => {
     const { runWorkers } = await import('./commands/workers-command');
     await withRuntime((runtime) => runWorkers(runtime, options));
+  });
+
+program
+  .command('cancel <batch>')
+  .description('cancel a batch: queued jobs end failed, calls in provider batches are cancelled by the workers, running calls finish')
+  .action(async (batch: string) => {
+    const { runCancel } = await import('./commands/cancel-command');
+    const report = await withRuntime((runtime) => runCancel(runtime, batch));
+    process.exitCode = report.found ? 0 : 1;
   });
 
 program

@@ -6,7 +6,7 @@ import express, { type ErrorRequestHandler, type Request, type Response } from '
 import { presentedToken } from '@eaio/board/auth';
 import { batchStatus } from '@eaio/db';
 import { readBatch, writeResultsJsonl } from '@eaio/results';
-import { isTenantName, PRIVACY_LEVELS, TENANT_NAME_HINT, type EaioConfig, type PrivacyLevel } from '@eaio/core';
+import { isTenantName, parseDeadline, PRIVACY_LEVELS, TENANT_NAME_HINT, type EaioConfig, type PrivacyLevel } from '@eaio/core';
 import { timingSafeEqual } from 'node:crypto';
 import { createPostgresIntakeStore } from '../postgres-intake-store';
 import { BodyTooLargeError, BodyUnreadableError, formatBytes, receiveBody } from '../receive-body';
@@ -110,6 +110,13 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
       fail(response, 400, 'bad_request', `privacy ${JSON.stringify(privacy).slice(0, 60)} is not one of ${PRIVACY_LEVELS.join(', ')}`, 'pass ?privacy=PRIVATE|ENHANCED|PUBLIC, or leave it out for the configured default');
       return;
     }
+    let deadline: Date | undefined;
+    try {
+      deadline = typeof request.query.deadline === 'string' ? parseDeadline(request.query.deadline) : undefined;
+    } catch (error) {
+      fail(response, 400, 'bad_request', error instanceof Error ? error.message : String(error), 'pass ?deadline=24h (or 90m, 2d, an ISO time) to let api work go through the providers\' batch endpoints, or leave it out');
+      return;
+    }
     const caller = callerOfResponse(response);
     const named = request.query.tenant;
     if (named !== undefined && !isTenantName(named)) {
@@ -165,7 +172,7 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
         return;
       }
       const result = await submitPrompts(
-        { jsonlFile: file, displayName: 'request body', digest: body.sha256, tenant, privacy: privacy as PrivacyLevel | undefined, name: 'http intake' },
+        { jsonlFile: file, displayName: 'request body', digest: body.sha256, tenant, privacy: privacy as PrivacyLevel | undefined, name: 'http intake', deadline },
         {
           config: runtime.config,
           store: createPostgresIntakeStore(runtime.database),

@@ -1,5 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { AnalysisType, PrivacyLevel } from '@eaio/core';
+import { parseDeadline, type AnalysisType, type PrivacyLevel } from '@eaio/core';
 import type { MeterType } from '@eaio/energy';
 import { createSpend } from '../compose-workers';
 import { createPostgresIntakeStore } from '../postgres-intake-store';
@@ -18,6 +18,8 @@ export interface SubmitOptions {
   progress: boolean;
   simulated?: boolean;
   name?: string;
+  /** `--deadline`: a duration (24h) or an ISO time. */
+  deadline?: string;
 }
 
 /** `--meter path` (electricity) or `--meter gas=path`. */
@@ -55,9 +57,10 @@ export const runSubmit = async (runtime: Runtime, options: SubmitOptions, out: N
     onProgress: (progress: { rowsRead: number; jobsEnqueued: number }) =>
       bar?.update(0, { phase: progress.jobsEnqueued > 0 ? 'enqueuing' : 'reading', rows: progress.rowsRead, jobs: progress.jobsEnqueued }),
   };
+  const deadline = options.deadline ? parseDeadline(options.deadline) : undefined;
   const analysisTypes = options.analysis ? (options.analysis.split(',').map((type) => type.trim()) as AnalysisType[]) : undefined;
   const result = options.jsonl
-    ? await submitPrompts({ jsonlFile: options.jsonl, tenant: options.tenant, privacy: options.privacy, simulated: options.simulated, name: options.name }, deps)
+    ? await submitPrompts({ jsonlFile: options.jsonl, tenant: options.tenant, privacy: options.privacy, simulated: options.simulated, name: options.name, deadline }, deps)
     : await submitBuildings(
         {
           meters: options.meter!.map(parseMeterArgument),
@@ -68,6 +71,7 @@ export const runSubmit = async (runtime: Runtime, options: SubmitOptions, out: N
           privacy: options.privacy,
           simulated: options.simulated,
           name: options.name,
+          deadline,
         },
         deps,
       );
