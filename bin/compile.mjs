@@ -26,6 +26,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = 'apps/producer/src/cli.ts';
 const CLI_DIST = join(ROOT, 'dist', 'cli');
 const MANIFEST = join(CLI_DIST, 'current.json');
+const STAND_INS = join(CLI_DIST, 'stand-ins.json');
 /** Builds other than the current one are removed once they are this old (a long-running process may still load chunks from its own). */
 const KEEP_OLD_BUILDS_MS = 60 * 60 * 1000;
 /** Files that shape the build without being bundled inputs: this script, tsconfig, the root and workspace manifests (their `exports`). */
@@ -64,7 +65,7 @@ export const freshEntry = () => {
  * side effects (none of them is imported for its effects), so a package index re-exporting
  * forty modules brings along only those whose exports are used.
  */
-const bundleOnlyOurCode = {
+const bundleOnlyOurCode = (standInCache) => ({
   name: 'eaio-bundle-only-our-code',
   setup(build) {
     const standIns = new Map();
@@ -75,7 +76,7 @@ const bundleOnlyOurCode = {
       if (!ours) {
         if (args.path.startsWith('node:')) return undefined;
         const key = `${args.resolveDir}\0${args.path}`;
-        if (!standIns.has(key)) standIns.set(key, standIn(args.path, args.resolveDir));
+        if (!standIns.has(key)) standIns.set(key, standIn(args.path, args.resolveDir, standInCache));
         const contents = await standIns.get(key);
         return contents === undefined ? { path: args.path, external: true } : { path: args.path, namespace: 'npm', pluginData: { contents, resolveDir: args.resolveDir } };
       }
@@ -85,7 +86,7 @@ const bundleOnlyOurCode = {
     });
     build.onLoad({ filter: /.*/, namespace: 'npm' }, (args) => ({ contents: args.pluginData.contents, resolveDir: args.pluginData.resolveDir, loader: 'js' }));
   },
-};
+});
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -95,7 +96,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
  * package gets a stand-in module that takes the other names from the object it exports.
  * Undefined (import the package as it is) for ES modules and CommonJS that Node reads fully.
  */
-const standIn = async (specifier, resolveDir) => {
+const standIn = async (specifier, resolveDir, cache) => {
   let resolved;
   try {
     resolved = createRequire(join(resolveDir, 'noop.js')).resolve(specifier);
@@ -103,6 +104,16 @@ const standIn = async (specifier, resolveDir) => {
     return undefined; // ESM only (no "require" condition): Node sees every name
   }
   if (!/\.c?js$/.test(resolved) || (resolved.endsWith('.js') && packageType(resolved) === 'module')) return undefined;
+  // Loading a package takes time; what it exports is kept per entry file (path, size, mtime) in dist/cli/stand-ins.json.
+  const stats = statSync(resolved);
+  const cacheKey = `${specifier}\0${resolved}\0${stats.size}:${stats.mtimeMs}`;
+  if (cacheKey in cache) return cache[cacheKey] ?? undefined;
+  const contents = await standInSource(specifier, resolved);
+  cache[cacheKey] = contents ?? null;
+  return contents;
+};
+
+const standInSource = async (specifier, resolved) => {
   const namespace = await import(pathToFileURL(resolved).href);
   const object = namespace.default;
   if (!object || (typeof object !== 'object' && typeof object !== 'function')) return undefined;
@@ -152,6 +163,12 @@ const sourceFileUrls = {
 export const buildCli = async () => {
   const { build, version } = await import('esbuild');
   const staging = join(CLI_DIST, `.staging-${process.pid}-${Date.now()}`);
+  let standInCache = {};
+  try {
+    standInCache = JSON.parse(readFileSync(STAND_INS, 'utf8'));
+  } catch {
+    // first build
+  }
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { eaio: ENTRY },
@@ -166,7 +183,7 @@ export const buildCli = async () => {
     metafile: true,
     write: false,
     logLevel: 'silent',
-    plugins: [bundleOnlyOurCode, sourceFileUrls],
+    plugins: [bundleOnlyOurCode(standInCache), sourceFileUrls],
   });
   const hash = createHash('sha256').update(version);
   const outputs = result.outputFiles.map((file) => ({ name: relative(staging, file.path), contents: file.contents }))
@@ -192,21 +209,27 @@ export const buildCli = async () => {
       if (!['EEXIST', 'ENOTEMPTY', 'EPERM'].includes(error.code)) throw error; // another process put the same build there first
     }
   }
+  mkdirSync(CLI_DIST, { recursive: true });
+  writeAtomically(STAND_INS, JSON.stringify(standInCache));
   const inputs = {};
   const sources = Object.keys(result.metafile.inputs).filter((path) => !path.startsWith('npm:')); // npm packages stand-ins are not files
   for (const path of [...sources, ...buildFiles()]) inputs[path] = stamp(path);
   const manifest = { root: ROOT, entry: `${id}/eaio.mjs`, esbuild: version, builtAt: new Date().toISOString(), inputs };
-  const temporary = `${MANIFEST}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(manifest, null, 1)}\n`);
-  renameSync(temporary, MANIFEST);
+  writeAtomically(MANIFEST, `${JSON.stringify(manifest, null, 1)}\n`);
   removeOldBuilds(id);
   return join(CLI_DIST, manifest.entry);
+};
+
+const writeAtomically = (path, text) => {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
 };
 
 const removeOldBuilds = (current) => {
   const now = Date.now();
   for (const name of readdirSync(CLI_DIST)) {
-    if (name === current || name === 'current.json' || name.endsWith('.tmp')) continue;
+    if (name === current || name.endsWith('.json') || name.endsWith('.tmp')) continue;
     const path = join(CLI_DIST, name);
     try {
       if (now - statSync(path).mtimeMs > KEEP_OLD_BUILDS_MS) rmSync(path, { recursive: true, force: true });
