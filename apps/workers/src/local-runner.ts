@@ -38,8 +38,12 @@ export interface LocalRunnerOptions {
    */
   leaseRenewEveryMs?: number;
   /**
-   * Sleep between polls when every queue this host serves is empty.
-   * @defaultValue 25
+   * Longest sleep of an idle slot loop. A loop that finds every queue it serves empty gives
+   * its slot back and sleeps until BullMQ's own blocking wait (`Redis BZPOPMIN` on the
+   * queue's marker, PostgreSQL `LISTEN`/`NOTIFY`) says a job arrived or a delayed one is due;
+   * this is only the safety net against a wake-up that never comes. Idle, a process then
+   * sends almost nothing to the queue store (it polled every 25 ms per loop before).
+   * @defaultValue 30000
    */
   idlePollMs?: number;
   onError: (error: unknown, context: string) => void;
@@ -65,6 +69,19 @@ export class JobLockLostError extends Error {
     return value instanceof Error && value.name === 'JobLockLostError';
   }
 }
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 /** Runs `work` every `ms` (the next run is scheduled after the previous one settled) until stopped. */
 const repeatEvery = (ms: number, work: () => Promise<void>): (() => void) => {
@@ -97,11 +114,55 @@ const repeatEvery = (ms: number, work: () => Promise<void>): (() => void) => {
  * failed here: BullMQ's stalled check hands it to another worker.
  */
 export const startLocalRunner = (options: LocalRunnerOptions) => {
-  const idlePollMs = options.idlePollMs ?? 25;
+  const idlePollMs = options.idlePollMs ?? 30_000;
   const leaseRenewEveryMs = options.leaseRenewEveryMs ?? leaseRenewalMs(options.leaser.leaseMs);
   const stopping = new AbortController();
   const loops: Promise<void>[] = [];
   const inFlight = new Set<Promise<unknown>>();
+
+  /**
+   * One watcher per runner sleeps on the blocking wait of every local worker (each has its own
+   * blocking connection); every idle loop waits for it. It wakes them when a job arrives (or a
+   * delayed one falls due), when `idlePollMs` passed, or on close.
+   */
+  const watched = [...new Set(options.hosts.flatMap((host) => host.tiers))]
+    .map((tier) => options.workers[tier])
+    .filter((worker): worker is Worker<PipelineJobData> => worker !== undefined);
+  let wakeUp: Promise<void> | undefined;
+  const blockingWait = (worker: Worker<PipelineJobData>): Promise<number> =>
+    // BullMQ's own wait for a job (what `getNextJob(token, { block: true })` does before it
+    // fetches): `0` on a timeout, else a timestamp (now or a delayed job's due time).
+    (worker as unknown as { waitForJob(blockUntil: number): Promise<number> }).waitForJob(0);
+  const watch = async (): Promise<void> => {
+    const until = Date.now() + idlePollMs;
+    while (!stopping.signal.aborted && Date.now() < until) {
+      const signalled = await Promise.race([
+        ...watched.map(async (worker) => {
+          try {
+            return await blockingWait(worker);
+          } catch (error) {
+            options.onError(error, 'wait for a local job');
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            return Date.now();
+          }
+        }),
+        new Promise<number>((resolve) => stopping.signal.addEventListener('abort', () => resolve(Date.now()), { once: true })),
+      ]);
+      if (signalled === 0) continue; // the wait timed out (drainDelay): nothing arrived
+      // Infinity: the worker is paused or closing (no wait was made); otherwise a delayed job's
+      // marker carries its due time: sleep until then (within the safety net).
+      const dueIn = Math.min(signalled === Infinity ? 1000 : signalled - Date.now(), until - Date.now());
+      if (dueIn > 0) await sleep(dueIn, stopping.signal);
+      return;
+    }
+  };
+  const waitForWork = (): Promise<void> => {
+    if (watched.length === 0) return sleep(idlePollMs, stopping.signal);
+    wakeUp ??= watch().finally(() => {
+      wakeUp = undefined;
+    });
+    return wakeUp;
+  };
 
   const fetchJob = async (host: LocalHost, token: string) => {
     for (const tier of host.tiers) {
@@ -209,6 +270,7 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
       // so a worker that dies (SIGKILL) frees its slots within `leaser.leaseMs`.
       const stopLease = keepLease(host, lease);
       let pauseMs = 0;
+      let idle = false;
       try {
         const fetched = await fetchJob(host, token);
         if (fetched) {
@@ -217,7 +279,7 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
           await running;
           inFlight.delete(running);
         } else {
-          pauseMs = idlePollMs; // both queues empty: give the slot back, then poll again
+          idle = true; // both queues empty: give the slot back, then sleep until a job arrives
         }
       } catch (error) {
         options.onError(error, `local loop ${host.id}`);
@@ -226,7 +288,8 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
         stopLease();
         await options.leaser.release(lease).catch(() => undefined);
       }
-      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      if (idle) await waitForWork();
+      else if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
 
