@@ -172,7 +172,7 @@ const anthropicBatchObject = (batch: EmulatedBatch, baseUrl: string) => {
 };
 
 /** One batch line through this host's own chat endpoint. */
-const callChat = (batch: EmulatedBatch, body: unknown): Promise<{ status: number; body: unknown }> =>
+const callChat = (batch: EmulatedBatch, customId: string, body: unknown): Promise<{ status: number; body: unknown }> =>
   new Promise((resolve) => {
     const payload = Buffer.from(JSON.stringify(body));
     const path = batch.provider === 'openai' ? '/v1/chat/completions' : '/v1/messages';
@@ -180,6 +180,8 @@ const callChat = (batch: EmulatedBatch, body: unknown): Promise<{ status: number
       'content-type': 'application/json',
       'content-length': payload.length,
       [BATCH_ITEM_HEADER]: batch.id,
+      // The custom id as the attempt id, so the log matches a batch line to its caller's attempt.
+      'x-eaio-attempt-id': customId,
       ...(batch.provider === 'anthropic' ? { 'anthropic-version': '2023-06-01', ...(batch.apiKey ? { 'x-api-key': batch.apiKey } : {}) } : batch.apiKey ? { authorization: `Bearer ${batch.apiKey}` } : {}),
     };
     const outgoing = httpRequest({ host: '127.0.0.1', port: batch.port, method: 'POST', path, headers }, (response) => {
@@ -224,7 +226,7 @@ const processBatch = async (memory: BatchMemory, batch: EmulatedBatch): Promise<
   const worker = async () => {
     for (let item = queue.shift(); item; item = queue.shift()) {
       if (batch.status !== 'in_progress') return;
-      item.result = await callChat(batch, item.body);
+      item.result = await callChat(batch, item.customId, item.body);
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
