@@ -120,6 +120,13 @@ export const storeAndEnqueue = async (
     const fresh = jobs.filter((job) => states.get(job.jobId)?.state === 'new' && job.factsHash && job.promptVersion && job.chain.length > 0);
     for (const hit of await deps.store.reuseCached(fresh, { acrossTenants: deps.config.routing.cache.acrossTenants })) cached.add(hit.jobId);
   }
+  // New jobs go in with one `addBulk` per queue (one round trip for the slice, not one per job).
+  const bulk = new Map<QueueName, { name: string; data: never; opts: object }[]>();
+  const toBulk = (queue: QueueName, name: string, data: unknown, opts: object) => {
+    const list = bulk.get(queue) ?? [];
+    list.push({ name, data: data as never, opts });
+    bulk.set(queue, list);
+  };
   for (const job of jobs) {
     const stored = states.get(job.jobId);
     if (cached.has(job.jobId)) {
@@ -139,7 +146,7 @@ export const storeAndEnqueue = async (
     const tier = (stored && stored.state !== 'new' && stored.currentTier ? stored.currentTier : job.tier) as QueueName;
     if (tier === 'review' || job.chain.length === 0) {
       const { tier: _unused, ...rest } = job;
-      await deps.queues.review.add('review', { ...rest, reason: job.routeReason, lastTier: null }, { jobId: queueJobId(job.jobId, 'review') });
+      toBulk('review', 'review', { ...rest, reason: job.routeReason, lastTier: null }, { jobId: queueJobId(job.jobId, 'review') });
       counts.byQueue.review += 1;
       continue;
     }
@@ -152,8 +159,9 @@ export const storeAndEnqueue = async (
       }
       counts.requeued += 1;
     } else {
-      await deps.queues[tier].add(job.taskType, { ...job, tier }, options);
+      toBulk(tier, job.taskType, { ...job, tier }, options);
     }
     counts.byQueue[tier] += 1;
   }
+  for (const [queue, entries] of bulk) await (deps.queues[queue] as { addBulk(jobs: typeof entries): Promise<unknown> }).addBulk(entries);
 };
