@@ -31,6 +31,7 @@ export const createPostgresIntakeStore = (database: Database): IntakeStore => ({
         factsHash: job.factsHash ?? null,
         promptVersion: job.promptVersion ?? null,
         routeClass: job.routeClass ?? null,
+        adaptiveSavingMicroUsd: job.adaptiveSavingMicroUsd ?? null,
       })),
     ),
   setBatchJobCount: (batchId) => setBatchJobCount(database, batchId),

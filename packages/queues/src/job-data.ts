@@ -68,6 +68,8 @@ export interface PipelineJobData {
   promptVersion?: string;
   /** Building class adaptive routing groups the attempts history by. */
   routeClass?: string;
+  /** Set when adaptive routing moved the start: expected saving against the fixed start, integer micro-USD. */
+  adaptiveSavingMicroUsd?: number;
   /** The attempt waiting in a provider batch (its `provider_batch_items` row); set while the job waits for it. */
   batchAttempt?: string;
   /** Why the job last waited without using an attempt (provider paused, at its rate limit), for the board. */

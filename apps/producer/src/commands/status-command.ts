@@ -44,6 +44,9 @@ export const statusLines = (status: BatchStatus): string[] => {
   const jobs = Math.max(status.jobCount, Object.values(status.byState).reduce((sum, n) => sum + n, 0));
   lines.push(`without a result: ${without.total} of ${jobs} jobs (${Object.entries(without.byState).map(([state, n]) => `${state} ${n}`).join(', ')})`);
   lines.push(`spend ${usd(status.spendMicroUsd)} over ${status.attempts.total} provider calls`);
+  if (status.cacheHits.total > 0) {
+    lines.push(`cache hits: ${status.cacheHits.total} jobs answered with a kept result, no call (${Object.entries(status.cacheHits.byTier).map(([tier, n]) => `${tier} ${n}`).join(', ')})`);
+  }
   return lines;
 };
 

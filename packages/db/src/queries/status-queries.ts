@@ -23,6 +23,8 @@ export interface BatchStatus {
   withoutResult: { total: number; byState: Record<string, number> };
   /** Money charged in `spend_ledger` for the batch's calls (settled, and worst case for abandoned ones). */
   spendMicroUsd: number;
+  /** Jobs answered from the response cache (a kept result of another job reused; no call), by tier. */
+  cacheHits: { total: number; byTier: Record<string, number> };
   simulated: boolean;
 }
 
@@ -52,6 +54,15 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
     'SELECT coalesce(sum(cost_micro_usd), 0)::bigint AS cost FROM spend_ledger WHERE batch_id = $1',
     [batchId],
   );
+  const cacheRows = await database.pool.query(
+    'SELECT tier, count(*)::int AS n FROM results WHERE batch_id = $1 AND cached_from IS NOT NULL GROUP BY tier',
+    [batchId],
+  );
+  const cacheHits: BatchStatus['cacheHits'] = { total: 0, byTier: {} };
+  for (const row of cacheRows.rows) {
+    cacheHits.byTier[row.tier] = row.n;
+    cacheHits.total += row.n;
+  }
   const byTier: BatchStatus['byTier'] = {};
   const byState: BatchStatus['byState'] = {};
   let simulated = false;
@@ -88,6 +99,7 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
     attempts: { total, byTier: attemptsByTier },
     withoutResult,
     spendMicroUsd: Number(ledger.rows[0].cost),
+    cacheHits,
     simulated,
   };
 };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * `succeeded`, `review`, `failed` and `rejected` are terminal: a worker never changes them
@@ -44,6 +44,8 @@ export const jobs = pgTable(
     promptVersion: text(),
     /** Building class for adaptive routing statistics (`buildingClassOf`), e.g. `multi-meter/anomalies`. */
     routeClass: text(),
+    /** Adaptive routing moved the start: the fixed start's expected cost minus the chosen start's, integer micro-USD (an estimate from the history). */
+    adaptiveSavingMicroUsd: bigint({ mode: 'number' }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp({ withTimezone: true }),

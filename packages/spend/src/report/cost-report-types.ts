@@ -75,7 +75,33 @@ export interface CostReport {
       /** What the calls of jobs without a result cost. */
       withoutResultCostMicro: number;
     };
+    /** Where the savings on the kept results come from. */
+    levers: CostLevers;
   };
   /** Trailing window ending at `date`, oldest first (for the chart). */
   days: CostReportDayTotal[];
+}
+
+/** Kept results of one kind, against the same answers at the reference API price. */
+export interface LeverFigures {
+  results: number;
+  /** Every call of these jobs (0 for cache hits: no call). */
+  costMicro: number;
+  referenceCostMicro: number;
+  /** referenceCost − cost. */
+  savingsMicro: number;
+}
+
+/** The cost report's levers: how the day's kept results were produced and what each way saved. */
+export interface CostLevers {
+  /** Kept on a local tier (their jobs' calls, api attempts before escalation included). */
+  local: LeverFigures;
+  /** Answered from the response cache: a kept result of another job reused, no call, no spend. */
+  cache: LeverFigures;
+  /** Kept on the api tier at interactive prices. */
+  api: LeverFigures;
+  /** Kept jobs whose start adaptive routing moved, and the expected saving it moved them for (estimate from the history at routing time). */
+  adaptive: { movedJobs: number; expectedSavingsMicro: number };
+  /** Provider batch pricing (Batch API / Message Batches): filled in by the batch tier; `undefined` until it is. */
+  batch: LeverFigures | undefined;
 }

@@ -127,7 +127,7 @@ export const generateCostReport = async (options: CostReportOptions): Promise<Co
             coalesce(sum(k.reasoning_tokens), 0) AS reasoning_tokens
      FROM jobs j
      JOIN results r ON r.job_id = j.id
-     LEFT JOIN attempts k ON k.attempt_id = r.attempt_id AND k.job_id = j.id
+     LEFT JOIN attempts k ON k.attempt_id = r.attempt_id AND k.job_id = coalesce(r.cached_from, j.id)
      LEFT JOIN LATERAL (SELECT coalesce(sum(a.cost_micro_usd), 0) AS cost FROM attempts a WHERE a.job_id = j.id) c ON true
      WHERE j.state = 'succeeded' AND j.finished_at >= $1 AND j.finished_at < $2
      GROUP BY 1`,
@@ -152,6 +152,45 @@ export const generateCostReport = async (options: CostReportOptions): Promise<Co
     [dayStart, dayEnd],
   )).rows;
   const keptToday = keptOf(options.date);
+  // The levers: the day's kept results by how they were produced — answered from the response cache
+  // (no call; a cached answer's tokens are its source attempt's), kept on a local tier, kept on api —
+  // each against the same answers at the reference price; and the starts adaptive routing moved.
+  const leverRows = (await options.db.query<KeptRow & { lever: string; adaptive_moved: string; adaptive_saving: string }>(
+    `SELECT CASE WHEN r.cached_from IS NOT NULL THEN 'cache' WHEN r.tier <> 'api' THEN 'local' ELSE 'api' END AS lever,
+            '' AS day, count(*) AS results, coalesce(sum(c.cost), 0) AS cost_micro_usd,
+            coalesce(sum(k.input_tokens), 0) AS input_tokens, coalesce(sum(k.output_tokens), 0) AS output_tokens,
+            coalesce(sum(k.cached_input_tokens), 0) AS cached_input_tokens, coalesce(sum(k.cache_write_tokens), 0) AS cache_write_tokens,
+            coalesce(sum(k.reasoning_tokens), 0) AS reasoning_tokens,
+            count(j.adaptive_saving_micro_usd) AS adaptive_moved, coalesce(sum(j.adaptive_saving_micro_usd), 0) AS adaptive_saving
+     FROM jobs j
+     JOIN results r ON r.job_id = j.id
+     LEFT JOIN attempts k ON k.attempt_id = r.attempt_id AND k.job_id = coalesce(r.cached_from, j.id)
+     LEFT JOIN LATERAL (SELECT coalesce(sum(a.cost_micro_usd), 0) AS cost FROM attempts a WHERE a.job_id = j.id) c ON true
+     WHERE j.state = 'succeeded' AND j.finished_at >= $1 AND j.finished_at < $2
+     GROUP BY 1`,
+    [day.startOf('day').toJSDate(), day.plus({ days: 1 }).startOf('day').toJSDate()],
+  )).rows;
+  const lever = (name: string) => {
+    const row = leverRows.find((item) => item.lever === name);
+    if (!row) return { results: 0, costMicro: 0, referenceCostMicro: 0, savingsMicro: 0 };
+    const usage = {
+      inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens), cachedInputTokens: Number(row.cached_input_tokens),
+      cacheWriteTokens: Number(row.cache_write_tokens), reasoningTokens: Number(row.reasoning_tokens),
+    };
+    const referenceCostMicro = settledCostMicro(usage, referencePrice);
+    const costMicro = Number(row.cost_micro_usd);
+    return { results: Number(row.results), costMicro, referenceCostMicro, savingsMicro: referenceCostMicro - costMicro };
+  };
+  const levers = {
+    local: lever('local'),
+    cache: lever('cache'),
+    api: lever('api'),
+    adaptive: {
+      movedJobs: leverRows.reduce((total, row) => total + Number(row.adaptive_moved), 0),
+      expectedSavingsMicro: leverRows.reduce((total, row) => total + Number(row.adaptive_saving), 0),
+    },
+    batch: undefined,
+  };
   const withoutResult = without.reduce((total, row) => total + Number(row.jobs), 0);
 
   const days = Array.from({ length: windowDays }, (_, index) => {
@@ -187,6 +226,7 @@ export const generateCostReport = async (options: CostReportOptions): Promise<Co
         withoutResultByState: Object.fromEntries(without.map((row) => [row.state, Number(row.jobs)])),
         withoutResultCostMicro: without.reduce((total, row) => total + Number(row.cost_micro_usd), 0),
       },
+      levers,
     },
     days,
   };

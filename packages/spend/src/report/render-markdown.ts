@@ -1,9 +1,23 @@
 import { formatUsd } from '../money';
-import type { CostReport } from './cost-report-types';
+import type { CostLevers, CostReport, LeverFigures } from './cost-report-types';
 
 const percent = (share: number | undefined): string => (share === undefined ? '–' : `${(share * 100).toFixed(1)}%`);
 const ms = (value: number | undefined): string => (value === undefined ? '–' : `${Math.round(value)}`);
 const escapeCell = (text: string): string => text.replaceAll('|', '\\|');
+
+const leverLines = (levers: CostLevers | undefined): string[] => {
+  if (!levers) return [];
+  const line = (name: string, figures: LeverFigures) =>
+    `  - ${name}: ${figures.results} results, cost ${formatUsd(figures.costMicro)} against ${formatUsd(figures.referenceCostMicro)} on pure API, saved ${formatUsd(figures.savingsMicro)}`;
+  return [
+    '- Levers:',
+    line('local tiers', levers.local),
+    line('response cache (no call)', levers.cache),
+    line('api tier (interactive prices)', levers.api),
+    `  - adaptive starts: ${levers.adaptive.movedJobs} kept jobs started higher than the fixed router would, expected saving ${formatUsd(levers.adaptive.expectedSavingsMicro)} (estimate at routing time)`,
+    levers.batch ? line('batch pricing', levers.batch) : '  - batch pricing: –',
+  ];
+};
 
 /** The report as Markdown: totals, jobs with and without a result, savings of the kept results against the reference model, the breakdown table. */
 export const renderMarkdown = (report: CostReport): string => {
@@ -18,6 +32,7 @@ export const renderMarkdown = (report: CostReport): string => {
     `- Jobs ended: ${jobs.ended}; with a result ${jobs.withResult}; without a result ${jobs.withoutResult} (${byState}), their calls cost ${formatUsd(jobs.withoutResultCostMicro)}`,
     `- Kept results: ${jobs.withResult}, costing ${formatUsd(jobs.keptCostMicro)} (every call of their jobs); pure-API cost of the same results (${report.referenceModel.provider}/${report.referenceModel.model}): ${formatUsd(totals.referenceCostMicro)}`,
     `- Savings: ${formatUsd(totals.savingsMicro)} (${percent(totals.savingsShare)}) on the kept results`,
+    ...leverLines(totals.levers),
     `- Pass rate (passed / calls that ended, errors included): ${percent(totals.passRate)}; escalations: ${totals.escalations}`,
     ...(totals.energyMicro > 0 ? [`- Local energy cost: ${formatUsd(totals.energyMicro)}`] : []),
     `- Prices: ${report.priceVersion}`,
