@@ -4,6 +4,8 @@
  * in the same run, alternating so both see the same machine load.
  *
  *   npx tsx bench/cli-startup.ts [--runs 5] [--warmup 1] [--command "--help"] [--before <git revision>]
+ *   REDIS_URL=redis://127.0.0.1:1 npx tsx bench/cli-startup.ts --command status --any-exit
+ *       (a command that loads config, connections and the database code, then fails to connect)
  *
  * Each run is one fresh `node bin/eaio.mjs <command>` process, timed from spawn to exit
  * (wall clock). Also shown: `node -e 0` (Node's own start, the floor) and one compile of
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '1' },
     command: { type: 'string', default: '--help' },
     before: { type: 'string' },
+    'any-exit': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -41,7 +44,7 @@ const time = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): number =
   const started = performance.now();
   const result = spawnSync(process.execPath, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
   const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').at(-1)}`);
+  if (result.status !== 0 && !(values['any-exit'] && result.status !== null)) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').at(-1)}`);
   return seconds;
 };
 
@@ -95,4 +98,4 @@ for (const [name, xs] of Object.entries(samples)) {
 }
 const compiled = median(samples.compiled);
 process.stdout.write(`tsx ÷ compiled: ${(median(samples.tsx) / compiled).toFixed(1)}x; compile (node bin/compile.mjs): ${format(compileSeconds)}\n`);
-process.stdout.write(`goal: compiled median ≤ ${GOAL_SECONDS} s: ${compiled <= GOAL_SECONDS ? 'met' : 'NOT met'}\n`);
+if (values.command === '--help') process.stdout.write(`goal: compiled median ≤ ${GOAL_SECONDS} s: ${compiled <= GOAL_SECONDS ? 'met' : 'NOT met'}\n`);

@@ -257,6 +257,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     process.stdout.write(`eaio: compiled the CLI into ${relative(ROOT, dirname(entry))} in ${Math.round(performance.now() - started)} ms\n`);
   } catch (error) {
     // Never fail an install over it: bin/eaio.mjs builds on first run, or runs the TypeScript through tsx.
-    process.stderr.write(`eaio: could not compile the CLI (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); it will run through tsx\n`);
+    const first = error?.errors?.[0];
+    const reason = first ? `${first.location ? `${first.location.file}:${first.location.line}: ` : ''}${first.text}` : error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`eaio: could not compile the CLI (${reason}); it will run through tsx\n`);
   }
 }
