@@ -81,8 +81,8 @@ const FAMILIES: Family[] = [
   { subject: 'night/day ratio', phrase: /\bnight(?:[- ]?time)?\s*(?:\/|-|to|-to-)\s*day(?:[- ]?time)?(?:\s+(?:load\s+)?ratio)?\b/gi, metrics: perMeter(['load.nightDayRatio']) },
   { subject: 'weekday/weekend ratio', phrase: /\bweekday\s*(?:\/|-|to|-to-)\s*weekend(?:\s+(?:load\s+)?ratio)?\b/gi, metrics: perMeter(['load.weekdayWeekendRatio']) },
   { subject: 'valid hours', phrase: /\bvalid\s+(?:hourly\s+)?(?:hours|readings)\b/gi, metrics: perMeter(['coverage.validHours']) },
-  { subject: 'zero hours', phrase: /\bzero(?:[- ]valued|[- ]reading)?\s+(?:hours|readings|hourly readings|values)\b|(?<=\b(?:h|hrs|hours?|readings?)\s+)(?:(?:reading|at|of|showing|with|are|were)\s+)?zero\b/gi, metrics: perMeter(['coverage.zeroHours']) },
-  { subject: 'missing hours', phrase: /\bmissing\s+(?:hours|readings)\b|(?<=\b(?:h|hrs|hours)\s+)(?:are\s+|were\s+)?missing\b/gi, metrics: perMeter(['coverage.missingHours']) },
+  { subject: 'zero hours', phrase: /\bzero(?:[- ]valued|[- ]reading)?\s+(?:hours|readings|hourly readings|values)\b|\bzeros?(?=\s*:)|(?<=\b(?:h|hrs|hours?|readings?)\s+)(?:(?:reading|at|of|showing|with|are|were)\s+)?zero\b/gi, metrics: perMeter(['coverage.zeroHours']) },
+  { subject: 'missing hours', phrase: /\bmissing\s+(?:hours|readings)\b|\bmissing(?=\s*:)|(?<=\b(?:h|hrs|hours)\s+)(?:are\s+|were\s+)?missing\b/gi, metrics: perMeter(['coverage.missingHours']) },
   { subject: 'longest gap', phrase: /\blongest\s+(?:gap|outage|run|stretch|break)\b/gi, metrics: perMeter(['coverage.longestGapHours']) },
   { subject: 'coverage', phrase: /\b(?:coverage|data completeness|completeness)\b/gi, metrics: perMeter(['coverage.coverageRatio']) },
   { subject: 'floor area', phrase: /\b(?:floor area|gross internal area|GIA)\b/gi, metrics: fixed(['building.sqm']) },
@@ -105,8 +105,8 @@ const EXPECTED_BEFORE = /(?<!\b(?:than|above|below|over|under|from|beyond|exceed
 /** Marks the number before it as an expected figure: "3,390 kWh was expected". */
 const EXPECTED_AFTER = /^[\s,]*(?:(?:was|were|is|had been|would be|being)\s+)?(?:expected|typical|normal|usual|predicted|forecast)\b/i;
 
-/** Between a number and a phrase that names it: "120 kW peak", "0.43 is the night/day ratio", "16.6 kW (baseload)". */
-const AFTER_GAP = /^[\s(-]{0,3}(?:(?:of|at|is|was|the|as)\s+){0,2}$/i;
+/** Between a number and a phrase that names it: "120 kW peak", "0.43 is the night/day ratio", "16.6 kW (baseload)", "70 h (about 3 days) missing". */
+const AFTER_GAP = /^[\s(-]{0,3}(?:\((?:about|around|roughly|some|~)?\s*[\d.,]+\s*[a-z%]*\)\s*)?(?:(?:of|at|is|was|the|as)\s+){0,2}$/i;
 
 const maskWith = (text: string, pattern: RegExp): string => text.replace(pattern, (match) => 'Ø'.repeat(match.length));
 
@@ -199,7 +199,9 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
     const phrases = phrasesIn(masked);
     const expectedRole = anomalyRoles(masked, numbers);
     // A phrase right after a number ("16.6 kW (baseload)", "67.5 kW of baseload") names that number, not the next one.
-    const ownedByEarlier = new Set(phrases.filter((phrase) => numbers.some((number) => number.end <= phrase.start && AFTER_GAP.test(masked.slice(number.end, phrase.start)))));
+    // ("(load factor 0.755)" introduces its own number instead.)
+    const ownedByEarlier = new Set(phrases.filter((phrase) => !/^\s*(?:[:=]|is|of|at|was)?\s*[-−+]?\d/i.test(masked.slice(phrase.end))
+      && numbers.some((number) => number.end <= phrase.start && AFTER_GAP.test(masked.slice(number.end, phrase.start)))));
     const anyExpected = [...expectedRole.values()].some(Boolean);
     for (const number of numbers) {
       // Anomaly sentences: kWh figures are a day's actual or expected use.
