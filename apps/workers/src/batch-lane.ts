@@ -192,7 +192,11 @@ export const createBatchLane = (options: BatchLaneOptions): BatchLane => {
     return counts;
   };
 
-  /** Queued calls of cancelled batches, or whose deadline is near: never sent. */
+  /**
+   * Queued calls of cancelled batches, or whose deadline is near: never sent. A call left
+   * `submitting` by a process that died mid-send falls back at the same moment (whether the
+   * provider got it is unknown; it is never sent twice).
+   */
   const endUnsent = async (): Promise<{ fellBack: number; cancelled: number }> => {
     const cancelled = await pool.query<Row>(
       `UPDATE provider_batch_items i SET status = 'cancelled', error = 'eaio cancel', ended_at = now() FROM batches b
@@ -200,7 +204,7 @@ export const createBatchLane = (options: BatchLaneOptions): BatchLane => {
     );
     const fellBack = await pool.query<Row>(
       `UPDATE provider_batch_items SET status = 'fallback', error = 'deadline near: not sent in a provider batch', ended_at = now()
-       WHERE status = 'queued' AND deadline <= $1 RETURNING queue_job_id`,
+       WHERE (status = 'queued' OR (status = 'submitting' AND created_at < $1 - interval '10 minutes')) AND deadline <= $1 RETURNING queue_job_id`,
       [new Date(now().getTime() + marginMs)],
     );
     await promoteAll([...cancelled.rows, ...fellBack.rows].map((row) => row.queue_job_id as string));
