@@ -13,6 +13,10 @@
  * timeScale 0). Every job must end `succeeded` at `local-fast` after one attempt, or the
  * run fails (an escalation would measure something else).
  *
+ * The user's baseline (`runUserBaseline`): what a user would write instead, a BullMQ worker
+ * making the same Ollama SDK call to the same emulator, parsing the JSON, inserting one row
+ * into Postgres; `pipeline ÷ user baseline` and the service time added over it are printed.
+ *
  * Baselines, each in the same run on the same Redis, each with its own fresh prefix: the
  * same N jobs added with one `addBulk` to a plain BullMQ queue whose worker's processor
  * returns at once, (a) with concurrency = the pipeline's in-flight budget
@@ -39,6 +43,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Job } from 'bullmq';
+import { Ollama } from 'ollama';
 import { createLogger, loadConfig } from '@eaio/core';
 import { PRESETS, withBehaviour } from '@eaio/emulator';
 import { createQueueStore } from '@eaio/queues';
@@ -202,6 +207,68 @@ const runBaseline = async (concurrency: number, jobs: number = JOBS): Promise<Ru
   }
 };
 
+/**
+ * The baseline a user would write instead of eaio: a BullMQ worker (concurrency = the
+ * pipeline's in-flight budget) that makes the same Ollama SDK call to the same emulator (a
+ * fresh rehearsal with the same instant models), parses the JSON answer and inserts one row
+ * into Postgres (its own fresh database). Same jobs, same prompts, one `addBulk`.
+ */
+const runUserBaseline = async (concurrency: number, jobs: number = JOBS): Promise<RunResult> => {
+  const database = `eaio_bench_user_${randomUUID().slice(0, 8)}`;
+  await admin(`CREATE DATABASE ${database}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: concurrency + 2 });
+  await pool.query('CREATE TABLE answers (id text PRIMARY KEY, answer jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+  const base = loadConfig({ env: {} });
+  const instant = withBehaviour(PRESETS.instant, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } });
+  const models = Object.fromEntries(Object.values(base.tiers).flatMap((tier) => tier.candidates.map((candidate) => [candidate.model, instant])));
+  const rehearsal = await startRehearsal(base, { timeScale: 0, models, localHosts: 1 });
+  const ollama = new Ollama({ host: rehearsal.env.OLLAMA_BASE_URL.split(',')[0] });
+  const model = base.tiers['local-fast'].candidates[0].model;
+  const store = createQueueStore({ kind: 'redis', url: REDIS_URL, prefix: `bench${randomUUID().slice(0, 8)}` });
+  const queue = store.createQueue('user');
+  let done = 0;
+  let unparsed = 0;
+  const worker = store.createWorker(
+    'user',
+    async (job: Job) => {
+      const response = await ollama.chat({ model, messages: [{ role: 'user', content: job.data.prompt }], format: 'json', stream: false });
+      let answer: unknown;
+      try {
+        answer = JSON.parse(response.message.content);
+      } catch {
+        unparsed += 1;
+        answer = { text: response.message.content };
+      }
+      await pool.query('INSERT INTO answers (id, answer) VALUES ($1, $2) ON CONFLICT DO NOTHING', [job.data.id, JSON.stringify(answer)]);
+      return 'ok';
+    },
+    { concurrency },
+  );
+  worker.on('completed', () => {
+    done += 1;
+  });
+  try {
+    await worker.waitUntilReady();
+    worker.run().catch(() => undefined);
+    const started = performance.now();
+    await queue.addBulk(Array.from({ length: jobs }, (_, i) => ({ name: 'user', data: { id: `j${i}`, prompt: `Classify meter reading ${i} kWh as normal or unusual.` }, opts: { jobId: `j${i}` } })));
+    await waitUntil(() => done === jobs, 600_000);
+    const elapsedMs = performance.now() - started;
+    if (unparsed > 0) console.log(`user baseline: ${unparsed} answers were not JSON (stored as text)`);
+    const completed: Job[] = await queue.getJobs(['completed'], 0, jobs);
+    return { jobsPerSecond: jobs / (elapsedMs / 1000), elapsedMs, timings: new Map(completed.map((job) => [job.data.id as string, timingOf(job.data.id, job)])) };
+  } finally {
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await pool.end();
+    await rehearsal.close();
+    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  }
+};
+
 /** Per-id difference pipeline − baseline of one per-job quantity. */
 const addedPerJob = (pipeline: RunResult, baseline: RunResult, measure: (timing: Timing) => number): number[] =>
   [...pipeline.timings.values()].map((timing) => measure(timing) - measure(baseline.timings.get(timing.id)!));
@@ -214,14 +281,16 @@ const benchHosts = async (hosts: number, slotsPerHost: number) => {
   console.log(`\n== ${hosts} local host(s) × MAX_CONCURRENT_LOCAL ${slotsPerHost} = ${budget} in flight; ${JOBS} jobs, ${RUNS} run(s)`);
   for (let round = 0; round < WARMUP; round += 1) {
     await runBaseline(budget, Math.min(JOBS, 300));
+    await runUserBaseline(budget, Math.min(JOBS, 300));
     await runPipeline(hosts, Math.min(JOBS, 300));
   }
-  const runs: { pipeline: RunResult; matched: RunResult; serial: RunResult }[] = [];
+  const runs: { pipeline: RunResult; matched: RunResult; serial: RunResult; user: RunResult }[] = [];
   for (let run = 1; run <= RUNS; run += 1) {
     const matched = await runBaseline(budget);
     const serial = await runBaseline(1);
+    const user = await runUserBaseline(budget);
     const pipeline = await runPipeline(hosts);
-    runs.push({ pipeline, matched, serial });
+    runs.push({ pipeline, matched, serial, user });
     console.log(
       `run ${run}: pipeline ${fmt(pipeline.jobsPerSecond)} jobs/s, bare BullMQ c=${budget} ${fmt(matched.jobsPerSecond)} jobs/s, c=1 ${fmt(serial.jobsPerSecond)} jobs/s; ` +
         `added per job (end-to-end) p50 ${ms(p50(addedPerJob(pipeline, matched, endToEnd)))} p99 ${ms(p99(addedPerJob(pipeline, matched, endToEnd)))}`,
@@ -256,6 +325,13 @@ const benchHosts = async (hosts: number, slotsPerHost: number) => {
   console.log(
     `  service    (fetch → done):   p50 ${ms(med((r) => p50(addedPerJob(r.pipeline, r.matched, service))))}, p99 ${ms(med((r) => p99(addedPerJob(r.pipeline, r.matched, service))))}`,
   );
+  console.log(
+    `against the user's own worker (BullMQ c=${budget} + Ollama SDK call to the same emulator + JSON.parse + one INSERT): ` +
+      `pipeline ${fmt(med((r) => r.pipeline.jobsPerSecond))} vs ${fmt(med((r) => r.user.jobsPerSecond))} jobs/s, ` +
+      `pipeline ÷ user baseline ${fmt(med((r) => r.pipeline.jobsPerSecond / r.user.jobsPerSecond), 3)}; ` +
+      `added service time p50 ${ms(med((r) => p50(addedPerJob(r.pipeline, r.user, service))))}, p99 ${ms(med((r) => p99(addedPerJob(r.pipeline, r.user, service))))}; ` +
+      `service p50 pipeline ${ms(med((r) => p50([...r.pipeline.timings.values()].map(service))))} vs user ${ms(med((r) => p50([...r.user.timings.values()].map(service))))}`,
+  );
   const phase = (pick: (phases: NonNullable<RunResult['phases']>) => number[]) => ms(med((r) => p50(pick(r.pipeline.phases!))));
   console.log(
     `pipeline service, p50 per phase: before call ${phase((p) => p.beforeCall)} (isTerminal, markActive, model choice) · ` +
@@ -272,8 +348,8 @@ const benchHosts = async (hosts: number, slotsPerHost: number) => {
 const main = async () => {
   const config = loadConfig({ env: {} });
   console.log(
-    `pipeline overhead: ${JOBS} PRIVATE prompt jobs → local-fast → instant emulator; local runner idle poll ${IDLE_POLL ?? 'default (25)'} ms; ` +
-      `baselines: bare BullMQ no-op worker on the same Redis, concurrency = in-flight budget and 1`,
+    `pipeline overhead: ${JOBS} PRIVATE prompt jobs → local-fast → instant emulator; local runner idle safety net ${IDLE_POLL ?? 'default (30000)'} ms; ` +
+      `baselines: bare BullMQ no-op worker on the same Redis, concurrency = in-flight budget and 1; the user's own worker (Ollama SDK + JSON.parse + one INSERT)`,
   );
   for (const hosts of HOST_COUNTS) await benchHosts(hosts, config.limits.maxConcurrentLocal);
 };

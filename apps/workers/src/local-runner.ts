@@ -129,10 +129,20 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
     .map((tier) => options.workers[tier])
     .filter((worker): worker is Worker<PipelineJobData> => worker !== undefined);
   let wakeUp: Promise<void> | undefined;
-  const blockingWait = (worker: Worker<PipelineJobData>): Promise<number> =>
-    // BullMQ's own wait for a job (what `getNextJob(token, { block: true })` does before it
-    // fetches): `0` on a timeout, else a timestamp (now or a delayed job's due time).
-    (worker as unknown as { waitForJob(blockUntil: number): Promise<number> }).waitForJob(0);
+  /**
+   * BullMQ's own wait for a job (what `getNextJob(token, { block: true })` does before it
+   * fetches): it answers the marker's score, which is `0` for a job waiting now, a due time
+   * for a delayed one, and also `0` when it waited its whole `drainDelay` for nothing. A `0`
+   * that came back before the drain delay ran out is therefore a job: `Date.now()`; a timeout
+   * answers `0`.
+   */
+  const blockingWait = async (worker: Worker<PipelineJobData>): Promise<number> => {
+    const startedAt = Date.now();
+    const until = await (worker as unknown as { waitForJob(blockUntil: number): Promise<number> }).waitForJob(0);
+    if (until !== 0) return until;
+    const drainMs = (worker.opts.drainDelay ?? 5) * 1000;
+    return Date.now() - startedAt >= drainMs - 100 ? 0 : Date.now();
+  };
   const watch = async (): Promise<void> => {
     const until = Date.now() + idlePollMs;
     while (!stopping.signal.aborted && Date.now() < until) {
