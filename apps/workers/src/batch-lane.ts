@@ -204,7 +204,7 @@ export const createBatchLane = (options: BatchLaneOptions): BatchLane => {
     );
     const fellBack = await pool.query<Row>(
       `UPDATE provider_batch_items SET status = 'fallback', error = 'deadline near: not sent in a provider batch', ended_at = now()
-       WHERE (status = 'queued' OR (status = 'submitting' AND created_at < $1 - interval '10 minutes')) AND deadline <= $1 RETURNING queue_job_id`,
+       WHERE (status = 'queued' OR (status = 'submitting' AND created_at < $1::timestamptz - interval '10 minutes')) AND deadline <= $1::timestamptz RETURNING queue_job_id`,
       [new Date(now().getTime() + marginMs)],
     );
     await promoteAll([...cancelled.rows, ...fellBack.rows].map((row) => row.queue_job_id as string));
