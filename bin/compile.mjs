@@ -33,8 +33,10 @@ const KEEP_OLD_BUILDS_MS = 60 * 60 * 1000;
 const buildFiles = () => ['bin/compile.mjs', 'package.json', 'tsconfig.json', ...['apps', 'packages'].flatMap((group) =>
   readdirSync(join(ROOT, group)).map((name) => `${group}/${name}/package.json`).filter((path) => existsSync(join(ROOT, path))))];
 
-const stamp = (path) => {
+const stamp = (path, builtSince) => {
   const stats = statSync(join(ROOT, path));
+  // A file changed while esbuild read it may be in the build as it was: recorded so it never matches.
+  if (builtSince !== undefined && stats.mtimeMs >= builtSince) return 'changed during the build';
   return `${stats.size}:${stats.mtimeMs}`;
 };
 
@@ -162,6 +164,7 @@ const sourceFileUrls = {
 /** Builds dist/cli/ from the sources now; returns the compiled entry's absolute path. */
 export const buildCli = async () => {
   const { build, version } = await import('esbuild');
+  const started = Date.now();
   const staging = join(CLI_DIST, `.staging-${process.pid}-${Date.now()}`);
   let standInCache = {};
   try {
@@ -213,7 +216,7 @@ export const buildCli = async () => {
   writeAtomically(STAND_INS, JSON.stringify(standInCache));
   const inputs = {};
   const sources = Object.keys(result.metafile.inputs).filter((path) => !path.startsWith('npm:')); // npm packages stand-ins are not files
-  for (const path of [...sources, ...buildFiles()]) inputs[path] = stamp(path);
+  for (const path of [...sources, ...buildFiles()]) inputs[path] = stamp(path, started);
   const manifest = { root: ROOT, entry: `${id}/eaio.mjs`, esbuild: version, builtAt: new Date().toISOString(), inputs };
   writeAtomically(MANIFEST, `${JSON.stringify(manifest, null, 1)}\n`);
   removeOldBuilds(id);
