@@ -100,16 +100,17 @@ describe('shared local cap across two worker processes', () => {
     return { result, states: Object.fromEntries(rows.map((row) => [row.state, row.n])), stats: occupancy(pipeline.rehearsal.emulator.stats().timeline, HOST, from, to, CAP) };
   };
 
-  it('phase A, only local-fast has work: never more than 2 in flight at the host, both slots busy most of the time', async () => {
+  it('phase A, only local-fast has work: never more than 2 in flight at the host, and both slots in use', async () => {
     const { result, states, stats } = await runPhase('a', promptLines('a', 40, 'classification'));
     expect(result.counts.byQueue).toMatchObject({ 'local-fast': 40, 'local-quality': 0, api: 0 });
     expect(states).toEqual({ succeeded: 40 });
     console.log(`phase A (local-fast only, 40 jobs, ${ANSWER_MS} ms answers, 2 processes): max in flight at ${HOST} ${stats.max}, both slots busy ${(stats.busyShare * 100).toFixed(1)} % of ${stats.spanMs} ms, ${stats.requests} requests`);
     expect(stats.models).toEqual([fastModel]);
     expect(stats.requests).toBe(40);
+    // Work-conserving: a lone queue still fills both slots (a per-queue limit of 1 would never
+    // reach 2). The share of time both were busy is printed, not asserted: on a busy machine it
+    // measures the machine (bench/pipeline-overhead.ts measures slot use).
     expect(stats.max).toBe(CAP);
-    // Work-conserving: a lone queue still fills both slots (a per-queue limit of 1 would give 0 %).
-    expect(stats.busyShare).toBeGreaterThan(0.6);
   }, 60_000);
 
   it('phase B, both local queues have work: still never more than 2 in flight at the host', async () => {

@@ -11,13 +11,15 @@ import { API_MODEL, startWorkerProcess, writePromptJobs, type WorkerProcess } fr
 
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
 /**
- * Short form by default (20 requests per 2 s window, 60 jobs); the issue's full form:
+ * Short form by default (20 requests per 5 s window, 50 jobs: the emulator logs arrivals on the
+ * test process's event loop, which on a busy machine runs a few hundred ms late, so a 2 s window
+ * measured that lag as much as the limit); the issue's full form:
  * `RATE_TEST_WINDOW_SEC=60 RATE_TEST_REQUESTS=60 RATE_TEST_JOBS=150 npx vitest run test/provider-rate-limit.test.ts`
  * (about 2.5 minutes).
  */
-const WINDOW_SEC = Number(process.env.RATE_TEST_WINDOW_SEC ?? 2);
+const WINDOW_SEC = Number(process.env.RATE_TEST_WINDOW_SEC ?? 5);
 const LIMIT = Number(process.env.RATE_TEST_REQUESTS ?? 20);
-const JOBS = Number(process.env.RATE_TEST_JOBS ?? 60);
+const JOBS = Number(process.env.RATE_TEST_JOBS ?? 50);
 const MARGIN_MS = Math.min(1_000, WINDOW_SEC * 250);
 
 /** Largest number of requests any window of `windowMs` holds (each window starting at a request). */
