@@ -15,6 +15,13 @@ import { formatTable } from '../bench/chaos/table';
  * by a host that was down).
  */
 const redisServer = spawnSync('redis-server', ['--version']).status === 0;
+/**
+ * CI runs the four scenarios whose faults the landed main failed (Redis lost without AOF,
+ * PostgreSQL down, a worker SIGKILLed, a provider counting one token per character). The
+ * other three (Redis with AOF, local hosts down, a 429 storm; the last two also have their
+ * own integration tests) run in `npm run chaos`: all seven took 7 minutes of an 11-minute
+ * suite on the shared 2-core machine.
+ */
 /** The harness's own deadline, plus the settle wait and the processes' start and stop. */
 const TIMEOUT_MS = SHORT_SIZES.deadlineMs + SHORT_SIZES.settleMs + 90_000;
 
@@ -34,9 +41,6 @@ describe('chaos, short form', () => {
     return figures;
   };
 
-  it.skipIf(!redisServer)('redis-kill-aof: Redis with AOF SIGKILLed and restarted loses nothing', async () => {
-    await run('redis-kill-aof');
-  }, TIMEOUT_MS);
 
   it.skipIf(!redisServer)('redis-kill-no-aof: Redis without persistence SIGKILLed and restarted empty; the reconciler re-enqueues what it lost', async () => {
     await run('redis-kill-no-aof');
@@ -51,13 +55,7 @@ describe('chaos, short form', () => {
     expect(figures.faults).toBeGreaterThanOrEqual(2);
   }, TIMEOUT_MS);
 
-  it('local-hosts-down: every local host refuses connections for a while', async () => {
-    await run('local-hosts-down');
-  }, TIMEOUT_MS);
 
-  it('rate-limit-storm: every api call answered 429 for a while', async () => {
-    await run('rate-limit-storm');
-  }, TIMEOUT_MS);
 
   it('one-token-per-char: a provider counting 1 token per character cannot push spend past the cap', async () => {
     const figures = await run('one-token-per-char');
