@@ -115,4 +115,10 @@ describe('Postgres round trips per delivery', () => {
     expect(counters.spent).toBeGreaterThan(0);
     expect((await database.pool.query("SELECT state FROM jobs WHERE id = 'rt_api'")).rows[0].state).toBe('succeeded');
   });
+
+  it('a second api delivery in the same period: at most 6 (its counters exist, the prompt-token ratio is fresh)', async () => {
+    const sent = await deliver('rt_api_2', 'api');
+    expect(sent.length, sent.join('\n---\n')).toBeLessThanOrEqual(6);
+    expect((await database.pool.query("SELECT kind FROM spend_ledger WHERE job_id = 'rt_api_2'")).rows).toEqual([{ kind: 'billed' }]);
+  });
 });
