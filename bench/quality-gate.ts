@@ -38,12 +38,12 @@ if (process.argv.includes('--corpus')) {
   const { parseArgs } = await import('node:util');
   const { scoreCorpus } = await import('./gate-corpus/score-corpus');
   const { values } = parseArgs({ options: { corpus: { type: 'string' }, meter: { type: 'string', multiple: true }, metadata: { type: 'string' },
-    weather: { type: 'string' }, misses: { type: 'string' } } });
+    weather: { type: 'string' }, misses: { type: 'string' }, warmup: { type: 'string', default: '200' } } });
   if (!values.corpus || !values.metadata || !values.meter?.length) {
-    console.error('usage: npx tsx bench/quality-gate.ts --corpus FILE.jsonl --meter FILE [--meter gas=FILE] --metadata FILE [--weather FILE] [--misses OUT.jsonl]');
+    console.error('usage: npx tsx bench/quality-gate.ts --corpus FILE.jsonl --meter FILE [--meter gas=FILE] --metadata FILE [--weather FILE] [--misses OUT.jsonl] [--warmup 200]');
     process.exit(2);
   }
-  await scoreCorpus({ corpus: values.corpus, meters: values.meter, metadata: values.metadata, weather: values.weather, misses: values.misses });
+  await scoreCorpus({ corpus: values.corpus, meters: values.meter, metadata: values.metadata, weather: values.weather, misses: values.misses, warmup: Number(values.warmup) });
   process.exit(0);
 }
 

@@ -19,6 +19,8 @@ export interface CorpusOptions {
   weather?: string;
   /** Write every misjudged answer with its verdict to this file (JSONL). */
   misses?: string;
+  /** Answers judged once, untimed, before the timed pass (V8 warm-up). @defaultValue 200 */
+  warmup?: number;
 }
 
 interface Tally { good: number; goodFailed: number; bad: number; badFailed: number; other: number }
@@ -38,6 +40,17 @@ export const scoreCorpus = async (options: CorpusOptions): Promise<void> => {
   const misses: string[] = [];
   let skipped = 0;
   let line = 0;
+  // Warm-up: the first answers judged once untimed, so the medians measure the gate, not the JIT.
+  let warm = options.warmup ?? 200;
+  for await (const raw of createInterface({ input: createReadStream(options.corpus), crlfDelay: Infinity })) {
+    if (warm <= 0) break;
+    if (raw.trim() === '') continue;
+    const entry = JSON.parse(raw) as { buildingId: string; type: string; text: string };
+    const building = data.get(entry.buildingId);
+    if (!building || !ANALYSIS_TYPES.includes(entry.type as AnalysisType)) continue;
+    evaluateAnswer(entry.text, building, entry.type as AnalysisType);
+    warm -= 1;
+  }
   const lines = createInterface({ input: createReadStream(options.corpus), crlfDelay: Infinity });
   for await (const raw of lines) {
     line += 1;
