@@ -4,7 +4,7 @@ import type { PipelineJobData } from '@eaio/queues';
 import type { BatchLane } from './batch-lane';
 import type { EgressPlan } from './egress';
 import type { AttemptStart, ModelChoice } from './pipeline-ports';
-import type { ProcessDeps, ProcessOutcome } from './process-job';
+import type { ProcessDeps, ProcessOutcome } from './process-deps';
 
 export type ResumedBatchCall =
   | { kind: 'answer'; choice: ModelChoice; start: AttemptStart; egress: EgressPlan | undefined; result: ChatResult }

@@ -2,44 +2,13 @@ import type { Job } from 'bullmq';
 import { DelayedError } from 'bullmq';
 import { ProviderError, type ChatRequest, type ChatResult } from '@eaio/providers';
 import type { AttemptSummary, PipelineJobData } from '@eaio/queues';
-import type {
-  Analyzer,
-  AttemptEnd,
-  AttemptStart,
-  Enqueuer,
-  EscalationPolicy,
-  Failure,
-  ModelChoice,
-  ModelSelector,
-  PipelineStore,
-  SpendGuard,
-} from './pipeline-ports';
-import type { Egress, EgressPlan } from './egress';
+import type { AttemptEnd, AttemptStart, Failure, ModelChoice } from './pipeline-ports';
+import type { EgressPlan } from './egress';
 import { batchLineDigest, type BatchLane } from './batch-lane';
 import { resumeBatchCall } from './batch-resume';
 
-export interface ProcessDeps {
-  selector: ModelSelector;
-  analyzer: Analyzer;
-  store: PipelineStore;
-  escalation: EscalationPolicy;
-  enqueuer: Enqueuer;
-  spend: SpendGuard;
-  /** Privacy boundary for non-local endpoints: refusal, anonymisation, audit (see `createEgress`). Absent: requests go as built, unrecorded. */
-  egress?: Egress;
-  /** Provider batch endpoints for the api calls of deadline batches (see `createBatchLane`). Absent: every call is interactive. */
-  batchLane?: BatchLane;
-  now: () => Date;
-  /** Cancels in-flight calls on forced shutdown. */
-  signal?: AbortSignal;
-  log: { info: (obj: object, msg?: string) => void; warn: (obj: object, msg?: string) => void };
-}
-
-export type ProcessOutcome =
-  | { status: 'succeeded'; attemptId: string; score: number }
-  | { status: 'escalated'; to: string; reason: string }
-  | { status: 'review'; reason: string }
-  | { status: 'skipped'; reason: string };
+export type { ProcessDeps, ProcessOutcome } from './process-deps';
+import type { ProcessDeps, ProcessOutcome } from './process-deps';
 
 /** Thrown to let BullMQ retry the same tier with its backoff (retry-after honoured). */
 export class RetryableAttemptError extends Error {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import type { BatchItem, BatchMemory, EmulatedBatch, EmulatedFile } from './batch-memory';
 import type { EmulatorState } from './emulator-state';
 import { send } from './http-io';
 import type { RequestContext } from './request-context';
@@ -13,56 +14,7 @@ import type { Route } from './routes';
  * batch, never as a client's chat call.
  */
 
-export interface EmulatedFile {
-  id: string;
-  purpose: string;
-  filename: string;
-  bytes: Buffer;
-  createdAt: number;
-}
-
-interface BatchItem {
-  customId: string;
-  /** Chat request body (OpenAI `body`, Anthropic `params`). */
-  body: unknown;
-  result?: { status: number; body: unknown };
-}
-
-export interface EmulatedBatch {
-  id: string;
-  provider: 'openai' | 'anthropic';
-  host: string;
-  /** Where this host listens (for the batch's own chat calls). */
-  port: number;
-  apiKey: string | undefined;
-  items: BatchItem[];
-  createdAt: number;
-  /** OpenAI: validating → in_progress → completed | cancelling → cancelled. Anthropic: in_progress → canceling → ended. */
-  status: 'in_progress' | 'completed' | 'cancelling' | 'cancelled';
-  endedAt?: number;
-  cancelledAt?: number;
-  inputFileId?: string;
-  outputFileId?: string;
-  errorFileId?: string;
-  endpoint?: string;
-  completionWindow?: string;
-  metadata?: unknown;
-  timer?: NodeJS.Timeout;
-}
-
-/** Emulator-wide batch memory (files and batches of every host). */
-export interface BatchMemory {
-  files: Map<string, EmulatedFile>;
-  batches: Map<string, EmulatedBatch>;
-}
-
-export const createBatchMemory = (): BatchMemory => ({ files: new Map(), batches: new Map() });
-
-export const clearBatchMemory = (memory: BatchMemory): void => {
-  for (const batch of memory.batches.values()) if (batch.timer) clearTimeout(batch.timer);
-  memory.files.clear();
-  memory.batches.clear();
-};
+export type { BatchMemory, EmulatedBatch, EmulatedFile } from './batch-memory';
 
 export const BATCH_ITEM_HEADER = 'x-eaio-emulator-batch';
 

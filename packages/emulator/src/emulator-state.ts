@@ -1,4 +1,4 @@
-import { clearBatchMemory, createBatchMemory, type BatchMemory } from './batch-handler';
+import { clearBatchMemory, createBatchMemory, type BatchMemory } from './batch-memory';
 import { InFlightTracker } from './in-flight-tracker';
 import { PRESETS, withBehaviour } from './presets';
 import { RequestLog } from './request-log';

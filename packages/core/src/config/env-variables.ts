@@ -1,16 +1,11 @@
+import type { EnvVariable } from './env-variable';
 import { PRIVACY_ENV_VARIABLES } from './privacy-config';
 
 /**
  * Every environment variable eaio reads, with the config path it sets and a
  * one-line description (`.env.example` documents each; a test keeps them in step).
  */
-export interface EnvVariable {
-  name: string;
-  /** Dotted config path it overrides; `undefined` for variables handled specially (endpoints, keys). */
-  path: string | undefined;
-  parse: 'string' | 'number' | 'boolean';
-  description: string;
-}
+export type { EnvVariable } from './env-variable';
 
 export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'EAIO_CONFIG', path: undefined, parse: 'string', description: 'path of the YAML config (default config/eaio.yaml; the --config flag wins)' },
@@ -30,10 +25,10 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'LOCAL_TOKENS_PER_SECOND', path: 'localTimeout.tokensPerSecond', parse: 'number', description: 'assumed local output speed (tokens/s) until measured (default 20)' },
   { name: 'OLLAMA_KEEP_ALIVE', path: 'localTimeout.keepAlive', parse: 'string', description: 'keep_alive sent to Ollama with every call, e.g. 30m, 1h, -1 (default 30m)' },
   { name: 'RETRY_AFTER_MAX_MS', path: 'retries.retryAfterMaxMs', parse: 'number', description: 'longest wait a provider\'s retry-after may impose before a retry, ms (default 60000)' },
-  { name: 'API_TIMEOUT_SEC', path: 'limits.apiTimeoutSec', parse: 'number', description: 'request timeout of the api tier in seconds (default 30)' },
-  { name: 'REDIS_URL', path: 'connections.redisUrl', parse: 'string', description: 'Redis for the queues; unset = queues on PostgreSQL' },
   { name: 'SLOT_LEASE_MS', path: 'limits.slotLeaseMs', parse: 'number', description: 'lifetime of a local host slot lease in ms, renewed by its owner every quarter of it; a killed worker\'s slots come free this long after it died (default 4000)' },
   { name: 'QUALITY_REPAIRS_PER_TIER', path: 'quality.repairsPerTier', parse: 'number', description: 'times an answer that failed the quality gate is asked again on the same tier, told what the gate found, before the job escalates (default 1)' },
+  { name: 'API_TIMEOUT_SEC', path: 'limits.apiTimeoutSec', parse: 'number', description: 'request timeout of the api tier in seconds (default 30)' },
+  { name: 'REDIS_URL', path: 'connections.redisUrl', parse: 'string', description: 'Redis for the queues; unset = queues on PostgreSQL' },
   { name: 'DATABASE_URL', path: 'connections.databaseUrl', parse: 'string', description: 'PostgreSQL for results and spend; unset = embedded PostgreSQL' },
   { name: 'BOARD_TOKEN', path: 'board.token', parse: 'string', description: 'bearer token of the board (16+ characters); unset = board refuses to start' },
   { name: 'BOARD_TOKEN_NAME', path: 'board.tokenName', parse: 'string', description: 'name review decisions taken with BOARD_TOKEN are recorded under (default board)' },

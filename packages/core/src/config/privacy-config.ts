@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConfigIssue } from './config-error';
-import type { EnvVariable } from './env-variables';
+import type { EnvVariable } from './env-variable';
 
 /**
  * How far work may travel and what is recorded when it leaves: the design's
