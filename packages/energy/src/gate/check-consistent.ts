@@ -1,6 +1,6 @@
 import type { AnalysisType } from '@eaio/core';
 import type { PromptData } from '../prompts/prompt-data';
-import { asRecord, evidenceItems, proseFields } from './answer-view';
+import { asArray, asRecord, evidenceItems, proseFields } from './answer-view';
 import type { CheckOutcome } from './check-types';
 import { ISO_DATE, NAMED_DATE } from './quantities';
 
@@ -107,6 +107,8 @@ const ABOVE_MEDIAN = /\b(?:above|higher than|exceeds?|over)\s+(?:the\s+)?(?:peer
 const BELOW_MEDIAN = /\b(?:below|lower than|under)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
 const MORE_INTENSIVE = /\b(?:more|higher)[- ](?:energy[- ])?intensive than (?:most|the majority|the typical|a typical|its peers)|\bamong the (?:more|most) (?:energy[- ])?intensive\b|\b(?:uses|consumes) more (?:energy )?per (?:square metre|m²|m2) than (?:most|the majority|the typical)/i;
 const LESS_INTENSIVE = /\b(?:less|lower)[- ](?:energy[- ])?intensive than (?:most|the majority|the typical|a typical|its peers)|\bamong the (?:less|least) (?:energy[- ])?intensive\b|\b(?:uses|consumes) less (?:energy )?per (?:square metre|m²|m2) than (?:most|the majority|the typical)/i;
+/** "the week starting 2019-06-10": the date must be the week anomaly's own first day. */
+const WEEK_STARTING = /\bweek\s+(?:starting|beginning|commencing|from|of)(?:\s+on)?\s*$/i;
 const NEAR = /\b(?:close to|in line with|near|around|roughly (?:equal|level with|at)|similar to|essentially (?:at|level with)|about the same as|on a par with|level with|at)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
 
 /** Direction words the facts contradict: a ratio's side of 1, the weather slope's sign, the side of the peer median, an anomaly's side of expected. */
@@ -164,11 +166,32 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
   const year = data.period.start.slice(0, 4);
   const known = knownDates(data);
   const anomalyDates = new Set(data.anomalies.map((anomaly) => anomaly.date));
+  // Days an anomaly covers: its date, and for a week anomaly the six days after it.
+  const anomalyDays = new Set<string>(anomalyDates);
+  for (const anomaly of data.anomalies) if (anomaly.kind.startsWith('week')) for (let day = 1; day < 7; day += 1) anomalyDays.add(new Date(Date.parse(`${anomaly.date}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10));
+  // Days a data issue names (an outage "dropped out from 2019-09-23"), a day either side for time zones.
+  const issueDays = new Set<string>();
+  for (const issue of data.dataIssues) {
+    for (const match of issue.message.matchAll(ISO_DATE)) {
+      const time = Date.parse(match[0].length === 10 ? `${match[0]}T00:00:00Z` : match[0]);
+      for (const shift of [-1, 0, 1]) if (Number.isFinite(time)) issueDays.add(new Date(time + shift * 86_400_000).toISOString().slice(0, 10));
+    }
+  }
+  const weekStarts = new Set(data.anomalies.filter((anomaly) => anomaly.kind.startsWith('week')).map((anomaly) => anomaly.date));
+  const findings = asArray(asRecord(answer).findings).map((raw) => asRecord(raw));
   for (const field of fields) {
+    // A finding that cites anomalies speaks of those: its dates are theirs.
+    const index = /^findings\[(\d+)\]/.exec(field.where)?.[1];
+    const cited = index === undefined ? [] : evidenceItems({ findings: [findings[Number(index)]] }).map((item) => /\.anomaly\.[a-z-]+\.(\d{4}-\d{2}-\d{2})\./.exec(item.metric)?.[1]).filter((date): date is string => date !== undefined);
     for (const sentence of field.text.split(/(?<=[.!?;])\s+/)) {
       for (const { date, written } of datesIn(sentence, year)) {
-        if (ANOMALY_WORD.test(sentence) && !/\b(?:outage|gap|missing|no valid|zero)\b/i.test(sentence)) {
-          check(known.has(date), `${field.where}: names ${written} beside an anomaly, but no anomaly in the data falls on ${date}`);
+        const before = sentence.slice(0, Math.max(0, sentence.indexOf(written)));
+        if (WEEK_STARTING.test(before)) {
+          check(weekStarts.has(date), `${field.where}: names the week starting ${written}, but no week anomaly starts then`);
+        } else if (cited.length > 0 && !/\b(?:outage|gap|missing|no valid|zero)\b/i.test(sentence)) {
+          check(cited.includes(date) || cited.some((start) => anomalyDays.has(date) && weekStarts.has(start) && date >= start && date <= weekEnd(start)), `${field.where}: names ${written}, but the anomalies it cites are on ${[...new Set(cited)].join(', ')}`);
+        } else if (ANOMALY_WORD.test(sentence) && !/\b(?:outage|gap|missing|no valid|zero)\b/i.test(sentence)) {
+          check(anomalyDays.has(date) || issueDays.has(date), `${field.where}: names ${written} beside an anomaly, but no anomaly in the data falls on ${date}`);
         } else {
           check(known.has(date), `${field.where}: names ${written}, a date the data does not mention`);
         }

@@ -148,6 +148,19 @@ describe('grounding by value', () => {
     expect(verdict('The electricity record shows one outage.').pass).toBe(true);
   });
 
+  it('holds an anomaly finding to the dates it cites, and a week to its first day', () => {
+    const data = promptData(healthyFacts());
+    const week = data.anomalies.find((anomaly) => anomaly.kind.startsWith('week'))!;
+    const later = new Date(Date.parse(`${week.date}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
+    expect(verdict(`The week starting ${later} used ${week.actualKwh} kWh against ${week.expectedKwh} kWh expected.`).pass).toBe(false);
+    expect(verdict(`The week starting ${week.date} used ${week.actualKwh} kWh against ${week.expectedKwh} kWh expected.`).pass).toBe(true);
+    const day = data.anomalies.find((anomaly) => anomaly.kind.startsWith('day'))!;
+    const shifted = JSON.parse(answer('The peak is 241 kW.'));
+    const finding = shifted.findings.find((entry: { evidence: { metric: string }[] }) => entry.evidence.some((item) => item.metric === day.actualMetric));
+    finding.detail = finding.detail.replace(day.date, '2019-12-31');
+    expect(evaluateAnswer(JSON.stringify(shifted), healthyFacts(), 'building-diagnostic').checks.consistent.issues.join('\n')).toMatch(/the anomalies it cites/);
+  });
+
   it('fails a month called anomalous when none of the data\'s anomalies falls in it', () => {
     const data = promptData(healthyFacts());
     const month = data.anomalies[0].date.slice(0, 7);
