@@ -25,7 +25,8 @@
  *
  * Cost = API spend (attempts' integer micro-USD at catalog prices) + local slot time at
  * `LOCAL_SLOT_USD_PER_HOUR` (default 0.05). Local latencies run at `--time-scale` of real
- * time, so slot time is divided by it (real-equivalent hours) before it is priced.
+ * time, so slot time is divided by it (real-equivalent hours) before it is priced; the adaptive
+ * router, which reads the recorded (scaled) latencies, is given the slot price divided by it, the same thing.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -155,6 +156,9 @@ const run = async (
       [batch],
     )).rows.map((row) => ({ jobKey: row.job_key, tier: row.tier, passed: row.passed, spendMicroUsd: Number(row.spend), slotMs: Number(row.slot_ms) }));
     const moved = (await pool.query(`SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND route_reason ~ 'Adaptive:.*so it starts at'`, [batch])).rows[0].n;
+    if (process.env.BENCH_SHOW_REASONS) {
+      for (const row of (await pool.query(`SELECT DISTINCT ON (task_type) task_type, route_reason FROM jobs WHERE batch_id = $1 ORDER BY task_type`, [batch])).rows) process.stderr.write(`${name}: ${row.route_reason}\n`);
+    }
     const count = (state: string) => jobs.filter((row) => row.state === state).reduce((sum, row) => sum + row.n, 0);
     const spend = Number(calls.spend);
     const slotMs = Number(calls.slot_ms);
@@ -200,7 +204,7 @@ const main = async () => {
     log(pureApi);
     const fixed = await run('fixed router', portfolio.files, { privacy: 'ENHANCED' });
     log(fixed);
-    const adaptive = await run('adaptive router', portfolio.files, { privacy: 'ENHANCED', training: training.files, env: { ROUTING_ADAPTIVE: 'true', ROUTING_ADAPTIVE_MIN_SAMPLES: String(MIN_SAMPLES), LOCAL_SLOT_USD_PER_HOUR: String(SLOT_USD_PER_HOUR) } });
+    const adaptive = await run('adaptive router', portfolio.files, { privacy: 'ENHANCED', training: training.files, env: { ROUTING_ADAPTIVE: 'true', ROUTING_ADAPTIVE_MIN_SAMPLES: String(MIN_SAMPLES), LOCAL_SLOT_USD_PER_HOUR: String(SLOT_USD_PER_HOUR / TIME_SCALE) } });
     log(adaptive);
 
     // Oracle: each job straight to the cheapest tier whose (probe) visit passed.

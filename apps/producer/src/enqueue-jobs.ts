@@ -81,7 +81,16 @@ export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContex
   const adaptive = config.routing.adaptive;
   if (!adaptive.enabled || evidence === undefined) return { ...decision, adaptiveMoved: false, adaptiveSavingMicroUsd: undefined };
   const routeClass = routeClassOf(job);
-  const adapted = adaptStart(decision, routeClass, evidence.get(evidenceKey(decision.taskType, routeClass)) ?? new Map(), {
+  // Per tier: the class's own evidence when it has enough visits, else the analysis type's over
+  // every class, else every job's (a tier the fixed router seldom reaches, such as api after a
+  // local tier that mostly passes, still gets a price and a pass rate).
+  const tiers = new Map<Tier, TierEvidence>();
+  for (const key of [evidenceKey('*', '*'), evidenceKey(decision.taskType, '*'), evidenceKey(decision.taskType, routeClass)]) {
+    for (const [tier, tierEvidence] of evidence.get(key) ?? []) {
+      if (tierEvidence.samples >= adaptive.minSamples || !tiers.has(tier)) tiers.set(tier, tierEvidence);
+    }
+  }
+  const adapted = adaptStart(decision, routeClass, tiers, {
     minSamples: adaptive.minSamples,
     localSlotMicroUsdPerHour: Math.round(adaptive.localSlotUsdPerHour * 1e6),
     reviewMicroUsd: Math.round(adaptive.reviewUsd * 1e6),

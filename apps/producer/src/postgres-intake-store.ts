@@ -37,11 +37,25 @@ export const createPostgresIntakeStore = (database: Database): IntakeStore => ({
   setBatchJobCount: (batchId) => setBatchJobCount(database, batchId),
   routingEvidence: async (options) => {
     const evidence: RoutingEvidence = new Map();
-    for (const row of await loadRoutingEvidence(database, options)) {
-      const key = evidenceKey(row.taskType, row.routeClass);
+    // Each (type, class) row, pooled into (type, *) and (*, *): sums, means weighted by visits.
+    const add = (key: string, row: Omit<TierEvidence, 'tier'> & { tier: string }) => {
       const tiers = evidence.get(key) ?? new Map<Tier, TierEvidence>();
-      tiers.set(row.tier as Tier, { ...row, tier: row.tier as Tier });
+      const seen = tiers.get(row.tier as Tier);
+      const samples = (seen?.samples ?? 0) + row.samples;
+      tiers.set(row.tier as Tier, {
+        tier: row.tier as Tier,
+        samples,
+        visits: (seen?.visits ?? 0) + row.visits,
+        passes: (seen?.passes ?? 0) + row.passes,
+        meanCostMicroUsd: ((seen?.meanCostMicroUsd ?? 0) * (seen?.samples ?? 0) + row.meanCostMicroUsd * row.samples) / samples,
+        meanSlotMs: ((seen?.meanSlotMs ?? 0) * (seen?.samples ?? 0) + row.meanSlotMs * row.samples) / samples,
+      });
       evidence.set(key, tiers);
+    };
+    for (const row of await loadRoutingEvidence(database, options)) {
+      add(evidenceKey(row.taskType, row.routeClass), row);
+      add(evidenceKey(row.taskType, '*'), row);
+      add(evidenceKey('*', '*'), row);
     }
     return evidence;
   },
