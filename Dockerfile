@@ -13,6 +13,7 @@ COPY packages/energy/package.json packages/energy/package.json
 COPY packages/providers/package.json packages/providers/package.json
 COPY packages/queues/package.json packages/queues/package.json
 COPY packages/routing/package.json packages/routing/package.json
+COPY packages/results/package.json packages/results/package.json
 COPY packages/spend/package.json packages/spend/package.json
 # The sources are not here yet, so the CLI is compiled after the copy below, not by `prepare`.
 RUN npm ci --include=dev --ignore-scripts
