@@ -17,6 +17,7 @@ const ANOMALY_WORD = /\b(?:anomal\w*|spike\w*|surge\w*|dip\w*|drop\w*|unusual\w*
 const LOW_CONFIDENCE = /\b(?:unreliable|not reliable|of limited reliability|questionable|highly uncertain|should be treated with caution)\b|\b(?:low|limited|weak|modest|reduced|little)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was|should be|must be)\s+(?:\w+\s+)?(?:low|limited|weak|poor|reduced)\b|\bconfidence\s*(?::|-|–)\s*(?:low|limited|weak|poor)\b|\b(?:tentative|provisional|preliminary) (?:conclusions|findings)\b/i;
 const HIGH_CONFIDENCE = /\b(?:fully|highly|entirely|very|completely) reliable\b|\bthe data support every (?:figure|finding)\b|\b(?:high|strong|full|great)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was)\s+(?:\w+\s+)?(?:high|strong)\b|\bconfidence\s*(?::|-|–)\s*(?:high|strong)\b|\bhighly confident\b|\b(?:support|supports|allow|allows) (?:firm|robust|confident|strong) conclusions\b/i;
 const NO_ISSUES = /\bno (?:data[- ]quality |data )?(?:issues|problems)\b(?! (?:beyond|other than|besides|apart from|except))|\bthe record is (?:continuous|complete|clean)\b/i;
+const NO_ZERO_RUNS = /\bno\s+(?:(?:gaps|outages),?\s+)*(?:(?:or|and)\s+)?zero[- ]runs?\b|\bno\s+(?:runs of\s+)?zero readings\b/i;
 const NO_OUTAGES = /\b(?:with |has |have |had |shows? |contains? |there (?:are|were) )?no (?:gaps|outages)\b|\bwithout (?:any )?(?:gaps|outages)\b|\bcomplete with no gaps\b|\bthe record is continuous\b/i;
 const DATA_QUALITY_WORDS = /\b(?:coverage|complete(?:ness)?|missing|gaps?|outages?|zero|valid|data quality|fit for|readings?|metering|meter data)\b/i;
 
@@ -253,8 +254,14 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
   // "No data issues were found", "the record is continuous", "no gaps or outages" when the facts list them.
   for (const field of fields) {
     for (const sentence of field.text.split(/(?<=[.!?;])\s+/)) {
-      if (NO_ISSUES.test(sentence) && data.dataIssues.some((issue) => issue.severity !== 'info')) {
+      // A triage must answer every item, so "no issues" beside even an info-level one is wrong there.
+      if (NO_ISSUES.test(sentence) && data.dataIssues.some((issue) => analysisType === 'data-quality-triage' || issue.severity !== 'info')) {
         check(false, `${field.where}: says there are no data issues, but the data lists ${data.dataIssues.map((issue) => issue.kind).join(', ')}`);
+      }
+      if (NO_ZERO_RUNS.test(sentence)) {
+        const named = /\bgas\b/i.test(sentence) ? ['gas'] : /\belectric/i.test(sentence) ? ['electricity'] : field.meter ? [field.meter] : data.meters;
+        const zeroRuns = data.dataIssues.some((issue) => issue.kind === 'zero-runs' && named.some((meter) => issue.message.toLowerCase().startsWith(meter)));
+        check(!zeroRuns, `${field.where}: says there are no zero runs, but the data lists a zero-runs issue`);
       }
       if (NO_OUTAGES.test(sentence)) {
         const named = /\bgas\b/i.test(sentence) ? ['gas'] : /\belectric/i.test(sentence) ? ['electricity'] : field.meter ? [field.meter] : data.meters;

@@ -126,18 +126,25 @@ const missingMetric = (data: PromptData, metric: string): boolean =>
 
 interface SavingsFields { kwh: number[]; pct: number[] }
 
-const savingsFields = (answer: unknown): SavingsFields => {
+/**
+ * The savings the recommendations' fields state, with their sum. `only`: the fields of one
+ * recommendation (and the sum): its own rationale must agree with its own figures, not another's.
+ */
+const savingsFields = (answer: unknown, only?: number): SavingsFields => {
   const fields: SavingsFields = { kwh: [], pct: [] };
-  for (const raw of asArray(asRecord(answer).recommendations)) {
+  const all: SavingsFields = { kwh: [], pct: [] };
+  asArray(asRecord(answer).recommendations).forEach((raw, index) => {
     const recommendation = asRecord(raw);
     const kwh = Number(recommendation.estimatedAnnualSavingsKwh);
     const pct = Number(recommendation.estimatedSavingsPct);
-    if (recommendation.estimatedAnnualSavingsKwh !== null && Number.isFinite(kwh)) fields.kwh.push(kwh);
-    if (recommendation.estimatedSavingsPct !== null && Number.isFinite(pct)) fields.pct.push(pct);
-  }
+    for (const target of only === undefined || only === index ? [fields, all] : [all]) {
+      if (recommendation.estimatedAnnualSavingsKwh !== null && Number.isFinite(kwh)) target.kwh.push(kwh);
+      if (recommendation.estimatedSavingsPct !== null && Number.isFinite(pct)) target.pct.push(pct);
+    }
+  });
   const sum = (values: number[]) => values.reduce((left, right) => left + right, 0);
-  if (fields.kwh.length > 1) fields.kwh.push(sum(fields.kwh));
-  if (fields.pct.length > 1) fields.pct.push(sum(fields.pct));
+  if (all.kwh.length > 1) fields.kwh.push(sum(all.kwh));
+  if (all.pct.length > 1) fields.pct.push(sum(all.pct));
   return fields;
 };
 
@@ -205,8 +212,11 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
     }
   }
 
-  const savings = savingsFields(answer);
+  const allSavings = savingsFields(answer);
+  let savings = allSavings;
   for (const field of proseFields(answer)) {
+    const recommendation = /^recommendations\[(\d+)\]/.exec(field.where)?.[1];
+    savings = recommendation === undefined ? allSavings : savingsFields(answer, Number(recommendation));
     const attributed = proseClaims(field.text, data, { meter: field.meter });
     for (const sentence of sentencesOf(field.text)) {
       const sentenceClaims = attributed.filter((claim) => claim.sentence === sentence.text || sentence.text.includes(claim.sentence) || claim.sentence.includes(sentence.text));

@@ -161,6 +161,19 @@ describe('grounding by value', () => {
     expect(evaluateAnswer(JSON.stringify(shifted), healthyFacts(), 'building-diagnostic').checks.consistent.issues.join('\n')).toMatch(/the anomalies it cites/);
   });
 
+  it('holds a recommendation\'s prose to its own savings, and "no zero runs" to the data issues', () => {
+    const base = JSON.parse(answer('The peak is 241 kW.'));
+    base.recommendations = [
+      { ...base.recommendations[0], rationale: 'Night use is high for an office. This should save roughly 23,000 kWh a year.', estimatedAnnualSavingsKwh: 61700, estimatedSavingsPct: 5 },
+      { ...base.recommendations[0], action: 'Tighten weekend schedules', rationale: 'Weekend use is high.', estimatedAnnualSavingsKwh: 24700, estimatedSavingsPct: 2 },
+    ];
+    expect(evaluateAnswer(JSON.stringify(base), healthyFacts(), 'building-diagnostic').checks.grounded.issues.join('\n')).toMatch(/23,000 kWh/);
+    const data = promptData(healthyFacts());
+    if (data.dataIssues.some((issue) => issue.kind === 'zero-runs')) {
+      expect(verdict('The data are complete with no gaps, outages or zero runs.').pass).toBe(false);
+    }
+  });
+
   it('fails a month called anomalous when none of the data\'s anomalies falls in it', () => {
     const data = promptData(healthyFacts());
     const month = data.anomalies[0].date.slice(0, 7);
