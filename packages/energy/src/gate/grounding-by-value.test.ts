@@ -168,10 +168,11 @@ describe('grounding by value', () => {
       { ...base.recommendations[0], action: 'Tighten weekend schedules', rationale: 'Weekend use is high.', estimatedAnnualSavingsKwh: 24700, estimatedSavingsPct: 2 },
     ];
     expect(evaluateAnswer(JSON.stringify(base), healthyFacts(), 'building-diagnostic').checks.grounded.issues.join('\n')).toMatch(/23,000 kWh/);
-    const data = promptData(healthyFacts());
-    if (data.dataIssues.some((issue) => issue.kind === 'zero-runs')) {
-      expect(verdict('The data are complete with no gaps, outages or zero runs.').pass).toBe(false);
-    }
+    const facts = healthyFacts();
+    facts.dataIssues = [...facts.dataIssues, { kind: 'zero-runs', severity: 'info', message: 'gas: 3 runs of 24 h or more reading 0 (96 h in all)' }];
+    const claim = JSON.parse(answer('The gas data are complete with no zero runs.'));
+    claim.dataIssuesAddressed = facts.dataIssues.map((issue) => ({ issue: issue.kind, response: 'Excluded from the baseline and caveated.' }));
+    expect(evaluateAnswer(JSON.stringify(claim), facts, 'building-diagnostic').checks.consistent.issues.join('\n')).toMatch(/no zero runs/);
   });
 
   it('fails a month called anomalous when none of the data\'s anomalies falls in it', () => {
