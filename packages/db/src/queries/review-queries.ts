@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { withTransaction } from '@eaio/core';
 import type { Database } from '../create-db';
 import type { ReviewDecisionKind } from '../schema';
 
@@ -155,20 +156,7 @@ interface DecisionBase {
   reason: string;
 }
 
-const inTransaction = async <T>(database: Database, work: (client: PoolClient) => Promise<T>): Promise<T> => {
-  const client = await database.pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-};
+const inTransaction = <T>(database: Database, work: (client: PoolClient) => Promise<T>): Promise<T> => withTransaction(database.pool, work);
 
 /** Locks the job row; throws unless it is in review. */
 const lockReviewJob = async (client: PoolClient, jobId: string) => {
