@@ -1,22 +1,14 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port';
 
 const ROOT = join(import.meta.dirname, '..');
 const POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS = 'redis://127.0.0.1:6379';
 
 /** A port nothing listens on (taken from the OS, then released). */
-const closedPort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+const closedPort = freePort;
 
 const runCli = (env: Record<string, string>, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve) => {

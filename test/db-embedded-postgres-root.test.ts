@@ -1,23 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_POSTGRES_HOME } from '@eaio/db';
+import { freePort } from './support/free-port';
 
 const ROOT = join(import.meta.dirname, '..');
 const asRoot = process.platform === 'linux' && process.getuid?.() === 0;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 /** Starts the embedded server from the checkout copy twice (the second start reuses the cluster). */
 const SCRIPT = `

@@ -1,19 +1,9 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb, migrate, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@eaio/db';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+import { freePort } from './support/free-port';
 
 describe('db: embedded PostgreSQL', () => {
   const root = mkdtempSync(join(tmpdir(), 'eaio-embedded-'));

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { PRESETS, withBehaviour } from '@eaio/emulator';
 import type { EaioConfig } from '@eaio/core';
 import { generatePortfolio } from '@eaio/energy';
 import { runSubmit } from '../apps/producer/src/commands/submit-command';
+import { freePort } from './support/free-port';
 import { openTestPipeline, waitFor, type TestPipeline } from './support/pipeline-harness';
 
 /**
@@ -20,17 +20,6 @@ import { openTestPipeline, waitFor, type TestPipeline } from './support/pipeline
 const PROMETHEUS = process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus';
 const ROOT = join(__dirname, '..');
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 
 const models = (config: EaioConfig) => ({
   // Local answers fail the gate half the time, so jobs escalate to the (paid) api tier.
