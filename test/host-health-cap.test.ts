@@ -1,12 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS, withBehaviour, type RequestLogEntry } from '@eaio/emulator';
+import type { RequestLogEntry } from '@eaio/emulator';
 import { composeWorkers } from '../apps/producer/src/compose-workers';
-import { runSubmit } from '../apps/producer/src/commands/submit-command';
-import { openTestPipeline, waitFor, type TestPipeline } from './support/pipeline-harness';
+import { waitFor, type TestPipeline } from './support/pipeline-harness';
+import { openGroundedLocalPipeline, submitClassifications } from './support/local-tier';
 
-const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
 const LOCAL = ['local-fast', 'local-quality'] as const;
 const HEALTH_INTERVAL_MS = 400;
 
@@ -39,25 +36,14 @@ describe('health checks hold no inference slot', () => {
   let pipeline: TestPipeline;
 
   beforeAll(async () => {
-    pipeline = await openTestPipeline({
-      queues: 'redis',
-      database: 'fresh',
-      timeScale: 1,
-      localHosts: 2,
-      models: (config) => ({
-        [config.tiers['local-fast'].candidates[0].model]: withBehaviour(PRESETS.instant, { ttftMs: 250, answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
-      }),
-      overrides: { recovery: { reconcileIntervalSec: 0 } },
-    });
+    pipeline = await openGroundedLocalPipeline({ ttftMs: 250, localHosts: 2, overrides: { recovery: { reconcileIntervalSec: 0 } } });
   }, 60_000);
   afterAll(async () => {
     await pipeline?.close();
   });
 
   it('never more than the cap in flight at a host, checks included; one check per interval per host', async () => {
-    const jsonl = join(pipeline.dir, 'health.jsonl');
-    await writeFile(jsonl, Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `health-${i}`, prompt: `Classify reading ${i} as normal or odd.`, privacy: 'PRIVATE', taskType: 'classification' })).join('\n'));
-    const { batchId } = await runSubmit(pipeline.runtime, { jsonl, tenant: 'health', progress: false }, quiet);
+    const { batchId } = await submitClassifications(pipeline, 'health', 40);
     const workers = await Promise.all(
       [1, 2, 3].map(() => composeWorkers(pipeline.runtime, { tiers: [...LOCAL], idlePollMs: 5, healthIntervalMs: HEALTH_INTERVAL_MS })),
     );

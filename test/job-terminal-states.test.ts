@@ -1,10 +1,6 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS, withBehaviour } from '@eaio/emulator';
 import { createDb } from '@eaio/db';
 import { queueJobId, type PipelineJobData } from '@eaio/queues';
 import { reconcile } from '@eaio/workers';
@@ -12,10 +8,10 @@ import { composeWorkers } from '../apps/producer/src/compose-workers';
 import { runSubmit } from '../apps/producer/src/commands/submit-command';
 import { runReconcile } from '../apps/producer/src/commands/reconcile-command';
 import { startTcpProxy } from '../bench/chaos/tcp-proxy';
-import { openTestPipeline, waitFor, type TestPipeline } from './support/pipeline-harness';
+import { waitFor, type TestPipeline } from './support/pipeline-harness';
+import { openGroundedLocalPipeline, spawnWorkerProcess, submitClassifications } from './support/local-tier';
 
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
-const ROOT = join(__dirname, '..');
 const LOCAL = ['local-fast', 'local-quality'] as const;
 
 /**
@@ -28,28 +24,15 @@ describe('every job ends and nothing is lost', () => {
   let pipeline: TestPipeline;
 
   beforeAll(async () => {
-    pipeline = await openTestPipeline({
-      queues: 'redis',
-      database: 'fresh',
-      timeScale: 1,
-      // Every answer passes the gate and takes about 300 ms, so calls are in flight when a fault lands.
-      models: (config) => ({
-        [config.tiers['local-fast'].candidates[0].model]: withBehaviour(PRESETS.instant, { ttftMs: 300, answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
-      }),
-      overrides: { recovery: { abandonAttemptsAfterSec: 0.001, reconcileIntervalSec: 0 } },
-    });
+    // Every answer passes the gate and takes about 300 ms, so calls are in flight when a fault lands.
+    pipeline = await openGroundedLocalPipeline({ ttftMs: 300, overrides: { recovery: { abandonAttemptsAfterSec: 0.001, reconcileIntervalSec: 0 } } });
   }, 60_000);
   afterAll(async () => {
     await pipeline?.close();
   });
 
   const db = () => pipeline.runtime.database.pool;
-  const submit = async (tag: string, n: number) => {
-    const jsonl = join(pipeline.dir, `${tag}.jsonl`);
-    await writeFile(jsonl, Array.from({ length: n }, (_, i) => JSON.stringify({ id: `${tag}-${i}`, prompt: `Classify reading ${tag} ${i} as normal or odd.`, privacy: 'PRIVATE', taskType: 'classification' })).join('\n'));
-    const result = await runSubmit(pipeline.runtime, { jsonl, tenant: tag, progress: false }, quiet);
-    return { ...result, jsonl };
-  };
+  const submit = (tag: string, n: number) => submitClassifications(pipeline, tag, n, (i) => `Classify reading ${tag} ${i} as normal or odd.`);
   const jobStates = async (batchId: string) =>
     (await db().query('SELECT id, state, current_tier, route_reason FROM jobs WHERE batch_id = $1 ORDER BY source_id', [batchId])).rows;
   const batchStatusOf = async (batchId: string) => (await db().query('SELECT status, open_jobs FROM batches WHERE id = $1', [batchId])).rows[0];
@@ -190,11 +173,7 @@ describe('every job ends and nothing is lost', () => {
   }, 60_000);
   it('attempts a SIGKILLed worker left started end abandoned; its jobs finish on another worker', async () => {
     const { batchId } = await submit('killed', 6);
-    const child = spawn(process.execPath, ['bin/eaio.mjs', 'workers', '--tier', 'local-fast,local-quality', '--no-reports', '--lock-duration', '1000', '--stalled-interval', '1000'], {
-      cwd: ROOT,
-      env: { ...process.env, ...pipeline.env },
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
+    const child = spawnWorkerProcess(pipeline.env, ['--tier', 'local-fast,local-quality', '--no-reports', '--lock-duration', '1000', '--stalled-interval', '1000']);
     try {
       await waitFor(async () => {
         const started = await db().query("SELECT count(*)::int AS n FROM attempts WHERE batch_id = $1 AND outcome = 'started'", [batchId]);

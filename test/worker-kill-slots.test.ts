@@ -1,15 +1,9 @@
-import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS, withBehaviour } from '@eaio/emulator';
 import { reconcile } from '@eaio/workers';
 import { composeWorkers } from '../apps/producer/src/compose-workers';
-import { runSubmit } from '../apps/producer/src/commands/submit-command';
-import { openTestPipeline, waitFor, type TestPipeline } from './support/pipeline-harness';
+import { waitFor, type TestPipeline } from './support/pipeline-harness';
+import { openGroundedLocalPipeline, spawnWorkerProcess, submitClassifications } from './support/local-tier';
 
-const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
-const ROOT = join(__dirname, '..');
 const LOCAL = ['local-fast', 'local-quality'] as const;
 const HOST = 'ollama-1';
 
@@ -23,16 +17,8 @@ describe('a SIGKILLed worker frees its host slots within seconds', () => {
   let pipeline: TestPipeline;
 
   beforeAll(async () => {
-    pipeline = await openTestPipeline({
-      queues: 'redis',
-      database: 'fresh',
-      timeScale: 1,
-      // Every answer passes and takes ~4 s, so the kill lands while both calls are in flight.
-      models: (config) => ({
-        [config.tiers['local-fast'].candidates[0].model]: withBehaviour(PRESETS.instant, { ttftMs: 4_000, answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
-      }),
-      overrides: { recovery: { abandonAttemptsAfterSec: 0.001, reconcileIntervalSec: 0 } },
-    });
+    // Every answer passes and takes ~4 s, so the kill lands while both calls are in flight.
+    pipeline = await openGroundedLocalPipeline({ ttftMs: 4_000, overrides: { recovery: { abandonAttemptsAfterSec: 0.001, reconcileIntervalSec: 0 } } });
   }, 60_000);
   afterAll(async () => {
     await pipeline?.close();
@@ -41,15 +27,9 @@ describe('a SIGKILLed worker frees its host slots within seconds', () => {
   const db = () => pipeline.runtime.database.pool;
 
   it('the host serves the next job within the lease after the kill; the killed attempts end abandoned', async () => {
-    const jsonl = join(pipeline.dir, 'kill.jsonl');
-    await writeFile(jsonl, Array.from({ length: 6 }, (_, i) => JSON.stringify({ id: `kill-${i}`, prompt: `Classify reading ${i} as normal or odd.`, privacy: 'PRIVATE', taskType: 'classification' })).join('\n'));
-    const { batchId } = await runSubmit(pipeline.runtime, { jsonl, tenant: 'kill', progress: false }, quiet);
+    const { batchId } = await submitClassifications(pipeline, 'kill', 6);
 
-    const child = spawn(process.execPath, ['bin/eaio.mjs', 'workers', '--tier', LOCAL.join(','), '--no-reports', '--metrics-port', '0', '--lock-duration', '8000', '--stalled-interval', '1000'], {
-      cwd: ROOT,
-      env: { ...process.env, ...pipeline.env },
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
+    const child = spawnWorkerProcess(pipeline.env, ['--tier', LOCAL.join(','), '--no-reports', '--metrics-port', '0', '--lock-duration', '8000', '--stalled-interval', '1000']);
     let survivor: Awaited<ReturnType<typeof composeWorkers>> | undefined;
     let killedAt = 0;
     let killedJobs: string[] = [];

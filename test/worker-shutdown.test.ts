@@ -1,20 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS, withBehaviour } from '@eaio/emulator';
 import { runSubmit } from '../apps/producer/src/commands/submit-command';
-import { openTestPipeline, waitFor, type TestPipeline } from './support/pipeline-harness';
+import { waitFor, type TestPipeline } from './support/pipeline-harness';
+import { openGroundedLocalPipeline, spawnWorkerProcess } from './support/local-tier';
 
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
-const ROOT = join(__dirname, '..');
 
 const startWorkerProcess = (env: Record<string, string>): ChildProcess =>
-  spawn(process.execPath, ['bin/eaio.mjs', 'workers', '--tier', 'local-fast,local-quality', '--no-reports'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  spawnWorkerProcess(env, ['--tier', 'local-fast,local-quality', '--no-reports'], ['ignore', 'ignore', 'pipe']);
 
 const exited = (child: ChildProcess): Promise<number | null> =>
   new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
@@ -26,15 +21,8 @@ describe('worker process shutdown', () => {
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    pipeline = await openTestPipeline({
-      queues: 'redis',
-      database: 'fresh',
-      timeScale: 1,
-      // Every local answer takes about 1.5 s, so a signal lands while calls are in flight.
-      models: (config) => ({
-        [config.tiers['local-fast'].candidates[0].model]: withBehaviour(PRESETS.instant, { ttftMs: 1500, answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
-      }),
-    });
+    // Every local answer takes about 1.5 s, so a signal lands while calls are in flight.
+    pipeline = await openGroundedLocalPipeline({ ttftMs: 1500 });
     const jsonl = join(pipeline.dir, 'prompts.jsonl');
     await writeFile(jsonl, Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `p${i}`, prompt: `Classify reading ${i} as normal or odd.`, privacy: 'PRIVATE', taskType: 'classification' })).join('\n'));
     batchId = (await runSubmit(pipeline.runtime, { jsonl, tenant: 'shutdown', progress: false }, quiet)).batchId;
