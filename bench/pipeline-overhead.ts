@@ -51,6 +51,7 @@ import { runSubmit } from '../apps/producer/src/commands/submit-command';
 import { composeWorkers } from '../apps/producer/src/compose-workers';
 import { startRehearsal } from '../apps/producer/src/rehearsal';
 import { openRuntime } from '../apps/producer/src/runtime';
+import { admin, createBenchDatabase } from './bench-database';
 
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(`--${name}`);
@@ -62,7 +63,6 @@ const RUNS = Number(argument('runs') ?? 3);
 const HOST_COUNTS = (argument('local-hosts') ?? '1').split(',').map(Number);
 const IDLE_POLL = argument('idle-poll') === undefined ? undefined : Number(argument('idle-poll'));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
 if (![JOBS, RUNS, ...HOST_COUNTS].every((value) => Number.isInteger(value) && value > 0) || !(Number.isInteger(WARMUP) && WARMUP >= 0)) {
   throw new Error('--jobs, --runs and --local-hosts take positive integers (--local-hosts may be a list: 1,4)');
@@ -80,16 +80,6 @@ const waitUntil = async (predicate: () => Promise<boolean> | boolean, timeoutMs:
   while (!(await predicate())) {
     if (Date.now() > until) throw new Error('benchmark run timed out');
     await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
-
-const admin = async (sql: string) => {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 };
 
@@ -115,10 +105,7 @@ const endToEnd = (timing: Timing) => timing.finished - timing.enqueued;
 const service = (timing: Timing) => timing.finished - timing.fetched;
 
 const runPipeline = async (hosts: number, jobs: number = JOBS): Promise<RunResult> => {
-  const database = `eaio_bench_${randomUUID().slice(0, 8)}`;
-  await admin(`CREATE DATABASE ${database}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
+  const { database, url } = await createBenchDatabase('eaio_bench');
   const dir = mkdtempSync(join(tmpdir(), 'eaio-bench-'));
   const base = loadConfig({ env: {} });
   const instant = withBehaviour(PRESETS.instant, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } });
@@ -214,10 +201,7 @@ const runBaseline = async (concurrency: number, jobs: number = JOBS): Promise<Ru
  * into Postgres (its own fresh database). Same jobs, same prompts, one `addBulk`.
  */
 const runUserBaseline = async (concurrency: number, jobs: number = JOBS): Promise<RunResult> => {
-  const database = `eaio_bench_user_${randomUUID().slice(0, 8)}`;
-  await admin(`CREATE DATABASE ${database}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
+  const { database, url } = await createBenchDatabase('eaio_bench_user');
   const pool = new pg.Pool({ connectionString: url.toString(), max: concurrency + 2 });
   await pool.query('CREATE TABLE answers (id text PRIMARY KEY, answer jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
   const base = loadConfig({ env: {} });

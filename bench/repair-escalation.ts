@@ -23,7 +23,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { createLogger, loadConfig, type PrivacyLevel } from '@eaio/core';
 import { PRESETS, withBehaviour } from '@eaio/emulator';
 import { generatePortfolio } from '@eaio/energy';
@@ -31,6 +30,7 @@ import { runSubmit } from '../apps/producer/src/commands/submit-command';
 import { composeWorkers } from '../apps/producer/src/compose-workers';
 import { startRehearsal } from '../apps/producer/src/rehearsal';
 import { openRuntime } from '../apps/producer/src/runtime';
+import { admin, createBenchDatabase } from './bench-database';
 
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(`--${name}`);
@@ -42,18 +42,7 @@ const REPAIRS = (argument('repairs') ?? '0,1,2').split(',').map(Number);
 const SEED = Number(argument('seed') ?? 1);
 const ANALYSES = argument('analysis') ?? 'data-quality-triage,building-diagnostic,retrofit-plan';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
-
-const admin = async (sql: string) => {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-};
 
 interface RunResult {
   failRate: number;
@@ -70,10 +59,7 @@ interface RunResult {
 }
 
 const run = async (failRate: number, repairs: number, files: { meter: string; metadata: string; weather: string }): Promise<RunResult> => {
-  const database = `eaio_bench_${randomUUID().slice(0, 8)}`;
-  await admin(`CREATE DATABASE ${database}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
+  const { database, url } = await createBenchDatabase('eaio_bench');
   const base = loadConfig({ env: {} });
   const wrong = { grounded: 1 - failRate, hallucination: failRate * 0.7, invalidJson: failRate * 0.15, missingSections: failRate * 0.15 };
   const models = {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { getTableColumns, type Column } from 'drizzle-orm';
 import type { Database } from '../create-db';
 import { attempts, TERMINAL_JOB_STATES, type NewAttemptRow } from '../schema';
+import type { CompleteJobInput } from './job-state-queries';
 
 /**
  * The statements a delivery runs, each ONE round trip and a named (prepared) statement:
@@ -101,18 +102,8 @@ export const finishAttemptStatement = async (
   return (result.rowCount ?? 0) > 0;
 };
 
-export interface FinishAndCompleteInput {
-  jobId: string;
-  batchId: string;
-  attemptId: string;
-  tier: string;
-  provider: string;
-  model: string;
-  text: string;
-  answer: unknown;
-  qualityScore: number;
-  simulated: boolean;
-}
+/** The same answer as `completeJob` stores, here with the attempt's ending in one statement. */
+export type FinishAndCompleteInput = CompleteJobInput;
 
 /**
  * A delivery that passed the gate, in ONE statement: the attempt's ending, the result row
