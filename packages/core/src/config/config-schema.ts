@@ -166,7 +166,6 @@ export const fileConfigSchema = z.strictObject({
       defaultPrivacy: z.enum(PRIVACY_LEVELS).default('PRIVATE'),
       emergencyLocalOnly: z.boolean().default(false),
       taskTypes: z.partialRecord(taskType, taskOverrideSchema).default({}),
-    })
       adaptive: z
         .strictObject({
           enabled: z.boolean().default(false),
@@ -182,6 +181,7 @@ export const fileConfigSchema = z.strictObject({
           acrossTenants: z.boolean().default(false),
         })
         .prefault({}),
+    })
     .prefault({}),
   quality: z
     .strictObject({

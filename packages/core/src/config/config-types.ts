@@ -232,9 +232,6 @@ export interface RoutingConfig extends RoutingThresholds {
   emergencyLocalOnly: boolean;
   /** @defaultValue `{}` */
   taskTypes: Partial<Record<TaskType, TaskRoutingOverride>>;
-}
-
-export interface QualityConfig {
   /** Starting tiers learned from the attempts history (see `adaptStart` in `@eaio/routing`). */
   adaptive: AdaptiveRoutingConfig;
   /** Reuse of kept results for the same facts, analysis type, prompt version and tier. */
@@ -259,6 +256,9 @@ export interface ResponseCacheConfig {
   enabled: boolean;
   /** Reuse another tenant's kept result (same facts hash). Env `RESPONSE_CACHE_ACROSS_TENANTS`. @defaultValue `false` */
   acrossTenants: boolean;
+}
+
+export interface QualityConfig {
   /** Gate pass score for task types without their own. Env `QUALITY_THRESHOLD`. @defaultValue `0.7` */
   defaultThreshold: number;
   /** @defaultValue `{}` */

@@ -9,6 +9,6 @@ export * from './spend-ledger';
 export * from './budgets';
 export * from './cost-reports';
 export * from './egress-audit';
-export * from './provider-guard-states';
 export * from './review-decisions';
+export * from './provider-guard-states';
 export * from './provider-batch-items';
