@@ -190,8 +190,9 @@ const reserveStatement = (db: Queryable, request: ReservationRequest, scopes: st
   againOnDeadlock(() => reserveOnce(db, request, scopes, periods));
 
 /**
- * Runs a single statement again when Postgres aborted it as a deadlock victim (a settle moving
- * money on the same counters locked them in the other order): an aborted statement did nothing.
+ * Runs a single statement (or a whole transaction) again when Postgres aborted it as a deadlock
+ * victim (a settle moving money on the same counters locked them in the other order): an aborted
+ * statement did nothing, an aborted transaction was rolled back.
  */
 const againOnDeadlock = async <T>(work: () => Promise<T>, tries = 3): Promise<T> => {
   try {
@@ -376,7 +377,10 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
       return reserveInTransaction(request);
     },
   };
+  // A deadlock victim's transaction was rolled back whole, so it is safe to run again.
   const reserveInTransaction = (request: ReservationRequest): Promise<ReservationOutcome> =>
+    againOnDeadlock(() => reserveInTransactionOnce(request), 5);
+  const reserveInTransactionOnce = (request: ReservationRequest): Promise<ReservationOutcome> =>
       inTransaction(db, async (client) => {
         const { scopes, periods } = keyList(request.keys);
         await client.query(
