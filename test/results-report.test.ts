@@ -60,7 +60,8 @@ describe('results out and the portfolio report', () => {
     (await pipeline.runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state NOT IN ('succeeded', 'review', 'failed')", [batchId])).rows[0].n === 0;
 
   beforeAll(async () => {
-    pipeline = await openTestPipeline({ queues: 'redis', database: 'fresh', timeScale: 0.01, models });
+    // No response cache: batch B submits batch A's buildings again to make jobs that end in review.
+    pipeline = await openTestPipeline({ queues: 'redis', database: 'fresh', timeScale: 0.01, models, env: { RESPONSE_CACHE: 'false' } });
     const portfolio = await generatePortfolio({ buildings: BUILDINGS, outDir: join(pipeline.dir, 'portfolio'), seed: 11 });
     const files = { meter: [portfolio.files.meter], metadata: portfolio.files.metadata, weather: portfolio.files.weather };
     const workers = await composeWorkers(pipeline.runtime, { idlePollMs: 5 });
