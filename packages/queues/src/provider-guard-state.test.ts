@@ -20,6 +20,15 @@ describe('provider guard state', () => {
     expect(admit(state, 28_001, ask)).toMatchObject({ ok: true, probe: [] });
   });
 
+  it('an answer to a call sent before the breaker opened does not close it', () => {
+    const state = emptyState();
+    expect(admit(state, 0, ask)).toMatchObject({ ok: true, probe: [] }); // sent while closed
+    recordFailure(state, 100, 'openai/gpt', 'open', 'HTTP 404 model not found', policy);
+    recordSuccess(state, 200, keys, []); // the earlier call answers late
+    expect(admit(state, 300, ask)).toMatchObject({ ok: false, cause: 'breaker-open' });
+    expect(viewOf('openai', state, 300, policy.windowMs).breakers.find((b) => b.key === 'openai/gpt')).toMatchObject({ state: 'open', opens: 1 });
+  });
+
   it('a failed probe opens again; a probe that never reports frees its slot after the probe timeout', () => {
     const state = emptyState();
     recordFailure(state, 0, 'openai', 'open', 'HTTP 401', policy);

@@ -153,10 +153,13 @@ export const admit = (state: ProviderGuardState, now: number, request: AdmitRequ
 };
 
 /** The endpoint answered (whatever the answer's quality): its breakers close, an expired pause ends. */
-export const recordSuccess = (state: ProviderGuardState, now: number, breakerKeys: string[]): void => {
+export const recordSuccess = (state: ProviderGuardState, now: number, breakerKeys: string[], probes: string[] = []): void => {
   for (const key of breakerKeys) {
     const breaker = state.breakers[key];
     if (!breaker) continue;
+    // An open breaker admits nothing but its probe, so any other answer arriving now was sent
+    // before it opened: it says nothing about the endpoint since (a 404 breaker stays open).
+    if (breaker.state === 'open' && !probes.includes(key)) continue;
     breaker.state = 'closed';
     breaker.failures = [];
     breaker.openUntil = undefined;

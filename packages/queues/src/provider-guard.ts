@@ -130,7 +130,7 @@ export const createProviderGuard = (store: GuardStateStore, options: ProviderGua
     },
     async succeeded(ticket, usedTokens) {
       await store.update(ticket.provider, (state, now) => {
-        recordSuccess(state, now, breakerKeysOf(ticket));
+        recordSuccess(state, now, breakerKeysOf(ticket), ticket.probe);
         if (usedTokens !== undefined && limitOf(ticket.provider)) adjustTokens(state, ticket.slice, usedTokens - ticket.tokens);
       });
     },
