@@ -46,7 +46,7 @@ describe('retry-after cap and x-should-retry through the SDKs (their own retries
   it('openai: an hour-long retry-after is cut to 60 s; x-should-retry: false makes a 429 final', async () => {
     const fake = await errorServer(429, { 'retry-after': '3600', 'x-should-retry': 'false' }, openAiError);
     servers.push(fake.server);
-    const endpoint: EndpointConfig = { id: 'openai', provider: 'openai', kind: 'openai-compatible', baseUrl: `${fake.url}/v1`, apiKey: 'sk-test-0123456789', local: false };
+    const endpoint: EndpointConfig = { id: 'openai', provider: 'openai', kind: 'openai-compatible', baseUrl: `${fake.url}/v1`, apiKey: 'placeholder-key', local: false };
     const error = await failure(createOpenAiCompatibleAdapter(endpoint).chat(request));
     expect(error).toMatchObject({ kind: 'rate-limit', statusCode: 429, retryAfterMs: 60_000, isRetryable: false });
     expect(retryDelayMs(error, 1)).toBe(NO_RETRY);
@@ -58,7 +58,7 @@ describe('retry-after cap and x-should-retry through the SDKs (their own retries
   it('anthropic: x-should-retry: true makes a 400 retryable; the retry waits at most the cap', async () => {
     const fake = await errorServer(400, { 'retry-after': '600', 'x-should-retry': 'true' }, { type: 'error', error: { type: 'invalid_request_error', message: 'try again' } });
     servers.push(fake.server);
-    const endpoint: EndpointConfig = { id: 'anthropic', provider: 'anthropic', kind: 'anthropic', baseUrl: fake.url, apiKey: 'sk-ant-test-0123456789', local: false };
+    const endpoint: EndpointConfig = { id: 'anthropic', provider: 'anthropic', kind: 'anthropic', baseUrl: fake.url, apiKey: 'placeholder-key', local: false };
     const error = await failure(createAnthropicAdapter(endpoint, { retryAfterMaxMs: 30_000 }).chat(request));
     expect(error).toMatchObject({ kind: 'bad-request', statusCode: 400, retryAfterMs: 30_000, isRetryable: true });
     expect(retryDelayMs(error, 1, { random: () => 0 })).toBe(30_000);
@@ -68,7 +68,7 @@ describe('retry-after cap and x-should-retry through the SDKs (their own retries
   it('anthropic: a 429 without x-should-retry stays retryable', async () => {
     const fake = await errorServer(429, { 'retry-after': '2' }, anthropicError);
     servers.push(fake.server);
-    const endpoint: EndpointConfig = { id: 'anthropic', provider: 'anthropic', kind: 'anthropic', baseUrl: fake.url, apiKey: 'sk-ant-test-0123456789', local: false };
+    const endpoint: EndpointConfig = { id: 'anthropic', provider: 'anthropic', kind: 'anthropic', baseUrl: fake.url, apiKey: 'placeholder-key', local: false };
     const error = await failure(createAnthropicAdapter(endpoint).chat(request));
     expect(error).toMatchObject({ kind: 'rate-limit', retryAfterMs: 2_000, isRetryable: true });
   });

@@ -4,7 +4,8 @@ import { loadConfig } from './load-config';
 import { configSecrets, redactConfig } from './redact-config';
 import { availableTiers } from './resolve-config';
 
-const KEYS = { OPENAI_API_KEY: 'sk-test-0123456789abcdef', ANTHROPIC_API_KEY: 'ak-test-0123456789abcdef' };
+// Placeholders, not keys: the config only needs a value present to enable the endpoints.
+const KEYS = { OPENAI_API_KEY: 'placeholder-openai', ANTHROPIC_API_KEY: 'placeholder-anthropic' };
 
 const configError = (load: () => unknown): ConfigError => {
   try {
