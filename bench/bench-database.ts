@@ -23,3 +23,22 @@ export const createBenchDatabase = async (prefix: string): Promise<{ database: s
   url.pathname = `/${database}`;
   return { database, url };
 };
+
+/** What one bench run opened; `closeBenchRun` ends it in order (workers, queues, runtime, emulator, database). */
+export interface BenchRun {
+  workers?: { close(): Promise<void>; stopSweeper(): void };
+  runtime?: { queues: { [tier: string]: { obliterate(options: { force: boolean }): Promise<void> } } | object; close(): Promise<void> };
+  rehearsal: { close(): Promise<void> };
+  database: string;
+}
+
+export const closeBenchRun = async ({ workers, runtime, rehearsal, database }: BenchRun): Promise<void> => {
+  await workers?.close();
+  workers?.stopSweeper();
+  if (runtime) {
+    for (const queue of Object.values(runtime.queues) as { obliterate(options: { force: boolean }): Promise<void> }[]) await queue.obliterate({ force: true }).catch(() => undefined);
+    await runtime.close();
+  }
+  await rehearsal.close();
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+};

@@ -30,7 +30,7 @@ import { runSubmit } from '../apps/producer/src/commands/submit-command';
 import { composeWorkers } from '../apps/producer/src/compose-workers';
 import { startRehearsal } from '../apps/producer/src/rehearsal';
 import { openRuntime } from '../apps/producer/src/runtime';
-import { admin, createBenchDatabase } from './bench-database';
+import { closeBenchRun, createBenchDatabase } from './bench-database';
 
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(`--${name}`);
@@ -111,14 +111,7 @@ const run = async (failRate: number, repairs: number, files: { meter: string; me
       wallMs,
     };
   } finally {
-    await workers?.close();
-    workers?.stopSweeper();
-    if (runtime) {
-      for (const queue of Object.values(runtime.queues)) await queue.obliterate({ force: true }).catch(() => undefined);
-      await runtime.close();
-    }
-    await rehearsal.close();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await closeBenchRun({ workers, runtime, rehearsal, database });
   }
 };
 

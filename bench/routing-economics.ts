@@ -33,7 +33,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { ANALYSIS_TYPES, createLogger, loadConfig, type AnalysisType, type EaioConfig, type PrivacyLevel, type Tier } from '@eaio/core';
 import { PRESETS, withBehaviour, type ModelBehaviour } from '@eaio/emulator';
 import { generatePortfolio } from '@eaio/energy';
@@ -41,6 +40,7 @@ import { runSubmit } from '../apps/producer/src/commands/submit-command';
 import { composeWorkers } from '../apps/producer/src/compose-workers';
 import { startRehearsal } from '../apps/producer/src/rehearsal';
 import { openRuntime } from '../apps/producer/src/runtime';
+import { closeBenchRun, createBenchDatabase } from './bench-database';
 
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(`--${name}`);
@@ -59,19 +59,9 @@ const DEFAULT_RATES: Record<Tier, Record<AnalysisType, number>> = {
 };
 const RATES: Record<Tier, Record<AnalysisType, number>> = argument('rates') ? JSON.parse(argument('rates')!) : DEFAULT_RATES;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
 const ANALYSES = ANALYSIS_TYPES.join(',');
 
-const admin = async (sql: string) => {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-};
 
 const behaviourFor = (base: ModelBehaviour, tier: Tier): ModelBehaviour => {
   const wrong = (pass: number) => ({ grounded: pass, hallucination: (1 - pass) * 0.7, invalidJson: (1 - pass) * 0.15, missingSections: (1 - pass) * 0.15 });
@@ -105,10 +95,7 @@ const run = async (
   files: Files,
   options: { env?: Record<string, string>; overrides?: Parameters<typeof loadConfig>[0]['overrides']; privacy: PrivacyLevel; training?: Files },
 ): Promise<RunFigures> => {
-  const database = `eaio_bench_${randomUUID().slice(0, 8)}`;
-  await admin(`CREATE DATABASE ${database}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
+  const { database, url } = await createBenchDatabase('eaio_bench');
   const base = loadConfig({ env: {} });
   const models: Record<string, ModelBehaviour> = {
     ...Object.fromEntries(base.tiers['local-fast'].candidates.map((c) => [c.model, behaviourFor(PRESETS.local3b, 'local-fast')])),
@@ -177,14 +164,7 @@ const run = async (
       wallMs,
     };
   } finally {
-    await workers?.close();
-    workers?.stopSweeper();
-    if (runtime) {
-      for (const queue of Object.values(runtime.queues)) await queue.obliterate({ force: true }).catch(() => undefined);
-      await runtime.close();
-    }
-    await rehearsal.close();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await closeBenchRun({ workers, runtime, rehearsal, database });
   }
 };
 
