@@ -36,7 +36,8 @@ export const closeBenchRun = async ({ workers, runtime, rehearsal, database }: B
   await workers?.close();
   workers?.stopSweeper();
   if (runtime) {
-    for (const queue of Object.values(runtime.queues) as { obliterate(options: { force: boolean }): Promise<void> }[]) await queue.obliterate({ force: true }).catch(() => undefined);
+    for (const queue of Object.values(runtime.queues) as { obliterate(options: { force: boolean }): Promise<void> }[])
+      await queue.obliterate({ force: true }).catch(() => undefined);
     await runtime.close();
   }
   await rehearsal.close();

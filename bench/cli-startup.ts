@@ -44,7 +44,8 @@ const time = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): number =
   const started = performance.now();
   const result = spawnSync(process.execPath, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
   const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0 && !(values['any-exit'] && result.status !== null)) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').at(-1)}`);
+  if (result.status !== 0 && !(values['any-exit'] && result.status !== null))
+    throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').at(-1)}`);
   return seconds;
 };
 
@@ -94,7 +95,9 @@ const format = (seconds: number) => `${seconds.toFixed(3)} s`;
 process.stdout.write(`eaio ${command.join(' ')}: median of ${runs} (after ${warmup} warm-up), one process per run, alternating\n`);
 process.stdout.write(`${'path'.padEnd(18)} ${'median'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)}  runs\n`);
 for (const [name, xs] of Object.entries(samples)) {
-  process.stdout.write(`${name.padEnd(18)} ${format(median(xs)).padStart(9)} ${format(Math.min(...xs)).padStart(9)} ${format(Math.max(...xs)).padStart(9)}  ${xs.map((x) => x.toFixed(2)).join(' ')}\n`);
+  process.stdout.write(
+    `${name.padEnd(18)} ${format(median(xs)).padStart(9)} ${format(Math.min(...xs)).padStart(9)} ${format(Math.max(...xs)).padStart(9)}  ${xs.map((x) => x.toFixed(2)).join(' ')}\n`,
+  );
 }
 const compiled = median(samples.compiled);
 process.stdout.write(`tsx ÷ compiled: ${(median(samples.tsx) / compiled).toFixed(1)}x; compile (node bin/compile.mjs): ${format(compileSeconds)}\n`);

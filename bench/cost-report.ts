@@ -82,7 +82,11 @@ try {
   const { end } = dayBounds(reportDate, 'UTC');
   const naive: number[] = [];
   for (let run = 0; run < 3; run += 1) {
-    naive.push(await time(() => pool.query(aggregateAttemptsSql(`date_trunc('day', started_at AT TIME ZONE 'UTC')::date AS day,`).replace('GROUP BY provider', 'GROUP BY 1, provider'), [start, end])));
+    naive.push(
+      await time(() =>
+        pool.query(aggregateAttemptsSql(`date_trunc('day', started_at AT TIME ZONE 'UTC')::date AS day,`).replace('GROUP BY provider', 'GROUP BY 1, provider'), [start, end]),
+      ),
+    );
   }
   const dayRows = Number((await pool.query('SELECT sum(calls) AS n FROM cost_report_rollup WHERE day = $1', [reportDate])).rows[0].n);
   console.log(`\nrows: ${rows.toLocaleString('en')} (${dayRows.toLocaleString('en')} on the report day), window ${windowDays} days`);

@@ -19,8 +19,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import {
-  comparePeers, computeFacts, computePortfolioFacts, createCalendarCache, generatePortfolio, parseTimestamp,
-  readMetadata, readWeather, unknownBuildingMetadata, HourlySeriesBuilder, type BuildingFacts,
+  comparePeers,
+  computeFacts,
+  computePortfolioFacts,
+  createCalendarCache,
+  generatePortfolio,
+  parseTimestamp,
+  readMetadata,
+  readWeather,
+  unknownBuildingMetadata,
+  HourlySeriesBuilder,
+  type BuildingFacts,
 } from '@eaio/energy';
 
 const argument = (name: string, fallback: string): string => {
@@ -28,7 +37,14 @@ const argument = (name: string, fallback: string): string => {
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
 
-interface RunResult { ok: boolean; rows: number; seconds: number; maxRssMb: number; buildings: number; error?: string }
+interface RunResult {
+  ok: boolean;
+  rows: number;
+  seconds: number;
+  maxRssMb: number;
+  buildings: number;
+  error?: string;
+}
 
 const child = async (mode: string, dir: string): Promise<RunResult> => {
   const files = { meter: join(dir, 'electricity.csv'), metadata: join(dir, 'metadata.csv'), weather: join(dir, 'weather.csv') };
@@ -37,8 +53,12 @@ const child = async (mode: string, dir: string): Promise<RunResult> => {
   let facts: BuildingFacts[];
   if (mode === 'stream') {
     const result = await computePortfolioFacts({
-      meters: [{ meter: 'electricity', source: files.meter }], metadata: files.metadata, weather: files.weather,
-      onProgress: (progress) => { rows = progress.rows; },
+      meters: [{ meter: 'electricity', source: files.meter }],
+      metadata: files.metadata,
+      weather: files.weather,
+      onProgress: (progress) => {
+        rows = progress.rows;
+      },
     });
     facts = result.facts;
   } else {
@@ -55,10 +75,16 @@ const child = async (mode: string, dir: string): Promise<RunResult> => {
       if (parsed.ok) builder.set(parsed.hour, Number(kwh));
     }
     const calendars = createCalendarCache();
-    facts = comparePeers([...builders].map(([buildingId, builder]) => computeFacts({
-      metadata: metadata.get(buildingId) ?? unknownBuildingMetadata(buildingId),
-      meters: [{ meter: 'electricity', series: builder.build() }], weather, calendars,
-    })));
+    facts = comparePeers(
+      [...builders].map(([buildingId, builder]) =>
+        computeFacts({
+          metadata: metadata.get(buildingId) ?? unknownBuildingMetadata(buildingId),
+          meters: [{ meter: 'electricity', series: builder.build() }],
+          weather,
+          calendars,
+        }),
+      ),
+    );
   }
   const seconds = (performance.now() - started) / 1000;
   return { ok: true, rows, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, buildings: facts.length };
@@ -69,7 +95,9 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 const main = async (): Promise<void> => {
   const childMode = argument('child', '');
   if (childMode) {
-    const result = await child(childMode, argument('dir', '.')).catch((error: unknown): RunResult => ({ ok: false, rows: 0, seconds: 0, maxRssMb: process.resourceUsage().maxRSS / 1024, buildings: 0, error: String(error).slice(0, 200) }));
+    const result = await child(childMode, argument('dir', '.')).catch(
+      (error: unknown): RunResult => ({ ok: false, rows: 0, seconds: 0, maxRssMb: process.resourceUsage().maxRSS / 1024, buildings: 0, error: String(error).slice(0, 200) }),
+    );
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
@@ -82,7 +110,9 @@ const main = async (): Promise<void> => {
     const generationStart = performance.now();
     const portfolio = await generatePortfolio({ buildings, years, seed: Number(argument('seed', '1')), outDir: dir, format: 'long' });
     const megabytes = statSync(portfolio.files.meter).size / 1024 / 1024;
-    console.log(`generated ${buildings} buildings × ${portfolio.hours} h = ${portfolio.rows.toLocaleString('en-GB')} rows, ${megabytes.toFixed(0)} MB, in ${((performance.now() - generationStart) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${buildings} buildings × ${portfolio.hours} h = ${portfolio.rows.toLocaleString('en-GB')} rows, ${megabytes.toFixed(0)} MB, in ${((performance.now() - generationStart) / 1000).toFixed(1)} s`,
+    );
     const results = new Map<string, RunResult[]>(modes.map((mode) => [mode, []]));
     for (let run = 0; run < runs; run += 1) {
       for (const mode of modes) {
@@ -92,10 +122,24 @@ const main = async (): Promise<void> => {
         try {
           result = JSON.parse(line) as RunResult;
         } catch {
-          result = { ok: false, rows: 0, seconds: 0, maxRssMb: 0, buildings: 0, error: (spawned.stderr.trim().split('\n').find((text) => /heap|memory|Error/.test(text)) ?? `exit ${spawned.status ?? spawned.signal}`).slice(0, 200) };
+          result = {
+            ok: false,
+            rows: 0,
+            seconds: 0,
+            maxRssMb: 0,
+            buildings: 0,
+            error: (
+              spawned.stderr
+                .trim()
+                .split('\n')
+                .find((text) => /heap|memory|Error/.test(text)) ?? `exit ${spawned.status ?? spawned.signal}`
+            ).slice(0, 200),
+          };
         }
         results.get(mode)!.push(result);
-        console.log(`run ${run + 1} ${mode}: ${result.ok ? `${result.seconds.toFixed(2)} s, ${Math.round(result.rows / result.seconds).toLocaleString('en-GB')} rows/s, peak RSS ${result.maxRssMb.toFixed(0)} MB, ${result.buildings} buildings` : `failed: ${result.error}`}`);
+        console.log(
+          `run ${run + 1} ${mode}: ${result.ok ? `${result.seconds.toFixed(2)} s, ${Math.round(result.rows / result.seconds).toLocaleString('en-GB')} rows/s, peak RSS ${result.maxRssMb.toFixed(0)} MB, ${result.buildings} buildings` : `failed: ${result.error}`}`,
+        );
       }
     }
     console.log('\nmode     rows/s (median)   peak RSS MB (median)   seconds (median)');
@@ -107,9 +151,15 @@ const main = async (): Promise<void> => {
         console.log(`${mode.padEnd(8)} failed: ${results.get(mode)![0].error}`);
         continue;
       }
-      const entry = { rate: median(ok.map((result) => result.rows / result.seconds)), rss: median(ok.map((result) => result.maxRssMb)), seconds: median(ok.map((result) => result.seconds)) };
+      const entry = {
+        rate: median(ok.map((result) => result.rows / result.seconds)),
+        rss: median(ok.map((result) => result.maxRssMb)),
+        seconds: median(ok.map((result) => result.seconds)),
+      };
       summary.set(mode, entry);
-      console.log(`${mode.padEnd(8)} ${Math.round(entry.rate).toLocaleString('en-GB').padStart(15)}   ${entry.rss.toFixed(0).padStart(20)}   ${entry.seconds.toFixed(2).padStart(16)}`);
+      console.log(
+        `${mode.padEnd(8)} ${Math.round(entry.rate).toLocaleString('en-GB').padStart(15)}   ${entry.rss.toFixed(0).padStart(20)}   ${entry.seconds.toFixed(2).padStart(16)}`,
+      );
     }
     const stream = summary.get('stream');
     const naive = summary.get('naive');

@@ -95,8 +95,7 @@ const main = async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, ...rehearsal.env, DATABASE_URL: viaProxy.toString(), LOG_LEVEL: 'warn' };
   delete env.REDIS_URL; // queues on PostgreSQL
   const child = spawn(process.execPath, ['bin/eaio.mjs', 'workers', '--tier', TIERS, '--no-reports', '--no-metrics'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  const xacts = async () =>
-    Number((await admin<{ n: string }>(ADMIN_URL, 'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [database]))[0].n);
+  const xacts = async () => Number((await admin<{ n: string }>(ADMIN_URL, 'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [database]))[0].n);
   try {
     console.log(`idle eaio workers (--tier ${TIERS}), queues on PostgreSQL, fresh database ${database}; warm-up ${WARMUP} s, then ${SECONDS} s measured`);
     await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
@@ -107,7 +106,9 @@ const main = async () => {
     await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
     const after = { statements: proxy.counts.statements, xacts: await xacts(), at: Date.now() };
     const seconds = (after.at - before.at) / 1000;
-    console.log(`statements sent by the process: ${after.statements - before.statements} in ${seconds.toFixed(1)} s = ${((after.statements - before.statements) / seconds).toFixed(2)} statements/s`);
+    console.log(
+      `statements sent by the process: ${after.statements - before.statements} in ${seconds.toFixed(1)} s = ${((after.statements - before.statements) / seconds).toFixed(2)} statements/s`,
+    );
     console.log(`transactions (pg_stat_database xact_commit + xact_rollback delta): ${((after.xacts - before.xacts) / seconds).toFixed(2)}/s`);
     console.log(`connections the process opened: ${proxy.counts.connections}`);
   } finally {

@@ -55,10 +55,17 @@ const junkBody = (megabytes: number, valid: number): Buffer => {
     let text = '';
     for (let index = 0; index < length; index += 1) text += letters[Math.floor(random() * letters.length)];
     switch (line % 4) {
-      case 0: push(Buffer.from(`${text}\n`)); break;
-      case 1: push(Buffer.from(`{"id": "${text}", "prompt": \n`)); break;
-      case 2: push(Buffer.from(`{"identifier": "${text}"}\n`)); break;
-      default: push(Buffer.concat([Buffer.from(text.slice(0, 4)), Buffer.from([0xff, 0xfe]), Buffer.from(`${text.slice(4)}\n`)]));
+      case 0:
+        push(Buffer.from(`${text}\n`));
+        break;
+      case 1:
+        push(Buffer.from(`{"id": "${text}", "prompt": \n`));
+        break;
+      case 2:
+        push(Buffer.from(`{"identifier": "${text}"}\n`));
+        break;
+      default:
+        push(Buffer.concat([Buffer.from(text.slice(0, 4)), Buffer.from([0xff, 0xfe]), Buffer.from(`${text.slice(4)}\n`)]));
     }
   }
   return Buffer.concat(parts);

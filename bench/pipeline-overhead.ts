@@ -120,7 +120,9 @@ const runPipeline = async (hosts: number, jobs: number = JOBS): Promise<RunResul
     const jsonl = join(dir, 'jobs.jsonl');
     writeFileSync(
       jsonl,
-      Array.from({ length: jobs }, (_, i) => JSON.stringify({ id: `j${i}`, prompt: `Classify meter reading ${i} kWh as normal or unusual.`, privacy: 'PRIVATE', taskType: 'classification' })).join('\n'),
+      Array.from({ length: jobs }, (_, i) =>
+        JSON.stringify({ id: `j${i}`, prompt: `Classify meter reading ${i} kWh as normal or unusual.`, privacy: 'PRIVATE', taskType: 'classification' }),
+      ).join('\n'),
     );
     const pool = runtime.database.pool;
     const cpu = process.cpuUsage();
@@ -182,7 +184,9 @@ const runBaseline = async (concurrency: number, jobs: number = JOBS): Promise<Ru
     await worker.waitUntilReady();
     worker.run().catch(() => undefined);
     const started = performance.now();
-    await queue.addBulk(Array.from({ length: jobs }, (_, i) => ({ name: 'noop', data: { id: `j${i}`, prompt: `Classify meter reading ${i} kWh as normal or unusual.` }, opts: { jobId: `j${i}` } })));
+    await queue.addBulk(
+      Array.from({ length: jobs }, (_, i) => ({ name: 'noop', data: { id: `j${i}`, prompt: `Classify meter reading ${i} kWh as normal or unusual.` }, opts: { jobId: `j${i}` } })),
+    );
     await waitUntil(() => done === jobs, 600_000);
     const elapsedMs = performance.now() - started;
     const completed: Job[] = await queue.getJobs(['completed'], 0, jobs);
@@ -237,7 +241,9 @@ const runUserBaseline = async (concurrency: number, jobs: number = JOBS): Promis
     await worker.waitUntilReady();
     worker.run().catch(() => undefined);
     const started = performance.now();
-    await queue.addBulk(Array.from({ length: jobs }, (_, i) => ({ name: 'user', data: { id: `j${i}`, prompt: `Classify meter reading ${i} kWh as normal or unusual.` }, opts: { jobId: `j${i}` } })));
+    await queue.addBulk(
+      Array.from({ length: jobs }, (_, i) => ({ name: 'user', data: { id: `j${i}`, prompt: `Classify meter reading ${i} kWh as normal or unusual.` }, opts: { jobId: `j${i}` } })),
+    );
     await waitUntil(() => done === jobs, 600_000);
     const elapsedMs = performance.now() - started;
     if (unparsed > 0) console.log(`user baseline: ${unparsed} answers were not JSON (stored as text)`);
@@ -289,11 +295,23 @@ const benchHosts = async (hosts: number, slotsPerHost: number) => {
   line(
     'ratio pipeline / bare',
     '',
-    fmt(med((r) => r.pipeline.jobsPerSecond / r.matched.jobsPerSecond), 4),
-    fmt(med((r) => r.pipeline.jobsPerSecond / r.serial.jobsPerSecond), 4),
+    fmt(
+      med((r) => r.pipeline.jobsPerSecond / r.matched.jobsPerSecond),
+      4,
+    ),
+    fmt(
+      med((r) => r.pipeline.jobsPerSecond / r.serial.jobsPerSecond),
+      4,
+    ),
   );
-  for (const [label, measure] of [['end-to-end (enqueue → done)', endToEnd], ['service (fetch → done)', service]] as const) {
-    for (const [q, fn] of [['p50', p50], ['p99', p99]] as const) {
+  for (const [label, measure] of [
+    ['end-to-end (enqueue → done)', endToEnd],
+    ['service (fetch → done)', service],
+  ] as const) {
+    for (const [q, fn] of [
+      ['p50', p50],
+      ['p99', p99],
+    ] as const) {
       line(
         `${label} ${q}`,
         ms(med((r) => fn([...r.pipeline.timings.values()].map(measure)))),
@@ -312,7 +330,10 @@ const benchHosts = async (hosts: number, slotsPerHost: number) => {
   console.log(
     `against the user's own worker (BullMQ c=${budget} + Ollama SDK call to the same emulator + JSON.parse + one INSERT): ` +
       `pipeline ${fmt(med((r) => r.pipeline.jobsPerSecond))} vs ${fmt(med((r) => r.user.jobsPerSecond))} jobs/s, ` +
-      `pipeline ÷ user baseline ${fmt(med((r) => r.pipeline.jobsPerSecond / r.user.jobsPerSecond), 3)}; ` +
+      `pipeline ÷ user baseline ${fmt(
+        med((r) => r.pipeline.jobsPerSecond / r.user.jobsPerSecond),
+        3,
+      )}; ` +
       `added service time p50 ${ms(med((r) => p50(addedPerJob(r.pipeline, r.user, service))))}, p99 ${ms(med((r) => p99(addedPerJob(r.pipeline, r.user, service))))}; ` +
       `service p50 pipeline ${ms(med((r) => p50([...r.pipeline.timings.values()].map(service))))} vs user ${ms(med((r) => p50([...r.user.timings.values()].map(service))))}`,
   );

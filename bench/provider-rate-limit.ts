@@ -24,7 +24,12 @@ import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { createProviderGuard, createRedisGuardStore } from '@eaio/queues';
 
 const { values } = parseArgs({
-  options: { jobs: { type: 'string', default: '40' }, limit: { type: 'string', default: '10' }, 'window-ms': { type: 'string', default: '2000' }, runs: { type: 'string', default: '3' } },
+  options: {
+    jobs: { type: 'string', default: '40' },
+    limit: { type: 'string', default: '10' },
+    'window-ms': { type: 'string', default: '2000' },
+    runs: { type: 'string', default: '3' },
+  },
 });
 const JOBS = Number(values.jobs);
 const LIMIT = Number(values.limit);

@@ -37,8 +37,16 @@ import { createAdapter } from '@eaio/providers';
 if (process.argv.includes('--corpus')) {
   const { parseArgs } = await import('node:util');
   const { scoreCorpus } = await import('./gate-corpus/score-corpus');
-  const { values } = parseArgs({ options: { corpus: { type: 'string' }, meter: { type: 'string', multiple: true }, metadata: { type: 'string' },
-    weather: { type: 'string' }, misses: { type: 'string' }, warmup: { type: 'string', default: '200' } } });
+  const { values } = parseArgs({
+    options: {
+      corpus: { type: 'string' },
+      meter: { type: 'string', multiple: true },
+      metadata: { type: 'string' },
+      weather: { type: 'string' },
+      misses: { type: 'string' },
+      warmup: { type: 'string', default: '200' },
+    },
+  });
   if (!values.corpus || !values.metadata || !values.meter?.length) {
     console.error('usage: npx tsx bench/quality-gate.ts --corpus FILE.jsonl --meter FILE [--meter gas=FILE] --metadata FILE [--weather FILE] [--misses OUT.jsonl] [--warmup 200]');
     process.exit(2);
@@ -146,8 +154,9 @@ if (!throughEmulator) {
   });
   const adapter = createAdapter({ id: 'bench-emulator', provider: 'ollama', kind: 'ollama', baseUrl: emulator.url, local: true });
   const model = 'qwen2.5:7b-instruct';
-  const jobs = facts.flatMap((building) => ANALYSIS_TYPES.flatMap((type) =>
-    Array.from({ length: requestsPerPair }, (_, index) => ({ building, type, attemptId: `${building.building.buildingId}-${type}-${index}` }))));
+  const jobs = facts.flatMap((building) =>
+    ANALYSIS_TYPES.flatMap((type) => Array.from({ length: requestsPerPair }, (_, index) => ({ building, type, attemptId: `${building.building.buildingId}-${type}-${index}` }))),
+  );
   const answers = new Map<string, { text: string; finish: string; latencyMs: number }>();
   const roundTrips: number[] = [];
   const started = performance.now();
@@ -157,8 +166,14 @@ if (!throughEmulator) {
       const job = jobs[next++];
       const prompt = buildPrompt(job.type, job.building);
       const result = await adapter.chat({
-        model, system: prompt.system, messages: [{ role: 'user', content: prompt.user }], maxTokens: prompt.maxTokens, temperature: 0.2,
-        responseFormat: { type: 'json', schema: prompt.jsonSchema, name: 'analysis' }, timeoutMs: 30_000, attemptId: job.attemptId,
+        model,
+        system: prompt.system,
+        messages: [{ role: 'user', content: prompt.user }],
+        maxTokens: prompt.maxTokens,
+        temperature: 0.2,
+        responseFormat: { type: 'json', schema: prompt.jsonSchema, name: 'analysis' },
+        timeoutMs: 30_000,
+        attemptId: job.attemptId,
       });
       roundTrips.push(result.latencyMs);
       answers.set(job.attemptId, { text: result.text, finish: result.finishReason.unified, latencyMs: result.latencyMs });
@@ -216,6 +231,8 @@ const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sort
 console.log(`\nhallucination recall:      ${recall.toFixed(4)} (target ≥ 0.95) ${recall >= 0.95 ? 'OK' : 'MISSED'}`);
 console.log(`grounded false-fail rate:  ${falseFail.toFixed(4)} (target ≤ 0.02) ${falseFail <= 0.02 ? 'OK' : 'MISSED'}`);
 console.log(`invalid-json caught:       ${share('invalid-json', 'fail').toFixed(4)}; missing-sections caught: ${share('missing-sections', 'fail').toFixed(4)}`);
-console.log(`time per evaluation:       median ${at(0.5).toFixed(3)} ms, p95 ${at(0.95).toFixed(3)} ms, mean ${(evaluationMs.reduce((sum, ms) => sum + ms, 0) / Math.max(1, evaluations)).toFixed(3)} ms (${evaluations} evaluations)`);
+console.log(
+  `time per evaluation:       median ${at(0.5).toFixed(3)} ms, p95 ${at(0.95).toFixed(3)} ms, mean ${(evaluationMs.reduce((sum, ms) => sum + ms, 0) / Math.max(1, evaluations)).toFixed(3)} ms (${evaluations} evaluations)`,
+);
 for (const line of extra) console.log(line);
 if (mistakes.length > 0) console.log(`\nfirst misclassified answers:\n  ${mistakes.join('\n  ')}`);

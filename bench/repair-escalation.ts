@@ -71,14 +71,26 @@ const run = async (failRate: number, repairs: number, files: { meter: string; me
   let workers: Awaited<ReturnType<typeof composeWorkers>> | undefined;
   try {
     const config = loadConfig({
-      env: { ...rehearsal.env, REDIS_URL, DATABASE_URL: url.toString(), LOG_LEVEL: 'error', QUALITY_REPAIRS_PER_TIER: String(repairs), LLM_DAILY_BUDGET: '100', LLM_MONTHLY_BUDGET: '1000' },
+      env: {
+        ...rehearsal.env,
+        REDIS_URL,
+        DATABASE_URL: url.toString(),
+        LOG_LEVEL: 'error',
+        QUALITY_REPAIRS_PER_TIER: String(repairs),
+        LLM_DAILY_BUDGET: '100',
+        LLM_MONTHLY_BUDGET: '1000',
+      },
       overrides: { retries: { backoffBaseMs: 20, backoffMaxMs: 200 } },
     });
     runtime = await openRuntime({ config, log: createLogger({ level: 'error', name: 'bench' }), namespace: `bench${randomUUID().slice(0, 8)}` });
     const started = performance.now();
     const batchIds: string[] = [];
     for (const privacy of ['PRIVATE', 'ENHANCED'] as PrivacyLevel[]) {
-      const submitted = await runSubmit(runtime, { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy, tenant: privacy.toLowerCase(), progress: false, simulated: true, analysis: ANALYSES }, quiet);
+      const submitted = await runSubmit(
+        runtime,
+        { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy, tenant: privacy.toLowerCase(), progress: false, simulated: true, analysis: ANALYSES },
+        quiet,
+      );
       batchIds.push(submitted.batchId);
     }
     workers = await composeWorkers(runtime, { idlePollMs: 5 });
@@ -89,14 +101,21 @@ const run = async (failRate: number, repairs: number, files: { meter: string; me
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const wallMs = performance.now() - started;
-    const jobs = (await pool.query('SELECT privacy, state, count(*)::int AS n FROM jobs WHERE batch_id = ANY($1) GROUP BY privacy, state', [batchIds])).rows as { privacy: string; state: string; n: number }[];
-    const calls = (await pool.query(
-      `SELECT count(*) FILTER (WHERE tier <> 'api')::int AS local, count(*) FILTER (WHERE tier = 'api')::int AS api,
+    const jobs = (await pool.query('SELECT privacy, state, count(*)::int AS n FROM jobs WHERE batch_id = ANY($1) GROUP BY privacy, state', [batchIds])).rows as {
+      privacy: string;
+      state: string;
+      n: number;
+    }[];
+    const calls = (
+      await pool.query(
+        `SELECT count(*) FILTER (WHERE tier <> 'api')::int AS local, count(*) FILTER (WHERE tier = 'api')::int AS api,
               count(*) FILTER (WHERE repair_kind IS NOT NULL)::int AS repairs, coalesce(sum(cost_micro_usd), 0)::bigint AS spend
        FROM attempts WHERE batch_id = ANY($1)`,
-      [batchIds],
-    )).rows[0];
-    const count = (state: string, privacy?: string) => jobs.filter((row) => row.state === state && (privacy === undefined || row.privacy === privacy)).reduce((sum, row) => sum + row.n, 0);
+        [batchIds],
+      )
+    ).rows[0];
+    const count = (state: string, privacy?: string) =>
+      jobs.filter((row) => row.state === state && (privacy === undefined || row.privacy === privacy)).reduce((sum, row) => sum + row.n, 0);
     return {
       failRate,
       repairs,

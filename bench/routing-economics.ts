@@ -62,7 +62,6 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
 const ANALYSES = ANALYSIS_TYPES.join(',');
 
-
 const behaviourFor = (base: ModelBehaviour, tier: Tier): ModelBehaviour => {
   const wrong = (pass: number) => ({ grounded: pass, hallucination: (1 - pass) * 0.7, invalidJson: (1 - pass) * 0.15, missingSections: (1 - pass) * 0.15 });
   return withBehaviour(base, {
@@ -71,7 +70,13 @@ const behaviourFor = (base: ModelBehaviour, tier: Tier): ModelBehaviour => {
 };
 
 /** Per job and tier: the first visit's cost (spend + priced slot time), whether it passed. */
-interface Visit { jobKey: string; tier: Tier; passed: boolean; spendMicroUsd: number; slotMs: number }
+interface Visit {
+  jobKey: string;
+  tier: Tier;
+  passed: boolean;
+  spendMicroUsd: number;
+  slotMs: number;
+}
 interface RunFigures {
   name: string;
   jobs: number;
@@ -121,30 +126,52 @@ const run = async (
     if (options.training) {
       // History first, routed by the fixed router (adaptive reads it at the next intake).
       const fixedConfig = { ...config, routing: { ...config.routing, adaptive: { ...config.routing.adaptive, enabled: false } } };
-      const trained = await runSubmit({ ...runtime, config: fixedConfig }, { meter: [options.training.meter], metadata: options.training.metadata, weather: options.training.weather, privacy: options.privacy, tenant: 'bench', progress: false, simulated: true, analysis: ANALYSES }, quiet);
+      const trained = await runSubmit(
+        { ...runtime, config: fixedConfig },
+        {
+          meter: [options.training.meter],
+          metadata: options.training.metadata,
+          weather: options.training.weather,
+          privacy: options.privacy,
+          tenant: 'bench',
+          progress: false,
+          simulated: true,
+          analysis: ANALYSES,
+        },
+        quiet,
+      );
       await drain(trained.batchId);
     }
     const started = performance.now();
-    const submitted = await runSubmit(runtime, { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy: options.privacy, tenant: 'bench', progress: false, simulated: true, analysis: ANALYSES }, quiet);
+    const submitted = await runSubmit(
+      runtime,
+      { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy: options.privacy, tenant: 'bench', progress: false, simulated: true, analysis: ANALYSES },
+      quiet,
+    );
     await drain(submitted.batchId);
     const wallMs = performance.now() - started;
     const batch = submitted.batchId;
     const jobs = (await pool.query('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batch])).rows as { state: string; n: number }[];
-    const calls = (await pool.query(
-      `SELECT count(*) FILTER (WHERE tier <> 'api')::int AS local, count(*) FILTER (WHERE tier = 'api')::int AS api,
+    const calls = (
+      await pool.query(
+        `SELECT count(*) FILTER (WHERE tier <> 'api')::int AS local, count(*) FILTER (WHERE tier = 'api')::int AS api,
               coalesce(sum(cost_micro_usd), 0)::bigint AS spend, coalesce(sum(latency_ms) FILTER (WHERE tier <> 'api'), 0)::bigint AS slot_ms
        FROM attempts WHERE batch_id = $1`,
-      [batch],
-    )).rows[0];
-    const visits = (await pool.query(
-      `SELECT j.building_id || '|' || j.task_type AS job_key, a.tier, bool_or(a.outcome = 'passed') AS passed,
+        [batch],
+      )
+    ).rows[0];
+    const visits = (
+      await pool.query(
+        `SELECT j.building_id || '|' || j.task_type AS job_key, a.tier, bool_or(a.outcome = 'passed') AS passed,
               coalesce(sum(a.cost_micro_usd), 0)::bigint AS spend, coalesce(sum(a.latency_ms) FILTER (WHERE a.tier <> 'api'), 0)::bigint AS slot_ms
        FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.batch_id = $1 GROUP BY 1, 2`,
-      [batch],
-    )).rows.map((row) => ({ jobKey: row.job_key, tier: row.tier, passed: row.passed, spendMicroUsd: Number(row.spend), slotMs: Number(row.slot_ms) }));
+        [batch],
+      )
+    ).rows.map((row) => ({ jobKey: row.job_key, tier: row.tier, passed: row.passed, spendMicroUsd: Number(row.spend), slotMs: Number(row.slot_ms) }));
     const moved = (await pool.query(`SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND route_reason ~ 'Adaptive:.*so it starts at'`, [batch])).rows[0].n;
     if (process.env.BENCH_SHOW_REASONS) {
-      for (const row of (await pool.query(`SELECT DISTINCT ON (task_type) task_type, route_reason FROM jobs WHERE batch_id = $1 ORDER BY task_type`, [batch])).rows) process.stderr.write(`${name}: ${row.route_reason}\n`);
+      for (const row of (await pool.query(`SELECT DISTINCT ON (task_type) task_type, route_reason FROM jobs WHERE batch_id = $1 ORDER BY task_type`, [batch])).rows)
+        process.stderr.write(`${name}: ${row.route_reason}\n`);
     }
     const count = (state: string) => jobs.filter((row) => row.state === state).reduce((sum, row) => sum + row.n, 0);
     const spend = Number(calls.spend);
@@ -184,12 +211,20 @@ const main = async () => {
     log(pureApi);
     const fixed = await run('fixed router', portfolio.files, { privacy: 'ENHANCED' });
     log(fixed);
-    const adaptive = await run('adaptive router', portfolio.files, { privacy: 'ENHANCED', training: training.files, env: { ROUTING_ADAPTIVE: 'true', ROUTING_ADAPTIVE_MIN_SAMPLES: String(MIN_SAMPLES), LOCAL_SLOT_USD_PER_HOUR: String(SLOT_USD_PER_HOUR / TIME_SCALE) } });
+    const adaptive = await run('adaptive router', portfolio.files, {
+      privacy: 'ENHANCED',
+      training: training.files,
+      env: { ROUTING_ADAPTIVE: 'true', ROUTING_ADAPTIVE_MIN_SAMPLES: String(MIN_SAMPLES), LOCAL_SLOT_USD_PER_HOUR: String(SLOT_USD_PER_HOUR / TIME_SCALE) },
+    });
     log(adaptive);
 
     // Oracle: each job straight to the cheapest tier whose (probe) visit passed.
     const visitOf = (figures: RunFigures, tier: Tier) => new Map(figures.visits.filter((v) => v.tier === tier).map((v) => [v.jobKey, v]));
-    const byTier: [Tier, Map<string, Visit>][] = [['local-fast', visitOf(probeFast, 'local-fast')], ['local-quality', visitOf(probeQuality, 'local-quality')], ['api', visitOf(pureApi, 'api')]];
+    const byTier: [Tier, Map<string, Visit>][] = [
+      ['local-fast', visitOf(probeFast, 'local-fast')],
+      ['local-quality', visitOf(probeQuality, 'local-quality')],
+      ['api', visitOf(pureApi, 'api')],
+    ];
     const keys = new Set(pureApi.visits.map((v) => v.jobKey));
     let oracleCost = 0;
     let oracleSpend = 0;
@@ -198,9 +233,10 @@ const main = async () => {
     const oracleStarts: Record<Tier, number> = { 'local-fast': 0, 'local-quality': 0, api: 0 };
     for (const key of keys) {
       const options = byTier.map(([tier, visits]) => ({ tier, visit: visits.get(key) })).filter((o) => o.visit?.passed);
-      const pick = options.length > 0
-        ? options.reduce((best, o) => (o.visit!.spendMicroUsd + slotCost(o.visit!.slotMs) < best.visit!.spendMicroUsd + slotCost(best.visit!.slotMs) ? o : best))
-        : { tier: 'api' as Tier, visit: byTier[2][1].get(key) };
+      const pick =
+        options.length > 0
+          ? options.reduce((best, o) => (o.visit!.spendMicroUsd + slotCost(o.visit!.slotMs) < best.visit!.spendMicroUsd + slotCost(best.visit!.slotMs) ? o : best))
+          : { tier: 'api' as Tier, visit: byTier[2][1].get(key) };
       if (options.length === 0) oracleReview += 1;
       if (!pick.visit) continue;
       oracleStarts[pick.tier] += 1;
@@ -209,7 +245,20 @@ const main = async () => {
       oracleCost += pick.visit.spendMicroUsd + slotCost(pick.visit.slotMs);
     }
     results.push(
-      { name: 'oracle', jobs: keys.size, review: oracleReview, succeeded: keys.size - oracleReview, apiCalls: NaN, localCalls: NaN, spendMicroUsd: oracleSpend, slotHours: oracleSlotMs / TIME_SCALE / 3_600_000, costMicroUsd: oracleCost, adaptiveMoves: NaN, visits: [], wallMs: NaN },
+      {
+        name: 'oracle',
+        jobs: keys.size,
+        review: oracleReview,
+        succeeded: keys.size - oracleReview,
+        apiCalls: NaN,
+        localCalls: NaN,
+        spendMicroUsd: oracleSpend,
+        slotHours: oracleSlotMs / TIME_SCALE / 3_600_000,
+        costMicroUsd: oracleCost,
+        adaptiveMoves: NaN,
+        visits: [],
+        wallMs: NaN,
+      },
       fixed,
       adaptive,
       pureApi,
@@ -231,7 +280,9 @@ const main = async () => {
     ]);
     const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
     const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padStart(widths[column])).join(' | ')} |`;
-    process.stdout.write(`\nRouting economics: ${BUILDINGS} buildings × ${ANALYSIS_TYPES.length} analysis types, ENHANCED (emulator seed ${SEED}, time scale ${TIME_SCALE}, slot $${SLOT_USD_PER_HOUR}/h, adaptive min samples ${MIN_SAMPLES}, training ${TRAINING} buildings)\n`);
+    process.stdout.write(
+      `\nRouting economics: ${BUILDINGS} buildings × ${ANALYSIS_TYPES.length} analysis types, ENHANCED (emulator seed ${SEED}, time scale ${TIME_SCALE}, slot $${SLOT_USD_PER_HOUR}/h, adaptive min samples ${MIN_SAMPLES}, training ${TRAINING} buildings)\n`,
+    );
     process.stdout.write(`grounded-answer rates per call: ${JSON.stringify(RATES)}\n`);
     process.stdout.write(`oracle starts: ${JSON.stringify(oracleStarts)}\n`);
     process.stdout.write(`${line(header)}\n|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);

@@ -30,8 +30,16 @@ const STAND_INS = join(CLI_DIST, 'stand-ins.json');
 /** Builds other than the current one are removed once they are this old (a long-running process may still load chunks from its own). */
 const KEEP_OLD_BUILDS_MS = 60 * 60 * 1000;
 /** Files that shape the build without being bundled inputs: this script, tsconfig, the root and workspace manifests (their `exports`). */
-const buildFiles = () => ['bin/compile.mjs', 'package.json', 'tsconfig.json', ...['apps', 'packages'].flatMap((group) =>
-  readdirSync(join(ROOT, group)).map((name) => `${group}/${name}/package.json`).filter((path) => existsSync(join(ROOT, path))))];
+const buildFiles = () => [
+  'bin/compile.mjs',
+  'package.json',
+  'tsconfig.json',
+  ...['apps', 'packages'].flatMap((group) =>
+    readdirSync(join(ROOT, group))
+      .map((name) => `${group}/${name}/package.json`)
+      .filter((path) => existsSync(join(ROOT, path))),
+  ),
+];
 
 const stamp = (path, builtSince) => {
   const stats = statSync(join(ROOT, path));
@@ -189,8 +197,7 @@ export const buildCli = async () => {
     plugins: [bundleOnlyOurCode(standInCache), sourceFileUrls],
   });
   const hash = createHash('sha256').update(version);
-  const outputs = result.outputFiles.map((file) => ({ name: relative(staging, file.path), contents: file.contents }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const outputs = result.outputFiles.map((file) => ({ name: relative(staging, file.path), contents: file.contents })).sort((a, b) => a.name.localeCompare(b.name));
   for (const output of outputs) hash.update(output.name).update(output.contents);
   const id = hash.digest('hex').slice(0, 16);
   const target = join(CLI_DIST, id);
@@ -261,7 +268,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   } catch (error) {
     // Never fail an install over it: bin/eaio.mjs builds on first run, or runs the TypeScript through tsx.
     const first = error?.errors?.[0];
-    const reason = first ? `${first.location ? `${first.location.file}:${first.location.line}: ` : ''}${first.text}` : error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const reason = first
+      ? `${first.location ? `${first.location.file}:${first.location.line}: ` : ''}${first.text}`
+      : error instanceof Error
+        ? error.message.split('\n')[0]
+        : String(error);
     process.stderr.write(`eaio: could not compile the CLI (${reason}); it will run through tsx\n`);
   }
 }

@@ -27,15 +27,35 @@ const openBatchPipeline = async (dir: string): Promise<TestPipeline> =>
   });
 
 const states = async (pipeline: TestPipeline, batchId: string) =>
-  Object.fromEntries((await pipeline.runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId])).rows.map((row) => [row.state, row.n]));
+  Object.fromEntries(
+    (await pipeline.runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId])).rows.map(
+      (row) => [row.state, row.n],
+    ),
+  );
 
 const items = async (pipeline: TestPipeline, batchId: string) =>
-  Object.fromEntries((await pipeline.runtime.database.pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM provider_batch_items WHERE batch_id = $1 GROUP BY status', [batchId])).rows.map((row) => [row.status, row.n]));
+  Object.fromEntries(
+    (
+      await pipeline.runtime.database.pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM provider_batch_items WHERE batch_id = $1 GROUP BY status', [
+        batchId,
+      ])
+    ).rows.map((row) => [row.status, row.n]),
+  );
 
 const ledgerOf = async (pipeline: TestPipeline, batchId: string) =>
-  (await pipeline.runtime.database.pool.query<{ attempt_id: string; kind: string; cost_micro_usd: string; input_tokens: number | null; output_tokens: number | null; cached_input_tokens: number | null; price_version: string }>(
-    'SELECT attempt_id, kind, cost_micro_usd, input_tokens, output_tokens, cached_input_tokens, price_version FROM spend_ledger WHERE batch_id = $1 ORDER BY attempt_id', [batchId],
-  )).rows;
+  (
+    await pipeline.runtime.database.pool.query<{
+      attempt_id: string;
+      kind: string;
+      cost_micro_usd: string;
+      input_tokens: number | null;
+      output_tokens: number | null;
+      cached_input_tokens: number | null;
+      price_version: string;
+    }>('SELECT attempt_id, kind, cost_micro_usd, input_tokens, output_tokens, cached_input_tokens, price_version FROM spend_ledger WHERE batch_id = $1 ORDER BY attempt_id', [
+      batchId,
+    ])
+  ).rows;
 
 describe('batch API tier end to end (emulator, Redis, PostgreSQL)', () => {
   const dirs: string[] = [];
@@ -64,14 +84,20 @@ describe('batch API tier end to end (emulator, Redis, PostgreSQL)', () => {
     const { runtime, rehearsal } = pipeline;
     // The emulated provider works on a batch for 3 s: long enough to look at the money while every call waits in it.
     rehearsal.emulator.configure({ batchDelayMs: 3_000 });
-    const submitted = await runSubmit(runtime, { jsonl: writePromptJobs(pipeline.dir, 'deadline', JOBS, 'PUBLIC'), tenant: 'batch', progress: false, simulated: true, deadline: '24h' }, quiet);
+    const submitted = await runSubmit(
+      runtime,
+      { jsonl: writePromptJobs(pipeline.dir, 'deadline', JOBS, 'PUBLIC'), tenant: 'batch', progress: false, simulated: true, deadline: '24h' },
+      quiet,
+    );
     expect(submitted.counts.byQueue.api).toBe(JOBS);
 
     await waitFor(async () => (await items(pipeline, submitted.batchId)).submitted === JOBS, 30_000, 'every api call to wait in a provider batch');
     const parked = await moneyFacts(runtime);
-    const held = (await runtime.database.pool.query<{ n: number; amount: string; expires: Date }>(
-      "SELECT count(*)::int AS n, sum(amount_micro_usd)::bigint AS amount, min(expires_at) AS expires FROM budget_reservations WHERE status = 'open'",
-    )).rows[0];
+    const held = (
+      await runtime.database.pool.query<{ n: number; amount: string; expires: Date }>(
+        "SELECT count(*)::int AS n, sum(amount_micro_usd)::bigint AS amount, min(expires_at) AS expires FROM budget_reservations WHERE status = 'open'",
+      )
+    ).rows[0];
     expect(held.n).toBe(JOBS); // one reservation per call, all held while the provider works
     expect(held.expires.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000); // held until the deadline, not a call timeout
     for (const counter of parked.counters.filter((row) => row.scope === 'global')) {
@@ -83,7 +109,11 @@ describe('batch API tier end to end (emulator, Redis, PostgreSQL)', () => {
     await waitFor(async () => (await states(pipeline, submitted.batchId)).succeeded === JOBS, 60_000, 'every job to succeed from its batch answer');
 
     const log = rehearsal.emulator.log().filter((entry) => entry.host === 'api');
-    const attempts = (await runtime.database.pool.query<{ attempt_id: string; outcome: string }>("SELECT attempt_id, outcome FROM attempts WHERE batch_id = $1 AND tier = 'api'", [submitted.batchId])).rows;
+    const attempts = (
+      await runtime.database.pool.query<{ attempt_id: string; outcome: string }>("SELECT attempt_id, outcome FROM attempts WHERE batch_id = $1 AND tier = 'api'", [
+        submitted.batchId,
+      ])
+    ).rows;
     const attemptIds = new Set(attempts.map((row) => row.attempt_id));
     expect(attempts).toHaveLength(JOBS);
     expect(attempts.every((row) => row.outcome === 'passed')).toBe(true); // through the same gate as interactive answers
@@ -114,7 +144,9 @@ describe('batch API tier end to end (emulator, Redis, PostgreSQL)', () => {
       expect(counter.reservedMicro).toBe(0);
       expect(counter.spentMicro).toBe(total);
     }
-    console.log(`[batch-api-e2e] ${JOBS} jobs: ${log.filter((entry) => entry.operation === 'batch-create').length} provider batch(es), ${lines.length} batch lines, 0 chat calls; held while parked ${Number(held.amount)} µUSD; billed ${total} µUSD at batch price (interactive would be ${ledger.reduce((sum, row) => sum + settledCostMicro({ inputTokens: row.input_tokens ?? 0, outputTokens: row.output_tokens ?? 0, cachedInputTokens: row.cached_input_tokens ?? 0 }, TEST_PRICE), 0)} µUSD)`);
+    console.log(
+      `[batch-api-e2e] ${JOBS} jobs: ${log.filter((entry) => entry.operation === 'batch-create').length} provider batch(es), ${lines.length} batch lines, 0 chat calls; held while parked ${Number(held.amount)} µUSD; billed ${total} µUSD at batch price (interactive would be ${ledger.reduce((sum, row) => sum + settledCostMicro({ inputTokens: row.input_tokens ?? 0, outputTokens: row.output_tokens ?? 0, cachedInputTokens: row.cached_input_tokens ?? 0 }, TEST_PRICE), 0)} µUSD)`,
+    );
   }, 120_000);
 
   it('deadline close: a batch inside the fallback margin calls interactively; a provider batch still running at the fallback moment is cancelled and its calls go interactive', async () => {
@@ -130,7 +162,17 @@ describe('batch API tier end to end (emulator, Redis, PostgreSQL)', () => {
 
     // Parked with 8 s before the fallback moment; the provider never gets to it.
     rehearsal.emulator.configure({ batchDelayMs: 600_000 });
-    const late = await runSubmit(runtime, { jsonl: writePromptJobs(pipeline.dir, 'late', 3, 'PUBLIC'), tenant: 'batch', progress: false, simulated: true, deadline: new Date(Date.now() + (LANE.fallbackMarginSec + 8) * 1000).toISOString() }, quiet);
+    const late = await runSubmit(
+      runtime,
+      {
+        jsonl: writePromptJobs(pipeline.dir, 'late', 3, 'PUBLIC'),
+        tenant: 'batch',
+        progress: false,
+        simulated: true,
+        deadline: new Date(Date.now() + (LANE.fallbackMarginSec + 8) * 1000).toISOString(),
+      },
+      quiet,
+    );
     await waitFor(async () => (await items(pipeline, late.batchId)).submitted === 3, 30_000, 'the late jobs to wait in a provider batch');
     await waitFor(async () => (await states(pipeline, late.batchId)).succeeded === 3, 60_000, 'the late jobs to fall back and succeed');
     expect(await items(pipeline, late.batchId)).toEqual({ fallback: 3 });
@@ -138,7 +180,11 @@ describe('batch API tier end to end (emulator, Redis, PostgreSQL)', () => {
     expect(log.some((entry) => entry.operation === 'batch-cancel' && entry.status === 200)).toBe(true);
     const ledger = await ledgerOf(pipeline, late.batchId);
     // The batch attempts: sent, never answered, $0; then one interactive call each at the full price.
-    expect(ledger.filter((row) => row.price_version.includes('+batch')).map((row) => [row.kind, Number(row.cost_micro_usd)])).toEqual([['unbilled', 0], ['unbilled', 0], ['unbilled', 0]]);
+    expect(ledger.filter((row) => row.price_version.includes('+batch')).map((row) => [row.kind, Number(row.cost_micro_usd)])).toEqual([
+      ['unbilled', 0],
+      ['unbilled', 0],
+      ['unbilled', 0],
+    ]);
     const interactive = ledger.filter((row) => !row.price_version.includes('+batch'));
     expect(interactive.map((row) => row.kind)).toEqual(['billed', 'billed', 'billed']);
     const chats = log.filter((entry) => entry.operation === 'chat');
@@ -150,7 +196,11 @@ describe('batch API tier end to end (emulator, Redis, PostgreSQL)', () => {
     const pipeline = await open();
     const { runtime, rehearsal } = pipeline;
     rehearsal.emulator.configure({ batchDelayMs: 600_000 });
-    const submitted = await runSubmit(runtime, { jsonl: writePromptJobs(pipeline.dir, 'cancel', 4, 'PUBLIC'), tenant: 'batch', progress: false, simulated: true, deadline: '24h' }, quiet);
+    const submitted = await runSubmit(
+      runtime,
+      { jsonl: writePromptJobs(pipeline.dir, 'cancel', 4, 'PUBLIC'), tenant: 'batch', progress: false, simulated: true, deadline: '24h' },
+      quiet,
+    );
     await waitFor(async () => (await items(pipeline, submitted.batchId)).submitted === 4, 30_000, 'the jobs to wait in a provider batch');
     const report = await runCancel(runtime, submitted.batchId, quiet);
     expect(report).toMatchObject({ found: true, parked: 4 });

@@ -40,7 +40,10 @@ describe('batch completion without races', () => {
     const batchId = `${prefix}_${index}`;
     await upsertBatch(database, { id: batchId, tenant: 't', name: batchId, source: {} });
     const ids = Array.from({ length: jobsPerBatch }, (_, j) => `${batchId}_j${j}`);
-    await insertJobs(database, ids.map((id) => job(id, batchId)));
+    await insertJobs(
+      database,
+      ids.map((id) => job(id, batchId)),
+    );
     await setBatchJobCount(database, batchId);
     return { batchId, ids };
   };
@@ -58,11 +61,24 @@ describe('batch completion without races', () => {
     // Ten batches at a time, the three jobs of each ending concurrently in three ways.
     for (let start = 0; start < created.length; start += 8) {
       await Promise.all(
-        created.slice(start, start + 8).flatMap(({ batchId, ids }) => [
-          completeJob(database, { jobId: ids[0], batchId, attemptId: `${ids[0]}#1`, tier: 'local-fast', provider: 'p', model: 'm', text: 'ok', answer: null, qualityScore: 1, simulated: true }),
-          moveJob(database, { jobId: ids[1], batchId, to: 'review', reason: 'chain used up' }),
-          failJob(database, { jobId: ids[2], batchId, reason: 'processor threw' }),
-        ]),
+        created
+          .slice(start, start + 8)
+          .flatMap(({ batchId, ids }) => [
+            completeJob(database, {
+              jobId: ids[0],
+              batchId,
+              attemptId: `${ids[0]}#1`,
+              tier: 'local-fast',
+              provider: 'p',
+              model: 'm',
+              text: 'ok',
+              answer: null,
+              qualityScore: 1,
+              simulated: true,
+            }),
+            moveJob(database, { jobId: ids[1], batchId, to: 'review', reason: 'chain used up' }),
+            failJob(database, { jobId: ids[2], batchId, reason: 'processor threw' }),
+          ]),
       );
     }
     expect(await statuses('race')).toEqual({ done: 100 });
@@ -72,11 +88,17 @@ describe('batch completion without races', () => {
 
   it('a resubmit adds only new jobs to the counter; a finished batch stays done', async () => {
     const { batchId, ids } = await batchOf('again', 0, 2);
-    await insertJobs(database, ids.map((id) => job(id, batchId)));
+    await insertJobs(
+      database,
+      ids.map((id) => job(id, batchId)),
+    );
     await setBatchJobCount(database, batchId);
     expect((await database.pool.query('SELECT open_jobs, job_count FROM batches WHERE id = $1', [batchId])).rows[0]).toEqual({ open_jobs: 2, job_count: 2 });
     for (const id of ids) await failJob(database, { jobId: id, reason: 'x' });
-    await insertJobs(database, ids.map((id) => job(id, batchId)));
+    await insertJobs(
+      database,
+      ids.map((id) => job(id, batchId)),
+    );
     await setBatchJobCount(database, batchId);
     expect((await database.pool.query('SELECT open_jobs, status FROM batches WHERE id = $1', [batchId])).rows[0]).toEqual({ open_jobs: 0, status: 'done' });
   });

@@ -41,25 +41,38 @@ describe('chaos, short form', () => {
     return figures;
   };
 
+  it.skipIf(!redisServer)(
+    'redis-kill-no-aof: Redis without persistence SIGKILLed and restarted empty; the reconciler re-enqueues what it lost',
+    async () => {
+      await run('redis-kill-no-aof');
+    },
+    TIMEOUT_MS,
+  );
 
-  it.skipIf(!redisServer)('redis-kill-no-aof: Redis without persistence SIGKILLed and restarted empty; the reconciler re-enqueues what it lost', async () => {
-    await run('redis-kill-no-aof');
-  }, TIMEOUT_MS);
+  it(
+    'postgres-down: PostgreSQL unreachable mid-batch, then back',
+    async () => {
+      await run('postgres-down');
+    },
+    TIMEOUT_MS,
+  );
 
-  it('postgres-down: PostgreSQL unreachable mid-batch, then back', async () => {
-    await run('postgres-down');
-  }, TIMEOUT_MS);
+  it(
+    'worker-sigkill: a worker process SIGKILLed every few seconds',
+    async () => {
+      const figures = await run('worker-sigkill');
+      expect(figures.faults).toBeGreaterThanOrEqual(2);
+    },
+    TIMEOUT_MS,
+  );
 
-  it('worker-sigkill: a worker process SIGKILLed every few seconds', async () => {
-    const figures = await run('worker-sigkill');
-    expect(figures.faults).toBeGreaterThanOrEqual(2);
-  }, TIMEOUT_MS);
-
-
-
-  it('one-token-per-char: a provider counting 1 token per character cannot push spend past the cap', async () => {
-    const figures = await run('one-token-per-char');
-    // The cap bound (spend came close to it), not something else.
-    expect(figures.settledMicro).toBeGreaterThan(0.5 * figures.capMicro);
-  }, TIMEOUT_MS);
+  it(
+    'one-token-per-char: a provider counting 1 token per character cannot push spend past the cap',
+    async () => {
+      const figures = await run('one-token-per-char');
+      // The cap bound (spend came close to it), not something else.
+      expect(figures.settledMicro).toBeGreaterThan(0.5 * figures.capMicro);
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -49,10 +49,15 @@ describe('CLI with Redis or PostgreSQL down: one line saying what to do, exit no
 
   it('eaio workers and eaio submit with Redis on a closed port', async () => {
     const port = await closedPort();
-    for (const args of [['workers', '--tier', 'local-fast', '--no-reports'], ['submit', '--jsonl', 'missing.jsonl']]) {
+    for (const args of [
+      ['workers', '--tier', 'local-fast', '--no-reports'],
+      ['submit', '--jsonl', 'missing.jsonl'],
+    ]) {
       const result = await runCli({ REDIS_URL: `redis://127.0.0.1:${port}`, DATABASE_URL: POSTGRES }, args);
       expect(result.code, args[0]).toBe(1);
-      expect(lines(result.stderr), args[0]).toEqual([expect.stringMatching(new RegExp(`^eaio: Redis at 127\\.0\\.0\\.1:${port} is unreachable \\(ECONNREFUSED\\); start it .* or set REDIS_URL`))]);
+      expect(lines(result.stderr), args[0]).toEqual([
+        expect.stringMatching(new RegExp(`^eaio: Redis at 127\\.0\\.0\\.1:${port} is unreachable \\(ECONNREFUSED\\); start it .* or set REDIS_URL`)),
+      ]);
     }
   }, 90_000);
 });

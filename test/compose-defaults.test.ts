@@ -19,7 +19,7 @@ const composeDefaults = (): Map<string, string> => {
 const at = (object: unknown, path: string): unknown => path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], object);
 
 describe('docker-compose.yml environment defaults', () => {
-  it('equal the app\'s own defaults for every eaio setting they name (no stack sends unlabelled work elsewhere than the app would)', () => {
+  it("equal the app's own defaults for every eaio setting they name (no stack sends unlabelled work elsewhere than the app would)", () => {
     const defaults = composeDefaults();
     const app = loadConfig({ env: {} });
     let compared = 0;

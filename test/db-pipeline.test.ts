@@ -71,7 +71,18 @@ describe('db: migrations and pipeline queries', () => {
   it('creates the tables; every unique index of attempts holds started_at (hypertable-ready)', async () => {
     const tables = await database.pool.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
     expect(tables.rows.map((row) => row.tablename)).toEqual(
-      expect.arrayContaining(['attempts', 'attempt_keys', 'batches', 'jobs', 'results', 'spend_ledger', 'budget_reservations', 'budget_counters', 'cost_report_rollup', 'cost_reports']),
+      expect.arrayContaining([
+        'attempts',
+        'attempt_keys',
+        'batches',
+        'jobs',
+        'results',
+        'spend_ledger',
+        'budget_reservations',
+        'budget_counters',
+        'cost_report_rollup',
+        'cost_reports',
+      ]),
     );
     const uniques = await database.pool.query(
       `SELECT i.indexrelid::regclass::text AS name,
@@ -113,7 +124,18 @@ describe('db: migrations and pipeline queries', () => {
     await setBatchJobCount(database, 'batch_1');
     expect((await batchById(database, 'batch_1'))?.jobCount).toBe(3);
 
-    const result = { jobId: 'j1', batchId: 'batch_1', attemptId: 'j1:local-fast:1', tier: 'local-fast', provider: 'ollama', model: 'm', text: 'ok', answer: null, qualityScore: 0.9, simulated: true };
+    const result = {
+      jobId: 'j1',
+      batchId: 'batch_1',
+      attemptId: 'j1:local-fast:1',
+      tier: 'local-fast',
+      provider: 'ollama',
+      model: 'm',
+      text: 'ok',
+      answer: null,
+      qualityScore: 0.9,
+      simulated: true,
+    };
     expect(await completeJob(database, result)).toBe(true);
     expect(await completeJob(database, { ...result, attemptId: 'j1:local-fast:2' })).toBe(false);
     expect(await count("SELECT count(*)::int AS n FROM results WHERE job_id = 'j1'")).toBe(1);

@@ -20,19 +20,31 @@ describe('a local inference host that is down', () => {
 
   it('is skipped; its jobs run on the healthy host', async () => {
     const jsonl = join(pipeline.dir, 'prompts.jsonl');
-    await writeFile(jsonl, Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `h${i}`, prompt: `Classify reading ${i}.`, privacy: 'PRIVATE', taskType: 'classification' })).join('\n'));
+    await writeFile(
+      jsonl,
+      Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `h${i}`, prompt: `Classify reading ${i}.`, privacy: 'PRIVATE', taskType: 'classification' })).join('\n'),
+    );
     const { batchId } = await runSubmit(pipeline.runtime, { jsonl, tenant: 'health', progress: false }, quiet);
     const workers = await composeWorkers(pipeline.runtime, { tiers: ['local-fast', 'local-quality'], idlePollMs: 5 });
     try {
-      await waitFor(async () => {
-        const { rows } = await pipeline.runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state = 'succeeded'", [batchId]);
-        return rows[0].n === 10;
-      }, 30_000, 'all jobs to succeed on the healthy host');
+      await waitFor(
+        async () => {
+          const { rows } = await pipeline.runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state = 'succeeded'", [batchId]);
+          return rows[0].n === 10;
+        },
+        30_000,
+        'all jobs to succeed on the healthy host',
+      );
     } finally {
       await workers.close();
     }
     const attempts = await pipeline.runtime.database.pool.query('SELECT endpoint, outcome FROM attempts WHERE batch_id = $1', [batchId]);
     expect(attempts.rows.every((row) => row.endpoint === 'ollama-1' && row.outcome === 'passed')).toBe(true);
-    expect(pipeline.rehearsal.emulator.log().filter((entry) => entry.operation === 'chat').every((entry) => entry.host === 'ollama-1')).toBe(true);
+    expect(
+      pipeline.rehearsal.emulator
+        .log()
+        .filter((entry) => entry.operation === 'chat')
+        .every((entry) => entry.host === 'ollama-1'),
+    ).toBe(true);
   }, 60_000);
 });

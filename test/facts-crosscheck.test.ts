@@ -37,9 +37,15 @@ const load = async (table: string, file: string, columns: string): Promise<void>
 beforeAll(async () => {
   await client.connect();
   await client.query(`CREATE SCHEMA ${schema}`);
-  await client.query(`CREATE TABLE ${schema}.raw_metadata (building_id text, site_id text, primaryspaceusage text, sqm text, sqft text, numberoffloors text, approx_roof_area_sqm text, yearbuilt text, timezone text, weather_station text, weather_station_lat text, weather_station_lng text, has_electricity_2019 text, has_gas_2019 text, source_folder text)`);
+  await client.query(
+    `CREATE TABLE ${schema}.raw_metadata (building_id text, site_id text, primaryspaceusage text, sqm text, sqft text, numberoffloors text, approx_roof_area_sqm text, yearbuilt text, timezone text, weather_station text, weather_station_lat text, weather_station_lng text, has_electricity_2019 text, has_gas_2019 text, source_folder text)`,
+  );
   await client.query(`CREATE TABLE ${schema}.raw_electricity (building_id text, ts text, kwh text)`);
-  await load('raw_metadata', join(DATA, 'metadata.csv'), 'building_id,site_id,primaryspaceusage,sqm,sqft,numberoffloors,approx_roof_area_sqm,yearbuilt,timezone,weather_station,weather_station_lat,weather_station_lng,has_electricity_2019,has_gas_2019,source_folder');
+  await load(
+    'raw_metadata',
+    join(DATA, 'metadata.csv'),
+    'building_id,site_id,primaryspaceusage,sqm,sqft,numberoffloors,approx_roof_area_sqm,yearbuilt,timezone,weather_station,weather_station_lat,weather_station_lng,has_electricity_2019,has_gas_2019,source_folder',
+  );
   await load('raw_electricity', join(DATA, 'electricity.csv'), 'building_id,ts,kwh');
   await client.query(`CREATE TABLE ${schema}.electricity AS SELECT building_id, ts::timestamptz AS ts, kwh::numeric AS kwh FROM ${schema}.raw_electricity`);
   const result = await computePortfolioFacts({

@@ -28,7 +28,7 @@ const WRITERS: { name: string; args: string[]; v1?: boolean }[] = [
   { name: 'writer-d', args: ['--seed', '5', '--per', '6'] },
 ];
 
-describe('quality gate on independent writers\' answers', () => {
+describe("quality gate on independent writers' answers", () => {
   let dir: string;
   let facts: Map<string, BuildingFacts>;
 
@@ -36,15 +36,21 @@ describe('quality gate on independent writers\' answers', () => {
     dir = await mkdtemp(join(tmpdir(), 'eaio-gate-corpus-'));
     const portfolio = await generatePortfolio({ outDir: join(dir, 'portfolio'), seed: 8, buildings: 40, outageShare: 0.4, anomalyShare: 0.6 });
     const computed = await computePortfolioFacts({
-      meters: [{ meter: 'electricity', source: portfolio.files.meter }], metadata: portfolio.files.metadata, weather: portfolio.files.weather,
+      meters: [{ meter: 'electricity', source: portfolio.files.meter }],
+      metadata: portfolio.files.metadata,
+      weather: portfolio.files.weather,
     });
     facts = new Map(computed.facts.map((entry) => [entry.building.buildingId, entry]));
-    const prompts = computed.facts.flatMap((entry) => ANALYSIS_TYPES.map((type) => {
-      const prompt = buildPrompt(type, entry);
-      return JSON.stringify({ buildingId: entry.building.buildingId, type, system: prompt.system, user: prompt.user });
-    }));
+    const prompts = computed.facts.flatMap((entry) =>
+      ANALYSIS_TYPES.map((type) => {
+        const prompt = buildPrompt(type, entry);
+        return JSON.stringify({ buildingId: entry.building.buildingId, type, system: prompt.system, user: prompt.user });
+      }),
+    );
     await writeFile(join(dir, 'prompts.jsonl'), `${prompts.join('\n')}\n`);
-    const v1 = prompts.map((line) => line.replace(/\\"deviationPercent\\": (-?[\d.e+-]+)/g, (_match, value: string) => `\\"deviationPct\\": ${Number((Number(value) / 100).toPrecision(5))}`));
+    const v1 = prompts.map((line) =>
+      line.replace(/\\"deviationPercent\\": (-?[\d.e+-]+)/g, (_match, value: string) => `\\"deviationPct\\": ${Number((Number(value) / 100).toPrecision(5))}`),
+    );
     await writeFile(join(dir, 'prompts-v1.jsonl'), `${v1.join('\n')}\n`);
   }, 120_000);
 
@@ -52,34 +58,56 @@ describe('quality gate on independent writers\' answers', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it.each(WRITERS)('fails the wrong answers and keeps the right ones: $name', async ({ name, args, v1 }) => {
-    const out = join(dir, `${name}.jsonl`);
-    await run(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, `bench/gate-corpus/${name}/generate.ts`),
-      '--prompts', join(dir, v1 ? 'prompts-v1.jsonl' : 'prompts.jsonl'), '--out', out, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-    const corpus: { buildingId: string; type: AnalysisType; label: string; defect: string; text: string }[] =
-      (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-    const tally = { good: 0, goodFailed: 0, bad: 0, badFailed: 0 };
-    const missed: string[] = [];
-    const wronglyFailed: string[] = [];
-    for (const answer of corpus) {
-      const building = facts.get(answer.buildingId);
-      expect(building, `facts for ${answer.buildingId}`).toBeDefined();
-      const verdict = evaluateAnswer(answer.text, building!, answer.type);
-      if (answer.label === 'good') {
-        tally.good += 1;
-        if (!verdict.pass) {
-          tally.goodFailed += 1;
-          wronglyFailed.push(Object.values(verdict.checks).flatMap((check) => check.issues).slice(0, 1).join(''));
+  it.each(WRITERS)(
+    'fails the wrong answers and keeps the right ones: $name',
+    async ({ name, args, v1 }) => {
+      const out = join(dir, `${name}.jsonl`);
+      await run(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
+          join(ROOT, `bench/gate-corpus/${name}/generate.ts`),
+          '--prompts',
+          join(dir, v1 ? 'prompts-v1.jsonl' : 'prompts.jsonl'),
+          '--out',
+          out,
+          ...args,
+        ],
+        { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+      );
+      const corpus: { buildingId: string; type: AnalysisType; label: string; defect: string; text: string }[] = (await readFile(out, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      const tally = { good: 0, goodFailed: 0, bad: 0, badFailed: 0 };
+      const missed: string[] = [];
+      const wronglyFailed: string[] = [];
+      for (const answer of corpus) {
+        const building = facts.get(answer.buildingId);
+        expect(building, `facts for ${answer.buildingId}`).toBeDefined();
+        const verdict = evaluateAnswer(answer.text, building!, answer.type);
+        if (answer.label === 'good') {
+          tally.good += 1;
+          if (!verdict.pass) {
+            tally.goodFailed += 1;
+            wronglyFailed.push(
+              Object.values(verdict.checks)
+                .flatMap((check) => check.issues)
+                .slice(0, 1)
+                .join(''),
+            );
+          }
+        } else if (answer.label === 'bad') {
+          tally.bad += 1;
+          if (verdict.pass) missed.push(`${answer.defect} ${answer.buildingId} ${answer.type}`);
+          else tally.badFailed += 1;
         }
-      } else if (answer.label === 'bad') {
-        tally.bad += 1;
-        if (verdict.pass) missed.push(`${answer.defect} ${answer.buildingId} ${answer.type}`);
-        else tally.badFailed += 1;
       }
-    }
-    expect(tally.good).toBeGreaterThanOrEqual(300);
-    expect(tally.bad).toBeGreaterThanOrEqual(300);
-    expect(tally.badFailed / tally.bad, `missed: ${missed.slice(0, 10).join('; ')}`).toBeGreaterThanOrEqual(0.95);
-    expect(tally.goodFailed / tally.good, `wrongly failed: ${wronglyFailed.slice(0, 5).join('; ')}`).toBeLessThanOrEqual(0.02);
-  }, 240_000);
+      expect(tally.good).toBeGreaterThanOrEqual(300);
+      expect(tally.bad).toBeGreaterThanOrEqual(300);
+      expect(tally.badFailed / tally.bad, `missed: ${missed.slice(0, 10).join('; ')}`).toBeGreaterThanOrEqual(0.95);
+      expect(tally.goodFailed / tally.good, `wrongly failed: ${wronglyFailed.slice(0, 5).join('; ')}`).toBeLessThanOrEqual(0.02);
+    },
+    240_000,
+  );
 });

@@ -44,11 +44,13 @@ describe('health checks hold no inference slot', () => {
 
   it('never more than the cap in flight at a host, checks included; one check per interval per host', async () => {
     const { batchId } = await submitClassifications(pipeline, 'health', 40);
-    const workers = await Promise.all(
-      [1, 2, 3].map(() => composeWorkers(pipeline.runtime, { tiers: [...LOCAL], idlePollMs: 5, healthIntervalMs: HEALTH_INTERVAL_MS })),
-    );
+    const workers = await Promise.all([1, 2, 3].map(() => composeWorkers(pipeline.runtime, { tiers: [...LOCAL], idlePollMs: 5, healthIntervalMs: HEALTH_INTERVAL_MS })));
     try {
-      await waitFor(async () => (await pipeline.runtime.database.pool.query('SELECT status FROM batches WHERE id = $1', [batchId])).rows[0].status === 'done', 120_000, 'the batch to finish');
+      await waitFor(
+        async () => (await pipeline.runtime.database.pool.query('SELECT status FROM batches WHERE id = $1', [batchId])).rows[0].status === 'done',
+        120_000,
+        'the batch to finish',
+      );
     } finally {
       await Promise.all(workers.map((worker) => worker.close()));
     }

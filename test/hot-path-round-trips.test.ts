@@ -46,30 +46,73 @@ afterAll(async () => {
 });
 
 const answer: ChatResult = {
-  text: '{"label":"normal"}', json: { label: 'normal' }, provider: 'ollama', model: 'm', latencyMs: 5,
-  usage: { inputTokens: 40, outputTokens: 10 }, finishReason: { unified: 'stop', raw: 'stop' },
+  text: '{"label":"normal"}',
+  json: { label: 'normal' },
+  provider: 'ollama',
+  model: 'm',
+  latencyMs: 5,
+  usage: { inputTokens: 40, outputTokens: 10 },
+  finishReason: { unified: 'stop', raw: 'stop' },
 } as unknown as ChatResult;
 
 const jobData = (id: string, tier: 'local-fast' | 'api'): PipelineJobData => ({
-  jobId: id, batchId: 'b_rt', tenant: 'acme', kind: 'prompt', privacy: 'PUBLIC', taskType: 'classification',
-  chain: [tier], tier, complexity: 0.2, routeReason: 'test', history: [], prompt: 'Classify 12 kWh as normal or unusual.',
+  jobId: id,
+  batchId: 'b_rt',
+  tenant: 'acme',
+  kind: 'prompt',
+  privacy: 'PUBLIC',
+  taskType: 'classification',
+  chain: [tier],
+  tier,
+  complexity: 0.2,
+  routeReason: 'test',
+  history: [],
+  prompt: 'Classify 12 kWh as normal or unusual.',
 });
 
-const fakeJob = (data: PipelineJobData): Job<PipelineJobData> => ({
-  id: `${data.jobId}.${data.tier}`, data, opts: { attempts: 3 }, attemptsStarted: 1, attemptsMade: 0, token: 't',
-  log: async () => 0, updateData: async () => undefined, moveToDelayed: async () => undefined,
-} as unknown as Job<PipelineJobData>);
+const fakeJob = (data: PipelineJobData): Job<PipelineJobData> =>
+  ({
+    id: `${data.jobId}.${data.tier}`,
+    data,
+    opts: { attempts: 3 },
+    attemptsStarted: 1,
+    attemptsMade: 0,
+    token: 't',
+    log: async () => 0,
+    updateData: async () => undefined,
+    moveToDelayed: async () => undefined,
+  }) as unknown as Job<PipelineJobData>;
 
 const deliver = async (id: string, tier: 'local-fast' | 'api') => {
   const data = jobData(id, tier);
-  await insertJobs(database, [{ id, batchId: 'b_rt', tenant: 'acme', kind: 'prompt', taskType: 'classification', privacy: 'PUBLIC',
-    complexity: 0.2, startTier: tier, chain: [tier], routeReason: 'test', payload: {} }]);
-  await database.pool.query("UPDATE batches SET open_jobs = (SELECT count(*) FROM jobs WHERE batch_id = 'b_rt' AND state NOT IN ('succeeded', 'review', 'failed', 'rejected')), status = 'open' WHERE id = 'b_rt'");
+  await insertJobs(database, [
+    {
+      id,
+      batchId: 'b_rt',
+      tenant: 'acme',
+      kind: 'prompt',
+      taskType: 'classification',
+      privacy: 'PUBLIC',
+      complexity: 0.2,
+      startTier: tier,
+      chain: [tier],
+      routeReason: 'test',
+      payload: {},
+    },
+  ]);
+  await database.pool.query(
+    "UPDATE batches SET open_jobs = (SELECT count(*) FROM jobs WHERE batch_id = 'b_rt' AND state NOT IN ('succeeded', 'review', 'failed', 'rejected')), status = 'open' WHERE id = 'b_rt'",
+  );
   const local = tier !== 'api';
   const adapter = { chat: async (_request: ChatRequest) => ({ ...answer, provider: local ? 'ollama' : 'openai', model: local ? 'm' : 'dear' }) } as unknown as ProviderAdapter;
   const choice = {
-    endpoint: local ? { id: 'ollama-1', provider: 'ollama', local: true, baseUrl: 'http://127.0.0.1:1' } : { id: 'openai', provider: 'openai', local: false, baseUrl: 'http://127.0.0.1:1' },
-    adapter, model: local ? 'm' : 'dear', maxTokens: 200, timeoutMs: 30_000,
+    endpoint: local
+      ? { id: 'ollama-1', provider: 'ollama', local: true, baseUrl: 'http://127.0.0.1:1' }
+      : { id: 'openai', provider: 'openai', local: false, baseUrl: 'http://127.0.0.1:1' },
+    adapter,
+    model: local ? 'm' : 'dear',
+    maxTokens: 200,
+    timeoutMs: 30_000,
   } as unknown as ModelChoice;
   const spend = createSpendGuard({ db: database.pool, catalog, budgets: budgetsConfig({ dailyUsd: 10 }) });
   const deps = {
@@ -78,7 +121,13 @@ const deliver = async (id: string, tier: 'local-fast' | 'api') => {
     store: createPostgresPipelineStore(database),
     escalation: { next: () => ({ next: 'review', reason: 'test' }) },
     enqueuer: { toTier: async () => undefined, toReview: async () => undefined },
-    spend: { reserve: spend.reserve, settle: spend.settle, release: async (attemptId: string) => { await spend.release(attemptId); } },
+    spend: {
+      reserve: spend.reserve,
+      settle: spend.settle,
+      release: async (attemptId: string) => {
+        await spend.release(attemptId);
+      },
+    },
     now: () => new Date(),
     log: { info: () => undefined, warn: () => undefined },
   } as unknown as ProcessDeps;

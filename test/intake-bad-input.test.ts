@@ -76,15 +76,23 @@ describe('bad input: every problem named by file and line, valid buildings still
   });
 
   const jobsOf = async (batchId: string) =>
-    (await pipeline.runtime.database.pool.query<{ id: string; state: string; building_id: string | null; source_id: string | null }>(
-      'SELECT id, state, building_id, source_id FROM jobs WHERE batch_id = $1', [batchId])).rows;
+    (
+      await pipeline.runtime.database.pool.query<{ id: string; state: string; building_id: string | null; source_id: string | null }>(
+        'SELECT id, state, building_id, source_id FROM jobs WHERE batch_id = $1',
+        [batchId],
+      )
+    ).rows;
 
   for (const badCase of CASES) {
     it(`${badCase.file}: ${badCase.kind} at line ${badCase.line}${badCase.field ? ` [${badCase.field}]` : ''}; ${badCase.buildings.join(', ')} enqueued`, async () => {
       const file = join(fixtures, badCase.file);
       const meter = badCase.companion ? [file, join(fixtures, 'good.csv')] : [file];
       // Its own tenant per case: jobs ids are per tenant, so b1's identical series makes a new job each time.
-      const result = await runSubmit(pipeline.runtime, { meter, metadata: join(fixtures, 'metadata.csv'), analysis: 'data-quality-triage', tenant: `bad-${badCase.kind}`, progress: false, simulated: true }, quiet);
+      const result = await runSubmit(
+        pipeline.runtime,
+        { meter, metadata: join(fixtures, 'metadata.csv'), analysis: 'data-quality-triage', tenant: `bad-${badCase.kind}`, progress: false, simulated: true },
+        quiet,
+      );
       batchIds.push(result.batchId);
       const issue = result.issues.find((candidate) => 'kind' in candidate && candidate.kind === badCase.kind);
       expect(issue, JSON.stringify(result.issues)).toBeDefined();
@@ -103,13 +111,16 @@ describe('bad input: every problem named by file and line, valid buildings still
 
   it('JSONL: invalid JSON, a missing prompt and an unknown privacy are named by file:line (and field); the other lines go through', async () => {
     const jsonl = join(pipeline.dir, 'prompts.jsonl');
-    await writeFile(jsonl, [
-      JSON.stringify({ id: 'ok-1', prompt: 'Classify this reading as normal or odd: 12 kWh at 3 am.', privacy: 'PRIVATE', taskType: 'classification' }),
-      '{"id":"broken","prompt":"unterminated',
-      JSON.stringify({ id: 'no-prompt', privacy: 'PRIVATE', taskType: 'classification' }),
-      JSON.stringify({ id: 'odd-privacy', prompt: 'Summarize the week.', privacy: 'SECRET', taskType: 'summarization' }),
-      JSON.stringify({ id: 'ok-2', prompt: 'Summarize: the chiller ran all night.', privacy: 'PRIVATE', taskType: 'summarization' }),
-    ].join('\n') + '\n');
+    await writeFile(
+      jsonl,
+      [
+        JSON.stringify({ id: 'ok-1', prompt: 'Classify this reading as normal or odd: 12 kWh at 3 am.', privacy: 'PRIVATE', taskType: 'classification' }),
+        '{"id":"broken","prompt":"unterminated',
+        JSON.stringify({ id: 'no-prompt', privacy: 'PRIVATE', taskType: 'classification' }),
+        JSON.stringify({ id: 'odd-privacy', prompt: 'Summarize the week.', privacy: 'SECRET', taskType: 'summarization' }),
+        JSON.stringify({ id: 'ok-2', prompt: 'Summarize: the chiller ran all night.', privacy: 'PRIVATE', taskType: 'summarization' }),
+      ].join('\n') + '\n',
+    );
     const result = await runSubmit(pipeline.runtime, { jsonl, tenant: 'bad-jsonl', progress: false, simulated: true }, quiet);
     batchIds.push(result.batchId);
     expect(result.issues.map((issue) => [issue.file, issue.line, issue.field])).toEqual([
@@ -125,7 +136,18 @@ describe('bad input: every problem named by file and line, valid buildings still
   it('the CLI prints file:line [field] on stderr and exits 0 when valid rows remain, 1 when nothing could be enqueued', async () => {
     const negative = join(fixtures, 'negative.csv');
     const metadata = join(fixtures, 'metadata.csv');
-    const partial = await runCli(pipeline.env, ['submit', '--meter', negative, '--metadata', metadata, '--analysis', 'data-quality-triage', '--tenant', 'bad-cli', '--no-progress']);
+    const partial = await runCli(pipeline.env, [
+      'submit',
+      '--meter',
+      negative,
+      '--metadata',
+      metadata,
+      '--analysis',
+      'data-quality-triage',
+      '--tenant',
+      'bad-cli',
+      '--no-progress',
+    ]);
     expect(partial.stderr).toContain(`input issue: ${negative}:5 [kwh]:`);
     expect(partial.stdout).toMatch(/2 new jobs/);
     expect(partial.stdout).toMatch(/input issue\(s\) reported above; valid rows were still processed/);
@@ -146,14 +168,20 @@ describe('bad input: every problem named by file and line, valid buildings still
     expect(rows[0].n).toBe(expected);
     const workers = await composeWorkers(runtime, { idlePollMs: 5 });
     try {
-      await waitFor(async () => {
-        const pending = await runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = ANY($1) AND state NOT IN ('succeeded', 'review')", [batchIds]);
-        return pending.rows[0].n === 0;
-      }, 40_000, 'every job of the bad-input batches to finish');
+      await waitFor(
+        async () => {
+          const pending = await runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = ANY($1) AND state NOT IN ('succeeded', 'review')", [batchIds]);
+          return pending.rows[0].n === 0;
+        },
+        40_000,
+        'every job of the bad-input batches to finish',
+      );
     } finally {
       await workers.close();
     }
-    const states = await runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = ANY($1) GROUP BY state', [batchIds]);
+    const states = await runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = ANY($1) GROUP BY state', [
+      batchIds,
+    ]);
     console.log('bad-input batches, job states:', Object.fromEntries(states.rows.map((row) => [row.state, row.n])));
     const results = await runtime.database.pool.query('SELECT count(*)::int AS n FROM results WHERE batch_id = ANY($1)', [batchIds]);
     const succeeded = states.rows.find((row) => row.state === 'succeeded')?.n ?? 0;

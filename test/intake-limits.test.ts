@@ -36,7 +36,8 @@ const listen = async (app: ReturnType<typeof createIntakeApp>): Promise<{ server
 /** `count` junk lines of mixed shapes (plain text, broken JSON, wrong objects), deterministic. */
 const junkLines = (count: number): string[] =>
   Array.from({ length: count }, (_unused, index) =>
-    index % 3 === 0 ? `junk line ${index} ;;; not json at all` : index % 3 === 1 ? `{"id": "j${index}", "prompt": ` : `[${index}, "an array is not a job"]`);
+    index % 3 === 0 ? `junk line ${index} ;;; not json at all` : index % 3 === 1 ? `{"id": "j${index}", "prompt": ` : `[${index}, "an array is not a job"]`,
+  );
 
 describe('intake limits: small JSON answers, named problems, nothing stored for nothing usable', () => {
   let pipeline: TestPipeline;
@@ -72,8 +73,7 @@ describe('intake limits: small JSON answers, named problems, nothing stored for 
     return { status: response.status, type, bytes: Buffer.byteLength(text), json: JSON.parse(text) as IntakeAnswer };
   };
 
-  const batchCount = async (): Promise<number> =>
-    (await pipeline.runtime.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM batches')).rows[0].n;
+  const batchCount = async (): Promise<number> => (await pipeline.runtime.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM batches')).rows[0].n;
 
   it('lists the first intake.maxIssuesListed issues and counts all of them by kind: 20,000 junk lines make a small answer', async () => {
     const { status, bytes, json } = await readAnswer(await post(junkLines(20_000).join('\n')));
@@ -144,7 +144,9 @@ describe('intake limits: small JSON answers, named problems, nothing stored for 
   it('reports a line that is not UTF-8 with its number and byte instead of reading it with U+FFFD; the other lines go through', async () => {
     const body = Buffer.concat([
       Buffer.from(`${JSON.stringify({ id: 'utf-1', prompt: 'Summarise the week.' })}\n`),
-      Buffer.from('{"id":"utf-2","prompt":"caf'), Buffer.from([0xe9]), Buffer.from(' au lait"}\n'),
+      Buffer.from('{"id":"utf-2","prompt":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from(' au lait"}\n'),
       Buffer.from(`${JSON.stringify({ id: 'utf-3', prompt: 'Café, in UTF-8 this time.' })}\n`),
     ]);
     const { status, json } = await readAnswer(await post(body, { query: '?tenant=utf8' }));
@@ -153,7 +155,9 @@ describe('intake limits: small JSON answers, named problems, nothing stored for 
     expect(json.issues).toEqual([expect.objectContaining({ kind: 'invalid-utf8', line: 2, file: 'request body', severity: 'error' })]);
     expect(json.issues![0].message).toContain('byte 28');
     const { rows } = await pipeline.runtime.database.pool.query<{ source_id: string; payload: { prompt: string } }>(
-      'SELECT source_id, payload FROM jobs WHERE batch_id = $1 ORDER BY source_id', [json.batchId]);
+      'SELECT source_id, payload FROM jobs WHERE batch_id = $1 ORDER BY source_id',
+      [json.batchId],
+    );
     expect(rows.map((row) => row.source_id)).toEqual(['utf-1', 'utf-3']);
     expect(rows.some((row) => row.payload.prompt.includes('\uFFFD'))).toBe(false);
   });
@@ -203,18 +207,27 @@ describe('intake limits: small JSON answers, named problems, nothing stored for 
     const metadata = join(pipeline.dir, 'implausible-metadata.csv');
     const hours = (id: string, values: string[]) => values.map((value, hour) => `${id},2019-01-01T${String(hour).padStart(2, '0')}:00:00Z,${value}`);
     await writeFile(metadata, 'building_id,sqm,primaryspaceusage,timezone\nb1,60000,Office,UTC\nb2,100,Office,UTC\n');
-    await writeFile(meter, ['building_id,timestamp,kwh',
-      ...hours('b1', ['10', '99999999999999999999999', '12', '11']), // line 3: above 100,000 kWh in an hour
-      ...hours('b2', ['10', '12', '500', '11']), // line 8: 5 kWh/m² in an hour for 100 m²
-    ].join('\n') + '\n');
+    await writeFile(
+      meter,
+      [
+        'building_id,timestamp,kwh',
+        ...hours('b1', ['10', '99999999999999999999999', '12', '11']), // line 3: above 100,000 kWh in an hour
+        ...hours('b2', ['10', '12', '500', '11']), // line 8: 5 kWh/m² in an hour for 100 m²
+      ].join('\n') + '\n',
+    );
     const result = await runSubmit(pipeline.runtime, { meter: [meter], metadata, analysis: 'data-quality-triage', tenant: 'implausible', progress: false, simulated: true }, quiet);
     const implausible = result.issues.filter((issue) => issue.kind === 'implausible-reading');
-    expect(implausible.map((issue) => [issue.file, issue.line, issue.field, issue.buildingId])).toEqual([[meter, 3, 'kwh', 'b1'], [meter, 8, 'kwh', 'b2']]);
+    expect(implausible.map((issue) => [issue.file, issue.line, issue.field, issue.buildingId])).toEqual([
+      [meter, 3, 'kwh', 'b1'],
+      [meter, 8, 'kwh', 'b2'],
+    ]);
     expect(implausible[0].message).toContain('100000 kWh');
     expect(implausible[1].message).toContain('kWh/m²');
     expect(result.counts.created).toBe(2);
-    const { rows } = await pipeline.runtime.database.pool.query<{ building_id: string; payload: { facts: { meters: { coverage: { validHours: number; missingHours: number }; annualKwh: number | null }[] } } }>(
-      'SELECT building_id, payload FROM jobs WHERE batch_id = $1 ORDER BY building_id', [result.batchId]);
+    const { rows } = await pipeline.runtime.database.pool.query<{
+      building_id: string;
+      payload: { facts: { meters: { coverage: { validHours: number; missingHours: number }; annualKwh: number | null }[] } };
+    }>('SELECT building_id, payload FROM jobs WHERE batch_id = $1 ORDER BY building_id', [result.batchId]);
     for (const row of rows) {
       const coverage = row.payload.facts.meters[0].coverage;
       expect([row.building_id, coverage.validHours, coverage.missingHours]).toEqual([row.building_id, 3, 1]);
@@ -223,11 +236,16 @@ describe('intake limits: small JSON answers, named problems, nothing stored for 
 
   it('reports a meter row that is not UTF-8 by line and skips it instead of inventing a building named with U+FFFD', async () => {
     const meter = join(pipeline.dir, 'latin1.csv');
-    await writeFile(meter, Buffer.concat([
-      Buffer.from('building_id,timestamp,kwh\nb1,2019-01-01T00:00:00Z,10\nb1,2019-01-01T01:00:00Z,11\n'),
-      Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(',2019-01-01T00:00:00Z,9\n'),
-      Buffer.from('b2,2019-01-01T00:00:00Z,12\n'),
-    ]));
+    await writeFile(
+      meter,
+      Buffer.concat([
+        Buffer.from('building_id,timestamp,kwh\nb1,2019-01-01T00:00:00Z,10\nb1,2019-01-01T01:00:00Z,11\n'),
+        Buffer.from('caf'),
+        Buffer.from([0xe9]),
+        Buffer.from(',2019-01-01T00:00:00Z,9\n'),
+        Buffer.from('b2,2019-01-01T00:00:00Z,12\n'),
+      ]),
+    );
     const result = await runSubmit(pipeline.runtime, { meter: [meter], analysis: 'data-quality-triage', tenant: 'latin1', progress: false, simulated: true }, quiet);
     expect(result.issues).toEqual([expect.objectContaining({ kind: 'invalid-utf8', file: meter, line: 4 })]);
     expect(result.issues[0].message).toContain('byte 4');

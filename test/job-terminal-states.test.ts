@@ -33,8 +33,7 @@ describe('every job ends and nothing is lost', () => {
 
   const db = () => pipeline.runtime.database.pool;
   const submit = (tag: string, n: number) => submitClassifications(pipeline, tag, n, (i) => `Classify reading ${tag} ${i} as normal or odd.`);
-  const jobStates = async (batchId: string) =>
-    (await db().query('SELECT id, state, current_tier, route_reason FROM jobs WHERE batch_id = $1 ORDER BY source_id', [batchId])).rows;
+  const jobStates = async (batchId: string) => (await db().query('SELECT id, state, current_tier, route_reason FROM jobs WHERE batch_id = $1 ORDER BY source_id', [batchId])).rows;
   const batchStatusOf = async (batchId: string) => (await db().query('SELECT status, open_jobs FROM batches WHERE id = $1', [batchId])).rows[0];
   const localJobsFinished = async (ids: string[]) => {
     for (const id of ids) {
@@ -158,7 +157,7 @@ describe('every job ends and nothing is lost', () => {
     }
   }, 60_000);
 
-  it('a job failed in the queue whose row is still open is ended by the reconciler (failed, with BullMQ\'s reason)', async () => {
+  it("a job failed in the queue whose row is still open is ended by the reconciler (failed, with BullMQ's reason)", async () => {
     const { batchId } = await submit('qfailed', 2);
     const worker = pipeline.runtime.store.createWorker<PipelineJobData>('local-fast', null, { lockDuration: 30_000 });
     const token = randomUUID();
@@ -175,10 +174,14 @@ describe('every job ends and nothing is lost', () => {
     const { batchId } = await submit('killed', 6);
     const child = spawnWorkerProcess(pipeline.env, ['--tier', 'local-fast,local-quality', '--no-reports', '--lock-duration', '1000', '--stalled-interval', '1000']);
     try {
-      await waitFor(async () => {
-        const started = await db().query("SELECT count(*)::int AS n FROM attempts WHERE batch_id = $1 AND outcome = 'started'", [batchId]);
-        return started.rows[0].n === 2 && pipeline.rehearsal.emulator.stats().inFlightByHost['ollama-1'] === 2;
-      }, 30_000, 'the worker process to have two calls in flight');
+      await waitFor(
+        async () => {
+          const started = await db().query("SELECT count(*)::int AS n FROM attempts WHERE batch_id = $1 AND outcome = 'started'", [batchId]);
+          return started.rows[0].n === 2 && pipeline.rehearsal.emulator.stats().inFlightByHost['ollama-1'] === 2;
+        },
+        30_000,
+        'the worker process to have two calls in flight',
+      );
     } finally {
       child.kill('SIGKILL');
     }
@@ -194,6 +197,9 @@ describe('every job ends and nothing is lost', () => {
     const report = await reconcile({ database: pipeline.runtime.database, queues: pipeline.runtime.queues, config: pipeline.config, graceMs: 0 });
     expect(report.abandonedAttempts).toBe(2);
     const outcomes = await db().query('SELECT outcome, count(*)::int AS n FROM attempts WHERE batch_id = $1 GROUP BY outcome ORDER BY outcome', [batchId]);
-    expect(outcomes.rows).toEqual([{ outcome: 'abandoned', n: 2 }, { outcome: 'passed', n: 6 }]);
+    expect(outcomes.rows).toEqual([
+      { outcome: 'abandoned', n: 2 },
+      { outcome: 'passed', n: 6 },
+    ]);
   }, 120_000);
 });

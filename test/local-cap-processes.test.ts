@@ -36,14 +36,17 @@ const occupancy = (timeline: InFlightSample[], host: string, from: number, to: n
 };
 
 const promptLines = (name: string, count: number, taskType: 'classification' | 'reasoning') =>
-  Array.from({ length: count }, (_, index) => JSON.stringify({
-    id: `${name}-${index}`,
-    privacy: 'PRIVATE',
-    taskType,
-    prompt: taskType === 'classification'
-      ? `Classify reading ${name}-${index} (12 kWh at 3 am) as normal or odd.`
-      : `Request ${name}-${index}: analyse the plant, compare this year with last year, derive the baseload and plan the optimization step by step.`,
-  }));
+  Array.from({ length: count }, (_, index) =>
+    JSON.stringify({
+      id: `${name}-${index}`,
+      privacy: 'PRIVATE',
+      taskType,
+      prompt:
+        taskType === 'classification'
+          ? `Classify reading ${name}-${index} (12 kWh at 3 am) as normal or odd.`
+          : `Request ${name}-${index}: analyse the plant, compare this year with last year, derive the baseload and plan the optimization step by step.`,
+    }),
+  );
 
 /**
  * The shared local cap across worker PROCESSES: two `eaio workers --tier local-fast,local-quality`
@@ -91,12 +94,20 @@ describe('shared local cap across two worker processes', () => {
   const runPhase = async (name: string, lines: string[]) => {
     const from = Date.now();
     const result = await submit(name, lines);
-    await waitFor(async () => {
-      const { rows } = await pipeline.runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state NOT IN ('succeeded', 'review')", [result.batchId]);
-      return rows[0].n === 0;
-    }, 40_000, `every job of phase ${name} to finish`);
+    await waitFor(
+      async () => {
+        const { rows } = await pipeline.runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state NOT IN ('succeeded', 'review')", [
+          result.batchId,
+        ]);
+        return rows[0].n === 0;
+      },
+      40_000,
+      `every job of phase ${name} to finish`,
+    );
     const to = Date.now();
-    const { rows } = await pipeline.runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [result.batchId]);
+    const { rows } = await pipeline.runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [
+      result.batchId,
+    ]);
     return { result, states: Object.fromEntries(rows.map((row) => [row.state, row.n])), stats: occupancy(pipeline.rehearsal.emulator.stats().timeline, HOST, from, to, CAP) };
   };
 
@@ -104,7 +115,9 @@ describe('shared local cap across two worker processes', () => {
     const { result, states, stats } = await runPhase('a', promptLines('a', 40, 'classification'));
     expect(result.counts.byQueue).toMatchObject({ 'local-fast': 40, 'local-quality': 0, api: 0 });
     expect(states).toEqual({ succeeded: 40 });
-    console.log(`phase A (local-fast only, 40 jobs, ${ANSWER_MS} ms answers, 2 processes): max in flight at ${HOST} ${stats.max}, both slots busy ${(stats.busyShare * 100).toFixed(1)} % of ${stats.spanMs} ms, ${stats.requests} requests`);
+    console.log(
+      `phase A (local-fast only, 40 jobs, ${ANSWER_MS} ms answers, 2 processes): max in flight at ${HOST} ${stats.max}, both slots busy ${(stats.busyShare * 100).toFixed(1)} % of ${stats.spanMs} ms, ${stats.requests} requests`,
+    );
     expect(stats.models).toEqual([fastModel]);
     expect(stats.requests).toBe(40);
     // Work-conserving: a lone queue still fills both slots (a per-queue limit of 1 would never
@@ -119,7 +132,10 @@ describe('shared local cap across two worker processes', () => {
     expect(result.counts.byQueue).toMatchObject({ 'local-fast': 20, 'local-quality': 20, api: 0 });
     expect(states).toEqual({ succeeded: 40 });
     const maxByModel = pipeline.rehearsal.emulator.stats().maxInFlightByHostModel;
-    console.log(`phase B (20 local-fast + 20 local-quality jobs, 2 processes): max in flight at ${HOST} ${stats.max}, 2 in flight ${(stats.busyShare * 100).toFixed(1)} % of ${stats.spanMs} ms, ${stats.requests} requests; max per model over the run`, maxByModel);
+    console.log(
+      `phase B (20 local-fast + 20 local-quality jobs, 2 processes): max in flight at ${HOST} ${stats.max}, 2 in flight ${(stats.busyShare * 100).toFixed(1)} % of ${stats.spanMs} ms, ${stats.requests} requests; max per model over the run`,
+      maxByModel,
+    );
     expect(stats.models).toEqual([fastModel, qualityModel].sort());
     expect(stats.requests).toBe(40);
     expect(stats.max).toBe(CAP);
@@ -128,10 +144,7 @@ describe('shared local cap across two worker processes', () => {
   }, 60_000);
 
   it('both processes were live workers on the same queues the whole time (so their loops contended for the same 2 slots)', async () => {
-    const completed = [
-      ...(await pipeline.runtime.queues['local-fast'].getJobs(['completed'])),
-      ...(await pipeline.runtime.queues['local-quality'].getJobs(['completed'])),
-    ];
+    const completed = [...(await pipeline.runtime.queues['local-fast'].getJobs(['completed'])), ...(await pipeline.runtime.queues['local-quality'].getJobs(['completed']))];
     expect(completed).toHaveLength(80);
     const byProcess = workerIds.map((id) => completed.filter((job) => job.processedBy === id).length);
     // Not asserted per process: a loop that finishes a job re-takes its slot at once, so the

@@ -25,7 +25,12 @@ const models = (config: EaioConfig) => ({
   // Local answers fail the gate half the time, so jobs escalate to the (paid) api tier.
   [config.tiers['local-fast'].candidates[0].model]: withBehaviour(PRESETS.local3b, { answers: { grounded: 0.5, hallucination: 0.5, invalidJson: 0, missingSections: 0 } }),
   [config.tiers['local-quality'].candidates[0].model]: withBehaviour(PRESETS.local7b, { answers: { grounded: 0.5, hallucination: 0.5, invalidJson: 0, missingSections: 0 } }),
-  ...Object.fromEntries(config.tiers.api.candidates.map((candidate) => [candidate.model, withBehaviour(PRESETS.api, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } })])),
+  ...Object.fromEntries(
+    config.tiers.api.candidates.map((candidate) => [
+      candidate.model,
+      withBehaviour(PRESETS.api, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
+    ]),
+  ),
 });
 
 const prometheusMissing = !existsSync(PROMETHEUS);
@@ -60,8 +65,24 @@ describe.skipIf(prometheusMissing)('metrics wherever it runs, scraped by a real 
     const env = { ...pipeline.env, LOG_LEVEL: 'info' };
     start('workers', process.execPath, ['bin/eaio.mjs', 'workers', '--no-reports', '--metrics-port', String(workersPort)], env);
     start('board', process.execPath, ['bin/eaio.mjs', 'board', '--port', String(boardPort)], env);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${workersPort}/healthz`).then((r) => r.ok, () => false)), 60_000, 'eaio workers /healthz');
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${boardPort}/healthz`).then((r) => r.ok, () => false)), 60_000, 'eaio board /healthz');
+    await waitFor(
+      async () =>
+        await fetch(`http://127.0.0.1:${workersPort}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+      'eaio workers /healthz',
+    );
+    await waitFor(
+      async () =>
+        await fetch(`http://127.0.0.1:${boardPort}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+      'eaio board /healthz',
+    );
     const config = [
       'global:',
       '  scrape_interval: 1s',
@@ -77,21 +98,44 @@ describe.skipIf(prometheusMissing)('metrics wherever it runs, scraped by a real 
       '',
     ].join('\n');
     await writeFile(join(dir, 'prometheus.yml'), config);
-    start('prometheus', PROMETHEUS, [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${prometheusPort}`,
-    ], {});
+    start(
+      'prometheus',
+      PROMETHEUS,
+      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${prometheusPort}`],
+      {},
+    );
     prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
-    await waitFor(async () => (await fetch(`${prometheusUrl}/-/ready`).then((r) => r.ok, () => false)), 60_000, 'Prometheus ready');
+    await waitFor(
+      async () =>
+        await fetch(`${prometheusUrl}/-/ready`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+      'Prometheus ready',
+    );
 
     const portfolio = await generatePortfolio({ buildings: 4, outDir: join(pipeline.dir, 'portfolio'), seed: 21 });
-    const submitted = await runSubmit(pipeline.runtime, {
-      meter: [portfolio.files.meter], metadata: portfolio.files.metadata, weather: portfolio.files.weather,
-      privacy: 'ENHANCED', tenant: 'metrics', progress: false, simulated: true, analysis: 'data-quality-triage,building-diagnostic',
-    }, quiet);
+    const submitted = await runSubmit(
+      pipeline.runtime,
+      {
+        meter: [portfolio.files.meter],
+        metadata: portfolio.files.metadata,
+        weather: portfolio.files.weather,
+        privacy: 'ENHANCED',
+        tenant: 'metrics',
+        progress: false,
+        simulated: true,
+        analysis: 'data-quality-triage,building-diagnostic',
+      },
+      quiet,
+    );
     const batchId = submitted.batchId;
-    await waitFor(async () => (await pipeline.runtime.database.pool.query("SELECT status FROM batches WHERE id = $1", [batchId])).rows[0].status === 'done', 180_000, 'the batch to finish');
+    await waitFor(
+      async () => (await pipeline.runtime.database.pool.query('SELECT status FROM batches WHERE id = $1', [batchId])).rows[0].status === 'done',
+      180_000,
+      'the batch to finish',
+    );
     // Scrapes every second: wait until Prometheus has seen the calls' end.
     const calls = Number((await pipeline.runtime.database.pool.query("SELECT count(*)::int AS n FROM attempts WHERE batch_id = $1 AND outcome <> 'started'", [batchId])).rows[0].n);
     await waitFor(async () => Number((await query('sum(eaio_provider_calls_total{job="workers"})'))[0]?.value[1] ?? 0) >= calls, 30_000, `Prometheus to see ${calls} calls`);
@@ -102,10 +146,22 @@ describe.skipIf(prometheusMissing)('metrics wherever it runs, scraped by a real 
     for (const child of children) {
       if (child.exitCode === null) child.kill('SIGTERM');
     }
-    await Promise.all(children.map((child) => (child.exitCode !== null ? undefined : new Promise((resolve) => {
-      const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(undefined); }, 15_000);
-      child.once('exit', () => { clearTimeout(timer); resolve(undefined); });
-    }))));
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode !== null
+          ? undefined
+          : new Promise((resolve) => {
+              const timer = setTimeout(() => {
+                child.kill('SIGKILL');
+                resolve(undefined);
+              }, 15_000);
+              child.once('exit', () => {
+                clearTimeout(timer);
+                resolve(undefined);
+              });
+            }),
+      ),
+    );
     await pipeline?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -118,7 +174,10 @@ describe.skipIf(prometheusMissing)('metrics wherever it runs, scraped by a real 
   const nonZero = async (promql: string) => {
     const rows = await query(promql);
     expect(rows.length, `${promql}: no series\n${logs.workers.join('').slice(-2000)}`).toBeGreaterThan(0);
-    expect(rows.some((row) => Number(row.value[1]) > 0), `${promql}: every series is 0`).toBe(true);
+    expect(
+      rows.some((row) => Number(row.value[1]) > 0),
+      `${promql}: every series is 0`,
+    ).toBe(true);
     return rows;
   };
 

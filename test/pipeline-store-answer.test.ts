@@ -25,10 +25,23 @@ describe('results.answer for answers the gate read forgivingly', () => {
     database = createDb(fresh.url);
     await migrate(database);
     await upsertBatch(database, { id: 'b_answers', tenant: 't', name: 'answers', source: {} });
-    await insertJobs(database, Object.keys(texts).map((name, index) => ({
-      id: `j_${index}`, batchId: 'b_answers', tenant: 't', kind: 'building' as const, buildingId: `B${index}`, taskType: 'building-diagnostic',
-      privacy: 'PRIVATE', complexity: 0.3, startTier: 'local-fast', chain: ['local-fast'], routeReason: name, payload: {},
-    })));
+    await insertJobs(
+      database,
+      Object.keys(texts).map((name, index) => ({
+        id: `j_${index}`,
+        batchId: 'b_answers',
+        tenant: 't',
+        kind: 'building' as const,
+        buildingId: `B${index}`,
+        taskType: 'building-diagnostic',
+        privacy: 'PRIVATE',
+        complexity: 0.3,
+        startTier: 'local-fast',
+        chain: ['local-fast'],
+        routeReason: name,
+        payload: {},
+      })),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -47,11 +60,28 @@ describe('results.answer for answers the gate read forgivingly', () => {
   });
 
   it('stores null for a plain-text answer with no JSON object', async () => {
-    await insertJobs(database, [{ id: 'j_text', batchId: 'b_answers', tenant: 't', kind: 'prompt', taskType: 'summarization', privacy: 'PRIVATE',
-      complexity: 0.1, startTier: 'local-fast', chain: ['local-fast'], routeReason: 'text', payload: {} }]);
+    await insertJobs(database, [
+      {
+        id: 'j_text',
+        batchId: 'b_answers',
+        tenant: 't',
+        kind: 'prompt',
+        taskType: 'summarization',
+        privacy: 'PRIVATE',
+        complexity: 0.1,
+        startTier: 'local-fast',
+        chain: ['local-fast'],
+        routeReason: 'text',
+        payload: {},
+      },
+    ]);
     const store = createPostgresPipelineStore(database);
-    await store.complete({ jobId: 'j_text', batchId: 'b_answers', tier: 'local-fast' } as PipelineJobData, 'j_text.local-fast#1',
-      { text: 'The building uses most at night.', provider: 'ollama', model: 'm' } as unknown as ChatResult, { score: 1, pass: true, threshold: 0.7, checks: {} });
+    await store.complete(
+      { jobId: 'j_text', batchId: 'b_answers', tier: 'local-fast' } as PipelineJobData,
+      'j_text.local-fast#1',
+      { text: 'The building uses most at night.', provider: 'ollama', model: 'm' } as unknown as ChatResult,
+      { score: 1, pass: true, threshold: 0.7, checks: {} },
+    );
     const { rows } = await database.pool.query('SELECT answer FROM results WHERE job_id = $1', ['j_text']);
     expect(rows[0].answer).toBeNull();
   });

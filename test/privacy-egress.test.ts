@@ -21,7 +21,12 @@ const PER_PRIVACY = 6;
 const models = (config: EaioConfig) => ({
   [config.tiers['local-fast'].candidates[0].model]: withBehaviour(PRESETS.local3b, { answers: { grounded: 0.1, hallucination: 0.8, invalidJson: 0.1, missingSections: 0 } }),
   [config.tiers['local-quality'].candidates[0].model]: withBehaviour(PRESETS.local7b, { answers: { grounded: 0.1, hallucination: 0.8, invalidJson: 0.1, missingSections: 0 } }),
-  ...Object.fromEntries(config.tiers.api.candidates.map((candidate) => [candidate.model, withBehaviour(PRESETS.api, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } })])),
+  ...Object.fromEntries(
+    config.tiers.api.candidates.map((candidate) => [
+      candidate.model,
+      withBehaviour(PRESETS.api, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
+    ]),
+  ),
 });
 
 /** Like a real model, the answer names the building it was shown (its name and id as the prompt gave them). */
@@ -56,7 +61,22 @@ const addIdentity = async (path: string): Promise<Map<string, string[]>> => {
     out.push(`${line},${who.name},"${who.address}",${who.contact_email},"${who.notes}",${who.latitude},${who.longitude}`);
     const column = (name: string) => fields[header.indexOf(name)];
     // Free-text and identifying cells of the input file (numbers and categories such as sqm or the time zone are not).
-    cells.set(id, [id, who.name, who.address, 'Trumpington Street', who.contact_email, who.notes, who.latitude, who.longitude, column('site_id'), column('weather_station'), column('source_folder')].filter((cell) => cell && cell.length > 0));
+    cells.set(
+      id,
+      [
+        id,
+        who.name,
+        who.address,
+        'Trumpington Street',
+        who.contact_email,
+        who.notes,
+        who.latitude,
+        who.longitude,
+        column('site_id'),
+        column('weather_station'),
+        column('source_folder'),
+      ].filter((cell) => cell && cell.length > 0),
+    );
   });
   await writeFile(path, `${out.join('\n')}\n`);
   return cells;
@@ -90,17 +110,31 @@ describe.skipIf(!cambridgeAvailable())('privacy end to end: ENHANCED anonymised,
     await addIdentity(privateFiles.metadata);
     const enhancedFiles = await writeCambridgeSubset(pipeline.dir, 'enhanced', enhanced);
     enhancedCells = await addIdentity(enhancedFiles.metadata);
-    for (const [files, privacy] of [[privateFiles, 'PRIVATE'], [enhancedFiles, 'ENHANCED']] as const) {
-      const result = await runSubmit(pipeline.runtime, { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy, tenant: 'acme', progress: false, simulated: true, analysis: ANALYSES }, quiet);
+    for (const [files, privacy] of [
+      [privateFiles, 'PRIVATE'],
+      [enhancedFiles, 'ENHANCED'],
+    ] as const) {
+      const result = await runSubmit(
+        pipeline.runtime,
+        { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy, tenant: 'acme', progress: false, simulated: true, analysis: ANALYSES },
+        quiet,
+      );
       expect(result.counts.created).toBe(PER_PRIVACY * 2);
       batchIds[privacy] = result.batchId;
     }
     const workers = await composeWorkers(pipeline.runtime, { idlePollMs: 5 });
     try {
-      await waitFor(async () => {
-        const { rows } = await pipeline.runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = ANY($1) AND state NOT IN ('succeeded', 'review', 'failed')", [Object.values(batchIds)]);
-        return rows[0].n === 0;
-      }, 150_000, 'every job to finish');
+      await waitFor(
+        async () => {
+          const { rows } = await pipeline.runtime.database.pool.query(
+            "SELECT count(*)::int AS n FROM jobs WHERE batch_id = ANY($1) AND state NOT IN ('succeeded', 'review', 'failed')",
+            [Object.values(batchIds)],
+          );
+          return rows[0].n === 0;
+        },
+        150_000,
+        'every job to finish',
+      );
     } finally {
       await workers.close();
     }
@@ -136,7 +170,9 @@ describe.skipIf(!cambridgeAvailable())('privacy end to end: ENHANCED anonymised,
 
   it('stored results of ENHANCED jobs carry the real names, never a pseudonym', async () => {
     const rows = await query<{ building_id: string; text: string; tier: string }>(
-      'SELECT j.building_id, r.text, r.tier FROM results r JOIN jobs j ON j.id = r.job_id WHERE r.batch_id = $1', [batchIds.ENHANCED]);
+      'SELECT j.building_id, r.text, r.tier FROM results r JOIN jobs j ON j.id = r.job_id WHERE r.batch_id = $1',
+      [batchIds.ENHANCED],
+    );
     const fromApi = rows.filter((row) => row.tier === 'api');
     expect(fromApi.length).toBeGreaterThan(0);
     for (const row of fromApi) {
@@ -148,8 +184,20 @@ describe.skipIf(!cambridgeAvailable())('privacy end to end: ENHANCED anonymised,
 
   it('one audit row per external request, its hash equal to that of the body the emulator received; none for PRIVATE', async () => {
     const chats = apiChats();
-    const audit = await query<{ attempt_id: string; job_id: string; tenant: string; privacy: string; endpoint: string; model: string; fields_sent: string[]; body_sha256: string; body_bytes: number; batch_id: string }>(
-      'SELECT attempt_id, job_id, tenant, privacy, endpoint, model, fields_sent, body_sha256, body_bytes, batch_id FROM egress_audit WHERE batch_id = ANY($1)', [Object.values(batchIds)]);
+    const audit = await query<{
+      attempt_id: string;
+      job_id: string;
+      tenant: string;
+      privacy: string;
+      endpoint: string;
+      model: string;
+      fields_sent: string[];
+      body_sha256: string;
+      body_bytes: number;
+      batch_id: string;
+    }>('SELECT attempt_id, job_id, tenant, privacy, endpoint, model, fields_sent, body_sha256, body_bytes, batch_id FROM egress_audit WHERE batch_id = ANY($1)', [
+      Object.values(batchIds),
+    ]);
     expect(audit.length).toBe(chats.length);
     const byAttempt = new Map(audit.map((row) => [row.attempt_id, row]));
     expect(byAttempt.size).toBe(audit.length);
@@ -159,7 +207,9 @@ describe.skipIf(!cambridgeAvailable())('privacy end to end: ENHANCED anonymised,
       expect(row!.body_sha256).toBe(entry.bodySha256);
       expect(row!.body_bytes).toBe(entry.bodyBytes);
       expect(row).toMatchObject({ privacy: 'ENHANCED', tenant: 'acme', batch_id: batchIds.ENHANCED });
-      expect(row!.fields_sent).toEqual(expect.arrayContaining(['building.id (pseudonym)', 'building.name (pseudonym)', 'building.metadata.address (pseudonym)', 'building.metadata.latitude (rounded)']));
+      expect(row!.fields_sent).toEqual(
+        expect.arrayContaining(['building.id (pseudonym)', 'building.name (pseudonym)', 'building.metadata.address (pseudonym)', 'building.metadata.latitude (rounded)']),
+      );
     }
     // Every api attempt is audited, and PRIVATE jobs never reached an API host.
     const apiAttempts = await query<{ attempt_id: string }>("SELECT attempt_id FROM attempts WHERE batch_id = ANY($1) AND tier = 'api'", [Object.values(batchIds)]);
@@ -181,11 +231,20 @@ describe.skipIf(!cambridgeAvailable())('privacy end to end: ENHANCED anonymised,
     const total = apiChats().length;
     const jsonl = await capture({ batch: batchIds.ENHANCED, format: 'jsonl' });
     expect(jsonl.count).toBe(total);
-    const lines = jsonl.text.trim().split('\n').map((line) => JSON.parse(line) as { body_sha256: string; fields_sent: string[] });
-    expect(lines.map((line) => line.body_sha256).sort()).toEqual(apiChats().map((entry) => entry.bodySha256).sort());
+    const lines = jsonl.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { body_sha256: string; fields_sent: string[] });
+    expect(lines.map((line) => line.body_sha256).sort()).toEqual(
+      apiChats()
+        .map((entry) => entry.bodySha256)
+        .sort(),
+    );
     expect((await capture({ batch: batchIds.PRIVATE, format: 'jsonl' })).count).toBe(0);
     const csv = await capture({ since: '2000-01-01', format: 'csv' });
-    expect(csv.text.split('\n')[0]).toBe('sent_at,attempt_id,request_seq,job_id,batch_id,tenant,privacy,tier,provider,endpoint,model,method,url,fields_sent,body_sha256,body_bytes');
+    expect(csv.text.split('\n')[0]).toBe(
+      'sent_at,attempt_id,request_seq,job_id,batch_id,tenant,privacy,tier,provider,endpoint,model,method,url,fields_sent,body_sha256,body_bytes',
+    );
     expect(csv.count).toBeGreaterThanOrEqual(total);
     expect((await capture({ since: '2999-01-01', format: 'csv' })).count).toBe(0);
   });

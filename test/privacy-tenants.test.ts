@@ -24,7 +24,12 @@ const BUILDINGS = 18;
 const models = (config: EaioConfig) => ({
   [config.tiers['local-fast'].candidates[0].model]: withBehaviour(PRESETS.local3b, { answers: { grounded: 0.1, hallucination: 0.8, invalidJson: 0.1, missingSections: 0 } }),
   [config.tiers['local-quality'].candidates[0].model]: withBehaviour(PRESETS.local7b, { answers: { grounded: 0.1, hallucination: 0.8, invalidJson: 0.1, missingSections: 0 } }),
-  ...Object.fromEntries(config.tiers.api.candidates.map((candidate) => [candidate.model, withBehaviour(PRESETS.api, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } })])),
+  ...Object.fromEntries(
+    config.tiers.api.candidates.map((candidate) => [
+      candidate.model,
+      withBehaviour(PRESETS.api, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
+    ]),
+  ),
 });
 
 const listen = async (app: ReturnType<typeof createBoardApp>): Promise<{ server: Server; url: string }> => {
@@ -41,7 +46,7 @@ describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as 
   let batchId = '';
   const levelOf = new Map<string, PrivacyLevel>();
   let reference = new Map<string, BuildingFacts>();
-  let perFile = new Map<string, BuildingFacts>();
+  const perFile = new Map<string, BuildingFacts>();
   const tampered: { added?: string; edited?: string } = {};
   const boardCalls: Record<string, number> = {};
 
@@ -57,7 +62,12 @@ describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as 
     const ids = (await cambridgeBuildings()).slice(0, BUILDINGS);
     const files = await writeCambridgeSubset(pipeline.dir, 'mixed', ids);
     // The whole portfolio's peers, and those of the old way (one file per level), before the column is added.
-    reference = new Map((await computePortfolioFacts({ meters: [{ meter: 'electricity', source: files.meter }], metadata: files.metadata, weather: files.weather })).facts.map((facts) => [facts.building.buildingId, facts]));
+    reference = new Map(
+      (await computePortfolioFacts({ meters: [{ meter: 'electricity', source: files.meter }], metadata: files.metadata, weather: files.weather })).facts.map((facts) => [
+        facts.building.buildingId,
+        facts,
+      ]),
+    );
     const lines = (await readFile(files.metadata, 'utf8')).trim().split('\n');
     const rows = lines.slice(1).map((line, index) => {
       const level = LEVELS[index % 3];
@@ -74,7 +84,11 @@ describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as 
     await writeFile(files.metadata, [`${lines[0]},privacy`, ...rows.map((row) => `${row.line},${row.level.toLowerCase()}`)].join('\n') + '\n');
 
     // One submit for the mixed portfolio; the tenant's default (PUBLIC) applies to no building (each has its own).
-    const result = await runSubmit(pipeline.runtime, { meter: [files.meter], metadata: files.metadata, weather: files.weather, tenant: 'acme', progress: false, simulated: true, analysis: 'building-diagnostic' }, quiet);
+    const result = await runSubmit(
+      pipeline.runtime,
+      { meter: [files.meter], metadata: files.metadata, weather: files.weather, tenant: 'acme', progress: false, simulated: true, analysis: 'building-diagnostic' },
+      quiet,
+    );
     batchId = result.batchId;
     expect(result.counts.created).toBe(BUILDINGS);
 
@@ -82,8 +96,12 @@ describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as 
     intake = await listen(createIntakeApp(pipeline.runtime, BOARD) as never);
 
     // Tampering through Bull Board while the jobs wait: the board token is refused, the admin token goes through.
-    const privateJobs = (await pipeline.runtime.database.pool.query<{ id: string; payload: { facts: BuildingFacts } }>(
-      "SELECT id, payload FROM jobs WHERE batch_id = $1 AND privacy = 'PRIVATE' ORDER BY id", [batchId])).rows;
+    const privateJobs = (
+      await pipeline.runtime.database.pool.query<{ id: string; payload: { facts: BuildingFacts } }>(
+        "SELECT id, payload FROM jobs WHERE batch_id = $1 AND privacy = 'PRIVATE' ORDER BY id",
+        [batchId],
+      )
+    ).rows;
     const waiting = async () => {
       const found = [];
       for (const tier of ['local-fast', 'local-quality'] as const) {
@@ -97,27 +115,46 @@ describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as 
     const localQueue = queued.find((entry) => entry.job.id === second.id)!.queue;
     const asPublic = { ...first.data, privacy: 'PUBLIC', chain: ['api'], tier: 'api' };
     const call = async (label: string, token: string, method: string, path: string, body: unknown) => {
-      const response = await fetch(`${board.url}/admin/queues${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${board.url}/admin/queues${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       boardCalls[label] = response.status;
     };
     await call('add/board', BOARD, 'POST', `/api/queues/${apiQueue}/add`, { name: 'building-diagnostic', data: asPublic });
-    await call('edit/board', BOARD, 'PATCH', `/api/queues/${localQueue}/${encodeURIComponent(second.id!)}/update-data`, { jobData: { ...second.data, privacy: 'PUBLIC', chain: ['local-fast', 'api'] } });
+    await call('edit/board', BOARD, 'PATCH', `/api/queues/${localQueue}/${encodeURIComponent(second.id!)}/update-data`, {
+      jobData: { ...second.data, privacy: 'PUBLIC', chain: ['local-fast', 'api'] },
+    });
     await call('clean/board', BOARD, 'PUT', `/api/queues/${localQueue}/clean/completed`, {});
     await call('obliterate/board', BOARD, 'PUT', `/api/queues/${localQueue}/obliterate`, {});
     await call('retry/board', BOARD, 'PUT', `/api/queues/${localQueue}/retry/failed`, {});
     await call('add/admin', ADMIN, 'POST', `/api/queues/${apiQueue}/add`, { name: 'building-diagnostic', data: asPublic });
-    await call('edit/admin', ADMIN, 'PATCH', `/api/queues/${localQueue}/${encodeURIComponent(second.id!)}/update-data`, { jobData: { ...second.data, privacy: 'PUBLIC', chain: ['local-fast', 'api'] } });
+    await call('edit/admin', ADMIN, 'PATCH', `/api/queues/${localQueue}/${encodeURIComponent(second.id!)}/update-data`, {
+      jobData: { ...second.data, privacy: 'PUBLIC', chain: ['local-fast', 'api'] },
+    });
     tampered.added = first.data.jobId;
     tampered.edited = second.data.jobId;
 
     const workers = await composeWorkers(pipeline.runtime, { idlePollMs: 5 });
     try {
-      await waitFor(async () => {
-        const { rows } = await pipeline.runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state NOT IN ('succeeded', 'review', 'failed')", [batchId]);
-        return rows[0].n === 0 && (await pipeline.runtime.queues.api.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).waiting === 0;
-      }, 200_000, 'every job to finish');
+      await waitFor(
+        async () => {
+          const { rows } = await pipeline.runtime.database.pool.query(
+            "SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state NOT IN ('succeeded', 'review', 'failed')",
+            [batchId],
+          );
+          return rows[0].n === 0 && (await pipeline.runtime.queues.api.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).waiting === 0;
+        },
+        200_000,
+        'every job to finish',
+      );
       // The tampered api job has been taken and answered by a worker (nothing left on the api queue).
-      await waitFor(async () => Object.values(await pipeline.runtime.queues.api.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).every((n) => n === 0), 30_000, 'the api queue to drain');
+      await waitFor(
+        async () => Object.values(await pipeline.runtime.queues.api.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).every((n) => n === 0),
+        30_000,
+        'the api queue to drain',
+      );
     } finally {
       await workers.close();
     }
@@ -138,7 +175,10 @@ describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as 
   });
 
   it('a PRIVATE job re-added or edited through the board as PUBLIC never reaches an API host; its row still says PRIVATE', async () => {
-    const privateJobs = await query<{ id: string; privacy: string; state: string; chain: string[] }>("SELECT id, privacy, state, chain FROM jobs WHERE batch_id = $1 AND privacy = 'PRIVATE'", [batchId]);
+    const privateJobs = await query<{ id: string; privacy: string; state: string; chain: string[] }>(
+      "SELECT id, privacy, state, chain FROM jobs WHERE batch_id = $1 AND privacy = 'PRIVATE'",
+      [batchId],
+    );
     expect(privateJobs.length).toBe(BUILDINGS / 3);
     const ids = privateJobs.map((row) => row.id);
     expect(ids).toContain(tampered.added);
@@ -149,8 +189,12 @@ describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as 
     expect(chats.length).toBeGreaterThan(0);
     for (const entry of chats) {
       const body = JSON.stringify(entry.body);
-      for (const building of buildings) expect(new RegExp(`(?<![\\w.-])${building}(?![\\w-])`).test(body), `PRIVATE building ${building} in api request ${entry.attemptId}`).toBe(false);
-      expect(ids.some((id) => entry.attemptId?.startsWith(id)), `api request ${entry.attemptId}`).toBe(false);
+      for (const building of buildings)
+        expect(new RegExp(`(?<![\\w.-])${building}(?![\\w-])`).test(body), `PRIVATE building ${building} in api request ${entry.attemptId}`).toBe(false);
+      expect(
+        ids.some((id) => entry.attemptId?.startsWith(id)),
+        `api request ${entry.attemptId}`,
+      ).toBe(false);
     }
     expect(await query("SELECT attempt_id FROM attempts WHERE job_id = ANY($1) AND tier = 'api'", [ids])).toEqual([]);
     expect(await query('SELECT attempt_id FROM egress_audit WHERE job_id = ANY($1)', [ids])).toEqual([]);
@@ -160,7 +204,7 @@ describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as 
     expect(added.some((job) => job.data.jobId === tampered.added)).toBe(true);
   });
 
-  it('one submit of a mixed metadata file: each job has its building\'s level and a chain that follows it', async () => {
+  it("one submit of a mixed metadata file: each job has its building's level and a chain that follows it", async () => {
     const rows = await query<{ building_id: string; privacy: string; chain: string[] }>('SELECT building_id, privacy, chain FROM jobs WHERE batch_id = $1', [batchId]);
     expect(rows.length).toBe(BUILDINGS);
     for (const row of rows) {
@@ -168,11 +212,11 @@ describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as 
       expect(row.chain.includes('api'), `${row.building_id} ${row.privacy} ${row.chain.join('>')}`).toBe(row.privacy !== 'PRIVATE');
     }
     // ENHANCED and PUBLIC buildings did reach the API (the local answers fail), PRIVATE ones did not (above).
-    const reached = new Set((await query<{ privacy: string }>("SELECT DISTINCT e.privacy FROM egress_audit e WHERE e.batch_id = $1", [batchId])).map((row) => row.privacy));
+    const reached = new Set((await query<{ privacy: string }>('SELECT DISTINCT e.privacy FROM egress_audit e WHERE e.batch_id = $1', [batchId])).map((row) => row.privacy));
     expect([...reached].sort()).toEqual(['ENHANCED', 'PUBLIC']);
   });
 
-  it('peer percentiles are those of the whole portfolio, not of each level\'s part', async () => {
+  it("peer percentiles are those of the whole portfolio, not of each level's part", async () => {
     const rows = await query<{ building_id: string; payload: { facts: BuildingFacts } }>('SELECT building_id, payload FROM jobs WHERE batch_id = $1', [batchId]);
     let differsFromPerFile = 0;
     for (const row of rows) {
@@ -184,7 +228,7 @@ describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as 
     expect(differsFromPerFile).toBeGreaterThan(0);
   });
 
-  it('tenants: a tenant token reads its own batches only (404 on another\'s batch and results), names no other tenant, and tenant names are validated', async () => {
+  it("tenants: a tenant token reads its own batches only (404 on another's batch and results), names no other tenant, and tenant names are validated", async () => {
     const get = (path: string, token: string) => fetch(`${intake.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     expect((await get(`/v1/batches/${batchId}`, ACME)).status).toBe(200);
     expect((await get(`/v1/batches/${batchId}`, BOARD)).status).toBe(200);
@@ -195,10 +239,12 @@ describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as 
     expect((await results.text()).trim().split('\n').length).toBe(BUILDINGS);
     expect((await get(`/v1/batches/${batchId}`, 'not-a-token-0123456789')).status).toBe(401);
 
-    const post = (query: string, token: string) => fetch(`${intake.url}/v1/batches${query}`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
-      body: JSON.stringify({ id: 'q1', prompt: 'Summarise the meter readings.', taskType: 'summarization' }),
-    });
+    const post = (query: string, token: string) =>
+      fetch(`${intake.url}/v1/batches${query}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+        body: JSON.stringify({ id: 'q1', prompt: 'Summarise the meter readings.', taskType: 'summarization' }),
+      });
     for (const bad of ['', 'x'.repeat(10_000), 'a,b', 'a b']) expect((await post(`?tenant=${encodeURIComponent(bad)}`, BOARD)).status, JSON.stringify(bad.slice(0, 20))).toBe(400);
     expect((await post('?tenant=acme', BETA)).status).toBe(403);
     const own = await post('', BETA);

@@ -64,10 +64,14 @@ describe('a shared rate limit across three worker processes', () => {
     processes.push(...workers);
     await Promise.all(workers.map((worker) => worker.workerId));
     const { batchId } = await runSubmit(runtime, { jsonl: writePromptJobs(pipeline.dir, 'rate', JOBS, 'PUBLIC'), tenant: 'rate', progress: false, simulated: true }, quiet);
-    await waitFor(async () => {
-      const { rows } = await runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state IN ('succeeded', 'review', 'failed')", [batchId]);
-      return rows[0].n === JOBS;
-    }, 60_000 + JOBS * (WINDOW_SEC * 1000 + MARGIN_MS) / LIMIT * 2, 'every job to end');
+    await waitFor(
+      async () => {
+        const { rows } = await runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state IN ('succeeded', 'review', 'failed')", [batchId]);
+        return rows[0].n === JOBS;
+      },
+      60_000 + ((JOBS * (WINDOW_SEC * 1000 + MARGIN_MS)) / LIMIT) * 2,
+      'every job to end',
+    );
 
     const { rows } = await runtime.database.pool.query('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId]);
     expect(rows).toEqual([{ state: 'succeeded', n: JOBS }]);
@@ -76,9 +80,14 @@ describe('a shared rate limit across three worker processes', () => {
     // One attempt row per request.
     const { rows: deliveries } = await runtime.database.pool.query('SELECT count(DISTINCT attempt_id)::int AS n FROM attempts WHERE batch_id = $1', [batchId]);
     expect(deliveries[0].n).toBe(JOBS);
-    const busiest = busiestWindow(chats.map((entry) => entry.startedAt), WINDOW_SEC * 1000);
+    const busiest = busiestWindow(
+      chats.map((entry) => entry.startedAt),
+      WINDOW_SEC * 1000,
+    );
     const spanSec = (Math.max(...chats.map((entry) => entry.startedAt)) - Math.min(...chats.map((entry) => entry.startedAt))) / 1000;
-    console.log(`3 worker processes, limit ${LIMIT} per ${WINDOW_SEC} s (margin ${MARGIN_MS} ms): ${JOBS} requests over ${spanSec.toFixed(1)} s, busiest ${WINDOW_SEC} s window ${busiest}`);
+    console.log(
+      `3 worker processes, limit ${LIMIT} per ${WINDOW_SEC} s (margin ${MARGIN_MS} ms): ${JOBS} requests over ${spanSec.toFixed(1)} s, busiest ${WINDOW_SEC} s window ${busiest}`,
+    );
     expect(busiest).toBeLessThanOrEqual(LIMIT);
     // The limit was the bottleneck: without it the 60 calls would have gone in one burst.
     expect(busiest).toBeGreaterThanOrEqual(LIMIT / 2);

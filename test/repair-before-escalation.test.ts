@@ -66,7 +66,11 @@ describe('repair before escalation', () => {
     } finally {
       await workers.close();
     }
-    const attempts = (await db().query<AttemptRow>('SELECT attempt_id, job_id, tier, outcome, repair_kind, repair_of, quality_checks FROM attempts WHERE batch_id = $1 ORDER BY started_at', [batchId])).rows;
+    const attempts = (
+      await db().query<AttemptRow>('SELECT attempt_id, job_id, tier, outcome, repair_kind, repair_of, quality_checks FROM attempts WHERE batch_id = $1 ORDER BY started_at', [
+        batchId,
+      ])
+    ).rows;
     const jobs = (await db().query('SELECT id, state, chain FROM jobs WHERE batch_id = $1', [batchId])).rows as { id: string; state: string; chain: string[] }[];
     const chats = pipeline.rehearsal.emulator.log().filter((entry) => entry.operation === 'chat');
     return { attempts, jobs, chats };
@@ -100,7 +104,9 @@ describe('repair before escalation', () => {
         const text = sentText(request!);
         expect(text).toContain('did not pass');
         if (wrong.length > 0) {
-          expect(wrong.some((claim) => text.includes(JSON.stringify(`You wrote ${claim.written}`).slice(1, -1)) && text.includes(JSON.stringify(claim.note.slice(0, 60)).slice(1, -1)))).toBe(true);
+          expect(
+            wrong.some((claim) => text.includes(JSON.stringify(`You wrote ${claim.written}`).slice(1, -1)) && text.includes(JSON.stringify(claim.note.slice(0, 60)).slice(1, -1))),
+          ).toBe(true);
         }
         expect(sentText(chats.find((entry) => entry.attemptId === first.attempt_id)!)).not.toContain('did not pass');
         const later = mine.slice(mine.indexOf(repair) + 1);

@@ -61,14 +61,24 @@ describe('response cache', () => {
     const runtime = options.acrossTenants
       ? { ...pipeline.runtime, config: { ...pipeline.runtime.config, routing: { ...pipeline.runtime.config.routing, cache: { enabled: true, acrossTenants: true } } } }
       : pipeline.runtime;
-    const submitted = await runSubmit(runtime, { ...files, meter: [files.meter], privacy: options.privacy ?? 'PRIVATE', tenant, progress: false, simulated: true, analysis }, quiet);
+    const submitted = await runSubmit(
+      runtime,
+      { ...files, meter: [files.meter], privacy: options.privacy ?? 'PRIVATE', tenant, progress: false, simulated: true, analysis },
+      quiet,
+    );
     const workers = await composeWorkers(pipeline.runtime, { idlePollMs: 5 });
     try {
-      await waitFor(async () => (await db().query('SELECT status FROM batches WHERE id = $1', [submitted.batchId])).rows[0]?.status === 'done', 120_000, `batch of ${tenant} to finish`);
+      await waitFor(
+        async () => (await db().query('SELECT status FROM batches WHERE id = $1', [submitted.batchId])).rows[0]?.status === 'done',
+        120_000,
+        `batch of ${tenant} to finish`,
+      );
     } finally {
       await workers.close();
     }
-    const jobs = (await db().query('SELECT j.id, j.task_type, j.state, r.cached_from FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.batch_id = $1', [submitted.batchId])).rows as { id: string; task_type: string; state: string; cached_from: string | null }[];
+    const jobs = (
+      await db().query('SELECT j.id, j.task_type, j.state, r.cached_from FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.batch_id = $1', [submitted.batchId])
+    ).rows as { id: string; task_type: string; state: string; cached_from: string | null }[];
     return { batchId: submitted.batchId, counts: submitted.counts, jobs, calls: chats().slice(before) };
   };
 
@@ -124,16 +134,19 @@ describe('response cache', () => {
     const shared = await run('initech', 'data-quality-triage', { acrossTenants: true });
     expect(shared.counts.cacheHits).toBe(4);
     expect(shared.calls).toEqual([]);
-    const results = (await db().query(
-      `SELECT r.cached_from, s.tenant AS source_tenant FROM results r JOIN jobs s ON s.id = r.cached_from WHERE r.batch_id = $1`,
-      [shared.batchId],
-    )).rows as { source_tenant: string }[];
+    const results = (await db().query(`SELECT r.cached_from, s.tenant AS source_tenant FROM results r JOIN jobs s ON s.id = r.cached_from WHERE r.batch_id = $1`, [shared.batchId]))
+      .rows as { source_tenant: string }[];
     expect(results.length).toBe(4);
     expect(results.every((row) => row.source_tenant !== 'initech')).toBe(true);
 
     // The cost report counts the cache hits as a lever: results with no call and no spend, saved at the reference price.
     const { report, markdown } = await generateCostReport({
-      date: new Date().toISOString().slice(0, 10), timezone: 'UTC', db: db(), catalog: createPriceCatalog(), referenceModel: { provider: 'openai', model: 'gpt-4o-mini' }, windowDays: 1,
+      date: new Date().toISOString().slice(0, 10),
+      timezone: 'UTC',
+      db: db(),
+      catalog: createPriceCatalog(),
+      referenceModel: { provider: 'openai', model: 'gpt-4o-mini' },
+      windowDays: 1,
     });
     const cacheHits = (await db().query('SELECT count(*)::int AS n FROM results WHERE cached_from IS NOT NULL')).rows[0].n;
     expect(report.totals.levers.cache.results).toBe(cacheHits);

@@ -45,7 +45,10 @@ const models = (config: EaioConfig) => ({
   [config.tiers['local-fast'].candidates[0].model]: withBehaviour(PRESETS.local3b, { answers: failing }),
   [config.tiers['local-quality'].candidates[0].model]: withBehaviour(PRESETS.local7b, { answers: { grounded: 0.6, hallucination: 0.4, invalidJson: 0, missingSections: 0 } }),
   ...Object.fromEntries(
-    config.tiers.api.candidates.map((candidate) => [candidate.model, withBehaviour(PRESETS.api, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } })]),
+    config.tiers.api.candidates.map((candidate) => [
+      candidate.model,
+      withBehaviour(PRESETS.api, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
+    ]),
   ),
 });
 
@@ -57,7 +60,8 @@ describe('results out and the portfolio report', () => {
   const jobCount = async (batchId: string) =>
     (await pipeline.runtime.database.pool.query('SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1', [batchId])).rows[0].n as number;
   const settled = (batchId: string) => async () =>
-    (await pipeline.runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state NOT IN ('succeeded', 'review', 'failed')", [batchId])).rows[0].n === 0;
+    (await pipeline.runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state NOT IN ('succeeded', 'review', 'failed')", [batchId])).rows[0]
+      .n === 0;
 
   beforeAll(async () => {
     // No response cache: batch B submits batch A's buildings again to make jobs that end in review.
@@ -66,7 +70,11 @@ describe('results out and the portfolio report', () => {
     const files = { meter: [portfolio.files.meter], metadata: portfolio.files.metadata, weather: portfolio.files.weather };
     const workers = await composeWorkers(pipeline.runtime, { idlePollMs: 5 });
     try {
-      const a = await runSubmit(pipeline.runtime, { ...files, privacy: 'ENHANCED', tenant: 'results', progress: false, simulated: true, analysis: 'data-quality-triage,building-diagnostic,retrofit-plan' }, quiet);
+      const a = await runSubmit(
+        pipeline.runtime,
+        { ...files, privacy: 'ENHANCED', tenant: 'results', progress: false, simulated: true, analysis: 'data-quality-triage,building-diagnostic,retrofit-plan' },
+        quiet,
+      );
       batchA = a.batchId;
       await waitFor(settled(batchA), 150_000, 'batch A to finish');
       const config = pipeline.config;
@@ -86,7 +94,11 @@ describe('results out and the portfolio report', () => {
   const jsonlOf = async (batchId: string): Promise<ResultLine[]> => {
     const out = collect();
     const written = await writeResultsJsonl(pipeline.runtime.database.pool, batchId, out.stream);
-    const lines = out.text().trimEnd().split('\n').map((line) => JSON.parse(line) as ResultLine);
+    const lines = out
+      .text()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ResultLine);
     expect(lines).toHaveLength(written);
     return lines;
   };
@@ -98,7 +110,12 @@ describe('results out and the portfolio report', () => {
     expect(lines).toHaveLength(await jobCount(batchA));
     const jobs = new Map((await pool.query('SELECT id, state, building_id, task_type FROM jobs WHERE batch_id = $1', [batchA])).rows.map((row) => [row.id, row]));
     const results = new Map((await pool.query('SELECT * FROM results WHERE batch_id = $1', [batchA])).rows.map((row) => [row.job_id, row]));
-    const costs = new Map((await pool.query('SELECT job_id, sum(cost_micro_usd)::bigint AS cost, count(*)::int AS n FROM attempts WHERE batch_id = $1 GROUP BY job_id', [batchA])).rows.map((row) => [row.job_id, row]));
+    const costs = new Map(
+      (await pool.query('SELECT job_id, sum(cost_micro_usd)::bigint AS cost, count(*)::int AS n FROM attempts WHERE batch_id = $1 GROUP BY job_id', [batchA])).rows.map((row) => [
+        row.job_id,
+        row,
+      ]),
+    );
     expect(results.size).toBeGreaterThan(0);
     for (const line of lines) {
       const job = jobs.get(line.jobId);
@@ -129,7 +146,12 @@ describe('results out and the portfolio report', () => {
   it('JSONL: jobs without a result carry their reason, the last gate verdict and what their calls cost', async () => {
     const lines = await jsonlOf(batchB);
     expect(lines).toHaveLength(BUILDINGS);
-    const attempts = new Map((await pipeline.runtime.database.pool.query('SELECT job_id, count(*)::int AS n FROM attempts WHERE batch_id = $1 GROUP BY job_id', [batchB])).rows.map((row) => [row.job_id, row.n]));
+    const attempts = new Map(
+      (await pipeline.runtime.database.pool.query('SELECT job_id, count(*)::int AS n FROM attempts WHERE batch_id = $1 GROUP BY job_id', [batchB])).rows.map((row) => [
+        row.job_id,
+        row.n,
+      ]),
+    );
     for (const line of lines) {
       expect(line.state).toBe('review');
       expect(line.answer).toBeNull();
@@ -179,7 +201,15 @@ describe('results out and the portfolio report', () => {
     const md = await readFile(file!, 'utf8');
     expect(md).toMatch(/^# Portfolio report\n\nBatch batch_\w+ \(/);
     expect(md).toContain('**SIMULATED:');
-    for (const title of ['## Portfolio summary', '## Consumption per meter', '## Electricity EUI and ranking against peers', '## Data quality', '## Largest anomalies', '## Retrofit opportunities ranked by savings', '## How the analyses were produced']) {
+    for (const title of [
+      '## Portfolio summary',
+      '## Consumption per meter',
+      '## Electricity EUI and ranking against peers',
+      '## Data quality',
+      '## Largest anomalies',
+      '## Retrofit opportunities ranked by savings',
+      '## How the analyses were produced',
+    ]) {
       expect(md).toContain(title);
     }
     const lines = await jsonlOf(batchA);
@@ -230,65 +260,72 @@ describe('results out and the portfolio report', () => {
 
   const chromiumMissing = !existsSync(CHROMIUM);
   if (chromiumMissing) console.warn(`results-report: SKIPPING the headless-Chromium report test: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-  it.skipIf(chromiumMissing)(`HTML report in headless Chromium (${CHROMIUM}): every chart rendered with marks, prints one building per page; screenshots in test-artifacts/`, async () => {
-    const { chromium } = await import('playwright-core');
-    const { file } = await runResults(pipeline.runtime, batchA, { format: 'html', out: join(pipeline.dir, 'out') }, quiet);
-    await mkdir(ARTIFACTS, { recursive: true });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
-      const requests: string[] = [];
-      page.on('request', (request) => {
-        if (!request.url().startsWith('file:')) requests.push(request.url());
-      });
-      await page.goto(`file://${file}`);
-      // The page's globals, typed loosely: this project compiles without the DOM library.
-      const charts = await page.evaluate(() => {
-        const { document } = globalThis as any;
-        type Element = any;
-        const marks = (svg: Element) => svg.querySelectorAll('g.role-mark path, g.role-mark rect, g.role-mark line').length;
-        const box = (svg: Element) => svg.getBoundingClientRect();
-        return {
-          summary: [...document.querySelectorAll('section.summary svg')].map((svg) => ({ marks: marks(svg), width: box(svg).width, height: box(svg).height })),
-          buildings: [...document.querySelectorAll('section.building')].map((section) => ({
-            id: section.id,
-            charts: [...section.querySelectorAll('svg')].map((svg) => ({ marks: marks(svg), width: box(svg).width, height: box(svg).height })),
-            analyses: section.querySelectorAll('.analysis').length,
-          })),
-          simulatedBanner: document.querySelector('.simulated')?.textContent ?? '',
-          scripts: document.querySelectorAll('script').length,
-        };
-      });
-      expect(charts.scripts).toBe(0);
-      expect(requests).toEqual([]); // self-contained: nothing fetched beyond the file
-      expect(charts.simulatedBanner).toMatch(/^SIMULATED: /);
-      expect(charts.summary.length).toBe(3); // EUI distribution, EUI ranking, data issues
-      expect(charts.buildings).toHaveLength(BUILDINGS);
-      for (const building of charts.buildings) {
-        expect(building.analyses).toBe(3);
-        expect(building.charts).toHaveLength(2); // monthly profile, load shape
+  it.skipIf(chromiumMissing)(
+    `HTML report in headless Chromium (${CHROMIUM}): every chart rendered with marks, prints one building per page; screenshots in test-artifacts/`,
+    async () => {
+      const { chromium } = await import('playwright-core');
+      const { file } = await runResults(pipeline.runtime, batchA, { format: 'html', out: join(pipeline.dir, 'out') }, quiet);
+      await mkdir(ARTIFACTS, { recursive: true });
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
+        const requests: string[] = [];
+        page.on('request', (request) => {
+          if (!request.url().startsWith('file:')) requests.push(request.url());
+        });
+        await page.goto(`file://${file}`);
+        // The page's globals, typed loosely: this project compiles without the DOM library.
+        const charts = await page.evaluate(() => {
+          const { document } = globalThis as any;
+          type Element = any;
+          const marks = (svg: Element) => svg.querySelectorAll('g.role-mark path, g.role-mark rect, g.role-mark line').length;
+          const box = (svg: Element) => svg.getBoundingClientRect();
+          return {
+            summary: [...document.querySelectorAll('section.summary svg')].map((svg) => ({ marks: marks(svg), width: box(svg).width, height: box(svg).height })),
+            buildings: [...document.querySelectorAll('section.building')].map((section) => ({
+              id: section.id,
+              charts: [...section.querySelectorAll('svg')].map((svg) => ({ marks: marks(svg), width: box(svg).width, height: box(svg).height })),
+              analyses: section.querySelectorAll('.analysis').length,
+            })),
+            simulatedBanner: document.querySelector('.simulated')?.textContent ?? '',
+            scripts: document.querySelectorAll('script').length,
+          };
+        });
+        expect(charts.scripts).toBe(0);
+        expect(requests).toEqual([]); // self-contained: nothing fetched beyond the file
+        expect(charts.simulatedBanner).toMatch(/^SIMULATED: /);
+        expect(charts.summary.length).toBe(3); // EUI distribution, EUI ranking, data issues
+        expect(charts.buildings).toHaveLength(BUILDINGS);
+        for (const building of charts.buildings) {
+          expect(building.analyses).toBe(3);
+          expect(building.charts).toHaveLength(2); // monthly profile, load shape
+        }
+        for (const chart of [...charts.summary, ...charts.buildings.flatMap((building) => building.charts)]) {
+          expect(chart.marks).toBeGreaterThan(0);
+          expect(chart.width).toBeGreaterThan(100);
+          expect(chart.height).toBeGreaterThan(50);
+        }
+        await page.screenshot({ path: join(ARTIFACTS, 'report-top.png') });
+        await page
+          .locator('section.building')
+          .first()
+          .screenshot({ path: join(ARTIFACTS, 'report-building.png') });
+        await page.emulateMedia({ media: 'print' });
+        const printed = await page.evaluate(() => {
+          const { document, getComputedStyle } = globalThis as any;
+          return {
+            breakBefore: getComputedStyle(document.querySelector('section.building')).breakBefore,
+            toc: getComputedStyle(document.querySelector('nav.toc')).display,
+          };
+        });
+        expect(printed).toEqual({ breakBefore: 'page', toc: 'none' });
+        const pdf = await page.pdf({ format: 'A4', printBackground: true });
+        await writeFile(join(ARTIFACTS, 'report.pdf'), pdf);
+        expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      } finally {
+        await browser.close();
       }
-      for (const chart of [...charts.summary, ...charts.buildings.flatMap((building) => building.charts)]) {
-        expect(chart.marks).toBeGreaterThan(0);
-        expect(chart.width).toBeGreaterThan(100);
-        expect(chart.height).toBeGreaterThan(50);
-      }
-      await page.screenshot({ path: join(ARTIFACTS, 'report-top.png') });
-      await page.locator('section.building').first().screenshot({ path: join(ARTIFACTS, 'report-building.png') });
-      await page.emulateMedia({ media: 'print' });
-      const printed = await page.evaluate(() => {
-        const { document, getComputedStyle } = globalThis as any;
-        return {
-          breakBefore: getComputedStyle(document.querySelector('section.building')).breakBefore,
-          toc: getComputedStyle(document.querySelector('nav.toc')).display,
-        };
-      });
-      expect(printed).toEqual({ breakBefore: 'page', toc: 'none' });
-      const pdf = await page.pdf({ format: 'A4', printBackground: true });
-      await writeFile(join(ARTIFACTS, 'report.pdf'), pdf);
-      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    } finally {
-      await browser.close();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });

@@ -61,10 +61,20 @@ describe('review desk', () => {
     pipeline = await openTestPipeline({ queues: 'redis', database: 'fresh', timeScale: 0.01, models, env: { BOARD_REVIEWER_TOKENS: `alice=${ALICE}` } });
     const portfolio = await generatePortfolio({ buildings: BUILDINGS, outDir: join(pipeline.dir, 'portfolio'), seed: 5 });
     workers = await composeWorkers(pipeline.runtime, { idlePollMs: 5 });
-    const submitted = await runSubmit(pipeline.runtime, {
-      meter: [portfolio.files.meter], metadata: portfolio.files.metadata, weather: portfolio.files.weather,
-      privacy: 'PRIVATE', tenant: 'review', progress: false, simulated: true, analysis: 'data-quality-triage',
-    }, quiet);
+    const submitted = await runSubmit(
+      pipeline.runtime,
+      {
+        meter: [portfolio.files.meter],
+        metadata: portfolio.files.metadata,
+        weather: portfolio.files.weather,
+        privacy: 'PRIVATE',
+        tenant: 'review',
+        progress: false,
+        simulated: true,
+        analysis: 'data-quality-triage',
+      },
+      quiet,
+    );
     batchId = submitted.batchId;
     await waitFor(async () => (await query('SELECT status FROM batches WHERE id = $1', [batchId]))[0].status === 'done', 200_000, 'the batch to end');
     expect((await query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state = 'review'", [batchId]))[0].n).toBe(BUILDINGS);
@@ -119,80 +129,84 @@ describe('review desk', () => {
 
   const chromiumMissing = !existsSync(CHROMIUM);
   if (chromiumMissing) console.warn(`review-desk: SKIPPING the headless-Chromium review page test: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-  it.skipIf(chromiumMissing)('review page in headless Chromium: accept, reject and retry change the jobs in PostgreSQL; screenshots in test-artifacts/', async () => {
-    const { chromium } = await import('playwright-core');
-    await mkdir(ARTIFACTS, { recursive: true });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(`${board.url}/review?token=${ALICE}`);
-      await expect.poll(() => page.locator('#review-list tbody tr').count()).toBe(4);
-      expect(await page.locator('#review-list').innerText()).toContain('data-quality-triage');
-      await page.screenshot({ path: join(ARTIFACTS, 'review-list.png'), fullPage: true });
+  it.skipIf(chromiumMissing)(
+    'review page in headless Chromium: accept, reject and retry change the jobs in PostgreSQL; screenshots in test-artifacts/',
+    async () => {
+      const { chromium } = await import('playwright-core');
+      await mkdir(ARTIFACTS, { recursive: true });
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        await page.goto(`${board.url}/review?token=${ALICE}`);
+        await expect.poll(() => page.locator('#review-list tbody tr').count()).toBe(4);
+        expect(await page.locator('#review-list').textContent()).toContain('data-quality-triage');
+        await page.screenshot({ path: join(ARTIFACTS, 'review-list.png'), fullPage: true });
 
-      // Accept: the first job's best answer becomes its result, marked reviewed.
-      await page.click(`#review-list a[href="/review/${reviewJobs[0]}"]`);
-      const attempts = page.locator('section.attempt');
-      expect(await attempts.count()).toBeGreaterThan(0);
-      expect(await page.locator('table.findings').first().innerText()).toContain('grounded');
-      expect(await page.locator('section.attempt pre').first().innerText()).toMatch(/\{/);
-      await page.screenshot({ path: join(ARTIFACTS, 'review-job.png'), fullPage: true });
-      const chosen = await attempts.first().getAttribute('data-attempt');
-      const acceptForm = attempts.first().locator('form');
-      await acceptForm.locator('textarea[name=reason]').fill('figures checked by hand against the meter data');
-      await acceptForm.locator('button[data-action=accept]').click();
-      await page.waitForSelector('#notice');
-      expect(await page.locator('#job-state').innerText()).toBe('succeeded');
-      await page.screenshot({ path: join(ARTIFACTS, 'review-accepted.png'), fullPage: true });
-      expect(await jobState(reviewJobs[0])).toBe('succeeded');
-      const [result] = await query('SELECT attempt_id, reviewed, answer, text FROM results WHERE job_id = $1', [reviewJobs[0]]);
-      expect(result.attempt_id).toBe(chosen);
-      expect(result.reviewed).toBe(true);
-      expect(result.answer).not.toBeNull();
-      expect(await query('SELECT decision, attempt_id, decided_by, reason FROM review_decisions WHERE job_id = $1', [reviewJobs[0]])).toEqual([
-        { decision: 'accept', attempt_id: chosen, decided_by: 'alice', reason: 'figures checked by hand against the meter data' },
-      ]);
+        // Accept: the first job's best answer becomes its result, marked reviewed.
+        await page.click(`#review-list a[href="/review/${reviewJobs[0]}"]`);
+        const attempts = page.locator('section.attempt');
+        expect(await attempts.count()).toBeGreaterThan(0);
+        expect(await page.locator('table.findings').first().textContent()).toContain('grounded');
+        expect(await page.locator('section.attempt pre').first().textContent()).toMatch(/\{/);
+        await page.screenshot({ path: join(ARTIFACTS, 'review-job.png'), fullPage: true });
+        const chosen = await attempts.first().getAttribute('data-attempt');
+        const acceptForm = attempts.first().locator('form');
+        await acceptForm.locator('textarea[name=reason]').fill('figures checked by hand against the meter data');
+        await acceptForm.locator('button[data-action=accept]').click();
+        await page.waitForSelector('#notice');
+        expect(await page.locator('#job-state').textContent()).toBe('succeeded');
+        await page.screenshot({ path: join(ARTIFACTS, 'review-accepted.png'), fullPage: true });
+        expect(await jobState(reviewJobs[0])).toBe('succeeded');
+        const [result] = await query('SELECT attempt_id, reviewed, answer, text FROM results WHERE job_id = $1', [reviewJobs[0]]);
+        expect(result.attempt_id).toBe(chosen);
+        expect(result.reviewed).toBe(true);
+        expect(result.answer).not.toBeNull();
+        expect(await query('SELECT decision, attempt_id, decided_by, reason FROM review_decisions WHERE job_id = $1', [reviewJobs[0]])).toEqual([
+          { decision: 'accept', attempt_id: chosen, decided_by: 'alice', reason: 'figures checked by hand against the meter data' },
+        ]);
 
-      // Reject: terminal, no result.
-      await page.goto(`${board.url}/review/${reviewJobs[1]}`);
-      const reject = page.locator(`form[action="/review/${reviewJobs[1]}/reject"]`);
-      await reject.locator('textarea').fill('building was sold; analysis not needed');
-      await reject.locator('button').click();
-      await page.waitForSelector('#notice');
-      expect(await jobState(reviewJobs[1])).toBe('rejected');
-      expect((await query('SELECT count(*)::int AS n FROM results WHERE job_id = $1', [reviewJobs[1]]))[0].n).toBe(0);
+        // Reject: terminal, no result.
+        await page.goto(`${board.url}/review/${reviewJobs[1]}`);
+        const reject = page.locator(`form[action="/review/${reviewJobs[1]}/reject"]`);
+        await reject.locator('textarea').fill('building was sold; analysis not needed');
+        await reject.locator('button').click();
+        await page.waitForSelector('#notice');
+        expect(await jobState(reviewJobs[1])).toBe('rejected');
+        expect((await query('SELECT count(*)::int AS n FROM results WHERE job_id = $1', [reviewJobs[1]]))[0].n).toBe(0);
 
-      // Retry on local-quality (the only tiers offered to a PRIVATE job are local), now answering well.
-      const config = pipeline.config;
-      pipeline.rehearsal.emulator.configure({ models: { [config.tiers['local-quality'].candidates[0].model]: { answers: passing } } });
-      await page.goto(`${board.url}/review/${reviewJobs[2]}`);
-      const retry = page.locator(`form[action="/review/${reviewJobs[2]}/retry"]`);
-      expect(await retry.locator('select option').allInnerTexts()).toEqual(['local-fast', 'local-quality']);
-      const callsBefore = (await query('SELECT count(*)::int AS n FROM attempts WHERE job_id = $1', [reviewJobs[2]]))[0].n;
-      await retry.locator('select').selectOption('local-quality');
-      await retry.locator('textarea').fill('local-quality model was updated');
-      await retry.locator('button').click();
-      await page.waitForSelector('#notice');
-      expect(await query('SELECT decision, tier, decided_by FROM review_decisions WHERE job_id = $1', [reviewJobs[2]])).toEqual([
-        { decision: 'retry', tier: 'local-quality', decided_by: 'alice' },
-      ]);
-      await waitFor(async () => (await jobState(reviewJobs[2])) === 'succeeded', 60_000, 'the retried job to succeed');
-      const after = await query('SELECT attempt_id, tier, outcome FROM attempts WHERE job_id = $1 ORDER BY started_at', [reviewJobs[2]]);
-      expect(after.length).toBe(callsBefore + 1);
-      expect(after[after.length - 1]).toMatchObject({ tier: 'local-quality', outcome: 'passed' });
-      expect(new Set(after.map((row) => row.attempt_id)).size).toBe(after.length);
-      const [kept] = await query('SELECT reviewed, tier FROM results WHERE job_id = $1', [reviewJobs[2]]);
-      expect(kept).toEqual({ reviewed: false, tier: 'local-quality' });
-      await page.goto(`${board.url}/review/${reviewJobs[2]}`);
-      await page.screenshot({ path: join(ARTIFACTS, 'review-retried.png'), fullPage: true });
+        // Retry on local-quality (the only tiers offered to a PRIVATE job are local), now answering well.
+        const config = pipeline.config;
+        pipeline.rehearsal.emulator.configure({ models: { [config.tiers['local-quality'].candidates[0].model]: { answers: passing } } });
+        await page.goto(`${board.url}/review/${reviewJobs[2]}`);
+        const retry = page.locator(`form[action="/review/${reviewJobs[2]}/retry"]`);
+        expect(await retry.locator('select option').allInnerTexts()).toEqual(['local-fast', 'local-quality']);
+        const callsBefore = (await query('SELECT count(*)::int AS n FROM attempts WHERE job_id = $1', [reviewJobs[2]]))[0].n;
+        await retry.locator('select').selectOption('local-quality');
+        await retry.locator('textarea').fill('local-quality model was updated');
+        await retry.locator('button').click();
+        await page.waitForSelector('#notice');
+        expect(await query('SELECT decision, tier, decided_by FROM review_decisions WHERE job_id = $1', [reviewJobs[2]])).toEqual([
+          { decision: 'retry', tier: 'local-quality', decided_by: 'alice' },
+        ]);
+        await waitFor(async () => (await jobState(reviewJobs[2])) === 'succeeded', 60_000, 'the retried job to succeed');
+        const after = await query('SELECT attempt_id, tier, outcome FROM attempts WHERE job_id = $1 ORDER BY started_at', [reviewJobs[2]]);
+        expect(after.length).toBe(callsBefore + 1);
+        expect(after[after.length - 1]).toMatchObject({ tier: 'local-quality', outcome: 'passed' });
+        expect(new Set(after.map((row) => row.attempt_id)).size).toBe(after.length);
+        const [kept] = await query('SELECT reviewed, tier FROM results WHERE job_id = $1', [reviewJobs[2]]);
+        expect(kept).toEqual({ reviewed: false, tier: 'local-quality' });
+        await page.goto(`${board.url}/review/${reviewJobs[2]}`);
+        await page.screenshot({ path: join(ARTIFACTS, 'review-retried.png'), fullPage: true });
 
-      // The batch reopened for the retry and closed again when it ended.
-      const [batch] = await query('SELECT status, open_jobs FROM batches WHERE id = $1', [batchId]);
-      expect(batch).toEqual({ status: 'done', open_jobs: 0 });
-      await page.goto(`${board.url}/review?batch=${batchId}`);
-      expect(await page.locator('#review-list tbody tr').count()).toBe(1);
-    } finally {
-      await browser.close();
-    }
-  }, 120_000);
+        // The batch reopened for the retry and closed again when it ended.
+        const [batch] = await query('SELECT status, open_jobs FROM batches WHERE id = $1', [batchId]);
+        expect(batch).toEqual({ status: 'done', open_jobs: 0 });
+        await page.goto(`${board.url}/review?batch=${batchId}`);
+        expect(await page.locator('#review-list tbody tr').count()).toBe(1);
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
 });

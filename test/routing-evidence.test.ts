@@ -69,7 +69,7 @@ describe('routing evidence from the attempts history', () => {
     const quality = rows.find((row) => row.routeClass === 'multi-meter/anomalies' && row.tier === 'local-quality')!;
     expect(quality.samples).toBe(60); // 30 recent + 30 old; the open visit is not counted
     expect(quality.passes).toBeCloseTo(30 * 0.25, 3);
-    expect(quality.visits).toBeCloseTo(30 * Math.pow(0.5, 1 / 14) + 30 * 0.25, 3);
+    expect(quality.visits).toBeCloseTo(30 * 0.5 ** (1 / 14) + 30 * 0.25, 3);
     expect(quality.meanSlotMs).toBeCloseTo((30 * 120_000 + 30 * 1000) / 60, 3);
     const api = rows.find((row) => row.routeClass === 'multi-meter/anomalies' && row.tier === 'api')!;
     expect(api.samples).toBe(30);
@@ -84,14 +84,29 @@ describe('routing evidence from the attempts history', () => {
     const evidence = await store.routingEvidence!({ halfLifeDays: 14 });
     const features = { coverageRatio: 1, anomalyCount: 1, meterCount: 2, hasWeatherModel: false, dataIssueCount: 0 };
     const context = { availableTiers: ['local-fast', 'local-quality', 'api'] as const };
-    const enhanced = routeJob(config, { kind: 'building', analysisType: 'retrofit-plan', features, privacy: 'ENHANCED' }, { availableTiers: [...context.availableTiers] }, evidence);
+    const enhanced = routeJob(
+      config,
+      { kind: 'building', analysisType: 'retrofit-plan', features, privacy: 'ENHANCED' },
+      { availableTiers: [...context.availableTiers] },
+      evidence,
+    );
     expect(enhanced.startTier).toBe('api');
     expect(enhanced.adaptiveMoved).toBe(true);
     expect(enhanced.adaptiveSavingMicroUsd).toBeGreaterThan(0);
     expect(enhanced.reason).toContain('Adaptive: retrofit-plan on multi-meter/anomalies buildings');
-    const fixed = routeJob({ ...config, routing: { ...config.routing, adaptive: { ...config.routing.adaptive, enabled: false } } }, { kind: 'building', analysisType: 'retrofit-plan', features, privacy: 'ENHANCED' }, { availableTiers: [...context.availableTiers] }, evidence);
+    const fixed = routeJob(
+      { ...config, routing: { ...config.routing, adaptive: { ...config.routing.adaptive, enabled: false } } },
+      { kind: 'building', analysisType: 'retrofit-plan', features, privacy: 'ENHANCED' },
+      { availableTiers: [...context.availableTiers] },
+      evidence,
+    );
     expect(fixed.startTier).toBe('local-quality');
-    const privateJob = routeJob(config, { kind: 'building', analysisType: 'retrofit-plan', features, privacy: 'PRIVATE' }, { availableTiers: [...context.availableTiers] }, evidence);
+    const privateJob = routeJob(
+      config,
+      { kind: 'building', analysisType: 'retrofit-plan', features, privacy: 'PRIVATE' },
+      { availableTiers: [...context.availableTiers] },
+      evidence,
+    );
     expect(privateJob.chain).not.toContain('api');
     expect(privateJob.startTier).toBe('local-quality');
   });

@@ -9,9 +9,7 @@ const CHOSEN_ON = new Date('2026-11-30T00:00:00Z');
 
 const config = loadConfig({ env: {}, path: resolve(import.meta.dirname, '../config/eaio.yaml') });
 const providerOf = (endpoint: string) => config.endpoints.find((entry) => entry.id === endpoint)?.provider ?? endpoint;
-const shipped = TIERS.flatMap((tier) =>
-  config.tiers[tier].candidates.map((candidate) => ({ tier, provider: providerOf(candidate.endpoint), model: candidate.model })),
-);
+const shipped = TIERS.flatMap((tier) => config.tiers[tier].candidates.map((candidate) => ({ tier, provider: providerOf(candidate.endpoint), model: candidate.model })));
 
 describe('the shipped config, the emulator catalogue and the price snapshot agree', () => {
   it('names at least one model per tier and one per paid provider', () => {
@@ -38,7 +36,10 @@ describe('the shipped config, the emulator catalogue and the price snapshot agre
 
   it('every catalogue model is one the shipped config names', () => {
     for (const entry of MODEL_CATALOGUE) {
-      expect(shipped.some((item) => item.provider === entry.provider && item.model === entry.model), `${entry.provider}/${entry.model}`).toBe(true);
+      expect(
+        shipped.some((item) => item.provider === entry.provider && item.model === entry.model),
+        `${entry.provider}/${entry.model}`,
+      ).toBe(true);
     }
   });
 
@@ -60,12 +61,18 @@ describe('retirement table', () => {
   });
 
   it('reports a model before its date as deprecated, counting the days', () => {
-    expect(retirementNotice('openai', 'gpt-4o-mini', CHOSEN_ON)).toMatchObject({ status: 'deprecated', message: expect.stringContaining('retires on 2027-01-14 (in 45 days); use gpt-6-luna') });
+    expect(retirementNotice('openai', 'gpt-4o-mini', CHOSEN_ON)).toMatchObject({
+      status: 'deprecated',
+      message: expect.stringContaining('retires on 2027-01-14 (in 45 days); use gpt-6-luna'),
+    });
     expect(retirementNotice('openai', 'gpt-4o-mini', new Date('2027-01-14T00:00:00Z'))?.status).toBe('retired');
   });
 
   it('tells a planned end of a current model from a deprecation', () => {
-    expect(retirementNotice('gemini', 'gemini-3.1-flash-lite', CHOSEN_ON)).toMatchObject({ status: 'scheduled', message: 'gemini/gemini-3.1-flash-lite has a planned shutdown on 2027-05-07 (in 158 days)' });
+    expect(retirementNotice('gemini', 'gemini-3.1-flash-lite', CHOSEN_ON)).toMatchObject({
+      status: 'scheduled',
+      message: 'gemini/gemini-3.1-flash-lite has a planned shutdown on 2027-05-07 (in 158 days)',
+    });
   });
 
   it('knows nothing of models it does not list, and matches by provider', () => {

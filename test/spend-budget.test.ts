@@ -16,8 +16,12 @@ const CALIBRATED = 81_570;
 const at = new Date('2025-06-02T10:00:00Z');
 
 let db: Awaited<ReturnType<typeof freshSpendSchema>>;
-beforeEach(async () => { db = await freshSpendSchema(); });
-afterEach(async () => { await db.drop(); });
+beforeEach(async () => {
+  db = await freshSpendSchema();
+});
+afterEach(async () => {
+  await db.drop();
+});
 
 const openReservations = async () => Number((await db.pool.query(`SELECT count(*) FROM budget_reservations WHERE status = 'open'`)).rows[0].count);
 const reservedTotal = async () => Number((await db.pool.query('SELECT coalesce(sum(reserved_micro_usd), 0) AS r FROM budget_counters')).rows[0].r);
@@ -32,7 +36,10 @@ describe('hard cap under concurrency', () => {
       for (let round = 0; ; round += 1) {
         const attemptId = `w${index}-r${round}`;
         const reserved = await guard.reserve({ attemptId, data: job(attemptId), choice: dear, request: request() });
-        if (!reserved.ok) { refusals.push(reserved); return; }
+        if (!reserved.ok) {
+          refusals.push(reserved);
+          return;
+        }
         expect([WORST, CALIBRATED]).toContain(reserved.reservedMicroUsd);
         calls += 1;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
@@ -65,7 +72,12 @@ describe('hard cap under concurrency', () => {
   });
 
   it('per-tenant and per-provider caps bind on their own; EMERGENCY_LOCAL_ONLY refuses every paid call', async () => {
-    const budgets = budgetsConfig({ perTenant: { small: { dailyUsd: 0.1, monthlyUsd: undefined } }, perProvider: { anthropic: { dailyUsd: 0, monthlyUsd: undefined } }, localOnlyBelowShare: 0, maxReservationShare: 1 });
+    const budgets = budgetsConfig({
+      perTenant: { small: { dailyUsd: 0.1, monthlyUsd: undefined } },
+      perProvider: { anthropic: { dailyUsd: 0, monthlyUsd: undefined } },
+      localOnlyBelowShare: 0,
+      maxReservationShare: 1,
+    });
     const guard = createSpendGuard({ db: db.pool, catalog, budgets, now: () => at });
     expect((await guard.reserve({ attemptId: 't1', data: job('t1', 'small'), choice: dear, request: request() })).ok).toBe(true);
     const second = await guard.reserve({ attemptId: 't2', data: job('t2', 'small'), choice: dear, request: request() });
@@ -75,13 +87,20 @@ describe('hard cap under concurrency', () => {
     expect(claude).toMatchObject({ ok: false, reason: expect.stringMatching(/provider anthropic/) });
 
     const emergency = createSpendGuard({ db: db.pool, catalog, budgets, emergencyLocalOnly: true, now: () => at });
-    expect(await emergency.reserve({ attemptId: 'e1', data: job('e1'), choice: dear, request: request() })).toMatchObject({ ok: false, reason: /EMERGENCY_LOCAL_ONLY/, retryAt: at.getTime() + 900_000 });
+    expect(await emergency.reserve({ attemptId: 'e1', data: job('e1'), choice: dear, request: request() })).toMatchObject({
+      ok: false,
+      reason: /EMERGENCY_LOCAL_ONLY/,
+      retryAt: at.getTime() + 900_000,
+    });
     expect((await emergency.budgetRoutingState(at)).localOnly).toBe(true);
   });
 
   it('an unknown API model is refused, not billed as $0', async () => {
     const guard = createSpendGuard({ db: db.pool, catalog, budgets: budgetsConfig(), now: () => at });
-    expect(await guard.reserve({ attemptId: 'u1', data: job('u1'), choice: apiChoice('openai', 'gpt-unknown'), request: request() })).toEqual({ ok: false, reason: expect.stringMatching(/no price known for openai\/gpt-unknown/) });
+    expect(await guard.reserve({ attemptId: 'u1', data: job('u1'), choice: apiChoice('openai', 'gpt-unknown'), request: request() })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/no price known for openai\/gpt-unknown/),
+    });
   });
 });
 
@@ -112,8 +131,13 @@ describe('alerts', () => {
     const received: unknown[] = [];
     const server = createServer((req, res) => {
       let body = '';
-      req.on('data', (chunk) => { body += chunk; });
-      req.on('end', () => { received.push(JSON.parse(body)); res.end('ok'); });
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end('ok');
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook/secret-token`;

@@ -41,8 +41,9 @@ const submitBoth = async (pipeline: TestPipeline) => {
 };
 
 const jobStates = async (pipeline: TestPipeline, batchId: string) =>
-  (await pipeline.runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId])).rows
-    .reduce<Record<string, number>>((all, row) => ({ ...all, [row.state]: row.n }), {});
+  (
+    await pipeline.runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId])
+  ).rows.reduce<Record<string, number>>((all, row) => ({ ...all, [row.state]: row.n }), {});
 
 const assertUnderCap = (facts: Awaited<ReturnType<typeof moneyFacts>>) => {
   expect(facts.ledgerMicro).toBeLessThanOrEqual(CAP_MICRO);
@@ -81,19 +82,29 @@ describe('spend end to end: a $1.00 cap under 20 concurrent api calls', () => {
     // Both processes busy, many calls in flight: kill the one holding more of them, mid-call.
     let victim = -1;
     let victimJobs: string[] = [];
-    await waitFor(async () => {
+    await waitFor(
+      async () => {
+        const active = await runtime.queues.api.getJobs(['active']);
+        const held = ids.map((id) => active.filter((job) => job.processedBy === id).map((job) => job.id!));
+        const inFlight = rehearsal.emulator.stats().inFlightByHost.api ?? 0;
+        // 20 calls in flight at once; kill the process holding more of them (under load one
+        // process may have taken all 20: it is then the victim and the other one drains the rest).
+        if (inFlight < 20 || held.every((jobs) => jobs.length === 0)) return false;
+        victim = held[0].length >= held[1].length ? 0 : 1;
+        victimJobs = held[victim];
+        return true;
+      },
+      30_000,
+      '20 api calls in flight',
+    ).catch(async (error) => {
       const active = await runtime.queues.api.getJobs(['active']);
-      const held = ids.map((id) => active.filter((job) => job.processedBy === id).map((job) => job.id!));
-      const inFlight = rehearsal.emulator.stats().inFlightByHost.api ?? 0;
-      // 20 calls in flight at once; kill the process holding more of them (under load one
-      // process may have taken all 20: it is then the victim and the other one drains the rest).
-      if (inFlight < 20 || held.every((jobs) => jobs.length === 0)) return false;
-      victim = held[0].length >= held[1].length ? 0 : 1;
-      victimJobs = held[victim];
-      return true;
-    }, 30_000, '20 api calls in flight').catch(async (error) => {
-      const active = await runtime.queues.api.getJobs(['active']);
-      console.log(ids, active.map((job) => job.processedBy), await runtime.queues.api.getJobCounts(), await moneyFacts(runtime), workers.map((worker) => worker.output().slice(-1500)));
+      console.log(
+        ids,
+        active.map((job) => job.processedBy),
+        await runtime.queues.api.getJobCounts(),
+        await moneyFacts(runtime),
+        workers.map((worker) => worker.output().slice(-1500)),
+      );
       throw error;
     });
     const inFlightAtKill = rehearsal.emulator.stats().inFlightByHost.api;
@@ -110,10 +121,14 @@ describe('spend end to end: a $1.00 cap under 20 concurrent api calls', () => {
     }
 
     // The surviving process works through the rest: everything but the victim's stuck jobs is done or delayed.
-    await waitFor(async () => {
-      const counts = await runtime.queues.api.getJobCounts('waiting', 'active', 'prioritized');
-      return counts.waiting === 0 && counts.prioritized === 0 && counts.active === victimJobs.length && (rehearsal.emulator.stats().inFlightByHost.api ?? 0) === 0;
-    }, 30_000, 'the surviving worker to drain the api queue');
+    await waitFor(
+      async () => {
+        const counts = await runtime.queues.api.getJobCounts('waiting', 'active', 'prioritized');
+        return counts.waiting === 0 && counts.prioritized === 0 && counts.active === victimJobs.length && (rehearsal.emulator.stats().inFlightByHost.api ?? 0) === 0;
+      },
+      30_000,
+      'the surviving worker to drain the api queue',
+    );
 
     const emulatorStats = rehearsal.emulator.stats();
     expect(emulatorStats.maxInFlightByHost.api).toBe(20);
@@ -148,7 +163,9 @@ describe('spend end to end: a $1.00 cap under 20 concurrent api calls', () => {
     assertUnderCap(after);
     expect(after.ledgerMicro).toBeGreaterThan(0.5 * CAP_MICRO); // the cap bound, not something else
     expect(after.ledgerKinds.billed).toBe(states.succeeded);
-    console.log(`[spend-e2e-cap wait] settled ${after.ledgerMicro} µUSD of ${CAP_MICRO}; billed ${after.ledgerKinds.billed}, abandoned ${after.ledgerKinds.abandoned}, delayed ${delayed.length}; max in flight ${emulatorStats.maxInFlightByHost.api}, killed with ${victimJobs.length} calls`);
+    console.log(
+      `[spend-e2e-cap wait] settled ${after.ledgerMicro} µUSD of ${CAP_MICRO}; billed ${after.ledgerKinds.billed}, abandoned ${after.ledgerKinds.abandoned}, delayed ${delayed.length}; max in flight ${emulatorStats.maxInFlightByHost.api}, killed with ${victimJobs.length} calls`,
+    );
 
     // Budget-aware routing at intake sees what is left now.
     const state = await guard.budgetRoutingState(new Date(), { tenant: 'cap' });
@@ -169,11 +186,15 @@ describe('spend end to end: a $1.00 cap under 20 concurrent api calls', () => {
     let localBatch = '';
     try {
       ({ apiBatch, localBatch } = await submitBoth(pipeline));
-      await waitFor(async () => {
-        const api = await jobStates(pipeline, apiBatch);
-        const local = await jobStates(pipeline, localBatch);
-        return (api.succeeded ?? 0) + (api.review ?? 0) === API_JOBS && (local.succeeded ?? 0) === LOCAL_JOBS;
-      }, 30_000, 'every job to finish');
+      await waitFor(
+        async () => {
+          const api = await jobStates(pipeline, apiBatch);
+          const local = await jobStates(pipeline, localBatch);
+          return (api.succeeded ?? 0) + (api.review ?? 0) === API_JOBS && (local.succeeded ?? 0) === LOCAL_JOBS;
+        },
+        30_000,
+        'every job to finish',
+      );
     } finally {
       await Promise.all(handles.map((handle) => handle.close()));
     }

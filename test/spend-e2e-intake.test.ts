@@ -36,7 +36,12 @@ describe('spend end to end: intake routes local-only when a budget is nearly spe
     const { guard } = createSpend(pipeline.runtime, pipeline.runtime.log);
     const attemptId = `earlier-call-${tenant}-${(round += 1)}`;
     const choice = { endpoint: { id: 'openai', provider: 'openai', local: false }, model: API_MODEL, maxTokens: 940, timeoutMs: 30_000 };
-    const reserved = await guard.reserve({ attemptId, data: { jobId: attemptId, batchId: 'earlier', tenant, tier: 'api' }, choice, request: { messages: [{ content: 'x'.repeat(30) }], maxTokens: 940 } });
+    const reserved = await guard.reserve({
+      attemptId,
+      data: { jobId: attemptId, batchId: 'earlier', tenant, tier: 'api' },
+      choice,
+      request: { messages: [{ content: 'x'.repeat(30) }], maxTokens: 940 },
+    });
     expect(reserved.ok).toBe(true);
     const settled = await guard.settle(attemptId, choice, { usage: { inputTokens: 10, outputTokens: 940 } });
     expect(settled.costMicroUsd).toBe(950_000);
@@ -46,7 +51,8 @@ describe('spend end to end: intake routes local-only when a budget is nearly spe
     const name = `${tenant}-${(round += 1)}`;
     const result = await runSubmit(pipeline.runtime, { jsonl: writePromptJobs(pipeline.dir, name, 3, 'PUBLIC'), tenant, progress: false, simulated: true }, quiet);
     const { rows } = await pipeline.runtime.database.pool.query<{ current_tier: string; route_reason: string; chain: string[] | null }>(
-      'SELECT current_tier, route_reason FROM jobs WHERE batch_id = $1', [result.batchId],
+      'SELECT current_tier, route_reason FROM jobs WHERE batch_id = $1',
+      [result.batchId],
     );
     expect(rows).toHaveLength(3);
     return { counts: result.counts.byQueue, rows };

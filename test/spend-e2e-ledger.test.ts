@@ -59,10 +59,14 @@ describe('spend end to end: one ledger row per provider request', () => {
     processes.push(second);
     await second.workerId;
 
-    await waitFor(async () => {
-      const { rows } = await runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state IN ('succeeded', 'review')", [submitted.batchId]);
-      return rows[0].n === JOBS;
-    }, 40_000, 'every job to finish after re-delivery');
+    await waitFor(
+      async () => {
+        const { rows } = await runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND state IN ('succeeded', 'review')", [submitted.batchId]);
+        return rows[0].n === JOBS;
+      },
+      40_000,
+      'every job to finish after re-delivery',
+    );
     await second.stop();
 
     // The killed calls' reservations are still open; the sweeper charges them (worst case) once.
@@ -75,9 +79,12 @@ describe('spend end to end: one ledger row per provider request', () => {
     expect(new Set(requestIds).size).toBe(requestIds.length);
 
     const pool = runtime.database.pool;
-    const ledger = (await pool.query<{ attempt_id: string; job_id: string; kind: string; cost_micro_usd: string }>(
-      'SELECT attempt_id, job_id, kind, cost_micro_usd FROM spend_ledger WHERE batch_id = $1', [submitted.batchId],
-    )).rows;
+    const ledger = (
+      await pool.query<{ attempt_id: string; job_id: string; kind: string; cost_micro_usd: string }>(
+        'SELECT attempt_id, job_id, kind, cost_micro_usd FROM spend_ledger WHERE batch_id = $1',
+        [submitted.batchId],
+      )
+    ).rows;
     const attempts = (await pool.query<{ attempt_id: string }>("SELECT attempt_id FROM attempts WHERE batch_id = $1 AND tier = 'api'", [submitted.batchId])).rows;
     const sorted = [...requestIds].sort();
     expect(ledger.map((row) => row.attempt_id).sort()).toEqual(sorted);
@@ -107,11 +114,17 @@ describe('spend end to end: one ledger row per provider request', () => {
     expect(facts.counters.every((counter) => counter.reservedMicro === 0)).toBe(true);
     const total = ledger.reduce((sum, row) => sum + Number(row.cost_micro_usd), 0);
     // Failover (issue 10) may move a call to another provider: each provider's counter holds its own rows.
-    const byProvider = (await pool.query<{ provider: string; cost: string }>('SELECT provider, sum(cost_micro_usd)::bigint AS cost FROM spend_ledger WHERE batch_id = $1 GROUP BY provider', [submitted.batchId])).rows;
+    const byProvider = (
+      await pool.query<{ provider: string; cost: string }>('SELECT provider, sum(cost_micro_usd)::bigint AS cost FROM spend_ledger WHERE batch_id = $1 GROUP BY provider', [
+        submitted.batchId,
+      ])
+    ).rows;
     for (const counter of facts.counters) {
       const provider = counter.scope.startsWith('provider:') ? counter.scope.slice('provider:'.length) : undefined;
       expect(counter.spentMicro, counter.scope).toBe(provider ? Number(byProvider.find((row) => row.provider === provider)?.cost ?? 0) : total);
     }
-    console.log(`[spend-e2e-ledger] ${chats.length} api requests = ${ledger.length} ledger rows = ${attempts.length} attempts rows; kinds ${JSON.stringify(facts.ledgerKinds)}; faults ${faulted.length}; succeeded ${succeeded}/${JOBS}`);
+    console.log(
+      `[spend-e2e-ledger] ${chats.length} api requests = ${ledger.length} ledger rows = ${attempts.length} attempts rows; kinds ${JSON.stringify(facts.ledgerKinds)}; faults ${faulted.length}; succeeded ${succeeded}/${JOBS}`,
+    );
   }, 58_000);
 });

@@ -54,23 +54,36 @@ describe('spend end to end: a $1.00 cap against a provider that counts 1 token p
       queues: 'redis',
       database: 'fresh',
       timeScale: 0.5,
-      env: { EAIO_CONFIG: writeTestConfig(dir, { onExhausted: 'review', maxReservationShare: 1 }, 600, { inputPerMTok: 35, outputPerMTok: 210 }), LLM_DAILY_BUDGET: '1', LLM_MONTHLY_BUDGET: '1', MAX_CONCURRENT_API: '20' },
-      models: () => ({ [API_MODEL]: withBehaviour(PRESETS.api, { ttftMs: 2000, tokenCounting: 'per-character', answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }) }),
+      env: {
+        EAIO_CONFIG: writeTestConfig(dir, { onExhausted: 'review', maxReservationShare: 1 }, 600, { inputPerMTok: 35, outputPerMTok: 210 }),
+        LLM_DAILY_BUDGET: '1',
+        LLM_MONTHLY_BUDGET: '1',
+        MAX_CONCURRENT_API: '20',
+      },
+      models: () => ({
+        [API_MODEL]: withBehaviour(PRESETS.api, { ttftMs: 2000, tokenCounting: 'per-character', answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
+      }),
     });
     pipelines.push(pipeline);
     const { runtime, rehearsal } = pipeline;
     const handles = [await composeWorkers(runtime, { tiers: ['api'] }), await composeWorkers(runtime, { tiers: ['api'] })];
     let batchId = '';
-    const states = async () => (await runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId])).rows
-      .reduce<Record<string, number>>((all, row) => ({ ...all, [row.state]: row.n }), {});
+    const states = async () =>
+      (await runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId])).rows.reduce<
+        Record<string, number>
+      >((all, row) => ({ ...all, [row.state]: row.n }), {});
     try {
       const submitted = await runSubmit(runtime, { jsonl: writeNumericPromptJobs(dir, API_JOBS), tenant: 'strict', progress: false, simulated: true }, quiet);
       batchId = submitted.batchId;
       expect(submitted.counts.byQueue.api).toBe(API_JOBS);
-      await waitFor(async () => {
-        const now = await states();
-        return (now.succeeded ?? 0) + (now.review ?? 0) === API_JOBS;
-      }, 60_000, 'every job to succeed or go to review');
+      await waitFor(
+        async () => {
+          const now = await states();
+          return (now.succeeded ?? 0) + (now.review ?? 0) === API_JOBS;
+        },
+        60_000,
+        'every job to succeed or go to review',
+      );
     } finally {
       await Promise.all(handles.map((handle) => handle.close()));
     }
@@ -80,7 +93,10 @@ describe('spend end to end: a $1.00 cap against a provider that counts 1 token p
     expect(calls.length).toBeGreaterThan(0);
     for (const call of calls) {
       const body = call.body as { messages: { content: string }[] };
-      const chars = body.messages.map((message) => message.content).filter((text) => text !== '').join('\n\n').length;
+      const chars = body.messages
+        .map((message) => message.content)
+        .filter((text) => text !== '')
+        .join('\n\n').length;
       expect(call.usage!.inputTokens).toBe(chars);
     }
 
@@ -88,7 +104,9 @@ describe('spend end to end: a $1.00 cap against a provider that counts 1 token p
     const final = await states();
     const reviewed = await runtime.queues.review.getJobs(['waiting']);
     const overshoots = Number((await runtime.database.pool.query('SELECT count(*)::int AS n FROM budget_overshoots')).rows[0].n);
-    console.log(`[spend-e2e-strict] settled ${facts.ledgerMicro} µUSD of ${CAP_MICRO}; billed ${facts.ledgerKinds.billed ?? 0}, review ${final.review ?? 0}, overshoots ${overshoots}, emulator calls ${calls.length}`);
+    console.log(
+      `[spend-e2e-strict] settled ${facts.ledgerMicro} µUSD of ${CAP_MICRO}; billed ${facts.ledgerKinds.billed ?? 0}, review ${final.review ?? 0}, overshoots ${overshoots}, emulator calls ${calls.length}`,
+    );
 
     expect(facts.ledgerMicro).toBeLessThanOrEqual(CAP_MICRO);
     for (const counter of facts.counters.filter((row) => row.scope === 'global')) {

@@ -22,7 +22,12 @@ export const API_MAX_TOKENS = 80;
  * to the real cost) and the given budget settings. Child worker processes read the same
  * file through `EAIO_CONFIG`, so every process prices and caps alike.
  */
-export const writeTestConfig = (dir: string, budgets: Record<string, unknown>, maxTokens = API_MAX_TOKENS, price: { inputPerMTok: number; outputPerMTok: number } = TEST_PRICE): string => {
+export const writeTestConfig = (
+  dir: string,
+  budgets: Record<string, unknown>,
+  maxTokens = API_MAX_TOKENS,
+  price: { inputPerMTok: number; outputPerMTok: number } = TEST_PRICE,
+): string => {
   const config = parseYaml(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, any>;
   config.prices = { ...config.prices, [API_MODEL]: price };
   config.tiers.api.candidates = config.tiers.api.candidates.map((candidate: Record<string, unknown>) => ({ ...candidate, maxTokens }));
@@ -36,12 +41,14 @@ const FILLER = 'The site has a central plant with two boilers, a chiller, variab
 
 /** JSONL prompt jobs; `reasoning` + PUBLIC starts at the api tier, PRIVATE stays local. */
 export const writePromptJobs = (dir: string, name: string, count: number, privacy: 'PUBLIC' | 'ENHANCED' | 'PRIVATE', taskType = 'reasoning'): string => {
-  const lines = Array.from({ length: count }, (_, index) => JSON.stringify({
-    id: `${name}-${index}`,
-    privacy,
-    taskType,
-    prompt: `Request ${name}-${index}: analyse the plant, compare this year with last year, derive the baseload and plan an optimization step by step. ${FILLER.repeat(12)}`,
-  }));
+  const lines = Array.from({ length: count }, (_, index) =>
+    JSON.stringify({
+      id: `${name}-${index}`,
+      privacy,
+      taskType,
+      prompt: `Request ${name}-${index}: analyse the plant, compare this year with last year, derive the baseload and plan an optimization step by step. ${FILLER.repeat(12)}`,
+    }),
+  );
   const path = join(dir, `${name}.jsonl`);
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
@@ -78,10 +85,12 @@ export const startWorkerProcess = (env: Record<string, string>, args: string[]):
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    rejectId(new Error(`worker process exited (${code}) before it started:\n${output.slice(-2000)}`));
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      rejectId(new Error(`worker process exited (${code}) before it started:\n${output.slice(-2000)}`));
+      resolve(code);
+    }),
+  );
   return {
     child,
     workerId,
@@ -101,14 +110,18 @@ export const startWorkerProcess = (env: Record<string, string>, args: string[]):
 export const moneyFacts = async (runtime: Runtime) => {
   const pool = runtime.database.pool;
   const reservations = (await pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM budget_reservations GROUP BY status')).rows;
-  const ledger = (await pool.query<{ rows: number; cost: string; kinds: Record<string, number> | null }>(
-    `SELECT count(*)::int AS rows, coalesce(sum(cost_micro_usd), 0)::bigint AS cost,
+  const ledger = (
+    await pool.query<{ rows: number; cost: string; kinds: Record<string, number> | null }>(
+      `SELECT count(*)::int AS rows, coalesce(sum(cost_micro_usd), 0)::bigint AS cost,
        (SELECT json_object_agg(kind, n) FROM (SELECT kind, count(*)::int AS n FROM spend_ledger GROUP BY kind) k) AS kinds
      FROM spend_ledger`,
-  )).rows[0];
-  const counters = (await pool.query<{ scope: string; period: string; spent: string; reserved: string }>(
-    'SELECT scope, period, spent_micro_usd AS spent, reserved_micro_usd AS reserved FROM budget_counters ORDER BY scope, period',
-  )).rows.map((row) => ({ scope: row.scope, period: row.period, spentMicro: Number(row.spent), reservedMicro: Number(row.reserved) }));
+    )
+  ).rows[0];
+  const counters = (
+    await pool.query<{ scope: string; period: string; spent: string; reserved: string }>(
+      'SELECT scope, period, spent_micro_usd AS spent, reserved_micro_usd AS reserved FROM budget_counters ORDER BY scope, period',
+    )
+  ).rows.map((row) => ({ scope: row.scope, period: row.period, spentMicro: Number(row.spent), reservedMicro: Number(row.reserved) }));
   return {
     byStatus: Object.fromEntries(reservations.map((row) => [row.status, row.n])) as Record<string, number>,
     ledgerRows: ledger.rows,

@@ -9,12 +9,19 @@ const mini = apiChoice('openai', 'gpt-4o-mini', 2000);
 const WORST = 1247;
 let db: Awaited<ReturnType<typeof freshSpendSchema>>;
 let clock: Date;
-beforeEach(async () => { db = await freshSpendSchema(); clock = new Date('2025-06-02T10:00:00Z'); });
-afterEach(async () => { await db.drop(); });
+beforeEach(async () => {
+  db = await freshSpendSchema();
+  clock = new Date('2025-06-02T10:00:00Z');
+});
+afterEach(async () => {
+  await db.drop();
+});
 
 const guardOf = () => createSpendGuard({ db: db.pool, catalog, budgets: budgetsConfig({ dailyUsd: 5 }), now: () => clock, reservationGraceMs: 60_000 });
 const rows = async () => (await db.pool.query('SELECT attempt_id, kind, cost_micro_usd::int AS cost, input_tokens FROM spend_ledger ORDER BY attempt_id')).rows;
-const counters = async () => (await db.pool.query(`SELECT spent_micro_usd::int AS spent, reserved_micro_usd::int AS reserved FROM budget_counters WHERE scope = 'global' AND period = 'day:2025-06-02'`)).rows[0];
+const counters = async () =>
+  (await db.pool.query(`SELECT spent_micro_usd::int AS spent, reserved_micro_usd::int AS reserved FROM budget_counters WHERE scope = 'global' AND period = 'day:2025-06-02'`))
+    .rows[0];
 
 describe('exactly one ledger row per provider call', () => {
   it('a repeated reserve/settle of one attempt (retried step, re-run handler) counts once', async () => {

@@ -11,16 +11,25 @@ const dear = apiChoice('openai', 'dear', 2000);
 const at = new Date('2025-06-02T10:00:00Z');
 
 let db: Awaited<ReturnType<typeof freshSpendSchema>>;
-beforeEach(async () => { db = await freshSpendSchema(); });
-afterEach(async () => { await db.drop(); });
+beforeEach(async () => {
+  db = await freshSpendSchema();
+});
+afterEach(async () => {
+  await db.drop();
+});
 
 describe('settle never passes a cap silently', () => {
   it('a call that cost more than its reservation and passed the cap: recorded, alerted (log, metric, webhook), the budget closed until the cap is raised or the day ends', async () => {
     const received: Record<string, unknown>[] = [];
     const server = createServer((req, res) => {
       let body = '';
-      req.on('data', (chunk) => { body += chunk; });
-      req.on('end', () => { received.push(JSON.parse(body)); res.end('ok'); });
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end('ok');
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook/secret-token`;
@@ -37,9 +46,16 @@ describe('settle never passes a cap silently', () => {
       const settled = await guard.settle('a1', dear, { usage: { inputTokens: 9_000, outputTokens: 2_000 } });
       expect(settled.costMicroUsd).toBe(170_000);
 
-      const rows = (await db.pool.query('SELECT attempt_id, scope, period, cap_micro_usd::int AS cap, spent_micro_usd::int AS spent, reserved_micro_usd::int AS reserved, over_micro_usd::int AS over, held_micro_usd::int AS held, cost_micro_usd::int AS cost FROM budget_overshoots')).rows;
-      expect(rows).toEqual([{ attempt_id: 'a1', scope: 'global', period: 'day:2025-06-02', cap: 200_000, spent: 170_000, reserved: 83_110, over: 53_110, held: 83_110, cost: 170_000 }]);
-      const counter = (await db.pool.query(`SELECT closed_at, closed_cap_micro_usd::int AS closed_cap FROM budget_counters WHERE scope = 'global' AND period = 'day:2025-06-02'`)).rows[0];
+      const rows = (
+        await db.pool.query(
+          'SELECT attempt_id, scope, period, cap_micro_usd::int AS cap, spent_micro_usd::int AS spent, reserved_micro_usd::int AS reserved, over_micro_usd::int AS over, held_micro_usd::int AS held, cost_micro_usd::int AS cost FROM budget_overshoots',
+        )
+      ).rows;
+      expect(rows).toEqual([
+        { attempt_id: 'a1', scope: 'global', period: 'day:2025-06-02', cap: 200_000, spent: 170_000, reserved: 83_110, over: 53_110, held: 83_110, cost: 170_000 },
+      ]);
+      const counter = (await db.pool.query(`SELECT closed_at, closed_cap_micro_usd::int AS closed_cap FROM budget_counters WHERE scope = 'global' AND period = 'day:2025-06-02'`))
+        .rows[0];
       expect(counter.closed_cap).toBe(200_000);
       expect(counter.closed_at).toBeInstanceOf(Date);
       expect(errors.filter((line) => line.startsWith('eaio budget OVERSHOOT'))).toHaveLength(1);
@@ -59,7 +75,9 @@ describe('settle never passes a cap silently', () => {
       // A person raises the cap: the budget reopens.
       const raised = createSpendGuard({ db: db.pool, catalog, budgets: { ...budgets, dailyUsd: 1 }, now: () => at });
       expect((await raised.reserve({ attemptId: 'a4', data: job('a4'), choice: dear, request: request() })).ok).toBe(true);
-      expect((await db.pool.query(`SELECT closed_cap_micro_usd FROM budget_counters WHERE scope = 'global' AND period = 'day:2025-06-02'`)).rows[0].closed_cap_micro_usd).toBeNull();
+      expect(
+        (await db.pool.query(`SELECT closed_cap_micro_usd FROM budget_counters WHERE scope = 'global' AND period = 'day:2025-06-02'`)).rows[0].closed_cap_micro_usd,
+      ).toBeNull();
     } finally {
       server.close();
     }
@@ -85,7 +103,11 @@ describe('settle never passes a cap silently', () => {
     await guard.reserve({ attemptId: 'c1', data: job('c1'), choice: dear, request: prompt });
     await guard.settle('c1', dear, { usage: { inputTokens: chars, outputTokens: 10 } });
     await guard.reserve({ attemptId: 'c2', data: job('c2'), choice: dear, request: prompt });
-    const rows = (await db.pool.query<{ attempt_id: string; counted: number; reserved: number }>('SELECT attempt_id, prompt_tokens_counted AS counted, prompt_tokens_reserved AS reserved FROM budget_reservations ORDER BY attempt_id')).rows;
+    const rows = (
+      await db.pool.query<{ attempt_id: string; counted: number; reserved: number }>(
+        'SELECT attempt_id, prompt_tokens_counted AS counted, prompt_tokens_reserved AS reserved FROM budget_reservations ORDER BY attempt_id',
+      )
+    ).rows;
     expect(rows[0]!.counted).toBeLessThan(chars * 0.7); // o200k on dense numbers: ~1.5 characters a token
     expect(rows[0]!.reserved).toBeGreaterThanOrEqual(chars); // first call: the byte bound
     expect(rows[1]!.reserved).toBeGreaterThanOrEqual(Math.floor(chars * 1.15)); // calibrated: the reported count + margin

@@ -11,9 +11,24 @@ beforeEach(async () => {
   db = await freshSpendSchema();
   dir = await mkdtemp(join(tmpdir(), 'eaio-report-'));
 });
-afterEach(async () => { await db.drop(); await rm(dir, { recursive: true, force: true }); });
+afterEach(async () => {
+  await db.drop();
+  await rm(dir, { recursive: true, force: true });
+});
 
-type Seed = [id: string, tier: string, provider: string, model: string, startedAt: string, latency: number, input: number, output: number, cached: number, cost: number, outcome: string];
+type Seed = [
+  id: string,
+  tier: string,
+  provider: string,
+  model: string,
+  startedAt: string,
+  latency: number,
+  input: number,
+  output: number,
+  cached: number,
+  cost: number,
+  outcome: string,
+];
 const seed = async (rows: Seed[]) => {
   for (const [id, tier, provider, model, startedAt, latency, input, output, cached, cost, outcome] of rows) {
     await db.pool.query(
@@ -48,12 +63,27 @@ describe('nightly cost report', () => {
     expect(local.passRate).toBeCloseTo(2 / 3, 10);
     expect(local.referenceCostMicro).toBe(450 + 360); // 3000*0.15 + 600*0.6
     // The error counts against the provider: 1 passed of 2 calls that ended.
-    expect(api).toMatchObject({ calls: 2, inputTokens: 4000, cachedInputTokens: 2000, outputTokens: 1000, costMicro: 1050, meanLatencyMs: 2000, passRate: 0.5, escalations: 0, errors: 1, started: 0 });
+    expect(api).toMatchObject({
+      calls: 2,
+      inputTokens: 4000,
+      cachedInputTokens: 2000,
+      outputTokens: 1000,
+      costMicro: 1050,
+      meanLatencyMs: 2000,
+      passRate: 0.5,
+      escalations: 0,
+      errors: 1,
+      started: 0,
+    });
     expect(api.p95LatencyMs).toBeCloseTo(2900, 6);
     expect(api.referenceCostMicro).toBe(300 + 150 + 600);
     // No job kept a result on this day (these attempts belong to no job row): nothing saved.
     expect(report.totals).toMatchObject({ calls: 5, costMicro: 1050, referenceCostMicro: 0, savingsMicro: 0, savingsShare: undefined, passRate: 0.6, escalations: 1, errors: 1 });
-    expect(report.days.map((day) => [day.day, day.costMicro])).toEqual([['2025-05-31', 0], ['2025-06-01', 10_000], ['2025-06-02', 1050]]);
+    expect(report.days.map((day) => [day.day, day.costMicro])).toEqual([
+      ['2025-05-31', 0],
+      ['2025-06-01', 10_000],
+      ['2025-06-02', 1050],
+    ]);
 
     expect(markdown).toContain('- Spend: $0.001050');
     expect(markdown).toContain('- Savings: $0.000000 (–) on the kept results');
@@ -77,14 +107,30 @@ describe('nightly cost report', () => {
          VALUES ($1, 'batch', 'acme', 'building', 'building-diagnostic', 'ENHANCED', 0.5, 'local-fast', '{local-fast,api}', 'seed', $2, $3, '{}')`,
         [id, state, finishedAt],
       );
-    const attempt = async (id: string, jobId: string, tier: string, provider: string, model: string, startedAt: string, input: number, output: number, cached: number, cost: number, outcome: string) =>
+    const attempt = async (
+      id: string,
+      jobId: string,
+      tier: string,
+      provider: string,
+      model: string,
+      startedAt: string,
+      input: number,
+      output: number,
+      cached: number,
+      cost: number,
+      outcome: string,
+    ) =>
       db.pool.query(
         `INSERT INTO attempts (attempt_id, job_id, batch_id, endpoint, tenant, tier, provider, model, started_at, latency_ms, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micro_usd, outcome)
          VALUES ($1, $2, 'batch', $4, 'acme', $3, $4, $5, $6, 100, $7, $8, $9, 0, 0, $10, $11)`,
         [id, jobId, tier, provider, model, startedAt, input, output, cached, cost, outcome],
       );
     const result = (jobId: string, attemptId: string, tier: string) =>
-      db.pool.query(`INSERT INTO results (job_id, attempt_id, batch_id, tier, provider, model, text, quality_score) VALUES ($1, $2, 'batch', $3, 'p', 'm', '{}', 0.9)`, [jobId, attemptId, tier]);
+      db.pool.query(`INSERT INTO results (job_id, attempt_id, batch_id, tier, provider, model, text, quality_score) VALUES ($1, $2, 'batch', $3, 'p', 'm', '{}', 0.9)`, [
+        jobId,
+        attemptId,
+        tier,
+      ]);
     // k1: local failed the gate, the api answer (525 µUSD, gpt-4o-mini itself) was kept: reference 525.
     await job('k1', 'succeeded', '2025-06-02T05:00:00Z');
     await attempt('k1#1', 'k1', 'local-fast', 'ollama', 'llama3.2:3b', '2025-06-02T04:00:00Z', 1000, 200, 0, 0, 'failed-gate');
@@ -106,8 +152,12 @@ describe('nightly cost report', () => {
 
     const { report, markdown } = await generateCostReport(options());
     expect(report.totals.jobs).toEqual({
-      ended: 5, withResult: 2, keptCostMicro: 525, withoutResult: 3,
-      withoutResultByState: { review: 1, failed: 1, rejected: 1 }, withoutResultCostMicro: 525,
+      ended: 5,
+      withResult: 2,
+      keptCostMicro: 525,
+      withoutResult: 3,
+      withoutResultByState: { review: 1, failed: 1, rejected: 1 },
+      withoutResultCostMicro: 525,
     });
     expect(report.totals).toMatchObject({ calls: 7, costMicro: 1050, referenceCostMicro: 795, savingsMicro: 270, errors: 1, abandoned: 1, started: 1 });
     expect(report.totals.savingsShare).toBeCloseTo(270 / 795, 10);
@@ -139,7 +189,14 @@ describe('nightly cost report', () => {
 
   it('is scheduled with upsertJobScheduler and the processor reports on the previous day', async () => {
     const calls: unknown[] = [];
-    await scheduleNightlyReport({ upsertJobScheduler: async (...args) => { calls.push(args); } }, { tz: 'Europe/Berlin' });
+    await scheduleNightlyReport(
+      {
+        upsertJobScheduler: async (...args) => {
+          calls.push(args);
+        },
+      },
+      { tz: 'Europe/Berlin' },
+    );
     expect(calls).toEqual([['nightly-cost-report', { pattern: '0 2 * * *', tz: 'Europe/Berlin' }, { name: 'cost-report', data: { timezone: 'Europe/Berlin' } }]]);
     expect(reportDayFor(new Date('2025-06-03T00:30:00Z'), 'Europe/Berlin')).toBe('2025-06-02');
     await seed([['a1', 'api', 'openai', 'gpt-4o-mini', '2025-06-02T04:00:00Z', 1000, 2000, 500, 1000, 525, 'passed']]);

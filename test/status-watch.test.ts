@@ -12,7 +12,12 @@ import { freshDatabase } from './support/fresh-database';
  */
 const sink = (tty: boolean, columns = 200) => {
   const chunks: string[] = [];
-  const stream = new Writable({ write(chunk, _encoding, done) { chunks.push(String(chunk)); done(); } }) as Writable & { isTTY?: boolean; columns?: number };
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  }) as Writable & { isTTY?: boolean; columns?: number };
   if (tty) {
     stream.isTTY = true;
     stream.columns = columns;
@@ -32,11 +37,29 @@ describe('status and watch', () => {
     database = createDb(fresh.url);
     await migrate(database);
     await upsertBatch(database, { id: batch, tenant: 't', name: 'watch', source: {} });
-    await insertJobs(database, ids.map((id) => ({ id, batchId: batch, tenant: 't', kind: 'building' as const, buildingId: id, taskType: 'building-diagnostic',
-      privacy: 'PRIVATE', complexity: 0.3, startTier: 'local-fast', chain: ['local-fast'], routeReason: 'test', payload: {}, currentTier: 'local-fast' })));
-    const attempt = (id: string, jobId: string, outcome: string) => database.pool.query(
-      `INSERT INTO attempts (attempt_id, started_at, job_id, batch_id, tenant, tier, provider, endpoint, model, outcome) VALUES ($1, now(), $2, $3, 't', 'local-fast', 'ollama', 'ollama-1', 'm', $4)`,
-      [id, jobId, batch, outcome]);
+    await insertJobs(
+      database,
+      ids.map((id) => ({
+        id,
+        batchId: batch,
+        tenant: 't',
+        kind: 'building' as const,
+        buildingId: id,
+        taskType: 'building-diagnostic',
+        privacy: 'PRIVATE',
+        complexity: 0.3,
+        startTier: 'local-fast',
+        chain: ['local-fast'],
+        routeReason: 'test',
+        payload: {},
+        currentTier: 'local-fast',
+      })),
+    );
+    const attempt = (id: string, jobId: string, outcome: string) =>
+      database.pool.query(
+        `INSERT INTO attempts (attempt_id, started_at, job_id, batch_id, tenant, tier, provider, endpoint, model, outcome) VALUES ($1, now(), $2, $3, 't', 'local-fast', 'ollama', 'ollama-1', 'm', $4)`,
+        [id, jobId, batch, outcome],
+      );
     await attempt('w1#1', 'w1', 'passed');
     await attempt('w2#1', 'w2', 'error');
     await attempt('w3#1', 'w3', 'failed-gate');
@@ -57,7 +80,11 @@ describe('status and watch', () => {
     await runStatus(runtime, batch, out.stream);
     const text = out.chunks.join('');
     expect(text).toContain('without a result: 2 of 5 jobs (review 1, failed 1, rejected 0)');
-    const row = text.split('\n').find((line) => line.startsWith('local-fast'))!.trim().split(/\s+/);
+    const row = text
+      .split('\n')
+      .find((line) => line.startsWith('local-fast'))!
+      .trim()
+      .split(/\s+/);
     // tier queued active succeeded review failed rejected calls passed failed-gate errors in-flight pass spend
     expect(row.slice(0, 13)).toEqual(['local-fast', '2', '0', '1', '1', '1', '0', '4', '1', '1', '1', '1', '33%']);
   });
@@ -65,9 +92,11 @@ describe('status and watch', () => {
   it('redraws one table in place on a terminal, with a progress bar and an ETA', async () => {
     const out = sink(true, 80);
     const stop = new AbortController();
-    await database.pool.query("UPDATE batches SET job_count = 5 WHERE id = $1", [batch]);
+    await database.pool.query('UPDATE batches SET job_count = 5 WHERE id = $1', [batch]);
     const watching = runWatch(runtime, batch, { intervalMs: 20, signal: stop.signal }, out.stream);
-    const until = async (predicate: () => boolean) => { while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 10)); };
+    const until = async (predicate: () => boolean) => {
+      while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
     await until(() => out.chunks.length >= 2);
     await database.pool.query("UPDATE jobs SET state = 'succeeded' WHERE id IN ('w4', 'w5')");
     await database.pool.query("UPDATE batches SET status = 'done' WHERE id = $1", [batch]);
@@ -78,7 +107,12 @@ describe('status and watch', () => {
     expect(first).not.toContain('\x1b[');
     expect(first).toMatch(/[\u2588\u2591]{30}\s+60% 3\/5 jobs ended {2}ETA –/);
     // Every later drawing moves back over exactly the rows the previous one took (80 columns: long lines wrap) and clears below.
-    const rows = (chunk: string) => chunk.replace(/^\x1b\[\d+F\x1b\[0J/, '').split('\n').slice(0, -1).reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 80)), 0);
+    const rows = (chunk: string) =>
+      chunk
+        .replace(/^\x1b\[\d+F\x1b\[0J/, '')
+        .split('\n')
+        .slice(0, -1)
+        .reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 80)), 0);
     let previous = first;
     for (const chunk of rest) {
       expect(chunk.startsWith(`\x1b[${rows(previous)}F\x1b[0J`)).toBe(true);

@@ -34,10 +34,14 @@ describe('a SIGKILLed worker frees its host slots within seconds', () => {
     let killedAt = 0;
     let killedJobs: string[] = [];
     try {
-      await waitFor(async () => {
-        const started = await db().query("SELECT count(*)::int AS n FROM attempts WHERE batch_id = $1 AND outcome = 'started'", [batchId]);
-        return started.rows[0].n === 2 && pipeline.rehearsal.emulator.stats().inFlightByHost[HOST] === 2;
-      }, 60_000, 'the worker process to hold both slots of the host');
+      await waitFor(
+        async () => {
+          const started = await db().query("SELECT count(*)::int AS n FROM attempts WHERE batch_id = $1 AND outcome = 'started'", [batchId]);
+          return started.rows[0].n === 2 && pipeline.rehearsal.emulator.stats().inFlightByHost[HOST] === 2;
+        },
+        60_000,
+        'the worker process to hold both slots of the host',
+      );
       // A second worker waits for the host's slots while the first holds them.
       survivor = await composeWorkers(pipeline.runtime, { tiers: [...LOCAL], idlePollMs: 5, lockDurationMs: 8000, stalledIntervalMs: 1000 });
       await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -24,7 +24,12 @@ describe('worker process shutdown', () => {
     // Every local answer takes about 1.5 s, so a signal lands while calls are in flight.
     pipeline = await openGroundedLocalPipeline({ ttftMs: 1500 });
     const jsonl = join(pipeline.dir, 'prompts.jsonl');
-    await writeFile(jsonl, Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `p${i}`, prompt: `Classify reading ${i} as normal or odd.`, privacy: 'PRIVATE', taskType: 'classification' })).join('\n'));
+    await writeFile(
+      jsonl,
+      Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `p${i}`, prompt: `Classify reading ${i} as normal or odd.`, privacy: 'PRIVATE', taskType: 'classification' })).join(
+        '\n',
+      ),
+    );
     batchId = (await runSubmit(pipeline.runtime, { jsonl, tenant: 'shutdown', progress: false }, quiet)).batchId;
   }, 60_000);
 
@@ -35,7 +40,10 @@ describe('worker process shutdown', () => {
 
   const inFlight = () => pipeline.rehearsal.emulator.stats().inFlightByHost['ollama-1'] ?? 0;
   const states = async () =>
-    (await pipeline.runtime.database.pool.query('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId])).rows.reduce<Record<string, number>>((all, row) => ({ ...all, [row.state]: row.n }), {});
+    (await pipeline.runtime.database.pool.query('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId])).rows.reduce<Record<string, number>>(
+      (all, row) => ({ ...all, [row.state]: row.n }),
+      {},
+    );
 
   it('first SIGTERM: in-flight jobs finish, queued jobs stay queued, exit 0', async () => {
     const child = startWorkerProcess(pipeline.env);
@@ -47,7 +55,7 @@ describe('worker process shutdown', () => {
     const after = await states();
     expect(after.succeeded).toBe(2);
     expect(after.queued).toBe(6);
-    const attempts = await pipeline.runtime.database.pool.query("SELECT outcome FROM attempts WHERE batch_id = $1", [batchId]);
+    const attempts = await pipeline.runtime.database.pool.query('SELECT outcome FROM attempts WHERE batch_id = $1', [batchId]);
     expect(attempts.rows.map((row) => row.outcome)).toEqual(['passed', 'passed']);
     expect(await pipeline.runtime.queues['local-fast'].getWaitingCount()).toBe(6);
   }, 60_000);

@@ -125,10 +125,12 @@ export const measure = async (input: MeasureInput): Promise<ScenarioFigures> => 
     return !list.some(isLive) && list.some((entry) => entry.state === 'failed');
   });
 
-  const attempts = (await pool.query<{ attempt_id: string; job_id: string; outcome: string; error_kind: string | null }>(
-    'SELECT attempt_id, job_id, outcome, error_kind FROM attempts WHERE batch_id = $1',
-    [batchId],
-  )).rows;
+  const attempts = (
+    await pool.query<{ attempt_id: string; job_id: string; outcome: string; error_kind: string | null }>(
+      'SELECT attempt_id, job_id, outcome, error_kind FROM attempts WHERE batch_id = $1',
+      [batchId],
+    )
+  ).rows;
   const chats = input.emulatorLog.filter((entry) => entry.operation === 'chat');
   const requestsById = new Map<string, number>();
   for (const entry of chats) if (entry.attemptId) requestsById.set(entry.attemptId, (requestsById.get(entry.attemptId) ?? 0) + 1);
@@ -177,9 +179,11 @@ export const measure = async (input: MeasureInput): Promise<ScenarioFigures> => 
   const withResult = new Set(results.map((row) => row.job_id));
   const succeededWithoutResult = count(jobs, (job) => job.state === 'succeeded' && !withResult.has(job.id));
 
-  const reservations = (await pool.query<{ n: number; amount: string }>(
-    "SELECT count(*)::int AS n, coalesce(sum(amount_micro_usd), 0)::bigint AS amount FROM budget_reservations WHERE status = 'open'",
-  )).rows[0];
+  const reservations = (
+    await pool.query<{ n: number; amount: string }>(
+      "SELECT count(*)::int AS n, coalesce(sum(amount_micro_usd), 0)::bigint AS amount FROM budget_reservations WHERE status = 'open'",
+    )
+  ).rows[0];
   // Each reservation is held by several counters (global, tenant, provider; day and month): the largest one says how much.
   const counters = (await pool.query<{ reserved: string }>('SELECT coalesce(max(reserved_micro_usd), 0)::bigint AS reserved FROM budget_counters')).rows[0];
   const ledger = (await pool.query<{ cost: string }>('SELECT coalesce(sum(cost_micro_usd), 0)::bigint AS cost FROM spend_ledger')).rows[0];
@@ -237,7 +241,11 @@ export const invariantViolations = (figures: ScenarioFigures, succeededWithoutRe
   if (figures.openReservations > 0 || figures.counterReservedMicro > 0) {
     broken.push(`${figures.openReservations} open reservation(s) holding ${figures.openReservedMicro} µUSD; counters still reserve ${figures.counterReservedMicro} µUSD`);
   }
-  if (figures.settledMicro > figures.capMicro) broken.push(`settled ${figures.settledMicro} µUSD > cap ${figures.capMicro} µUSD (${((figures.settledMicro / figures.capMicro) * 100).toFixed(0)} %)`);
-  if (figures.unmatched > 0) broken.push(`attempts ≠ emulator requests: ${figures.unmatched} unmatched (${figures.attempts} attempts, ${figures.requests} requests, ${figures.refused} refused connections, ${figures.unsent} abandoned unsent)`);
+  if (figures.settledMicro > figures.capMicro)
+    broken.push(`settled ${figures.settledMicro} µUSD > cap ${figures.capMicro} µUSD (${((figures.settledMicro / figures.capMicro) * 100).toFixed(0)} %)`);
+  if (figures.unmatched > 0)
+    broken.push(
+      `attempts ≠ emulator requests: ${figures.unmatched} unmatched (${figures.attempts} attempts, ${figures.requests} requests, ${figures.refused} refused connections, ${figures.unsent} abandoned unsent)`,
+    );
   return broken;
 };

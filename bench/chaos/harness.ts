@@ -169,26 +169,27 @@ const freePort = async (): Promise<number> => {
 const FILLER = 'The site has a central plant with two boilers, a chiller, variable-speed pumps and a building management system with a weekly schedule. ';
 
 /** One JSONL line per job: PRIVATE classification (local-fast), PRIVATE reasoning (local-quality), PUBLIC long reasoning (api). */
-const jobLines = (scenario: string, counts: { localFast: number; localQuality: number; api: number }): string[] => [
-  ...Array.from({ length: counts.localFast }, (_, index) => ({
-    id: `${scenario}-fast-${index}`,
-    privacy: 'PRIVATE',
-    taskType: 'classification',
-    prompt: `Classify reading ${scenario}-${index} (12 kWh at 3 am) as normal or odd.`,
-  })),
-  ...Array.from({ length: counts.localQuality }, (_, index) => ({
-    id: `${scenario}-quality-${index}`,
-    privacy: 'PRIVATE',
-    taskType: 'reasoning',
-    prompt: `Request ${scenario}-q${index}: analyse the plant, compare this year with last year, derive the baseload and plan the optimization step by step.`,
-  })),
-  ...Array.from({ length: counts.api }, (_, index) => ({
-    id: `${scenario}-api-${index}`,
-    privacy: 'PUBLIC',
-    taskType: 'reasoning',
-    prompt: `Request ${scenario}-a${index}: analyse the plant, compare this year with last year, derive the baseload and plan an optimization step by step. ${FILLER.repeat(12)}`,
-  })),
-].map((line) => JSON.stringify(line));
+const jobLines = (scenario: string, counts: { localFast: number; localQuality: number; api: number }): string[] =>
+  [
+    ...Array.from({ length: counts.localFast }, (_, index) => ({
+      id: `${scenario}-fast-${index}`,
+      privacy: 'PRIVATE',
+      taskType: 'classification',
+      prompt: `Classify reading ${scenario}-${index} (12 kWh at 3 am) as normal or odd.`,
+    })),
+    ...Array.from({ length: counts.localQuality }, (_, index) => ({
+      id: `${scenario}-quality-${index}`,
+      privacy: 'PRIVATE',
+      taskType: 'reasoning',
+      prompt: `Request ${scenario}-q${index}: analyse the plant, compare this year with last year, derive the baseload and plan the optimization step by step.`,
+    })),
+    ...Array.from({ length: counts.api }, (_, index) => ({
+      id: `${scenario}-api-${index}`,
+      privacy: 'PUBLIC',
+      taskType: 'reasoning',
+      prompt: `Request ${scenario}-a${index}: analyse the plant, compare this year with last year, derive the baseload and plan an optimization step by step. ${FILLER.repeat(12)}`,
+    })),
+  ].map((line) => JSON.stringify(line));
 
 /** The shipped config with chaos prices, a small api maxTokens, short backoffs and the scenario's budget. */
 const writeConfig = (dir: string, apiModel: string, definition: ScenarioDefinition, sizes: ChaosSizes): string => {
@@ -393,7 +394,15 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
     }
 
     const progress = async () => {
-      const { rows } = await database.pool.query<{ terminal: number; status: string | null; attempts: number; started: number; reservations: number; reserved: string; updated: string | null }>(
+      const { rows } = await database.pool.query<{
+        terminal: number;
+        status: string | null;
+        attempts: number;
+        started: number;
+        reservations: number;
+        reserved: string;
+        updated: string | null;
+      }>(
         `SELECT (SELECT count(*)::int FROM jobs WHERE batch_id = $1 AND state = ANY($2)) AS terminal,
                 (SELECT status FROM batches WHERE id = $1) AS status,
                 (SELECT count(*)::int FROM attempts WHERE batch_id = $1) AS attempts,
@@ -453,7 +462,9 @@ export const runScenario = async (definition: ScenarioDefinition, options: Chaos
         }
         if (now - lastReport > 10_000) {
           lastReport = now;
-          context.log(`${((now - submittedAt) / 1000).toFixed(0)} s: terminal ${state.terminal}/${lines.length}, batch ${state.status}, attempts ${state.attempts} (${state.started} started), open reservations ${state.reservations}`);
+          context.log(
+            `${((now - submittedAt) / 1000).toFixed(0)} s: terminal ${state.terminal}/${lines.length}, batch ${state.status}, attempts ${state.attempts} (${state.started} started), open reservations ${state.reservations}`,
+          );
         }
       }
       if (faultOver && cleanMs !== undefined) {

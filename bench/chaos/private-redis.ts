@@ -41,14 +41,22 @@ const exited = (child: ChildProcess): Promise<void> =>
 
 export const startPrivateRedis = async (options: { port: number; dir: string; aof: boolean }): Promise<PrivateRedis> => {
   const args = [
-    '--port', String(options.port),
-    '--bind', '127.0.0.1',
-    '--dir', options.dir,
-    '--save', '',
-    '--appendonly', options.aof ? 'yes' : 'no',
-    '--appendfsync', 'always',
-    '--logfile', join(options.dir, 'redis.log'),
-    '--daemonize', 'no',
+    '--port',
+    String(options.port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    options.dir,
+    '--save',
+    '',
+    '--appendonly',
+    options.aof ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
+    '--logfile',
+    join(options.dir, 'redis.log'),
+    '--daemonize',
+    'no',
   ];
   let child: ChildProcess | undefined;
   const start = async () => {

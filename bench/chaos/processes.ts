@@ -128,7 +128,12 @@ export type WorkerProcess = ReturnType<typeof startWorkers>;
 
 /** `eaio submit --jsonl …`; returns the batch id it printed. */
 export const submitJsonl = async (options: { jsonl: string; name: string; env: Record<string, string>; logDir: string }): Promise<{ batchId: string; output: string }> => {
-  const handle = runEaio({ name: 'submit', args: ['submit', '--jsonl', options.jsonl, '--tenant', 'chaos', '--name', options.name, '--no-progress'], env: options.env, logDir: options.logDir });
+  const handle = runEaio({
+    name: 'submit',
+    args: ['submit', '--jsonl', options.jsonl, '--tenant', 'chaos', '--name', options.name, '--no-progress'],
+    env: options.env,
+    logDir: options.logDir,
+  });
   const code = await handle.exited;
   const output = handle.tail(20_000);
   const match = /batch (batch_[0-9a-f]+):/.exec(output);

@@ -35,12 +35,36 @@ for (const definition of definitions) {
   try {
     rows.push(await runScenario(definition, { sizes, keep: options.keep, log }));
   } catch (error) {
-    log(`[${definition.name}] could not run: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    log(`[${definition.name}] could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     rows.push({
-      scenario: definition.name, submitted: 0, rows: 0, terminal: 0, byState: {}, lost: 0, orphaned: 0, failedInQueueOnly: 0,
-      duplicated: 0, duplicateReasons: {}, attempts: 0, requests: 0, refused: 0, unsent: 0, unmatched: 0, startedLeft: 0, openReservations: 0,
-      openReservedMicro: 0, counterReservedMicro: 0, settledMicro: 0, capMicro: 0, batchStatus: 'not run', drainMs: undefined, cleanMs: undefined,
-      ending: 'deadline', faults: 0, violations: [`the scenario could not run: ${error instanceof Error ? error.message : String(error)}`], notes: [],
+      scenario: definition.name,
+      submitted: 0,
+      rows: 0,
+      terminal: 0,
+      byState: {},
+      lost: 0,
+      orphaned: 0,
+      failedInQueueOnly: 0,
+      duplicated: 0,
+      duplicateReasons: {},
+      attempts: 0,
+      requests: 0,
+      refused: 0,
+      unsent: 0,
+      unmatched: 0,
+      startedLeft: 0,
+      openReservations: 0,
+      openReservedMicro: 0,
+      counterReservedMicro: 0,
+      settledMicro: 0,
+      capMicro: 0,
+      batchStatus: 'not run',
+      drainMs: undefined,
+      cleanMs: undefined,
+      ending: 'deadline',
+      faults: 0,
+      violations: [`the scenario could not run: ${error instanceof Error ? error.message : String(error)}`],
+      notes: [],
     });
   }
   log(`[${definition.name}] ${rows.at(-1)!.violations.length === 0 ? 'ok' : `${rows.at(-1)!.violations.length} invariant(s) broken`}`);

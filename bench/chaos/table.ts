@@ -9,7 +9,11 @@ const COLUMNS: [string, (row: ScenarioFigures) => string][] = [
   ['terminal', (row) => String(row.terminal)],
   ['lost', (row) => String(row.lost)],
   ['dup', (row) => String(row.duplicated)],
-  ['attempts/requests', (row) => `${row.attempts}/${row.requests}${row.refused ? ` +${row.refused} refused` : ''}${row.unsent ? ` +${row.unsent} unsent` : ''}${row.unmatched ? ` ≠${row.unmatched}` : ''}`],
+  [
+    'attempts/requests',
+    (row) =>
+      `${row.attempts}/${row.requests}${row.refused ? ` +${row.refused} refused` : ''}${row.unsent ? ` +${row.unsent} unsent` : ''}${row.unmatched ? ` ≠${row.unmatched}` : ''}`,
+  ],
   ['started', (row) => String(row.startedLeft)],
   ['reserved unsettled', (row) => `${row.openReservations} ${usd(Math.max(row.openReservedMicro, row.counterReservedMicro))}`],
   ['spend/cap', (row) => `${usd(row.settledMicro)}/${usd(row.capMicro)}`],
@@ -26,7 +30,9 @@ export const formatTable = (rows: ScenarioFigures[]): string => {
   const line = (values: string[]) => values.map((value, index) => (index === 0 ? value.padEnd(widths[index]) : value.padStart(widths[index]))).join('  ');
   const out = [line(COLUMNS.map(([title]) => title)), ...cells.map(line)];
   for (const row of rows) {
-    const states = Object.entries(row.byState).map(([state, n]) => `${state} ${n}`).join(', ');
+    const states = Object.entries(row.byState)
+      .map(([state, n]) => `${state} ${n}`)
+      .join(', ');
     out.push('', `${row.scenario}: ${row.ending}; fault struck ${row.faults} time(s); states ${states || 'none'}`);
     for (const violation of row.violations) out.push(`  BROKEN ${violation}`);
     for (const note of row.notes) out.push(`  note: ${note}`);

@@ -16,9 +16,14 @@ import { meterSpecs, portfolioFromFiles } from './corpus-facts';
 
 const { values } = parseArgs({
   options: {
-    meter: { type: 'string', multiple: true }, metadata: { type: 'string' }, weather: { type: 'string' },
-    buildings: { type: 'string' }, out: { type: 'string' }, generate: { type: 'string' },
-    seed: { type: 'string', default: '8' }, count: { type: 'string', default: '40' },
+    meter: { type: 'string', multiple: true },
+    metadata: { type: 'string' },
+    weather: { type: 'string' },
+    buildings: { type: 'string' },
+    out: { type: 'string' },
+    generate: { type: 'string' },
+    seed: { type: 'string', default: '8' },
+    count: { type: 'string', default: '40' },
   },
 });
 if (!values.out) throw new Error('--out FILE is required');

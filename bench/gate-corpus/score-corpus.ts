@@ -23,7 +23,13 @@ export interface CorpusOptions {
   warmup?: number;
 }
 
-interface Tally { good: number; goodFailed: number; bad: number; badFailed: number; other: number }
+interface Tally {
+  good: number;
+  goodFailed: number;
+  bad: number;
+  badFailed: number;
+  other: number;
+}
 const emptyTally = (): Tally => ({ good: 0, goodFailed: 0, bad: 0, badFailed: 0, other: 0 });
 
 const percentile = (sorted: number[], share: number): number => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
@@ -68,8 +74,12 @@ export const scoreCorpus = async (options: CorpusOptions): Promise<void> => {
     const cpu = process.cpuUsage(cpuStarted);
     times.push(performance.now() - started);
     cpuTimes.push((cpu.user + cpu.system) / 1000);
-    const tallies = [overall, bucket(groups.defect, entry.label === 'good' ? 'none (good)' : entry.defect ?? '(none given)'),
-      bucket(groups.style, entry.style ?? '(none given)'), bucket(groups.type, entry.type)];
+    const tallies = [
+      overall,
+      bucket(groups.defect, entry.label === 'good' ? 'none (good)' : (entry.defect ?? '(none given)')),
+      bucket(groups.style, entry.style ?? '(none given)'),
+      bucket(groups.type, entry.type),
+    ];
     for (const tally of tallies) {
       if (entry.label === 'good') {
         tally.good += 1;
@@ -82,7 +92,19 @@ export const scoreCorpus = async (options: CorpusOptions): Promise<void> => {
     const wrong = (entry.label === 'good' && !verdict.pass) || (entry.label === 'bad' && verdict.pass);
     if (wrong && options.misses) {
       const findings = Object.entries(verdict.checks).flatMap(([name, check]) => check.issues.map((issue) => `${name}: ${issue}`));
-      misses.push(JSON.stringify({ line, buildingId: entry.buildingId, type: entry.type, label: entry.label, style: entry.style, defect: entry.defect, score: verdict.score, findings, text: entry.text }));
+      misses.push(
+        JSON.stringify({
+          line,
+          buildingId: entry.buildingId,
+          type: entry.type,
+          label: entry.label,
+          style: entry.style,
+          defect: entry.defect,
+          score: verdict.score,
+          findings,
+          text: entry.text,
+        }),
+      );
     }
   }
   const rate = (numerator: number, denominator: number): string => (denominator === 0 ? '   -  ' : (numerator / denominator).toFixed(3).padStart(6));
@@ -98,7 +120,9 @@ export const scoreCorpus = async (options: CorpusOptions): Promise<void> => {
   }
   const sorted = [...times].sort((left, right) => left - right);
   const cpuSorted = [...cpuTimes].sort((left, right) => left - right);
-  console.log(`\ngate time per answer: median ${percentile(sorted, 0.5).toFixed(3)} ms, p99 ${percentile(sorted, 0.99).toFixed(3)} ms (n=${sorted.length}); CPU time median ${percentile(cpuSorted, 0.5).toFixed(3)} ms, p99 ${percentile(cpuSorted, 0.99).toFixed(3)} ms`);
+  console.log(
+    `\ngate time per answer: median ${percentile(sorted, 0.5).toFixed(3)} ms, p99 ${percentile(sorted, 0.99).toFixed(3)} ms (n=${sorted.length}); CPU time median ${percentile(cpuSorted, 0.5).toFixed(3)} ms, p99 ${percentile(cpuSorted, 0.99).toFixed(3)} ms`,
+  );
   console.log(`recall ${rate(overall.badFailed, overall.bad).trim()} (goal >= 0.95), false fails ${rate(overall.goodFailed, overall.good).trim()} (goal <= 0.03)`);
   if (options.misses) {
     const { writeFile } = await import('node:fs/promises');

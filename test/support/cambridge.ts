@@ -60,4 +60,8 @@ export const writeCambridgeSubset = async (dir: string, name: string, buildings:
 
 /** Building ids of the sample, in file order. */
 export const cambridgeBuildings = async (): Promise<string[]> =>
-  (await readFile(join(await sampleDir(), 'metadata.csv'), 'utf8')).trim().split('\n').slice(1).map((line) => line.split(',')[0]);
+  (await readFile(join(await sampleDir(), 'metadata.csv'), 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[0]);

@@ -54,8 +54,15 @@ export const describeEndToEnd = (options: {
       privateBuildings = all.slice(0, options.buildingsPerPrivacy);
       const privateFiles = await writeCambridgeSubset(pipeline.dir, 'private', privateBuildings);
       const enhancedFiles = await writeCambridgeSubset(pipeline.dir, 'enhanced', all.slice(options.buildingsPerPrivacy, options.buildingsPerPrivacy * 2));
-      for (const [files, privacy] of [[privateFiles, 'PRIVATE'], [enhancedFiles, 'ENHANCED']] as const) {
-        const result = await runSubmit(pipeline.runtime, { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy, tenant: 'e2e', progress: false, simulated: true, analysis: ANALYSES }, quiet);
+      for (const [files, privacy] of [
+        [privateFiles, 'PRIVATE'],
+        [enhancedFiles, 'ENHANCED'],
+      ] as const) {
+        const result = await runSubmit(
+          pipeline.runtime,
+          { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy, tenant: 'e2e', progress: false, simulated: true, analysis: ANALYSES },
+          quiet,
+        );
         expect(result.counts.created).toBe(perBatch);
         batchIds.push(result.batchId);
       }
@@ -71,10 +78,14 @@ export const describeEndToEnd = (options: {
       const started = Date.now();
       const workers = await composeWorkers(runtime, { idlePollMs: 5 });
       try {
-        await waitFor(async () => {
-          const { rows } = await runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = ANY($1) AND state NOT IN ('succeeded', 'review')", [batchIds]);
-          return rows[0].n === 0;
-        }, 150_000, 'every job to finish');
+        await waitFor(
+          async () => {
+            const { rows } = await runtime.database.pool.query("SELECT count(*)::int AS n FROM jobs WHERE batch_id = ANY($1) AND state NOT IN ('succeeded', 'review')", [batchIds]);
+            return rows[0].n === 0;
+          },
+          150_000,
+          'every job to finish',
+        );
       } finally {
         await workers.close();
       }
@@ -84,7 +95,10 @@ export const describeEndToEnd = (options: {
       for (const job of facts.jobs) expect(['succeeded', 'review']).toContain(job.state);
 
       // At most one stored result per job, and exactly one for each succeeded job.
-      const succeeded = facts.jobs.filter((job) => job.state === 'succeeded').map((job) => job.id).sort();
+      const succeeded = facts.jobs
+        .filter((job) => job.state === 'succeeded')
+        .map((job) => job.id)
+        .sort();
       expect(facts.results.every((row) => row.n === 1)).toBe(true);
       expect(facts.results.map((row) => row.job_id).sort()).toEqual(succeeded);
 
@@ -118,7 +132,11 @@ export const describeEndToEnd = (options: {
 
     it('resubmitting the same input creates no duplicates', async () => {
       const files = await writeCambridgeSubset(pipeline.dir, 'again', privateBuildings);
-      const result = await runSubmit(pipeline.runtime, { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy: 'PRIVATE', tenant: 'e2e', progress: false, simulated: true, analysis: ANALYSES }, quiet);
+      const result = await runSubmit(
+        pipeline.runtime,
+        { meter: [files.meter], metadata: files.metadata, weather: files.weather, privacy: 'PRIVATE', tenant: 'e2e', progress: false, simulated: true, analysis: ANALYSES },
+        quiet,
+      );
       expect(result.batchId).toBe(batchIds[0]);
       expect(result.counts.created).toBe(0);
       expect(result.counts.alreadyFinished).toBe(perBatch);

@@ -20,7 +20,10 @@ export const openGroundedLocalPipeline = (options: { ttftMs: number; localHosts?
     timeScale: 1,
     localHosts: options.localHosts,
     models: (config) => ({
-      [config.tiers['local-fast'].candidates[0].model]: withBehaviour(PRESETS.instant, { ttftMs: options.ttftMs, answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
+      [config.tiers['local-fast'].candidates[0].model]: withBehaviour(PRESETS.instant, {
+        ttftMs: options.ttftMs,
+        answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 },
+      }),
     }),
     overrides: options.overrides,
   });
@@ -31,7 +34,10 @@ export const openGroundedLocalPipeline = (options: { ttftMs: number; localHosts?
  */
 export const submitClassifications = async (pipeline: TestPipeline, tag: string, count: number, prompt = (i: number) => `Classify reading ${i} as normal or odd.`) => {
   const jsonl = join(pipeline.dir, `${tag}.jsonl`);
-  await writeFile(jsonl, Array.from({ length: count }, (_, i) => JSON.stringify({ id: `${tag}-${i}`, prompt: prompt(i), privacy: 'PRIVATE', taskType: 'classification' })).join('\n'));
+  await writeFile(
+    jsonl,
+    Array.from({ length: count }, (_, i) => JSON.stringify({ id: `${tag}-${i}`, prompt: prompt(i), privacy: 'PRIVATE', taskType: 'classification' })).join('\n'),
+  );
   const result = await runSubmit(pipeline.runtime, { jsonl, tenant: tag, progress: false }, quiet);
   return { ...result, jsonl };
 };

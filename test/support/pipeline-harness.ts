@@ -38,7 +38,12 @@ export const openTestPipeline = async (options: {
   const namespace = `t${randomUUID().slice(0, 8)}`;
   const fresh = options.database === 'fresh' ? await freshDatabase('e2e') : undefined;
   const base = loadConfig({ env: {} });
-  const rehearsal = await startRehearsal(base, { timeScale: options.timeScale ?? 0.02, models: options.models?.(base), localHosts: options.localHosts, answerSynthesizer: options.answerSynthesizer });
+  const rehearsal = await startRehearsal(base, {
+    timeScale: options.timeScale ?? 0.02,
+    models: options.models?.(base),
+    localHosts: options.localHosts,
+    answerSynthesizer: options.answerSynthesizer,
+  });
   const env: Record<string, string> = {
     ...rehearsal.env,
     LOG_LEVEL: 'warn',

@@ -53,7 +53,9 @@ export const boardWriteGuard = (adminToken: string | undefined) => (request: Req
   response.status(403).json({
     error: 'forbidden',
     message: `${request.method} ${request.path.slice(0, 100)} changes queue data; the board token may read, retry and promote only`,
-    hint: adminToken ? 'use the admin token (BOARD_ADMIN_TOKEN) for add, edit, clean and obliterate' : 'set BOARD_ADMIN_TOKEN to allow add, edit, clean and obliterate with that token',
+    hint: adminToken
+      ? 'use the admin token (BOARD_ADMIN_TOKEN) for add, edit, clean and obliterate'
+      : 'set BOARD_ADMIN_TOKEN to allow add, edit, clean and obliterate with that token',
   });
 };
 

@@ -11,8 +11,7 @@ export interface ReviewDeskPort {
   retry(input: { jobId: string; tier: string; by: string; reason: string }): Promise<{ decisionId: number; tier: string; chain: string[] }>;
 }
 
-const escapeHtml = (value: unknown): string =>
-  String(value ?? '').replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+const escapeHtml = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
@@ -75,7 +74,9 @@ const renderFindings = (attempt: ReviewAttempt): string => {
   const off = claims.filter((claim) => claim.status === 'unsupported' || claim.status === 'contradiction');
   const claimList = off.length
     ? `<p>${claims.length} figures stated, ${off.length} not grounded:</p><ul>${off.map((claim) => `<li class="claim-${escapeHtml(claim.status)}">${escapeHtml(claim.status)}: “${escapeHtml(claim.written)}” (${escapeHtml(claim.where)}): ${escapeHtml(claim.note)}</li>`).join('')}</ul>`
-    : claims.length ? `<p>${claims.length} figures stated, all grounded.</p>` : '';
+    : claims.length
+      ? `<p>${claims.length} figures stated, all grounded.</p>`
+      : '';
   return `<table class="findings"><thead><tr><th>gate check</th><th>score</th><th>findings</th></tr></thead><tbody>${rows}</tbody></table>${claimList}`;
 };
 
@@ -84,22 +85,29 @@ export const renderReviewJob = (job: ReviewJobDetail & { retryTiers: string[] },
   const jobPath = `/review/${encodeURIComponent(job.jobId)}`;
   const attempts = job.attemptList
     .map((attempt, index) => {
-      const accept = open && attempt.answerText !== null
-        ? `<form class="decide" method="post" action="${jobPath}/accept"><input type="hidden" name="attemptId" value="${escapeHtml(attempt.attemptId)}">` +
-          `<label>why<br><textarea name="reason" required></textarea></label><button type="submit" data-action="accept">Accept this answer</button></form>`
-        : '';
-      return `<section class="attempt" data-attempt="${escapeHtml(attempt.attemptId)}"><h3>Attempt ${index + 1}: ${escapeHtml(attempt.tier)} · ${escapeHtml(attempt.provider)}/${escapeHtml(attempt.model)} · ` +
+      const accept =
+        open && attempt.answerText !== null
+          ? `<form class="decide" method="post" action="${jobPath}/accept"><input type="hidden" name="attemptId" value="${escapeHtml(attempt.attemptId)}">` +
+            `<label>why<br><textarea name="reason" required></textarea></label><button type="submit" data-action="accept">Accept this answer</button></form>`
+          : '';
+      return (
+        `<section class="attempt" data-attempt="${escapeHtml(attempt.attemptId)}"><h3>Attempt ${index + 1}: ${escapeHtml(attempt.tier)} · ${escapeHtml(attempt.provider)}/${escapeHtml(attempt.model)} · ` +
         `<span class="${escapeHtml(attempt.outcome)}">${escapeHtml(attempt.outcome)}</span>${attempt.qualityScore === null ? '' : ` · gate ${attempt.qualityScore.toFixed(2)}`}</h3>` +
         (attempt.errorMessage ? `<p class="error">${escapeHtml(attempt.errorKind ?? 'error')}: ${escapeHtml(attempt.errorMessage)}</p>` : '') +
         renderFindings(attempt) +
         (attempt.answerText !== null ? `<details open><summary>answer</summary><pre>${escapeHtml(attempt.answerText)}</pre></details>` : '<p>no answer</p>') +
-        accept + '</section>';
+        accept +
+        '</section>'
+      );
     })
     .join('');
   const decisions = job.decisions.length
     ? `<h3>Decisions</h3><table id="decisions"><thead><tr><th>when</th><th>who</th><th>what</th><th>why</th></tr></thead><tbody>${job.decisions
-      .map((decision) => `<tr><td>${escapeHtml(decision.decidedAt.toISOString())}</td><td>${escapeHtml(decision.decidedBy)}</td><td>${escapeHtml(decision.decision)}${decision.attemptId ? ` ${escapeHtml(decision.attemptId)}` : ''}${decision.tier ? ` on ${escapeHtml(decision.tier)}` : ''}</td><td>${escapeHtml(decision.reason)}</td></tr>`)
-      .join('')}</tbody></table>`
+        .map(
+          (decision) =>
+            `<tr><td>${escapeHtml(decision.decidedAt.toISOString())}</td><td>${escapeHtml(decision.decidedBy)}</td><td>${escapeHtml(decision.decision)}${decision.attemptId ? ` ${escapeHtml(decision.attemptId)}` : ''}${decision.tier ? ` on ${escapeHtml(decision.tier)}` : ''}</td><td>${escapeHtml(decision.reason)}</td></tr>`,
+        )
+        .join('')}</tbody></table>`
     : '';
   const decide = open
     ? `<h3>Or</h3><form class="decide" method="post" action="${jobPath}/reject"><label>why<br><textarea name="reason" required></textarea></label><button class="reject" type="submit" data-action="reject">Reject (no result)</button></form>` +
@@ -143,7 +151,10 @@ export const createReviewRouters = (desk: ReviewDeskPort): { page: express.Route
   pageRouter.get('/:jobId', async (request, response) => {
     const job = await desk.show(request.params.jobId);
     if (!job) {
-      response.status(404).type('html').send(page('Not found', `<p>No job ${escapeHtml(request.params.jobId)}.</p>`));
+      response
+        .status(404)
+        .type('html')
+        .send(page('Not found', `<p>No job ${escapeHtml(request.params.jobId)}.</p>`));
       return;
     }
     const done = typeof request.query.done === 'string' ? request.query.done : undefined;
@@ -161,7 +172,15 @@ export const createReviewRouters = (desk: ReviewDeskPort): { page: express.Route
     } catch (error) {
       const status = statusOf(error);
       if (status === 500) throw error;
-      response.status(status).type('html').send(page('Not recorded', `<p class="note" id="notice">Not recorded: ${escapeHtml((error as Error).message)}</p><p><a href="/review/${encodeURIComponent(jobId)}">back</a></p>`));
+      response
+        .status(status)
+        .type('html')
+        .send(
+          page(
+            'Not recorded',
+            `<p class="note" id="notice">Not recorded: ${escapeHtml((error as Error).message)}</p><p><a href="/review/${encodeURIComponent(jobId)}">back</a></p>`,
+          ),
+        );
     }
   };
   for (const action of ['accept', 'reject', 'retry'] as const) pageRouter.post(`/:jobId/${action}`, decideFromForm(action));
@@ -181,11 +200,12 @@ export const createReviewRouters = (desk: ReviewDeskPort): { page: express.Route
     const by = tokenNameOf(response);
     const reason = bodyString(request, 'reason');
     try {
-      const result = action === 'accept'
-        ? await desk.accept({ jobId, attemptId: bodyString(request, 'attemptId') || undefined, by, reason })
-        : action === 'reject'
-          ? await desk.reject({ jobId, by, reason })
-          : await desk.retry({ jobId, tier: bodyString(request, 'tier'), by, reason });
+      const result =
+        action === 'accept'
+          ? await desk.accept({ jobId, attemptId: bodyString(request, 'attemptId') || undefined, by, reason })
+          : action === 'reject'
+            ? await desk.reject({ jobId, by, reason })
+            : await desk.retry({ jobId, tier: bodyString(request, 'tier'), by, reason });
       response.json({ jobId, decision: action, by, ...result });
     } catch (error) {
       const status = statusOf(error);

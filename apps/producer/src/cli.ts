@@ -56,7 +56,7 @@ program
   .addOption(privacyOption())
   .option('--tenant <name>', 'tenant the batch belongs to (budgets are per tenant)', 'default')
   .option('--name <text>', 'batch name')
-  .option('--deadline <when>', 'the batch may wait until then (24h, 90m, 2d or an ISO time): its api calls go through the providers\' batch endpoints at batch prices')
+  .option('--deadline <when>', "the batch may wait until then (24h, 90m, 2d or an ISO time): its api calls go through the providers' batch endpoints at batch prices")
   .option('--no-progress', 'no progress bar')
   .action(async (options) => {
     const { runSubmit } = await import('./commands/submit-command');
@@ -83,7 +83,7 @@ program
 
 program
   .command('results <batch>')
-  .description('the batch\'s results: one line per job (jsonl, csv) or the portfolio report (md, html with charts); stdout or a file in --out')
+  .description("the batch's results: one line per job (jsonl, csv) or the portfolio report (md, html with charts); stdout or a file in --out")
   .addOption(new Option('--format <format>', 'output format').choices([...RESULT_FORMATS]).default('jsonl'))
   .option('--out <dir>', 'write <batch>.results.<format> / <batch>.report.<format> into this directory instead of stdout')
   .action(async (batch, options) => {
@@ -91,9 +91,7 @@ program
     await withRuntime((runtime) => runResults(runtime, batch, { format: options.format, out: options.out }), { migrate: false });
   });
 
-const review = program
-  .command('review')
-  .description('the review desk: jobs that used up their chain wait for a person to accept an answer, reject, or retry on a tier');
+const review = program.command('review').description('the review desk: jobs that used up their chain wait for a person to accept an answer, reject, or retry on a tier');
 review
   .command('list')
   .description('jobs waiting in review: building, analysis type, calls, best gate score, why')
@@ -105,14 +103,14 @@ review
   });
 review
   .command('show <job>')
-  .description('every attempt\'s answer with the gate\'s findings, and the decisions taken')
+  .description("every attempt's answer with the gate's findings, and the decisions taken")
   .action(async (jobId) => {
     const { runReview } = await import('./commands/review-command');
     await withRuntime((runtime) => runReview(runtime, 'show', { jobId }), { migrate: false });
   });
 review
   .command('accept <job>')
-  .description('keep an answer as the job\'s result (marked reviewed); without --attempt the highest-scored one')
+  .description("keep an answer as the job's result (marked reviewed); without --attempt the highest-scored one")
   .option('--attempt <id>', 'the attempt whose answer to keep')
   .requiredOption('--reason <text>', 'why (recorded with the decision)')
   .action(async (jobId, options) => {
@@ -153,9 +151,9 @@ program
   .description('run tier workers (start as many processes, on as many hosts, as you like)')
   .option('--tier <tiers>', 'comma list of local-fast, local-quality, api, or all', 'all')
   .option('--no-reports', 'do not run the nightly cost report scheduler in this process')
-  .option('--lock-duration <ms>', 'job lock of this process; a crashed worker\'s jobs are taken back after it (default 30000, api: 2 × API timeout)')
+  .option('--lock-duration <ms>', "job lock of this process; a crashed worker's jobs are taken back after it (default 30000, api: 2 × API timeout)")
   .option('--stalled-interval <ms>', 'how often to look for jobs whose worker crashed (default 30000)')
-  .option('--metrics-port <port>', 'serve this process\'s Prometheus /metrics on this port (0 = any free port)', '9464')
+  .option('--metrics-port <port>', "serve this process's Prometheus /metrics on this port (0 = any free port)", '9464')
   .option('--metrics-host <host>', 'interface of /metrics (no token: keep it on loopback or a network only Prometheus reaches)', '127.0.0.1')
   .option('--no-metrics', 'no /metrics server in this process')
   .action(async (options) => {
@@ -218,11 +216,14 @@ program
   .command('migrate')
   .description('apply the database migrations (also done on every start)')
   .action(async () => {
-    await withRuntime(async (runtime) => {
-      const { migrate } = await import('@eaio/db');
-      const result = await migrate(runtime.database);
-      process.stdout.write(`migrations applied${result.hypertable ? '; attempts is a TimescaleDB hypertable' : ' (plain PostgreSQL)'}\n`);
-    }, { migrate: false });
+    await withRuntime(
+      async (runtime) => {
+        const { migrate } = await import('@eaio/db');
+        const result = await migrate(runtime.database);
+        process.stdout.write(`migrations applied${result.hypertable ? '; attempts is a TimescaleDB hypertable' : ' (plain PostgreSQL)'}\n`);
+      },
+      { migrate: false },
+    );
   });
 
 program
@@ -235,7 +236,12 @@ program
     await withRuntime(async (runtime) => {
       const { config } = runtime;
       const { createPriceCatalog, overridesFromConfig, runReportCommand } = await import('@eaio/spend');
-      const catalog = createPriceCatalog({ overrides: overridesFromConfig(config.prices, config.endpoints.map((endpoint) => endpoint.provider)) });
+      const catalog = createPriceCatalog({
+        overrides: overridesFromConfig(
+          config.prices,
+          config.endpoints.map((endpoint) => endpoint.provider),
+        ),
+      });
       const result = await runReportCommand({
         date: options.date,
         timezone: config.report.timezone,

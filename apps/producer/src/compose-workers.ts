@@ -50,7 +50,12 @@ export const createWorkerBatchLane = (runtime: Runtime, log: Logger) => {
 
 export const createSpend = (runtime: Runtime, log: Logger, registry?: Registry) => {
   const { config } = runtime;
-  const catalog = createPriceCatalog({ overrides: overridesFromConfig(config.prices, config.endpoints.map((endpoint) => endpoint.provider)) });
+  const catalog = createPriceCatalog({
+    overrides: overridesFromConfig(
+      config.prices,
+      config.endpoints.map((endpoint) => endpoint.provider),
+    ),
+  });
   const alerter = createBudgetAlerter({ db: runtime.database.pool, budgets: config.budgets, logger: log, registry });
   const guard = createSpendGuard({
     db: runtime.database.pool,
@@ -136,7 +141,10 @@ export const composeWorkers = async (runtime: Runtime, options: ComposeWorkersOp
     },
     onStoreState: (state) =>
       state.down
-        ? log.error({ error: state.error instanceof Error ? state.error.message : String(state.error) }, 'a store is unreachable: taking no jobs until it answers (attempts are not used up)')
+        ? log.error(
+            { error: state.error instanceof Error ? state.error.message : String(state.error) },
+            'a store is unreachable: taking no jobs until it answers (attempts are not used up)',
+          )
         : log.warn({ downForMs: state.downForMs }, 'stores reachable again: taking jobs'),
     reconcile: () => reconcile({ database: runtime.database, queues: runtime.queues, config, lockKey: `eaio-reconcile ${runtime.store.label}`, log }),
     deps: {

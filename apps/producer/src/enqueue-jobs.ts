@@ -117,11 +117,7 @@ export const loadEvidence = async (deps: { config: EaioConfig; store: IntakeStor
  * failure while the database was down) is put back (`ensureQueued`), so a resubmit repairs
  * what a lost queue dropped; `byQueue` counts only what was actually put in a queue.
  */
-export const storeAndEnqueue = async (
-  jobs: PipelineJobData[],
-  deps: { store: IntakeStore; queues: TierQueues; config: EaioConfig },
-  counts: RoutedCounts,
-): Promise<void> => {
+export const storeAndEnqueue = async (jobs: PipelineJobData[], deps: { store: IntakeStore; queues: TierQueues; config: EaioConfig }, counts: RoutedCounts): Promise<void> => {
   if (jobs.length === 0) return;
   const states = await deps.store.insertJobs(jobs);
   const cached = new Set<string>();

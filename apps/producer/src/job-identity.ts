@@ -11,8 +11,7 @@ export const canonicalJson = (value: unknown): string => {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 };
 
-const digest = (value: unknown, length: number): string =>
-  createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
+const digest = (value: unknown, length: number): string => createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
 
 /**
  * Deterministic job id: the same tenant, kind, task and input always give the same id,

@@ -14,7 +14,10 @@ export const isJsonObjectText = (text: string, maxDepth = 512): boolean => new J
 class JsonObjectScanner {
   private index = 0;
   private readonly length: number;
-  constructor(private readonly text: string, private readonly maxDepth: number) {
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {
     this.length = text.length;
   }
 

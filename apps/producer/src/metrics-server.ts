@@ -13,7 +13,11 @@ export interface MetricsServer {
  */
 export const startMetricsServer = async (
   registry: Registry,
-  options: { port: number; host: string; /** When the port is taken (another process on this host), listen on a free one instead and call this. */ onPortTaken?: (port: number) => void },
+  options: {
+    port: number;
+    host: string /** When the port is taken (another process on this host), listen on a free one instead and call this. */;
+    onPortTaken?: (port: number) => void;
+  },
 ): Promise<MetricsServer> => {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];

@@ -22,7 +22,11 @@ export type PipelineMetrics = ReturnType<typeof createPipelineMetrics>;
 
 const TOKEN_KINDS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'reasoningTokens'] as const;
 const TOKEN_LABEL: Record<(typeof TOKEN_KINDS)[number], string> = {
-  inputTokens: 'input', outputTokens: 'output', cachedInputTokens: 'cached_input', cacheWriteTokens: 'cache_write', reasoningTokens: 'reasoning',
+  inputTokens: 'input',
+  outputTokens: 'output',
+  cachedInputTokens: 'cached_input',
+  cacheWriteTokens: 'cache_write',
+  reasoningTokens: 'reasoning',
 };
 
 /**
@@ -51,7 +55,12 @@ export const createPipelineMetrics = (options: PipelineMetricsOptions) => {
     labelNames: ['tier', 'provider', 'model', 'outcome'],
     registers: [registry],
   });
-  const inFlight = new Gauge({ name: 'eaio_provider_calls_in_flight', help: 'Provider calls started and not yet ended in this process', labelNames: ['tier', 'provider', 'model'], registers: [registry] });
+  const inFlight = new Gauge({
+    name: 'eaio_provider_calls_in_flight',
+    help: 'Provider calls started and not yet ended in this process',
+    labelNames: ['tier', 'provider', 'model'],
+    registers: [registry],
+  });
   const callSeconds = new Histogram({
     name: 'eaio_provider_call_seconds',
     help: 'Provider call latency by tier, provider and model',
@@ -66,8 +75,18 @@ export const createPipelineMetrics = (options: PipelineMetricsOptions) => {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers: [registry],
   });
-  const tokens = new Counter({ name: 'eaio_tokens_total', help: 'Tokens the providers reported, by kind', labelNames: ['tier', 'provider', 'model', 'kind'], registers: [registry] });
-  const spend = new Counter({ name: 'eaio_spend_micro_usd_total', help: 'Settled cost of provider calls, micro-USD', labelNames: ['tier', 'provider', 'model'], registers: [registry] });
+  const tokens = new Counter({
+    name: 'eaio_tokens_total',
+    help: 'Tokens the providers reported, by kind',
+    labelNames: ['tier', 'provider', 'model', 'kind'],
+    registers: [registry],
+  });
+  const spend = new Counter({
+    name: 'eaio_spend_micro_usd_total',
+    help: 'Settled cost of provider calls, micro-USD',
+    labelNames: ['tier', 'provider', 'model'],
+    registers: [registry],
+  });
   const gateScores = new Histogram({
     name: 'eaio_gate_score',
     help: 'Quality gate scores of answered calls (0-1)',

@@ -62,7 +62,15 @@ export const createPostgresIntakeStore = (database: Database): IntakeStore => ({
   reuseCached: (jobs, options) =>
     reuseCachedResults(
       database,
-      jobs.map((job) => ({ jobId: job.jobId, batchId: job.batchId, tenant: job.tenant, taskType: job.taskType, factsHash: job.factsHash!, promptVersion: job.promptVersion!, chain: job.chain })),
+      jobs.map((job) => ({
+        jobId: job.jobId,
+        batchId: job.batchId,
+        tenant: job.tenant,
+        taskType: job.taskType,
+        factsHash: job.factsHash!,
+        promptVersion: job.promptVersion!,
+        chain: job.chain,
+      })),
       options,
     ),
 });

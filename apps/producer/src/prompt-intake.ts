@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { GENERIC_TASK_TYPES, PRIVACY_LEVELS, type GenericTaskType, type PrivacyLevel } from '@eaio/core';
 import { readFileChunks, readUtf8Lines } from '@eaio/energy';
-import type { IntakeIssue, IssueReceiver } from './issue-list';
+import type { IssueReceiver } from './issue-list';
 import { isJsonObjectText } from './json-object-check';
 
 export type { IntakeIssue } from './issue-list';
@@ -53,11 +53,7 @@ const namesOf = (keys: string[]): string => keys.slice(0, 5).map(excerpt).join('
  * field; good lines still go through. Fields the format does not know are reported as
  * warnings and the line is still accepted. Duplicate ids within the file are reported.
  */
-export async function* readPromptJsonl(
-  source: JsonlSource,
-  options: ReadPromptJsonlOptions,
-  issues: IssueReceiver,
-): AsyncGenerator<PromptJobInput> {
+export async function* readPromptJsonl(source: JsonlSource, options: ReadPromptJsonlOptions, issues: IssueReceiver): AsyncGenerator<PromptJobInput> {
   const file = typeof source === 'string' ? source : source.name;
   const stream = typeof source === 'string' ? readFileChunks(source) : source.stream;
   const seen = new Set<string>();
@@ -71,15 +67,25 @@ export async function* readPromptJsonl(
       if (entry.problem === 'invalid-utf8') {
         any = true;
         if (issues.full()) issues.count('invalid-utf8', 'error');
-        else error(lineNumber, 'invalid-utf8', `line ${lineNumber} is not valid UTF-8 (byte ${entry.offset + 1} of the line)`,
-          'send UTF-8 text (JSON is UTF-8 by definition); the line was skipped');
+        else
+          error(
+            lineNumber,
+            'invalid-utf8',
+            `line ${lineNumber} is not valid UTF-8 (byte ${entry.offset + 1} of the line)`,
+            'send UTF-8 text (JSON is UTF-8 by definition); the line was skipped',
+          );
         continue;
       }
       if (entry.problem === 'too-long') {
         any = true;
         if (issues.full()) issues.count('line-too-long', 'error');
-        else error(lineNumber, 'line-too-long', `line ${lineNumber} is ${entry.bytes} bytes, over the limit`,
-          'one job per line; a prompt may hold at most 200,000 characters; the line was skipped');
+        else
+          error(
+            lineNumber,
+            'line-too-long',
+            `line ${lineNumber} is ${entry.bytes} bytes, over the limit`,
+            'one job per line; a prompt may hold at most 200,000 characters; the line was skipped',
+          );
         continue;
       }
       const text = entry.text.trim();
@@ -89,8 +95,12 @@ export async function* readPromptJsonl(
         if (issues.full()) {
           issues.count('invalid-json', 'error');
         } else if (text[0] !== '{') {
-          error(lineNumber, 'invalid-json', `not valid JSON: a line must be one JSON object; this one starts with ${excerpt(text)}`,
-            `each line must be one JSON object like ${EXAMPLE}`);
+          error(
+            lineNumber,
+            'invalid-json',
+            `not valid JSON: a line must be one JSON object; this one starts with ${excerpt(text)}`,
+            `each line must be one JSON object like ${EXAMPLE}`,
+          );
         } else {
           let reason = 'nested too deeply';
           try {
@@ -98,8 +108,7 @@ export async function* readPromptJsonl(
           } catch (failure) {
             reason = (failure as Error).message.slice(0, 160);
           }
-          error(lineNumber, 'invalid-json', `not valid JSON (${reason})`,
-            `each line must be one JSON object like ${EXAMPLE}; a cut-off last line means the file was truncated`);
+          error(lineNumber, 'invalid-json', `not valid JSON (${reason})`, `each line must be one JSON object like ${EXAMPLE}; a cut-off last line means the file was truncated`);
         }
         continue;
       }
@@ -118,8 +127,13 @@ export async function* readPromptJsonl(
         }
         const first = parsed.error.issues[0];
         const field = first.path.join('.') || undefined;
-        error(lineNumber, 'invalid-field', `${field ?? 'line'}: ${first.message.slice(0, 200)}`,
-          `${FIELDS_HINT}${unknown.length > 0 ? `; fields not in the format: ${namesOf(unknown)} (misspelt?)` : ''}`, field);
+        error(
+          lineNumber,
+          'invalid-field',
+          `${field ?? 'line'}: ${first.message.slice(0, 200)}`,
+          `${FIELDS_HINT}${unknown.length > 0 ? `; fields not in the format: ${namesOf(unknown)} (misspelt?)` : ''}`,
+          field,
+        );
         continue;
       }
       if (seen.has(parsed.data.id)) {
@@ -130,7 +144,11 @@ export async function* readPromptJsonl(
       if (unknown.length > 0 && issues.full()) issues.count('unknown-field', 'warning');
       else if (unknown.length > 0) {
         issues.add({
-          kind: 'unknown-field', severity: 'warning', file, line: lineNumber, field: unknown[0].slice(0, 100),
+          kind: 'unknown-field',
+          severity: 'warning',
+          file,
+          line: lineNumber,
+          field: unknown[0].slice(0, 100),
           message: `field${unknown.length > 1 ? 's' : ''} ${namesOf(unknown)} not in the format, ignored`,
           hint: `known fields: ${[...KNOWN_FIELDS].join(', ')}; a misspelt name? the job was accepted without ${unknown.length > 1 ? 'them' : 'it'}`,
         });

@@ -14,7 +14,12 @@ export const startReportScheduler = async (runtime: Runtime): Promise<{ queue: Q
   const { config } = runtime;
   const queue = runtime.store.createQueue(REPORTS_QUEUE);
   await scheduleNightlyReport(queue as never, { cron: config.report.cron, tz: config.report.timezone });
-  const catalog = createPriceCatalog({ overrides: overridesFromConfig(config.prices, config.endpoints.map((endpoint) => endpoint.provider)) });
+  const catalog = createPriceCatalog({
+    overrides: overridesFromConfig(
+      config.prices,
+      config.endpoints.map((endpoint) => endpoint.provider),
+    ),
+  });
   const processor = createReportProcessor({
     timezone: config.report.timezone,
     db: runtime.database.pool,

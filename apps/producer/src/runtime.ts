@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import type { EaioConfig, Logger } from '@eaio/core';
 import { createDb, embeddedDataDir, migrate, startEmbeddedPostgres, type Database } from '@eaio/db';
 import {
@@ -88,7 +88,10 @@ export const openRuntime = async (options: RuntimeOptions): Promise<Runtime> => 
       const embedded = await startEmbeddedPostgres({ dataDir, port });
       if (embedded.dataDir !== dataDir) {
         // Root with a checkout the postgres user cannot enter (root's home, a mktemp -d folder).
-        log.warn({ dataDir: embedded.dataDir, binaries: embedded.binariesDir }, `the postgres user cannot reach ${dataDir}: embedded PostgreSQL keeps its data in ${embedded.dataDir}`);
+        log.warn(
+          { dataDir: embedded.dataDir, binaries: embedded.binariesDir },
+          `the postgres user cannot reach ${dataDir}: embedded PostgreSQL keeps its data in ${embedded.dataDir}`,
+        );
       }
       databaseUrl = embedded.url;
       closers.push(() => embedded.stop());

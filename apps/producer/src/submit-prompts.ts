@@ -81,7 +81,13 @@ export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps)
   // A line's own `privacy` field wins over this (see readPromptJsonl).
   const privacy = jobPrivacy({ submit: input.privacy, tenant: input.tenant }, deps.config);
   const batchId = batchIdFor({ tenant: input.tenant, fileDigests: [input.digest ?? (await fileDigest(input.jsonlFile))], options: { kind: 'prompts', privacy } });
-  const batch = lazyBatch(deps, { id: batchId, tenant: input.tenant, name: input.name ?? input.jsonlFile, source: { jsonl: input.displayName ?? input.jsonlFile, privacy }, deadline: input.deadline });
+  const batch = lazyBatch(deps, {
+    id: batchId,
+    tenant: input.tenant,
+    name: input.name ?? input.jsonlFile,
+    source: { jsonl: input.displayName ?? input.jsonlFile, privacy },
+    deadline: input.deadline,
+  });
   const issues = createIssueList(deps.config.intake.maxIssuesListed, deps.onIssue);
   const counts = emptyCounts();
   const context = await intakeRouteContext(deps, input.tenant);
@@ -97,7 +103,13 @@ export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps)
   for await (const line of readPromptJsonl(source, { privacy, maxLineBytes: deps.config.intake.maxLineBytes }, issues)) {
     rowsRead += 1;
     const route = routeJob(deps.config, { kind: 'prompt', prompt: line.prompt, taskType: line.taskType, privacy: line.privacy }, context);
-    const jobId = jobIdFor({ tenant: input.tenant, kind: 'prompt', taskType: line.taskType, key: line.id, content: { prompt: line.prompt, privacy: line.privacy, json: line.wantsJson } });
+    const jobId = jobIdFor({
+      tenant: input.tenant,
+      kind: 'prompt',
+      taskType: line.taskType,
+      key: line.id,
+      content: { prompt: line.prompt, privacy: line.privacy, json: line.wantsJson },
+    });
     slice.push({
       jobId,
       batchId,

@@ -101,8 +101,14 @@ export const createBatchLane = (options: BatchLaneOptions): BatchLane => {
 
   const promoteAll = async (queueJobIds: string[]) => {
     for (const id of queueJobIds) {
-      await options.promote(id).catch((error: unknown) =>
-        options.log.warn({ queueJobId: id, error: error instanceof Error ? error.message : String(error) }, 'batch lane: could not promote a parked job; it wakes at its fallback time'));
+      await options
+        .promote(id)
+        .catch((error: unknown) =>
+          options.log.warn(
+            { queueJobId: id, error: error instanceof Error ? error.message : String(error) },
+            'batch lane: could not promote a parked job; it wakes at its fallback time',
+          ),
+        );
     }
   };
 
@@ -113,11 +119,21 @@ export const createBatchLane = (options: BatchLaneOptions): BatchLane => {
     for (const row of rows) {
       const outcome = byId.get(row.attempt_id as string);
       if (outcome?.ok) {
-        await pool.query(`UPDATE provider_batch_items SET status = 'done', result = $2, ended_at = now() WHERE attempt_id = $1 AND status = 'submitted'`, [row.attempt_id, JSON.stringify(outcome.result)]);
+        await pool.query(`UPDATE provider_batch_items SET status = 'done', result = $2, ended_at = now() WHERE attempt_id = $1 AND status = 'submitted'`, [
+          row.attempt_id,
+          JSON.stringify(outcome.result),
+        ]);
       } else if (outcome && outcome.kind === 'errored') {
-        await pool.query(`UPDATE provider_batch_items SET status = 'errored', error = $2, ended_at = now() WHERE attempt_id = $1 AND status = 'submitted'`, [row.attempt_id, outcome.message.slice(0, 500)]);
+        await pool.query(`UPDATE provider_batch_items SET status = 'errored', error = $2, ended_at = now() WHERE attempt_id = $1 AND status = 'submitted'`, [
+          row.attempt_id,
+          outcome.message.slice(0, 500),
+        ]);
       } else {
-        await pool.query(`UPDATE provider_batch_items SET status = $2, error = $3, ended_at = now() WHERE attempt_id = $1 AND status = 'submitted'`, [row.attempt_id, missing, outcome ? outcome.kind : 'not answered before the batch ended']);
+        await pool.query(`UPDATE provider_batch_items SET status = $2, error = $3, ended_at = now() WHERE attempt_id = $1 AND status = 'submitted'`, [
+          row.attempt_id,
+          missing,
+          outcome ? outcome.kind : 'not answered before the batch ended',
+        ]);
       }
     }
     return rows.map((row) => row.queue_job_id as string);
@@ -144,14 +160,20 @@ export const createBatchLane = (options: BatchLaneOptions): BatchLane => {
       if (claimed.rows.length === 0) continue;
       const ids = claimed.rows.map((row) => row.attempt_id as string);
       try {
-        const providerBatchId = await client.submit(claimed.rows.map((row) => ({ customId: row.attempt_id as string, request: row.request as ChatRequest })), { metadata: { source: 'eaio' } });
+        const providerBatchId = await client.submit(
+          claimed.rows.map((row) => ({ customId: row.attempt_id as string, request: row.request as ChatRequest })),
+          { metadata: { source: 'eaio' } },
+        );
         await pool.query(`UPDATE provider_batch_items SET status = 'submitted', provider_batch_id = $2, submitted_at = now() WHERE attempt_id = ANY($1)`, [ids, providerBatchId]);
         options.log.info({ providerBatchId, endpoint: group.endpoint, model: group.model, requests: ids.length }, 'batch lane: provider batch created');
         submitted += ids.length;
       } catch (error) {
         // Not sent: back to the queue; the next pass tries again (or the deadline makes them fall back).
         await pool.query(`UPDATE provider_batch_items SET status = 'queued' WHERE attempt_id = ANY($1) AND status = 'submitting'`, [ids]);
-        options.log.warn({ endpoint: group.endpoint, error: error instanceof Error ? error.message : String(error) }, 'batch lane: could not create a provider batch; retrying next pass');
+        options.log.warn(
+          { endpoint: group.endpoint, error: error instanceof Error ? error.message : String(error) },
+          'batch lane: could not create a provider batch; retrying next pass',
+        );
       }
     }
     return submitted;
@@ -223,13 +245,15 @@ export const createBatchLane = (options: BatchLaneOptions): BatchLane => {
     async eligible(data, choice) {
       if (!config.enabled) return { ok: false, reason: 'batchApi.enabled is false' };
       const priceShare = config.priceShare[choice.endpoint.provider];
-      if (priceShare === undefined || choice.endpoint.local || !options.clientFor(choice.endpoint.id)) return { ok: false, reason: `${choice.endpoint.provider} has no batch endpoint here` };
+      if (priceShare === undefined || choice.endpoint.local || !options.clientFor(choice.endpoint.id))
+        return { ok: false, reason: `${choice.endpoint.provider} has no batch endpoint here` };
       // The deadline is the batch's (its row), never the queue payload's.
       const batch = await pool.query<Row>(`SELECT deadline, cancelled_at FROM batches WHERE id = $1`, [data.batchId]);
       const deadline = batch.rows[0]?.deadline as Date | null | undefined;
       if (!deadline) return { ok: false, reason: 'no deadline' };
       if (batch.rows[0]?.cancelled_at) return { ok: false, reason: 'batch cancelled' };
-      if (deadline.getTime() - marginMs <= now().getTime()) return { ok: false, reason: `deadline ${deadline.toISOString()} within batchApi.fallbackMarginSec: called interactively` };
+      if (deadline.getTime() - marginMs <= now().getTime())
+        return { ok: false, reason: `deadline ${deadline.toISOString()} within batchApi.fallbackMarginSec: called interactively` };
       return { ok: true, deadline, priceShare };
     },
     async enqueue({ attemptId, data, queueJobId, choice, request, deadline }) {
@@ -244,7 +268,10 @@ export const createBatchLane = (options: BatchLaneOptions): BatchLane => {
       return rows[0] ? itemOf(rows[0]) : undefined;
     },
     async fallBackIfUnsent(attemptId) {
-      await pool.query(`UPDATE provider_batch_items SET status = 'fallback', error = 'deadline near: not sent in a provider batch', ended_at = now() WHERE attempt_id = $1 AND status = 'queued'`, [attemptId]);
+      await pool.query(
+        `UPDATE provider_batch_items SET status = 'fallback', error = 'deadline near: not sent in a provider batch', ended_at = now() WHERE attempt_id = $1 AND status = 'queued'`,
+        [attemptId],
+      );
       const { rows } = await pool.query<Row>(`SELECT * FROM provider_batch_items WHERE attempt_id = $1`, [attemptId]);
       return rows[0] ? itemOf(rows[0]) : undefined;
     },

@@ -43,7 +43,8 @@ export const resumeBatchCall = async (job: Job<PipelineJobData>, data: PipelineJ
       throw new DelayedError(`waiting in a provider batch: ${attemptId}`);
     }
   }
-  const endpoint = lane.endpoint(item.endpoint) ?? ({ id: item.endpoint, provider: item.provider, local: false, baseUrl: '', kind: 'openai-compatible' } as unknown as EndpointConfig);
+  const endpoint =
+    lane.endpoint(item.endpoint) ?? ({ id: item.endpoint, provider: item.provider, local: false, baseUrl: '', kind: 'openai-compatible' } as unknown as EndpointConfig);
   const choice: ModelChoice = { endpoint, adapter: NOT_CALLED, model: item.model, maxTokens: 0, timeoutMs: 0 };
   const start: AttemptStart = {
     attemptId,

@@ -95,7 +95,11 @@ export const createEgress = (options: EgressOptions): Egress => {
     if (data.kind === 'building' && data.facts) {
       const anonymised = anonymiseFacts(data.facts, policy());
       const shown = { ...data, facts: anonymised.facts, ...(repair === undefined ? {} : { repair: anonymised.conceal(repair) }) } as PipelineJobData;
-      return { request: analyzer.buildRequest(shown), pseudonyms: anonymised.pseudonyms, fieldsSent: [...anonymised.fieldsSent, ...(repair === undefined ? [] : ['repair (pseudonyms)'])] };
+      return {
+        request: analyzer.buildRequest(shown),
+        pseudonyms: anonymised.pseudonyms,
+        fieldsSent: [...anonymised.fieldsSent, ...(repair === undefined ? [] : ['repair (pseudonyms)'])],
+      };
     }
     const { key } = policy();
     const pseudonyms = new Map<string, string>();
@@ -112,7 +116,8 @@ export const createEgress = (options: EgressOptions): Egress => {
     refusal(data) {
       if (data.privacy === 'PRIVATE') return `refused: PRIVATE job ${data.jobId} never leaves for an API; sent to review without calling any`;
       if (privacy.strategy === 'local') return `refused: LLM_STRATEGY is local, so job ${data.jobId} is not sent to an API; sent to review`;
-      if (data.privacy === 'ENHANCED' && !privacy.allowApiForEnhanced) return `refused: ALLOW_API_FOR_AGGREGATED is false, so ENHANCED job ${data.jobId} stays local; sent to review`;
+      if (data.privacy === 'ENHANCED' && !privacy.allowApiForEnhanced)
+        return `refused: ALLOW_API_FOR_AGGREGATED is false, so ENHANCED job ${data.jobId} stays local; sent to review`;
       return undefined;
     },
     prepare(data, choice, attemptId) {

@@ -26,11 +26,11 @@ const schemaIssue = (checks: Record<string, unknown>): string | undefined => {
 export const createEscalationPolicy = (config: EaioConfig): EscalationPolicy => ({
   next(data: PipelineJobData, failure: Failure) {
     const attempts = data.history.length + 1;
-    return escalate(
-      { chain: data.chain, currentTier: data.tier, attempts, privacy: data.privacy },
-      failure,
-      { routing: config.routing, tiers: config.tiers, retries: config.retries },
-    );
+    return escalate({ chain: data.chain, currentTier: data.tier, attempts, privacy: data.privacy }, failure, {
+      routing: config.routing,
+      tiers: config.tiers,
+      retries: config.retries,
+    });
   },
   repair(data: PipelineJobData, failed: FailedAnswer): RepairRequest | undefined {
     if (failed.history.length >= config.retries.maxTotalAttempts) return undefined;

@@ -55,8 +55,7 @@ export const createSharedHostHealth = (options: SharedHostHealthOptions) => {
   /** Last time this process refreshed a host's record from an answered call (writes kept to one per quarter interval). */
   const touched = new Map<string, number>();
 
-  const fresh = (record: SharedHostHealth | undefined): boolean =>
-    record !== undefined && now() - record.checkedAt < (record.ok ? intervalMs : downIntervalMs);
+  const fresh = (record: SharedHostHealth | undefined): boolean => record !== undefined && now() - record.checkedAt < (record.ok ? intervalMs : downIntervalMs);
 
   /** Runs the real check under a slot lease of the host; `undefined` when the host is at its cap. */
   const checkUnderSlot = async (hostId: string, adapter: ProviderAdapter, checkOptions: { timeoutMs?: number } | undefined) => {

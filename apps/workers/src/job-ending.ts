@@ -14,11 +14,7 @@ export interface EndJobDeps {
  * when `recovery.failedJobs` is `review` and the job data is readable, the review queue.
  * Says what it did; `already-ended` when the job was terminal before.
  */
-export const endUnprocessableJob = async (
-  deps: EndJobDeps,
-  job: { jobId: string; data?: PipelineJobData },
-  reason: string,
-): Promise<'failed' | 'review' | 'already-ended'> => {
+export const endUnprocessableJob = async (deps: EndJobDeps, job: { jobId: string; data?: PipelineJobData }, reason: string): Promise<'failed' | 'review' | 'already-ended'> => {
   if (deps.failedJobs === 'review' && job.data) {
     if (await deps.store.isTerminal(job.data.jobId)) return 'already-ended';
     await deps.enqueuer.toReview(job.data, reason, job.data.history);

@@ -60,7 +60,16 @@ describe('local runner: one cap per host across both local queues and processes'
         await leaser.close();
       });
     };
-    return { fast, quality, startProcess, timeline, done, get inFlight() { return inFlight; } };
+    return {
+      fast,
+      quality,
+      startProcess,
+      timeline,
+      done,
+      get inFlight() {
+        return inFlight;
+      },
+    };
   };
 
   const waitFor = async (predicate: () => boolean, timeoutMs = 20_000) => {
@@ -100,7 +109,7 @@ describe('local runner: one cap per host across both local queues and processes'
   });
 });
 
-describe('local runner: job locks follow the worker\'s lockDuration', () => {
+describe("local runner: job locks follow the worker's lockDuration", () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     while (cleanups.length) await cleanups.pop()!();

@@ -61,7 +61,10 @@ export interface LocalRunnerOptions {
 
 /** Why a job's work was stopped: its BullMQ lock is gone, so another worker may own the job. */
 export class JobLockLostError extends Error {
-  constructor(readonly jobId: string, reason: string) {
+  constructor(
+    readonly jobId: string,
+    reason: string,
+  ) {
     super(`job ${jobId}: ${reason}; work stopped, the job is left to the worker that owns it now`);
     this.name = 'JobLockLostError';
   }
@@ -214,7 +217,8 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
       try {
         if (await options.leaser.renew(lease)) return;
         const again = await options.leaser.tryAcquire(host.id, host.maxInFlight, lease.leaseId);
-        if (!again) options.onError(new Error(`slot lease ${lease.leaseId} expired and ${host.id} is at its cap; this call runs over the cap until it ends`), `renew slot lease ${host.id}`);
+        if (!again)
+          options.onError(new Error(`slot lease ${lease.leaseId} expired and ${host.id} is at its cap; this call runs over the cap until it ends`), `renew slot lease ${host.id}`);
       } catch (error) {
         options.onError(error, `renew slot lease ${host.id}`);
       }

@@ -70,7 +70,8 @@ describe('derived local timeout', () => {
     emulator = await startEmulator({ timeScale: 0, availableModels: { emulator: [MODEL, 'llama3.2:3b'] } });
     const derived = shipped({ OLLAMA_BASE_URL: emulator.url });
     const fixed = shipped({ OLLAMA_BASE_URL: emulator.url, LOCAL_TIMEOUT_SEC: '45' });
-    const choose = (config: typeof derived) => createModelSelector({ config, pool: new EndpointPool({ endpoints: config.endpoints }) }).choose('local-quality', {} as never, 'ollama-1');
+    const choose = (config: typeof derived) =>
+      createModelSelector({ config, pool: new EndpointPool({ endpoints: config.endpoints }) }).choose('local-quality', {} as never, 'ollama-1');
     expect(await choose(derived)).toMatchObject({ model: MODEL, timeoutMs: 192_880, timeoutReason: expect.stringContaining('tok/s (configured)') });
     expect(await choose(fixed)).toMatchObject({ model: MODEL, timeoutMs: 45_000, timeoutReason: 'fixed 45 s' });
   });

@@ -91,9 +91,7 @@ export const createModelSelector = (options: ModelSelectorOptions): ModelSelecto
             const selection = await options.pool.select(candidate.model, { exclude });
             if (!selection) break;
             const target = { provider: selection.endpoint.provider, endpoint: selection.endpoint.id, model: candidate.model };
-            const admission: GuardAdmission = guard
-              ? await guard.admit(target, candidate.maxTokens)
-              : { ok: true, ...target, slice: 0, tokens: candidate.maxTokens, probe: [] };
+            const admission: GuardAdmission = guard ? await guard.admit(target, candidate.maxTokens) : { ok: true, ...target, slice: 0, tokens: candidate.maxTokens, probe: [] };
             if (!admission.ok) {
               refused.add(selection.endpoint.id);
               if (admission.cause === 'paused' || admission.cause === 'rate-limit') {

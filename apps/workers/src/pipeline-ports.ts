@@ -154,7 +154,13 @@ export interface Enqueuer {
 /** Money side of a call. Local calls cost nothing and are never blocked. */
 export interface SpendGuard {
   /** Reserves the worst case before an API call; `ok: false` when a cap would be passed. */
-  reserve(start: { attemptId: string; data: PipelineJobData; choice: ModelChoice; request: ChatRequest; /** Provider batch endpoint: batch price, held until the deadline. */ batch?: { priceShare: number; holdUntil: Date } }): Promise<{ ok: true; reservedMicroUsd: number } | { ok: false; reason: string; retryAt?: number }>;
+  reserve(start: {
+    attemptId: string;
+    data: PipelineJobData;
+    choice: ModelChoice;
+    request: ChatRequest /** Provider batch endpoint: batch price, held until the deadline. */;
+    batch?: { priceShare: number; holdUntil: Date };
+  }): Promise<{ ok: true; reservedMicroUsd: number } | { ok: false; reason: string; retryAt?: number }>;
   /** Settles the actual cost (or releases the reservation when no call was billed). */
   settle(attemptId: string, choice: ModelChoice, result: ChatResult | undefined, error?: unknown): Promise<{ costMicroUsd: number; priceVersion: string }>;
   /** Returns a reservation whose request was never sent. */

@@ -4,7 +4,7 @@ import { ProviderError, type ChatRequest, type ChatResult } from '@eaio/provider
 import type { AttemptSummary, PipelineJobData } from '@eaio/queues';
 import type { AttemptEnd, AttemptStart, Failure, ModelChoice } from './pipeline-ports';
 import type { EgressPlan } from './egress';
-import { batchLineDigest, type BatchLane } from './batch-lane';
+import { batchLineDigest, } from './batch-lane';
 import { resumeBatchCall } from './batch-resume';
 
 export type { ProcessDeps, ProcessOutcome } from './process-deps';
@@ -42,11 +42,7 @@ const summary = (start: AttemptStart, outcome: AttemptSummary['outcome'], reason
  * gate the answer, then store the result or move the job on. Each provider call is
  * recorded exactly once (attempt id = BullMQ job id + delivery number).
  */
-export const processPipelineJob = async (
-  job: Job<PipelineJobData>,
-  deps: ProcessDeps,
-  host?: string,
-): Promise<ProcessOutcome> => {
+export const processPipelineJob = async (job: Job<PipelineJobData>, deps: ProcessDeps, host?: string): Promise<ProcessOutcome> => {
   // The stored job is the truth: privacy, allowed chain, tenant and batch come from its row,
   // not from the queue payload (which a queue-level add or edit could have rewritten).
   const stored = await deps.store.storedJob(job.data.jobId);
@@ -59,7 +55,13 @@ export const processPipelineJob = async (
   }
   // `batchAttempt` names a call parked in a provider batch; it never travels on with the job.
   const { batchAttempt, ...payload } = job.data;
-  const data: PipelineJobData = { ...payload, batchId: stored.batchId, tenant: stored.tenant, privacy: stored.privacy as PipelineJobData['privacy'], chain: stored.chain as PipelineJobData['chain'] };
+  const data: PipelineJobData = {
+    ...payload,
+    batchId: stored.batchId,
+    tenant: stored.tenant,
+    privacy: stored.privacy as PipelineJobData['privacy'],
+    chain: stored.chain as PipelineJobData['chain'],
+  };
 
   const moveOn = async (failure: Failure, history: AttemptSummary[]): Promise<ProcessOutcome> => {
     const decision = deps.escalation.next(data, failure);
@@ -80,7 +82,7 @@ export const processPipelineJob = async (
   if (offChain || (data.tier === 'api' && (data.privacy === 'PRIVATE' || refusal !== undefined))) {
     const reason = offChain
       ? `refused: tier ${data.tier} is not in the stored chain of ${data.privacy} job ${data.jobId} (${data.chain.join(' > ')}); sent to review without calling any model`
-      : refusal ?? `refused: ${data.privacy} job ${data.jobId} reached the api tier; sent to review without calling any API`;
+      : (refusal ?? `refused: ${data.privacy} job ${data.jobId} reached the api tier; sent to review without calling any API`);
     deps.log.warn({ jobId: data.jobId }, reason);
     await deps.enqueuer.toReview(data, reason, data.history);
     await deps.store.moved(data, 'review', reason);
@@ -164,8 +166,14 @@ export const processPipelineJob = async (
   } catch (error) {
     await deps.selector.notSent?.(choice);
     if (!choice.endpoint.local) {
-      await deps.spend.release(attemptId).catch((releaseError: unknown) =>
-        deps.log.warn({ attemptId, error: releaseError instanceof Error ? releaseError.message : String(releaseError) }, 'could not release the reservation of a call never sent; the sweeper will close it'));
+      await deps.spend
+        .release(attemptId)
+        .catch((releaseError: unknown) =>
+          deps.log.warn(
+            { attemptId, error: releaseError instanceof Error ? releaseError.message : String(releaseError) },
+            'could not release the reservation of a call never sent; the sweeper will close it',
+          ),
+        );
     }
     throw error;
   }
@@ -173,7 +181,8 @@ export const processPipelineJob = async (
     // Parked until its provider batch answers (the lane promotes it) or the fallback moment.
     try {
       await deps.selector.notSent?.(choice);
-      if (egress?.beforeSend) await egress.beforeSend({ method: 'POST', url: `${choice.endpoint.baseUrl.replace(/\/+$/, '')} (batch request ${attemptId})`, ...batchLineDigest(attemptId, request) });
+      if (egress?.beforeSend)
+        await egress.beforeSend({ method: 'POST', url: `${choice.endpoint.baseUrl.replace(/\/+$/, '')} (batch request ${attemptId})`, ...batchLineDigest(attemptId, request) });
       await deps.batchLane.enqueue({ attemptId, data, queueJobId: job.id ?? '', choice, request, deadline: batch.deadline });
     } catch (error) {
       await deps.spend.release(attemptId).catch(() => undefined);
@@ -191,90 +200,95 @@ export const processPipelineJob = async (
    * came from a provider batch (no breaker or rate-limit ticket to report to).
    */
   async function afterStart(choice: ModelChoice, start: AttemptStart, egress: EgressPlan | undefined, call: () => Promise<ChatResult>, batched: boolean): Promise<ProcessOutcome> {
-  const attemptId = start.attemptId;
-  // Local calls cost nothing and never touch the budget.
-  const settle = (answer: ChatResult | undefined, error?: unknown) =>
-    choice.endpoint.local ? Promise.resolve({ costMicroUsd: 0, priceVersion: 'local' }) : deps.spend.settle(attemptId, choice, answer, error);
+    const attemptId = start.attemptId;
+    // Local calls cost nothing and never touch the budget.
+    const settle = (answer: ChatResult | undefined, error?: unknown) =>
+      choice.endpoint.local ? Promise.resolve({ costMicroUsd: 0, priceVersion: 'local' }) : deps.spend.settle(attemptId, choice, answer, error);
 
-  let result: ChatResult;
-  try {
-    result = await call();
-    if (egress) result = egress.reveal(result);
-  } catch (error) {
+    let result: ChatResult;
+    try {
+      result = await call();
+      if (egress) result = egress.reveal(result);
+    } catch (error) {
+      const finishedAt = deps.now();
+      const spent = await settle(undefined, error);
+      const providerError = ProviderError.isInstance(error) ? error : undefined;
+      const errorKind = providerError?.kind ?? 'unknown';
+      const message = `${error instanceof Error ? error.message : String(error)}${errorKind === 'timeout' && choice.timeoutReason ? ` (timeout ${choice.timeoutReason})` : ''}`;
+      if (errorKind === 'network') deps.selector.unreachable?.(choice.endpoint.id, message);
+      // Breakers count it, a 429 pauses the provider for every worker.
+      const advice = batched ? undefined : await deps.selector.failed?.(choice, error);
+      await deps.store.finishAttempt(start, {
+        finishedAt,
+        latencyMs: finishedAt.getTime() - start.startedAt.getTime(),
+        costMicroUsd: spent.costMicroUsd,
+        priceVersion: spent.priceVersion,
+        outcome: 'error',
+        errorKind,
+        errorMessage: message.slice(0, 500),
+      });
+      if (deps.signal?.aborted) throw error; // shutting down: BullMQ re-delivers the job
+      const history = [...data.history, summary(start, 'error', message, { errorKind, endpoint: choice.endpoint.id })];
+      // Failover: the next call goes to another candidate of the tier (the history names the one
+      // that failed) without using an attempt; a 429 never uses one (the provider is paused for
+      // every worker and the job waits it out). Once every candidate failed, attempts decide.
+      if (advice?.failover && (errorKind === 'rate-limit' || deps.selector.hasFreshCandidate?.(data.tier, { history }, host))) {
+        deps.log.info({ jobId: data.jobId, endpoint: choice.endpoint.id, model: choice.model, errorKind }, 'failing over to the next candidate of the tier');
+        await job.updateData({ ...data, history });
+        await job.moveToDelayed(Date.now() + 1, job.token);
+        throw new DelayedError(`failover after ${errorKind} at ${choice.endpoint.id}`);
+      }
+      const attemptsAllowed = job.opts.attempts ?? 1;
+      const retryable = providerError?.isRetryable ?? false;
+      if (retryable && job.attemptsMade + 1 < attemptsAllowed) {
+        await job.updateData({ ...data, history });
+        throw new RetryableAttemptError(message, errorKind, providerError?.retryAfterMs);
+      }
+      const failure: Failure = retryable ? { kind: 'retries-exhausted', errorKind, message } : { kind: 'provider-error', errorKind, retryable, message };
+      return moveOn(failure, history);
+    }
+
+    if (!batched) await deps.selector.answered?.(choice, result);
+    const gate = deps.analyzer.evaluate(data, result);
+    const spent = await settle(result);
     const finishedAt = deps.now();
-    const spent = await settle(undefined, error);
-    const providerError = ProviderError.isInstance(error) ? error : undefined;
-    const errorKind = providerError?.kind ?? 'unknown';
-    const message = `${error instanceof Error ? error.message : String(error)}${errorKind === 'timeout' && choice.timeoutReason ? ` (timeout ${choice.timeoutReason})` : ''}`;
-    if (errorKind === 'network') deps.selector.unreachable?.(choice.endpoint.id, message);
-    // Breakers count it, a 429 pauses the provider for every worker.
-    const advice = batched ? undefined : await deps.selector.failed?.(choice, error);
-    await deps.store.finishAttempt(start, {
+    const ending: AttemptEnd = {
       finishedAt,
-      latencyMs: finishedAt.getTime() - start.startedAt.getTime(),
+      latencyMs: result.latencyMs,
+      ttftMs: result.timeToFirstTokenMs,
+      result,
       costMicroUsd: spent.costMicroUsd,
       priceVersion: spent.priceVersion,
-      outcome: 'error',
-      errorKind,
-      errorMessage: message.slice(0, 500),
+      gate,
+      outcome: gate.pass ? 'passed' : 'failed-gate',
+    };
+    if (gate.pass) {
+      // Attempt ending, result, job state and batch counter: one round trip where the store has it.
+      if (deps.store.finishAndComplete) await deps.store.finishAndComplete(start, ending, data, result, gate);
+      else {
+        await deps.store.finishAttempt(start, ending);
+        await deps.store.complete(data, attemptId, result, gate);
+      }
+      return { status: 'succeeded', attemptId, score: gate.score };
+    }
+    await deps.store.finishAttempt(start, ending);
+    const reason = `quality gate ${gate.score.toFixed(2)} < ${gate.threshold}`;
+    const history = [...data.history, summary(start, 'failed-gate', reason, { qualityScore: gate.score, ...(start.repairKind ? { repair: start.repairKind } : {}) })];
+    // Second chance before escalation: the same tier again, told what the gate found.
+    const repair = deps.escalation.repair?.(data, {
+      attemptId,
+      text: result.text,
+      truncated: result.finishReason.unified === 'length',
+      local: choice.endpoint.local,
+      gate,
+      history,
     });
-    if (deps.signal?.aborted) throw error; // shutting down: BullMQ re-delivers the job
-    const history = [...data.history, summary(start, 'error', message, { errorKind, endpoint: choice.endpoint.id })];
-    // Failover: the next call goes to another candidate of the tier (the history names the one
-    // that failed) without using an attempt; a 429 never uses one (the provider is paused for
-    // every worker and the job waits it out). Once every candidate failed, attempts decide.
-    if (advice?.failover && (errorKind === 'rate-limit' || deps.selector.hasFreshCandidate?.(data.tier, { history }, host))) {
-      deps.log.info({ jobId: data.jobId, endpoint: choice.endpoint.id, model: choice.model, errorKind }, 'failing over to the next candidate of the tier');
-      await job.updateData({ ...data, history });
+    if (repair) {
+      await job.log(`${reason}: asking ${data.tier} again (${repair.kind} repair of ${attemptId})`);
+      await job.updateData({ ...data, history, repair });
       await job.moveToDelayed(Date.now() + 1, job.token);
-      throw new DelayedError(`failover after ${errorKind} at ${choice.endpoint.id}`);
+      throw new DelayedError(`${repair.kind} repair on ${data.tier}`);
     }
-    const attemptsAllowed = job.opts.attempts ?? 1;
-    const retryable = providerError?.isRetryable ?? false;
-    if (retryable && job.attemptsMade + 1 < attemptsAllowed) {
-      await job.updateData({ ...data, history });
-      throw new RetryableAttemptError(message, errorKind, providerError?.retryAfterMs);
-    }
-    const failure: Failure = retryable
-      ? { kind: 'retries-exhausted', errorKind, message }
-      : { kind: 'provider-error', errorKind, retryable, message };
-    return moveOn(failure, history);
+    return moveOn({ kind: 'quality-gate', score: gate.score, checks: gate.checks }, history);
   }
-
-  if (!batched) await deps.selector.answered?.(choice, result);
-  const gate = deps.analyzer.evaluate(data, result);
-  const spent = await settle(result);
-  const finishedAt = deps.now();
-  const ending: AttemptEnd = {
-    finishedAt,
-    latencyMs: result.latencyMs,
-    ttftMs: result.timeToFirstTokenMs,
-    result,
-    costMicroUsd: spent.costMicroUsd,
-    priceVersion: spent.priceVersion,
-    gate,
-    outcome: gate.pass ? 'passed' : 'failed-gate',
-  };
-  if (gate.pass) {
-    // Attempt ending, result, job state and batch counter: one round trip where the store has it.
-    if (deps.store.finishAndComplete) await deps.store.finishAndComplete(start, ending, data, result, gate);
-    else {
-      await deps.store.finishAttempt(start, ending);
-      await deps.store.complete(data, attemptId, result, gate);
-    }
-    return { status: 'succeeded', attemptId, score: gate.score };
-  }
-  await deps.store.finishAttempt(start, ending);
-  const reason = `quality gate ${gate.score.toFixed(2)} < ${gate.threshold}`;
-  const history = [...data.history, summary(start, 'failed-gate', reason, { qualityScore: gate.score, ...(start.repairKind ? { repair: start.repairKind } : {}) })];
-  // Second chance before escalation: the same tier again, told what the gate found.
-  const repair = deps.escalation.repair?.(data, { attemptId, text: result.text, truncated: result.finishReason.unified === 'length', local: choice.endpoint.local, gate, history });
-  if (repair) {
-    await job.log(`${reason}: asking ${data.tier} again (${repair.kind} repair of ${attemptId})`);
-    await job.updateData({ ...data, history, repair });
-    await job.moveToDelayed(Date.now() + 1, job.token);
-    throw new DelayedError(`${repair.kind} repair on ${data.tier}`);
-  }
-  return moveOn({ kind: 'quality-gate', score: gate.score, checks: gate.checks }, history);
-}
 };

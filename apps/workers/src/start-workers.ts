@@ -107,7 +107,7 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
   /** Postgres ends the job that cannot be processed (failed, or review by config). */
   const endJob = async (job: Job<PipelineJobData>, reason: string) => {
     const checked = checkPipelineJobData(job.data);
-    const jobId = checked.ok ? checked.data.jobId : (typeof job.data?.jobId === 'string' ? job.data.jobId : jobIdOfQueueJob(job.id));
+    const jobId = checked.ok ? checked.data.jobId : typeof job.data?.jobId === 'string' ? job.data.jobId : jobIdOfQueueJob(job.id);
     if (!jobId) return;
     const ended = await endUnprocessableJob(endDeps, { jobId, data: checked.ok ? checked.data : undefined }, reason);
     if (ended !== 'already-ended') deps.log.warn({ jobId, queueJobId: job.id, state: ended, reason }, `job ended ${ended}: it could not be processed`);
@@ -158,8 +158,7 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
       await endJob(job, job.failedReason ?? error.message);
     })().catch((failure) => options.onError(failure, `end failed job ${job.id} (${tier}); the reconciler will`));
   };
-  const onStalled = (tier: Tier) => (jobId: string) =>
-    deps.log.warn({ queueJobId: jobId, tier }, 'job stalled (its worker stopped renewing the lock): back in the queue');
+  const onStalled = (tier: Tier) => (jobId: string) => deps.log.warn({ queueJobId: jobId, tier }, 'job stalled (its worker stopped renewing the lock): back in the queue');
 
   const localTiers = tiers.filter((tier) => tier !== 'api');
   const hosts = localHostsOf(config, localTiers);

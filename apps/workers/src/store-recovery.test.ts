@@ -54,7 +54,19 @@ describe('createStoreGate', () => {
 });
 
 describe('checkPipelineJobData', () => {
-  const good = { jobId: 'p_1', batchId: 'b', tenant: 't', kind: 'prompt', privacy: 'PRIVATE', taskType: 'generic', chain: ['local-fast'], tier: 'local-fast', complexity: 0.1, routeReason: 'r', history: [] };
+  const good = {
+    jobId: 'p_1',
+    batchId: 'b',
+    tenant: 't',
+    kind: 'prompt',
+    privacy: 'PRIVATE',
+    taskType: 'generic',
+    chain: ['local-fast'],
+    tier: 'local-fast',
+    complexity: 0.1,
+    routeReason: 'r',
+    history: [],
+  };
   it('passes what a worker can read and names what it cannot', () => {
     expect(checkPipelineJobData(good).ok).toBe(true);
     expect(checkPipelineJobData({ ...good, extra: 1 }).ok).toBe(true);

@@ -21,38 +21,70 @@ const QUIET = argv.includes('--quiet');
 
 function hashStr(s: string): number {
   let h = 2166136261;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); }
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
   return h >>> 0;
 }
 class Rng {
   private a: number;
-  constructor(seed: number) { this.a = seed >>> 0; }
+  constructor(seed: number) {
+    this.a = seed >>> 0;
+  }
   next(): number {
     this.a = (this.a + 0x6d2b79f5) | 0;
     let t = Math.imul(this.a ^ (this.a >>> 15), 1 | this.a);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
-  int(a: number, b: number): number { return a + Math.floor(this.next() * (b - a + 1)); }
-  pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.next() * xs.length)]; }
-  chance(p: number): boolean { return this.next() < p; }
-  shuffle<T>(xs: T[]): T[] { const a = xs.slice(); for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(this.next() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; } return a; }
+  int(a: number, b: number): number {
+    return a + Math.floor(this.next() * (b - a + 1));
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.next() * xs.length)];
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  shuffle<T>(xs: T[]): T[] {
+    const a = xs.slice();
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    return a;
+  }
 }
 
 // ---------------------------------------------------------------- data
-type Anom = { meter: string; kind: string; date: string; actualKwh: number; expectedKwh: number; deviationPct: number; robustZ: number; actualMetric: string; expectedMetric: string };
+type Anom = {
+  meter: string;
+  kind: string;
+  date: string;
+  actualKwh: number;
+  expectedKwh: number;
+  deviationPct: number;
+  robustZ: number;
+  actualMetric: string;
+  expectedMetric: string;
+};
 type Issue = { kind: string; severity: string; message: string };
 type Data = {
   building: { id: string; primaryUse: string | null; floorAreaSqm: number | null; timezone: string };
   period: { start: string; end: string; hours: number };
-  meters: string[]; metrics: Record<string, number>; anomalies: Anom[]; dataIssues: Issue[];
+  meters: string[];
+  metrics: Record<string, number>;
+  anomalies: Anom[];
+  dataIssues: Issue[];
   missing: { metric: string; reason: string }[];
 };
 type Prompt = { buildingId: string; type: string; system: string; user: string };
 const BEGIN = '<<<EAIO_BUILDING_DATA_BEGIN>>>';
 const END = '<<<EAIO_BUILDING_DATA_END>>>';
 function parseData(user: string): Data {
-  const a = user.indexOf(BEGIN), b = user.indexOf(END);
+  const a = user.indexOf(BEGIN),
+    b = user.indexOf(END);
   return JSON.parse(user.slice(a + BEGIN.length, b));
 }
 
@@ -65,44 +97,83 @@ function parseIssue(i: Issue): ParsedIssue {
   if (i.kind === 'outage') {
     const m = i.message.match(/([\d,]+) h with no valid/);
     if (m) p.hours = Number(m[1].replace(/,/g, ''));
-    p.from = dates[0]; p.to = dates[1];
+    p.from = dates[0];
+    p.to = dates[1];
   } else if (i.kind === 'low-coverage') {
     const m = i.message.match(/([\d.]+)%/);
     if (m) p.pct = Number(m[1]);
   } else if (i.kind === 'zero-runs') {
     const m = i.message.match(/(\d+) runs.*?\(([\d,]+) h in all; longest ([\d,]+) h/);
-    if (m) { p.runs = Number(m[1]); p.totalH = Number(m[2].replace(/,/g, '')); p.longestH = Number(m[3].replace(/,/g, '')); }
-    p.from = dates[0]; p.to = dates[1];
+    if (m) {
+      p.runs = Number(m[1]);
+      p.totalH = Number(m[2].replace(/,/g, ''));
+      p.longestH = Number(m[3].replace(/,/g, ''));
+    }
+    p.from = dates[0];
+    p.to = dates[1];
   }
   return p;
 }
 
 class Ctx {
-  d: Data; m: Record<string, number>; id: string; type: string; meters: string[]; hasGas: boolean;
-  issues: ParsedIssue[]; warnIssues: ParsedIssue[]; top: Anom[]; S: number[]; year: number;
+  d: Data;
+  m: Record<string, number>;
+  id: string;
+  type: string;
+  meters: string[];
+  hasGas: boolean;
+  issues: ParsedIssue[];
+  warnIssues: ParsedIssue[];
+  top: Anom[];
+  S: number[];
+  year: number;
   constructor(public p: Prompt) {
-    this.d = parseData(p.user); this.m = this.d.metrics; this.id = this.d.building.id; this.type = p.type;
-    this.meters = this.d.meters; this.hasGas = this.meters.includes('gas') && this.m['gas.annualKwh'] !== undefined;
+    this.d = parseData(p.user);
+    this.m = this.d.metrics;
+    this.id = this.d.building.id;
+    this.type = p.type;
+    this.meters = this.d.meters;
+    this.hasGas = this.meters.includes('gas') && this.m['gas.annualKwh'] !== undefined;
     this.issues = this.d.dataIssues.map(parseIssue);
     this.warnIssues = this.issues.filter((i) => i.severity === 'warning' || i.severity === 'critical');
     this.year = Number(this.d.period.start.slice(0, 4));
     // "largest" anomalies: union of top-3 by |robustZ| and top-3 by |actual-expected|
-    const byZ = this.d.anomalies.slice().sort((a, b) => Math.abs(b.robustZ) - Math.abs(a.robustZ)).slice(0, 3);
-    const byK = this.d.anomalies.slice().sort((a, b) => Math.abs(b.actualKwh - b.expectedKwh) - Math.abs(a.actualKwh - a.expectedKwh)).slice(0, 3);
+    const byZ = this.d.anomalies
+      .slice()
+      .sort((a, b) => Math.abs(b.robustZ) - Math.abs(a.robustZ))
+      .slice(0, 3);
+    const byK = this.d.anomalies
+      .slice()
+      .sort((a, b) => Math.abs(b.actualKwh - b.expectedKwh) - Math.abs(a.actualKwh - a.expectedKwh))
+      .slice(0, 3);
     const set = new Set<Anom>([...byZ, ...byK]);
     this.top = this.d.anomalies.filter((a) => set.has(a));
     this.S = supportSet(this);
   }
-  has(k: string): boolean { return this.m[k] !== undefined && !this.isMissing(k); }
-  isMissing(k: string): boolean { return this.d.missing.some((x) => k === x.metric || k.startsWith(x.metric + '.')); }
-  get cpMissing(): string[] { return this.d.missing.map((x) => x.metric); }
-  get sqm(): number { return this.m['building.sqm'] ?? this.d.building.floorAreaSqm ?? NaN; }
+  has(k: string): boolean {
+    return this.m[k] !== undefined && !this.isMissing(k);
+  }
+  isMissing(k: string): boolean {
+    return this.d.missing.some((x) => k === x.metric || k.startsWith(x.metric + '.'));
+  }
+  get cpMissing(): string[] {
+    return this.d.missing.map((x) => x.metric);
+  }
+  get sqm(): number {
+    return this.m['building.sqm'] ?? this.d.building.floorAreaSqm ?? NaN;
+  }
 }
 
 // every figure a careful analyst may write, before unit scaling
 function supportSet(c: Ctx): number[] {
   const S: number[] = [];
-  const add = (...xs: number[]) => { for (const x of xs) if (Number.isFinite(x)) { S.push(x); S.push(Math.abs(x)); } };
+  const add = (...xs: number[]) => {
+    for (const x of xs)
+      if (Number.isFinite(x)) {
+        S.push(x);
+        S.push(Math.abs(x));
+      }
+  };
   const m = c.m;
   for (const v of Object.values(m)) add(v, v * 100);
   add(c.d.period.hours, c.d.period.hours / 24, c.year, c.year + 1, 12, 24, 7, 365, 366, 52);
@@ -111,7 +182,12 @@ function supportSet(c: Ctx): number[] {
     add(a.actualKwh, a.expectedKwh, a.deviationPct * 100, a.robustZ, a.actualKwh - a.expectedKwh, a.actualKwh / a.expectedKwh, (a.actualKwh / a.expectedKwh) * 100);
     add(Number(a.date.slice(8, 10)));
   }
-  for (const i of c.issues) { add(...i.nums); if (i.hours) add(i.hours / 24); if (i.longestH) add(i.longestH / 24); if (i.totalH) add(i.totalH / 24, i.totalH / c.d.period.hours * 100); }
+  for (const i of c.issues) {
+    add(...i.nums);
+    if (i.hours) add(i.hours / 24);
+    if (i.longestH) add(i.longestH / 24);
+    if (i.totalH) add(i.totalH / 24, (i.totalH / c.d.period.hours) * 100);
+  }
   add(c.d.anomalies.length, c.issues.length, c.warnIssues.length, c.meters.length, c.top.length);
   for (const k of ['outage', 'zero-runs', 'low-coverage']) add(c.issues.filter((i) => i.kind === k).length);
   for (const mt of c.meters) {
@@ -119,21 +195,35 @@ function supportSet(c: Ctx): number[] {
     const ann = m[`${mt}.annualKwh`];
     if (ann === undefined) continue;
     add(ann / 365, ann / c.d.period.hours, ann / 12, ann / 52);
-    const bl = m[`${mt}.load.baseloadKw`], pk = m[`${mt}.load.peakKw`];
-    if (bl !== undefined && pk !== undefined) add(bl / pk, (bl / pk) * 100, pk / bl, pk - bl, bl * c.d.period.hours, (bl * c.d.period.hours) / ann * 100, (bl * 1000) / c.sqm, (pk * 1000) / c.sqm);
+    const bl = m[`${mt}.load.baseloadKw`],
+      pk = m[`${mt}.load.peakKw`];
+    if (bl !== undefined && pk !== undefined)
+      add(bl / pk, (bl / pk) * 100, pk / bl, pk - bl, bl * c.d.period.hours, ((bl * c.d.period.hours) / ann) * 100, (bl * 1000) / c.sqm, (pk * 1000) / c.sqm);
     const cr = m[`${mt}.coverage.coverageRatio`];
     if (cr !== undefined) add((1 - cr) * 100, 1 - cr);
-    for (const h of ['missingHours', 'zeroHours', 'longestGapHours', 'validHours']) { const v = m[`${mt}.coverage.${h}`]; if (v !== undefined) add(v / 24, (v / c.d.period.hours) * 100); }
-    const nd = m[`${mt}.load.nightDayRatio`], ww = m[`${mt}.load.weekdayWeekendRatio`];
+    for (const h of ['missingHours', 'zeroHours', 'longestGapHours', 'validHours']) {
+      const v = m[`${mt}.coverage.${h}`];
+      if (v !== undefined) add(v / 24, (v / c.d.period.hours) * 100);
+    }
+    const nd = m[`${mt}.load.nightDayRatio`],
+      ww = m[`${mt}.load.weekdayWeekendRatio`];
     if (nd !== undefined) add(nd * 100, (1 - nd) * 100, (nd - 1) * 100);
     if (ww !== undefined) add((ww - 1) * 100, (1 - 1 / ww) * 100, 100 / ww);
-    const months = Object.keys(m).filter((k) => k.startsWith(`${mt}.monthly.`)).map((k) => m[k]);
-    if (months.length) { const mx = Math.max(...months), mn = Math.min(...months); add(mx / mn, mx - mn, (mx / ann) * 100, (mn / ann) * 100, ann / months.length); }
-    const eui = m[`${mt}.euiKwhPerSqm`], med = m['peers.medianEuiKwhPerSqm'];
+    const months = Object.keys(m)
+      .filter((k) => k.startsWith(`${mt}.monthly.`))
+      .map((k) => m[k]);
+    if (months.length) {
+      const mx = Math.max(...months),
+        mn = Math.min(...months);
+      add(mx / mn, mx - mn, (mx / ann) * 100, (mn / ann) * 100, ann / months.length);
+    }
+    const eui = m[`${mt}.euiKwhPerSqm`],
+      med = m['peers.medianEuiKwhPerSqm'];
     if (eui !== undefined && med !== undefined) add(eui - med, eui / med);
   }
   if (c.hasGas) {
-    const e = m['electricity.annualKwh'], g = m['gas.annualKwh'];
+    const e = m['electricity.annualKwh'],
+      g = m['gas.annualKwh'];
     add(e + g, (e / (e + g)) * 100, (g / (e + g)) * 100, e / g, g / e, m['electricity.euiKwhPerSqm'] + m['gas.euiKwhPerSqm']);
   }
   if (m['peers.euiPercentile'] !== undefined) add(100 - m['peers.euiPercentile']);
@@ -143,7 +233,8 @@ function supportSet(c: Ctx): number[] {
 // ---------------------------------------------------------------- number formatting
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 function commas(s: string): string {
-  const neg = s.startsWith('-'); if (neg) s = s.slice(1);
+  const neg = s.startsWith('-');
+  if (neg) s = s.slice(1);
   const [i, f] = s.split('.');
   const r = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return (neg ? '-' : '') + (f !== undefined ? r + '.' + f : r);
@@ -151,11 +242,17 @@ function commas(s: string): string {
 function roundSig(x: number, sf: number): number {
   if (x === 0) return 0;
   const e = Math.floor(Math.log10(Math.abs(x)));
-  const f = Math.pow(10, sf - 1 - e);
+  const f = 10 ** (sf - 1 - e);
   return Math.round(x * f) / f;
 }
-function sigDec(x: number, sf: number): number { if (x === 0) return 0; return Math.max(0, sf - 1 - Math.floor(Math.log10(Math.abs(x)))); }
-function fmtSig(x: number, sf: number): string { const r = roundSig(x, sf); return commas(r.toFixed(sigDec(r, sf))); }
+function sigDec(x: number, sf: number): number {
+  if (x === 0) return 0;
+  return Math.max(0, sf - 1 - Math.floor(Math.log10(Math.abs(x))));
+}
+function fmtSig(x: number, sf: number): string {
+  const r = roundSig(x, sf);
+  return commas(r.toFixed(sigDec(r, sf)));
+}
 // "exact" display: integers as integers; >=1000 → integer; 10..1000 → 1 dp; 1..10 → 2 dp; <1 → 3 sf
 function fmtExact(x: number): string {
   const a = Math.abs(x);
@@ -174,7 +271,28 @@ function fmtApprox(x: number): string {
   if (a >= 1) return x.toFixed(1);
   return x.toFixed(2);
 }
-const ONES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const ONES = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 function words(n: number): string {
   n = Math.round(n);
@@ -185,16 +303,41 @@ function words(n: number): string {
   if (n < 1e6) return words(Math.floor(n / 1000)) + ' thousand' + (n % 1000 ? (n % 1000 < 100 ? ' and ' : ' ') + words(n % 1000) : '');
   return String(n);
 }
-function ordinal(n: number): string { const r = Math.round(n); const s = r % 100 >= 11 && r % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd', 'th', 'th', 'th', 'th', 'th', 'th'][r % 10]; return `${r}${s}`; }
-function lc1(s: string): string { return s.charAt(0).toLowerCase() + s.slice(1); }
-function gerund(s: string): string { return lc1(s).replace(/^([\w-]+)/, (x) => (/^(cut|shut|fit)$/.test(x) ? x + x.slice(-1) + 'ing' : x.endsWith('e') ? x.slice(0, -1) + 'ing' : x + 'ing')); }
-function cap(s: string): string { return s.charAt(0).toUpperCase() + s.slice(1); }
-function longDate(iso: string): string { const d = Number(iso.slice(8, 10)); return `${d} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`; }
-function shiftDate(iso: string, days: number): string { const t = Date.parse(iso.slice(0, 10) + 'T00:00:00Z') + days * 864e5; return new Date(t).toISOString().slice(0, 10); }
+function ordinal(n: number): string {
+  const r = Math.round(n);
+  const s = r % 100 >= 11 && r % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd', 'th', 'th', 'th', 'th', 'th', 'th'][r % 10];
+  return `${r}${s}`;
+}
+function lc1(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+function gerund(s: string): string {
+  return lc1(s).replace(/^([\w-]+)/, (x) => (/^(cut|shut|fit)$/.test(x) ? x + x.slice(-1) + 'ing' : x.endsWith('e') ? x.slice(0, -1) + 'ing' : x + 'ing'));
+}
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+function longDate(iso: string): string {
+  const d = Number(iso.slice(8, 10));
+  return `${d} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`;
+}
+function shiftDate(iso: string, days: number): string {
+  const t = Date.parse(iso.slice(0, 10) + 'T00:00:00Z') + days * 864e5;
+  return new Date(t).toISOString().slice(0, 10);
+}
 
 // ---------------------------------------------------------------- styles
 type Shape = 'prose' | 'terse' | 'verbose' | 'exec' | 'hedged' | 'numfirst' | 'colon' | 'chatty';
-type Style = { name: string; shape: Shape; nums: 'exact' | 'approx' | 'mwh' | 'words'; uk?: boolean; md?: boolean; slips?: boolean; derived?: boolean; wrap: 'compact' | 'pretty' | 'fence' | 'preamble' | 'fence-pre' | 'tab' | 'trailer' };
+type Style = {
+  name: string;
+  shape: Shape;
+  nums: 'exact' | 'approx' | 'mwh' | 'words';
+  uk?: boolean;
+  md?: boolean;
+  slips?: boolean;
+  derived?: boolean;
+  wrap: 'compact' | 'pretty' | 'fence' | 'preamble' | 'fence-pre' | 'tab' | 'trailer';
+};
 const STYLES: Style[] = [
   { name: 'plain', shape: 'prose', nums: 'exact', wrap: 'compact' },
   { name: 'terse', shape: 'terse', nums: 'exact', wrap: 'compact' },
@@ -231,22 +374,35 @@ type Answer = { summary: string; findings: Finding[]; recommendations: Rec[]; da
 class W {
   used = new Set<string>();
   claims: Claim[] = [];
-  constructor(public c: Ctx, public st: Style, public rng: Rng, public ov: Ov = {}) {}
-  get m() { return this.c.m; }
+  constructor(
+    public c: Ctx,
+    public st: Style,
+    public rng: Rng,
+    public ov: Ov = {},
+  ) {}
+  get m() {
+    return this.c.m;
+  }
   val(k: string): number {
     if (this.ov.num && this.ov.num.metric === k) return this.ov.num.value;
     if (this.ov.swap && this.ov.swap.metric === k) return this.m[this.ov.swap.from];
     return this.m[k];
   }
-  private isWrong(k: string): boolean { return (this.ov.num?.metric === k) || (this.ov.swap?.metric === k); }
+  private isWrong(k: string): boolean {
+    return this.ov.num?.metric === k || this.ov.swap?.metric === k;
+  }
   private rec(shown: string, value: number, tol: number, k: string): string {
     this.used.add(k);
     this.claims.push({ shown, truth: this.m[k], value, tol, src: k, wrong: this.isWrong(k) });
     return shown;
   }
-  pct(x: number): string { return this.st.uk ? `${x} per cent` : `${x}%`; }
+  pct(x: number): string {
+    return this.st.uk ? `${x} per cent` : `${x}%`;
+  }
   // energy (kWh)
-  kwh(k: string): string { return this.kwhOf(this.val(k), k); }
+  kwh(k: string): string {
+    return this.kwhOf(this.val(k), k);
+  }
   kwhOf(x: number, k: string): string {
     const u = this.ov.unit && this.ov.unit.metric === k ? this.ov.unit.kind : null;
     if (u === 'kW') return this.rec(`${fmtExact(x)} kW`, x, 0.5, k);
@@ -272,20 +428,23 @@ class W {
   eui(k: string): string {
     const x = this.val(k);
     const u = this.ov.unit && this.ov.unit.metric === k ? this.ov.unit.kind : null;
-    const unit = u === 'eui-kWh' ? 'kWh' : (this.st.uk && this.rng.chance(0.5) ? 'kWh/m2' : 'kWh/m²');
+    const unit = u === 'eui-kWh' ? 'kWh' : this.st.uk && this.rng.chance(0.5) ? 'kWh/m2' : 'kWh/m²';
     const s = this.st.nums === 'approx' ? `about ${fmtApprox(x)} ${unit}` : `${fmtExact(x)} ${unit}`;
     return this.rec(s, x, 0, k);
   }
   ratio(k: string, dec = 2): string {
     const x = this.val(k);
-    const s = this.st.nums === 'approx' ? x.toFixed(Math.min(dec, 2)) : (Math.abs(x) >= 1 ? x.toFixed(dec) : fmtSig(x, Math.max(3, dec)));
+    const s = this.st.nums === 'approx' ? x.toFixed(Math.min(dec, 2)) : Math.abs(x) >= 1 ? x.toFixed(dec) : fmtSig(x, Math.max(3, dec));
     return this.rec(s, x, 0, k);
   }
   ratioPct(k: string): string {
     const x = this.val(k);
     if (this.ov.unit && this.ov.unit.metric === k && this.ov.unit.kind === 'ratio-as-pct') return this.rec(this.pct(Number(x.toFixed(3))), x, 0, k);
-    return this.rec(this.pct(Number((x * 100).toFixed(this.st.nums === 'approx' ? 0 : 1))), x, 0, k); }
-  hours(k: string): string { return this.hoursOf(this.val(k), k); }
+    return this.rec(this.pct(Number((x * 100).toFixed(this.st.nums === 'approx' ? 0 : 1))), x, 0, k);
+  }
+  hours(k: string): string {
+    return this.hoursOf(this.val(k), k);
+  }
   hoursOf(x: number, k: string): string {
     const u = this.ov.unit && this.ov.unit.metric === k ? this.ov.unit.kind : null;
     if (u === 'days') return this.rec(`${commas(String(x))} days`, x, 0, k);
@@ -293,13 +452,21 @@ class W {
     if (this.st.nums === 'mwh' && x >= 48) return this.rec(`${commas(String(x))} h (about ${Math.round(x / 24)} days)`, x, 0, k);
     return this.rec(`${commas(String(x))} ${this.rng.pick(['h', 'hours'])}`, x, 0, k);
   }
-  count(k: string, one: string, many: string): string { return this.countOf(this.val(k), k, one, many); }
+  count(k: string, one: string, many: string): string {
+    return this.countOf(this.val(k), k, one, many);
+  }
   countOf(n: number, k: string, one: string, many: string): string {
     const w = this.st.nums === 'words' || (this.st.shape === 'verbose' && n <= 12) ? words(n) : String(n);
     return this.rec(`${w} ${n === 1 ? one : many}`, n, 0, k);
   }
-  num(k: string): string { const x = this.val(k); return this.rec(this.st.nums === 'approx' ? fmtApprox(x) : fmtExact(x), x, 0, k); }
-  temp(k: string): string { const x = this.val(k); return this.rec(`${fmtExact(x)} °C`, x, 0, k); }
+  num(k: string): string {
+    const x = this.val(k);
+    return this.rec(this.st.nums === 'approx' ? fmtApprox(x) : fmtExact(x), x, 0, k);
+  }
+  temp(k: string): string {
+    const x = this.val(k);
+    return this.rec(`${fmtExact(x)} °C`, x, 0, k);
+  }
   date(iso: string): string {
     const d = this.ov.dateShift && this.ov.dateShift.from === iso ? this.ov.dateShift.to : iso;
     if (this.st.uk && this.rng.chance(0.6)) return `${longDate(d)} (${d})`;
@@ -314,7 +481,7 @@ class W {
   // evidence item, with style slips
   ev(k: string, unit: string, overrideValue?: number): Ev {
     let metric = k;
-    if (this.ov.dateShift && this.ov.dateShift.renameEvidence && k.includes(this.ov.dateShift.from)) metric = k.replace(this.ov.dateShift.from, this.ov.dateShift.to);
+    if (this.ov.dateShift?.renameEvidence && k.includes(this.ov.dateShift.from)) metric = k.replace(this.ov.dateShift.from, this.ov.dateShift.to);
     const raw = overrideValue ?? this.m[k];
     const v = Number.isInteger(raw) ? raw : roundSig(raw, 4);
     if (this.st.slips && this.rng.chance(0.5)) {
@@ -332,8 +499,12 @@ class W {
     if (typeof r === 'string' && this.st.shape === 'colon' && o.colon !== undefined && r.length > 30 && !/[.!?)]$/.test(r)) return (r + '.') as unknown as T;
     return r;
   }
-  b(s: string): string { return this.st.md ? `**${s}**` : s; }
-  list(items: string[]): string { return this.st.md ? items.map((i) => `\n- ${i}`).join('') : items.join(this.st.shape === 'colon' ? '; ' : ' '); }
+  b(s: string): string {
+    return this.st.md ? `**${s}**` : s;
+  }
+  list(items: string[]): string {
+    return this.st.md ? items.map((i) => `\n- ${i}`).join('') : items.join(this.st.shape === 'colon' ? '; ' : ' ');
+  }
 }
 
 const UNIT: Record<string, string> = {};
@@ -355,11 +526,17 @@ function unitOf(k: string): string {
   if (/anomalyCount/.test(k)) return 'count';
   return UNIT[k] ?? '';
 }
-function E(w: W, k: string, unit?: string): Ev { return w.ev(k, unit ?? unitOf(k)); }
+function E(w: W, k: string, unit?: string): Ev {
+  return w.ev(k, unit ?? unitOf(k));
+}
 
 // ---------------------------------------------------------------- shared sentences
-function meterName(mt: string): string { return mt === 'gas' ? 'gas' : 'electricity'; }
-function confLevel(x: number): 'high' | 'medium' | 'low' { return x >= 0.8 ? 'high' : x >= 0.6 ? 'medium' : 'low'; }
+function meterName(mt: string): string {
+  return mt === 'gas' ? 'gas' : 'electricity';
+}
+function confLevel(x: number): 'high' | 'medium' | 'low' {
+  return x >= 0.8 ? 'high' : x >= 0.6 ? 'medium' : 'low';
+}
 function baseConfidence(c: Ctx, st: Style): number {
   let x = 0.86;
   if (c.issues.some((i) => i.severity === 'info')) x -= 0.03;
@@ -372,7 +549,14 @@ function baseConfidence(c: Ctx, st: Style): number {
 function confSentence(w: W, x: number): string {
   const l = confLevel(x);
   const why = w.c.warnIssues.length ? (w.st.uk ? 'the metering gaps limit what can be said' : 'metering gaps limit the analysis') : 'the data are largely complete';
-  return w.pick({ prose: `Confidence is ${l === 'medium' ? 'moderate' : l} because ${why}.`, terse: `Confidence ${l}.`, exec: `Confidence: ${l}.`, colon: `Confidence: ${l} (${why}).`, hedged: `I would put confidence at ${l === 'medium' ? 'moderate' : l}, since ${why}.`, chatty: l === 'low' ? `I'm cautious here — ${why}.` : w.c.warnIssues.length ? `I'm reasonably comfortable with this, though ${why}.` : `I'm fairly comfortable here — ${why}.` });
+  return w.pick({
+    prose: `Confidence is ${l === 'medium' ? 'moderate' : l} because ${why}.`,
+    terse: `Confidence ${l}.`,
+    exec: `Confidence: ${l}.`,
+    colon: `Confidence: ${l} (${why}).`,
+    hedged: `I would put confidence at ${l === 'medium' ? 'moderate' : l}, since ${why}.`,
+    chatty: l === 'low' ? `I'm cautious here — ${why}.` : w.c.warnIssues.length ? `I'm reasonably comfortable with this, though ${why}.` : `I'm fairly comfortable here — ${why}.`,
+  });
 }
 
 function coverageSentence(w: W, mt: string): string {
@@ -434,9 +618,11 @@ function peerSentence(w: W): string {
 
 function loadSentence(w: W, mt: string): string {
   const p = `${mt}.load.`;
-  const bl = w.kw(p + 'baseloadKw'), pk = w.kw(p + 'peakKw');
+  const bl = w.kw(p + 'baseloadKw'),
+    pk = w.kw(p + 'peakKw');
   const lf = w.ratio(p + 'loadFactor');
-  const nd = w.ratio(p + 'nightDayRatio'), ww = w.ratio(p + 'weekdayWeekendRatio');
+  const nd = w.ratio(p + 'nightDayRatio'),
+    ww = w.ratio(p + 'weekdayWeekendRatio');
   const M = meterName(mt);
   let s = w.pick({
     prose: `${cap(M)} baseload is ${bl} against a peak of ${pk} (load factor ${lf}); the night/day ratio is ${nd} and the weekday/weekend ratio ${ww}.`,
@@ -462,7 +648,7 @@ function weatherSentence(w: W, mt: string): string {
   const M = meterName(mt);
   const slope = w.val(p + 'slopeKwhPerDegC');
   w.used.add(p + 'slopeKwhPerDegC');
-  const sl = (w.st.nums === 'approx' ? fmtApprox(Math.abs(slope)) : fmtExact(Math.abs(slope)));
+  const sl = w.st.nums === 'approx' ? fmtApprox(Math.abs(slope)) : fmtExact(Math.abs(slope));
   w.claims.push({ shown: sl, truth: Math.abs(w.m[p + 'slopeKwhPerDegC']), value: Math.abs(slope), tol: 0, src: p + 'slopeKwhPerDegC' });
   const r = w.ratio(p + 'r');
   const dir = slope < 0 ? 'rises' : 'rises';
@@ -478,9 +664,18 @@ function weatherSentence(w: W, mt: string): string {
   });
   const cp = `${mt}.weather.changePoint`;
   if (w.c.isMissing(cp + '.r2')) {
-    s += ' ' + w.pick({ prose: `No change-point model is available for ${M} (it did not beat the straight-line fit), so balance points are not reported.`, terse: `${cap(M)} change-point: unavailable.`, colon: `${cap(M)} change-point model: unavailable (straight line fits as well)`, chatty: `There's no change-point model for ${M} in the data, so I won't quote a balance point.` });
+    s +=
+      ' ' +
+      w.pick({
+        prose: `No change-point model is available for ${M} (it did not beat the straight-line fit), so balance points are not reported.`,
+        terse: `${cap(M)} change-point: unavailable.`,
+        colon: `${cap(M)} change-point model: unavailable (straight line fits as well)`,
+        chatty: `There's no change-point model for ${M} in the data, so I won't quote a balance point.`,
+      });
   } else if (w.c.has(cp + '.heatingBalancePointC') && w.st.shape !== 'exec' && w.st.shape !== 'terse') {
-    s += ` The change-point model puts the heating balance point at ${w.temp(cp + '.heatingBalancePointC')}` + (w.c.has(cp + '.coolingBalancePointC') ? ` and the cooling balance point at ${w.temp(cp + '.coolingBalancePointC')}.` : '.');
+    s +=
+      ` The change-point model puts the heating balance point at ${w.temp(cp + '.heatingBalancePointC')}` +
+      (w.c.has(cp + '.coolingBalancePointC') ? ` and the cooling balance point at ${w.temp(cp + '.coolingBalancePointC')}.` : '.');
   }
   return s;
 }
@@ -488,14 +683,21 @@ function weatherSentence(w: W, mt: string): string {
 function anomalyText(w: W, a: Anom): { title: string; detail: string } {
   const period = a.kind.startsWith('week') ? 'the week beginning' : '';
   const dt = w.date(a.date);
-  const act = w.kwh(a.actualMetric), exp = w.kwh(a.expectedMetric);
+  const act = w.kwh(a.actualMetric),
+    exp = w.kwh(a.expectedMetric);
   const dev = Math.abs(a.deviationPct * 100);
   const devS = w.st.nums === 'words' ? `${words(dev)} per cent` : w.pct(Number(dev.toFixed(w.st.nums === 'approx' ? 0 : 1)));
   w.claims.push({ shown: devS, truth: dev, value: dev, tol: 0.5, src: 'derived:deviationPct' });
   const hi = a.deviationPct > 0;
   const M = meterName(a.meter);
   const on = period ? `${period} ${dt}` : dt;
-  const title = w.pick({ prose: `${cap(M)} ${hi ? 'high' : 'low'} ${a.kind.startsWith('week') ? 'week' : 'day'} on ${dt}`, terse: `${a.meter} ${a.kind} ${dt}`, exec: `${cap(M)} ${hi ? 'spike' : 'dip'} ${dt}`, colon: `Anomaly: ${a.meter} ${a.kind}, ${dt}`, chatty: `That odd ${hi ? 'spike' : 'drop'} on ${dt}` });
+  const title = w.pick({
+    prose: `${cap(M)} ${hi ? 'high' : 'low'} ${a.kind.startsWith('week') ? 'week' : 'day'} on ${dt}`,
+    terse: `${a.meter} ${a.kind} ${dt}`,
+    exec: `${cap(M)} ${hi ? 'spike' : 'dip'} ${dt}`,
+    colon: `Anomaly: ${a.meter} ${a.kind}, ${dt}`,
+    chatty: `That odd ${hi ? 'spike' : 'drop'} on ${dt}`,
+  });
   const detail = w.pick({
     prose: `On ${on}, ${M} use was ${act} against an expected ${exp}, ${devS} ${hi ? 'above' : 'below'} the model.`,
     terse: `${act} actual vs ${exp} expected (${hi ? '+' : '-'}${devS}).`,
@@ -514,11 +716,14 @@ function issueResponse(w: W, i: ParsedIssue): string {
   const rec = (x: number, src: string, unit: string) => {
     const u = w.ov.unit && w.ov.unit.metric === src ? w.ov.unit.kind : null;
     const shown = u === 'days' ? `${commas(String(x))} days` : w.st.nums === 'words' && x < 1000 ? `${words(x)} ${unit === 'h' ? 'hours' : unit}` : `${commas(String(x))} ${unit}`;
-    w.claims.push({ shown, truth: x, value: x, tol: 0, src }); w.used.add(src); return shown;
+    w.claims.push({ shown, truth: x, value: x, tol: 0, src });
+    w.used.add(src);
+    return shown;
   };
   if (i.kind === 'outage') {
     const h = rec(i.hours!, `issue:${i.message}:hours`, 'h');
-    const from = i.from!.slice(0, 10), to = i.to!.slice(0, 10);
+    const from = i.from!.slice(0, 10),
+      to = i.to!.slice(0, 10);
     const crit = i.severity === 'critical';
     return w.pick({
       prose: `The ${M} outage of ${h} (${from} to ${to}) should be excluded from baselines${crit ? ' and the annual total treated as incomplete' : ''}; check the logger for that window.`,
@@ -543,7 +748,8 @@ function issueResponse(w: W, i: ParsedIssue): string {
     });
   }
   if (i.kind === 'zero-runs') {
-    const tot = rec(i.totalH!, `issue:${i.message}:total`, 'h'), lg = rec(i.longestH!, `issue:${i.message}:longest`, 'h');
+    const tot = rec(i.totalH!, `issue:${i.message}:total`, 'h'),
+      lg = rec(i.longestH!, `issue:${i.message}:longest`, 'h');
     return w.pick({
       prose: `The ${M} zero runs (${tot} in all, longest ${lg}) match a summer heating shutdown; keep them as genuine zero use rather than gaps.`,
       terse: `Zero runs (${tot}) = heating off; keep as real zeros.`,
@@ -572,34 +778,87 @@ type Build = { a: Answer; w: W };
 function buildTriage(c: Ctx, st: Style, rng: Rng, ov: Ov, opts: { dropIssue?: number; noCoverage?: boolean } = {}): Build {
   const w = new W(c, st, rng, ov);
   const findings: Finding[] = [];
-  if (!opts.noCoverage) for (const mt of c.meters) {
-    const p = `${mt}.coverage.`;
-    if (c.m[p + 'coverageRatio'] === undefined) continue;
-    findings.push({ title: w.b(`${cap(meterName(mt))} ${st.uk ? 'data completeness' : 'coverage'}`), detail: coverageSentence(w, mt), evidence: [E(w, p + 'coverageRatio'), E(w, p + 'validHours'), E(w, p + 'longestGapHours'), E(w, p + 'outageCount')].slice(0, st.shape === 'terse' ? 2 : 4) });
-  }
+  if (!opts.noCoverage)
+    for (const mt of c.meters) {
+      const p = `${mt}.coverage.`;
+      if (c.m[p + 'coverageRatio'] === undefined) continue;
+      findings.push({
+        title: w.b(`${cap(meterName(mt))} ${st.uk ? 'data completeness' : 'coverage'}`),
+        detail: coverageSentence(w, mt),
+        evidence: [E(w, p + 'coverageRatio'), E(w, p + 'validHours'), E(w, p + 'longestGapHours'), E(w, p + 'outageCount')].slice(0, st.shape === 'terse' ? 2 : 4),
+      });
+    }
   for (const mt of c.meters) {
     const z = c.m[`${mt}.coverage.zeroHours`];
-    if (z && z >= 24) findings.push({ title: `${cap(meterName(mt))} zero readings`, detail: w.pick({ prose: `${cap(meterName(mt))} reads zero for ${w.hours(`${mt}.coverage.zeroHours`)}${mt === 'gas' ? ', consistent with heating being off in summer' : ', which should be confirmed as genuine rather than a stuck meter'}.`, colon: `${cap(meterName(mt))} zero hours: ${w.hours(`${mt}.coverage.zeroHours`)}`, numfirst: `${w.hours(`${mt}.coverage.zeroHours`)} of zero ${meterName(mt)} readings were logged.` }), evidence: [E(w, `${mt}.coverage.zeroHours`)] });
+    if (z && z >= 24)
+      findings.push({
+        title: `${cap(meterName(mt))} zero readings`,
+        detail: w.pick({
+          prose: `${cap(meterName(mt))} reads zero for ${w.hours(`${mt}.coverage.zeroHours`)}${mt === 'gas' ? ', consistent with heating being off in summer' : ', which should be confirmed as genuine rather than a stuck meter'}.`,
+          colon: `${cap(meterName(mt))} zero hours: ${w.hours(`${mt}.coverage.zeroHours`)}`,
+          numfirst: `${w.hours(`${mt}.coverage.zeroHours`)} of zero ${meterName(mt)} readings were logged.`,
+        }),
+        evidence: [E(w, `${mt}.coverage.zeroHours`)],
+      });
   }
   // floor area + weather
   const wd = w.count('electricity.weather.days', 'day', 'days');
   const sq = w.num('building.sqm');
-  let fw = w.pick({ prose: `Floor area is available (${sq} m²), so intensities can be computed, and ${wd} of weather data support the temperature regression.`, terse: `Floor area ${sq} m²; weather ${wd}.`, colon: `Floor area: ${sq} m²; weather days: ${wd}`, chatty: `Good news: we have a floor area (${sq} m²) and ${wd} of weather.`, numfirst: `${sq} m² of floor area and ${wd} of weather data are available.` });
-  if (c.d.missing.length) fw += ' ' + w.pick({ prose: `The electricity change-point model is unavailable (no change-point model beat the straight line), so only the linear weather fit can be used.`, terse: `Change-point: unavailable.`, colon: `Change-point model: unavailable.` });
+  let fw = w.pick({
+    prose: `Floor area is available (${sq} m²), so intensities can be computed, and ${wd} of weather data support the temperature regression.`,
+    terse: `Floor area ${sq} m²; weather ${wd}.`,
+    colon: `Floor area: ${sq} m²; weather days: ${wd}`,
+    chatty: `Good news: we have a floor area (${sq} m²) and ${wd} of weather.`,
+    numfirst: `${sq} m² of floor area and ${wd} of weather data are available.`,
+  });
+  if (c.d.missing.length)
+    fw +=
+      ' ' +
+      w.pick({
+        prose: `The electricity change-point model is unavailable (no change-point model beat the straight line), so only the linear weather fit can be used.`,
+        terse: `Change-point: unavailable.`,
+        colon: `Change-point model: unavailable.`,
+      });
   if (!c.hasGas && (st.shape === 'verbose' || st.shape === 'hedged')) fw += ' Gas: not applicable (electricity-only building).';
-  findings.push({ title: st.shape === 'colon' ? 'Floor area and weather: available' : 'Floor area and weather', detail: fw, evidence: [E(w, 'building.sqm'), E(w, 'electricity.weather.days')] });
+  findings.push({
+    title: st.shape === 'colon' ? 'Floor area and weather: available' : 'Floor area and weather',
+    detail: fw,
+    evidence: [E(w, 'building.sqm'), E(w, 'electricity.weather.days')],
+  });
   if (st.shape === 'verbose' || st.derived) {
     const n = w.countOf(c.d.anomalies.length, 'derived:anomalies', 'anomaly', 'anomalies');
-    findings.push({ title: 'Anomaly screening', detail: `The anomaly screen flagged ${n}; none of them prevents analysis, but they should be reviewed alongside the gaps.`, evidence: c.meters.filter((mt) => c.m[`${mt}.anomalyCount`] !== undefined).map((mt) => E(w, `${mt}.anomalyCount`)) });
+    findings.push({
+      title: 'Anomaly screening',
+      detail: `The anomaly screen flagged ${n}; none of them prevents analysis, but they should be reviewed alongside the gaps.`,
+      evidence: c.meters.filter((mt) => c.m[`${mt}.anomalyCount`] !== undefined).map((mt) => E(w, `${mt}.anomalyCount`)),
+    });
   }
   let issues = dataIssues(w, true);
   if (opts.dropIssue !== undefined) issues = issues.filter((_, k) => k !== opts.dropIssue);
   const recs: Rec[] = [];
   if (c.warnIssues.length) {
     const worst = c.meters.slice().sort((a, b) => (c.m[`${a}.coverage.coverageRatio`] ?? 1) - (c.m[`${b}.coverage.coverageRatio`] ?? 1))[0];
-    recs.push({ action: w.pick({ prose: `Check the ${meterName(worst)} data logger and backfill the missing intervals from the supplier's half-hourly data`, terse: `Backfill ${worst} gaps`, exec: `Fix ${worst} metering gaps` }), rationale: `The ${meterName(worst)} gaps reduce coverage and bias annual totals; backfilling them improves every downstream figure.`, estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, evidence: [E(w, `${worst}.coverage.coverageRatio`)], priority: c.issues.some((i) => i.severity === 'critical') ? 'high' : 'medium' });
+    recs.push({
+      action: w.pick({
+        prose: `Check the ${meterName(worst)} data logger and backfill the missing intervals from the supplier's half-hourly data`,
+        terse: `Backfill ${worst} gaps`,
+        exec: `Fix ${worst} metering gaps`,
+      }),
+      rationale: `The ${meterName(worst)} gaps reduce coverage and bias annual totals; backfilling them improves every downstream figure.`,
+      estimatedAnnualSavingsKwh: null,
+      estimatedSavingsPct: null,
+      evidence: [E(w, `${worst}.coverage.coverageRatio`)],
+      priority: c.issues.some((i) => i.severity === 'critical') ? 'high' : 'medium',
+    });
   } else if (rng.chance(0.5)) {
-    recs.push({ action: 'Keep the current metering and monitoring arrangement', rationale: 'Coverage is complete enough for analysis; no data fix is needed beyond routine checks.', estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, evidence: [E(w, 'electricity.coverage.coverageRatio')], priority: 'low' });
+    recs.push({
+      action: 'Keep the current metering and monitoring arrangement',
+      rationale: 'Coverage is complete enough for analysis; no data fix is needed beyond routine checks.',
+      estimatedAnnualSavingsKwh: null,
+      estimatedSavingsPct: null,
+      evidence: [E(w, 'electricity.coverage.coverageRatio')],
+      priority: 'low',
+    });
   }
   const minCov = Math.min(...c.meters.map((mt) => c.m[`${mt}.coverage.coverageRatio`] ?? 1));
   const verdict = minCov >= 0.95 ? 'fit for analysis' : minCov >= 0.85 ? 'usable for analysis with caveats' : 'only partly fit for analysis';
@@ -621,29 +880,65 @@ function buildDiagnostic(c: Ctx, st: Style, rng: Rng, ov: Ov, opts: { noAnoms?: 
   const f: Finding[] = [];
   let cons = consumptionSentence(w, 'electricity');
   if (c.hasGas) cons += ' ' + consumptionSentence(w, 'gas');
-  else if (st.shape === 'verbose' || st.shape === 'colon') cons += st.shape === 'colon' ? ' Gas: N/A (electricity-only building).' : ' Gas: not applicable (electricity-only building).';
+  else if (st.shape === 'verbose' || st.shape === 'colon')
+    cons += st.shape === 'colon' ? ' Gas: N/A (electricity-only building).' : ' Gas: not applicable (electricity-only building).';
   if (st.derived && c.hasGas && !ov.num && !ov.swap && !ov.unit) {
-    const e = c.m['electricity.annualKwh'], g = c.m['gas.annualKwh'];
+    const e = c.m['electricity.annualKwh'],
+      g = c.m['gas.annualKwh'];
     cons += ` Electricity is ${w.derived((e / (e + g)) * 100, st.uk ? 'per cent' : '%', 'elec share', 2)} of the combined total.`;
   }
-  f.push({ title: w.b('Annual consumption and intensity'), detail: cons, evidence: [E(w, 'electricity.annualKwh'), E(w, 'electricity.euiKwhPerSqm')].concat(c.hasGas ? [E(w, 'gas.annualKwh')] : []) });
+  f.push({
+    title: w.b('Annual consumption and intensity'),
+    detail: cons,
+    evidence: [E(w, 'electricity.annualKwh'), E(w, 'electricity.euiKwhPerSqm')].concat(c.hasGas ? [E(w, 'gas.annualKwh')] : []),
+  });
   f.push({ title: 'Intensity against peers', detail: peerSentence(w), evidence: [E(w, 'peers.euiPercentile'), E(w, 'peers.medianEuiKwhPerSqm'), E(w, 'peers.groupSize')] });
-  f.push({ title: w.b('Electricity load shape'), detail: loadSentence(w, 'electricity'), evidence: ['baseloadKw', 'peakKw', 'loadFactor', 'nightDayRatio', 'weekdayWeekendRatio'].map((k) => E(w, 'electricity.load.' + k)) });
+  f.push({
+    title: w.b('Electricity load shape'),
+    detail: loadSentence(w, 'electricity'),
+    evidence: ['baseloadKw', 'peakKw', 'loadFactor', 'nightDayRatio', 'weekdayWeekendRatio'].map((k) => E(w, 'electricity.load.' + k)),
+  });
   let wx = weatherSentence(w, 'electricity');
   const wev = [E(w, 'electricity.weather.slopeKwhPerDegC'), E(w, 'electricity.weather.r')];
-  if (c.hasGas) { wx += ' ' + weatherSentence(w, 'gas'); wev.push(E(w, 'gas.weather.slopeKwhPerDegC')); }
-  f.push({ title: 'Weather sensitivity', detail: wx, evidence: wev });
-  if (!opts.noAnoms) for (const a of c.top) {
-    const t = anomalyText(w, a);
-    f.push({ title: t.title, detail: t.detail, evidence: [w.ev(a.actualMetric, 'kWh'), w.ev(a.expectedMetric, 'kWh')] });
+  if (c.hasGas) {
+    wx += ' ' + weatherSentence(w, 'gas');
+    wev.push(E(w, 'gas.weather.slopeKwhPerDegC'));
   }
+  f.push({ title: 'Weather sensitivity', detail: wx, evidence: wev });
+  if (!opts.noAnoms)
+    for (const a of c.top) {
+      const t = anomalyText(w, a);
+      f.push({ title: t.title, detail: t.detail, evidence: [w.ev(a.actualMetric, 'kWh'), w.ev(a.expectedMetric, 'kWh')] });
+    }
   const recs: Rec[] = [];
   if (!opts.noAnoms && c.top.length) {
     const a = c.top[0];
-    recs.push({ action: `Investigate the ${meterName(a.meter)} ${a.kind} on ${w.date(a.date)} with site staff`, rationale: `It is the largest deviation from the expected profile and may point to a control or metering fault.`, estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, evidence: [w.ev(a.actualMetric, 'kWh')], priority: 'high' });
+    recs.push({
+      action: `Investigate the ${meterName(a.meter)} ${a.kind} on ${w.date(a.date)} with site staff`,
+      rationale: `It is the largest deviation from the expected profile and may point to a control or metering fault.`,
+      estimatedAnnualSavingsKwh: null,
+      estimatedSavingsPct: null,
+      evidence: [w.ev(a.actualMetric, 'kWh')],
+      priority: 'high',
+    });
   }
-  recs.push({ action: w.pick({ prose: 'Review out-of-hours electrical loads against the baseload', terse: 'Audit night-time loads', exec: 'Target out-of-hours baseload' }), rationale: `Night-time use at ${w.ratio('electricity.load.nightDayRatio')} of daytime suggests equipment running when the building is empty.`, estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, evidence: [E(w, 'electricity.load.nightDayRatio'), E(w, 'electricity.load.baseloadKw')], priority: 'medium' });
-  if (c.hasGas && rng.chance(0.6)) recs.push({ action: 'Check heating schedules and boiler controls', rationale: `Gas use tracks outdoor temperature (r = ${w.ratio('gas.weather.r')}), so control settings drive much of it.`, estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, evidence: [E(w, 'gas.weather.r')], priority: 'low' });
+  recs.push({
+    action: w.pick({ prose: 'Review out-of-hours electrical loads against the baseload', terse: 'Audit night-time loads', exec: 'Target out-of-hours baseload' }),
+    rationale: `Night-time use at ${w.ratio('electricity.load.nightDayRatio')} of daytime suggests equipment running when the building is empty.`,
+    estimatedAnnualSavingsKwh: null,
+    estimatedSavingsPct: null,
+    evidence: [E(w, 'electricity.load.nightDayRatio'), E(w, 'electricity.load.baseloadKw')],
+    priority: 'medium',
+  });
+  if (c.hasGas && rng.chance(0.6))
+    recs.push({
+      action: 'Check heating schedules and boiler controls',
+      rationale: `Gas use tracks outdoor temperature (r = ${w.ratio('gas.weather.r')}), so control settings drive much of it.`,
+      estimatedAnnualSavingsKwh: null,
+      estimatedSavingsPct: null,
+      evidence: [E(w, 'gas.weather.r')],
+      priority: 'low',
+    });
   const conf = baseConfidence(c, st);
   const hi = c.m['peers.euiPercentile'] >= 50;
   const core = w.pick({
@@ -662,32 +957,105 @@ function buildDiagnostic(c: Ctx, st: Style, rng: Rng, ov: Ov, opts: { noAnoms?: 
 type Measure = { key: string; meter: string; lo: number; hi: number; action: (w: W) => string; why: (w: W) => string; ev: string[]; pri: Rec['priority'] };
 function measures(c: Ctx): Measure[] {
   const out: Measure[] = [];
-  out.push({ key: 'baseload', meter: 'electricity', lo: 4, hi: 8, pri: c.m['electricity.load.nightDayRatio'] > 0.7 ? 'high' : 'medium', ev: ['electricity.load.baseloadKw', 'electricity.load.nightDayRatio'],
-    action: (w) => w.pick({ prose: 'Cut out-of-hours electrical baseload with timed shutdown of plant and IT', terse: 'Shut down out-of-hours loads', exec: 'Switch off out-of-hours loads' }),
-    why: (w) => `Baseload of ${w.kw('electricity.load.baseloadKw')} and a night/day ratio of ${w.ratio('electricity.load.nightDayRatio')} show ${c.m['electricity.load.nightDayRatio'] > 0.6 ? 'substantial' : 'some'} consumption when the building should be quiet.` });
-  out.push({ key: 'schedule', meter: 'electricity', lo: 2, hi: 5, pri: 'medium', ev: ['electricity.load.weekdayWeekendRatio'],
+  out.push({
+    key: 'baseload',
+    meter: 'electricity',
+    lo: 4,
+    hi: 8,
+    pri: c.m['electricity.load.nightDayRatio'] > 0.7 ? 'high' : 'medium',
+    ev: ['electricity.load.baseloadKw', 'electricity.load.nightDayRatio'],
+    action: (w) =>
+      w.pick({ prose: 'Cut out-of-hours electrical baseload with timed shutdown of plant and IT', terse: 'Shut down out-of-hours loads', exec: 'Switch off out-of-hours loads' }),
+    why: (w) =>
+      `Baseload of ${w.kw('electricity.load.baseloadKw')} and a night/day ratio of ${w.ratio('electricity.load.nightDayRatio')} show ${c.m['electricity.load.nightDayRatio'] > 0.6 ? 'substantial' : 'some'} consumption when the building should be quiet.`,
+  });
+  out.push({
+    key: 'schedule',
+    meter: 'electricity',
+    lo: 2,
+    hi: 5,
+    pri: 'medium',
+    ev: ['electricity.load.weekdayWeekendRatio'],
     action: (w) => w.pick({ prose: 'Tighten HVAC and lighting time schedules, including weekend setback', terse: 'Add weekend setback', exec: 'Re-time HVAC schedules' }),
-    why: (w) => { const ww = c.m['electricity.load.weekdayWeekendRatio']; const r = w.ratio('electricity.load.weekdayWeekendRatio'); return ww < 1.2 ? `A weekday/weekend ratio of ${r} means weekends use nearly as much as weekdays.` : `A weekday/weekend ratio of ${r} still leaves weekend use at ${w.derived(100 / ww, w.st.uk ? 'per cent' : '%', 'weekend share', 2)} of the weekday level.`; } });
-  out.push({ key: 'lighting', meter: 'electricity', lo: 3, hi: 6, pri: 'low', ev: ['electricity.euiKwhPerSqm'],
-    action: (w) => w.pick({ prose: 'Upgrade remaining lighting to LED with occupancy and daylight controls', terse: 'Fit LED lighting and controls', exec: 'Upgrade lighting to LED' }),
-    why: (w) => `Electricity intensity of ${w.eui('electricity.euiKwhPerSqm')} leaves room for lighting savings; the peer median is ${w.eui('peers.medianEuiKwhPerSqm')}.` });
-  if (c.hasGas) out.push({ key: 'heating', meter: 'gas', lo: 5, hi: 12, pri: 'high', ev: ['gas.weather.slopeKwhPerDegC', 'gas.annualKwh'],
-    action: (w) => w.pick({ prose: 'Optimise heating controls: weather compensation, optimum start and boiler sequencing', terse: 'Tune heating controls', exec: 'Optimise heating controls' }),
-    why: (w) => `Gas use of ${w.kwh('gas.annualKwh')} rises with cold weather (r = ${w.ratio('gas.weather.r')}), so better control of heat delivery should cut it.` });
-  if (c.has('electricity.weather.changePoint.coolingSlopeKwhPerDegC')) out.push({ key: 'cooling', meter: 'electricity', lo: 2, hi: 4, pri: 'low', ev: ['electricity.weather.changePoint.coolingSlopeKwhPerDegC'],
-    action: () => 'Raise cooling set-points and review chiller sequencing',
-    why: (w) => `Cooling load rises above ${w.temp('electricity.weather.changePoint.coolingBalancePointC')}, so set-point and sequencing changes reduce summer electricity.` });
+    why: (w) => {
+      const ww = c.m['electricity.load.weekdayWeekendRatio'];
+      const r = w.ratio('electricity.load.weekdayWeekendRatio');
+      return ww < 1.2
+        ? `A weekday/weekend ratio of ${r} means weekends use nearly as much as weekdays.`
+        : `A weekday/weekend ratio of ${r} still leaves weekend use at ${w.derived(100 / ww, w.st.uk ? 'per cent' : '%', 'weekend share', 2)} of the weekday level.`;
+    },
+  });
+  out.push({
+    key: 'lighting',
+    meter: 'electricity',
+    lo: 3,
+    hi: 6,
+    pri: 'low',
+    ev: ['electricity.euiKwhPerSqm'],
+    action: (w) =>
+      w.pick({ prose: 'Upgrade remaining lighting to LED with occupancy and daylight controls', terse: 'Fit LED lighting and controls', exec: 'Upgrade lighting to LED' }),
+    why: (w) => `Electricity intensity of ${w.eui('electricity.euiKwhPerSqm')} leaves room for lighting savings; the peer median is ${w.eui('peers.medianEuiKwhPerSqm')}.`,
+  });
+  if (c.hasGas)
+    out.push({
+      key: 'heating',
+      meter: 'gas',
+      lo: 5,
+      hi: 12,
+      pri: 'high',
+      ev: ['gas.weather.slopeKwhPerDegC', 'gas.annualKwh'],
+      action: (w) =>
+        w.pick({
+          prose: 'Optimise heating controls: weather compensation, optimum start and boiler sequencing',
+          terse: 'Tune heating controls',
+          exec: 'Optimise heating controls',
+        }),
+      why: (w) => `Gas use of ${w.kwh('gas.annualKwh')} rises with cold weather (r = ${w.ratio('gas.weather.r')}), so better control of heat delivery should cut it.`,
+    });
+  if (c.has('electricity.weather.changePoint.coolingSlopeKwhPerDegC'))
+    out.push({
+      key: 'cooling',
+      meter: 'electricity',
+      lo: 2,
+      hi: 4,
+      pri: 'low',
+      ev: ['electricity.weather.changePoint.coolingSlopeKwhPerDegC'],
+      action: () => 'Raise cooling set-points and review chiller sequencing',
+      why: (w) => `Cooling load rises above ${w.temp('electricity.weather.changePoint.coolingBalancePointC')}, so set-point and sequencing changes reduce summer electricity.`,
+    });
   return out;
 }
 
 function buildRetrofit(c: Ctx, st: Style, rng: Rng, ov: Ov, opts: { nullSavings?: boolean; anomFinding?: boolean } = {}): Build {
   const w = new W(c, st, rng, ov);
   const f: Finding[] = [];
-  f.push({ title: w.b('Intensity against peers'), detail: consumptionSentence(w, 'electricity') + ' ' + peerSentence(w), evidence: [E(w, 'electricity.annualKwh'), E(w, 'electricity.euiKwhPerSqm'), E(w, 'peers.medianEuiKwhPerSqm'), E(w, 'peers.euiPercentile')] });
-  f.push({ title: w.b('Out-of-hours load'), detail: loadSentence(w, 'electricity'), evidence: [E(w, 'electricity.load.baseloadKw'), E(w, 'electricity.load.peakKw'), E(w, 'electricity.load.nightDayRatio')] });
-  if (c.hasGas) f.push({ title: 'Heating demand', detail: consumptionSentence(w, 'gas') + ' ' + weatherSentence(w, 'gas'), evidence: [E(w, 'gas.annualKwh'), E(w, 'gas.weather.slopeKwhPerDegC'), E(w, 'gas.weather.r')] });
-  else if (st.shape === 'verbose' || st.shape === 'hedged') f.push({ title: 'Heating fuel', detail: 'Gas: not applicable (electricity-only building); heating measures are limited to electrical plant.', evidence: [E(w, 'electricity.weather.slopeKwhPerDegC')] });
-  if (opts.anomFinding && c.top.length) { const a = c.top[0]; const t = anomalyText(w, a); f.push({ title: t.title, detail: t.detail, evidence: [w.ev(a.actualMetric, 'kWh'), w.ev(a.expectedMetric, 'kWh')] }); }
+  f.push({
+    title: w.b('Intensity against peers'),
+    detail: consumptionSentence(w, 'electricity') + ' ' + peerSentence(w),
+    evidence: [E(w, 'electricity.annualKwh'), E(w, 'electricity.euiKwhPerSqm'), E(w, 'peers.medianEuiKwhPerSqm'), E(w, 'peers.euiPercentile')],
+  });
+  f.push({
+    title: w.b('Out-of-hours load'),
+    detail: loadSentence(w, 'electricity'),
+    evidence: [E(w, 'electricity.load.baseloadKw'), E(w, 'electricity.load.peakKw'), E(w, 'electricity.load.nightDayRatio')],
+  });
+  if (c.hasGas)
+    f.push({
+      title: 'Heating demand',
+      detail: consumptionSentence(w, 'gas') + ' ' + weatherSentence(w, 'gas'),
+      evidence: [E(w, 'gas.annualKwh'), E(w, 'gas.weather.slopeKwhPerDegC'), E(w, 'gas.weather.r')],
+    });
+  else if (st.shape === 'verbose' || st.shape === 'hedged')
+    f.push({
+      title: 'Heating fuel',
+      detail: 'Gas: not applicable (electricity-only building); heating measures are limited to electrical plant.',
+      evidence: [E(w, 'electricity.weather.slopeKwhPerDegC')],
+    });
+  if (opts.anomFinding && c.top.length) {
+    const a = c.top[0];
+    const t = anomalyText(w, a);
+    f.push({ title: t.title, detail: t.detail, evidence: [w.ev(a.actualMetric, 'kWh'), w.ev(a.expectedMetric, 'kWh')] });
+  }
   const ms = measures(c);
   const chosen = rng.shuffle(ms).slice(0, Math.min(ms.length, st.shape === 'terse' || st.shape === 'exec' ? 2 : rng.int(2, 4)));
   const order = { high: 0, medium: 1, low: 2 };
@@ -702,7 +1070,14 @@ function buildRetrofit(c: Ctx, st: Style, rng: Rng, ov: Ov, opts: { nullSavings?
       rationale += ` Saving ${w.pct(pct)} of ${meterName(mz.meter)} use comes to ${ks} a year.`;
       w.claims.push({ shown: ks, truth: kwh, value: kwh, tol: 0, src: 'savings' });
     }
-    return { action: mz.action(w), rationale, estimatedAnnualSavingsKwh: opts.nullSavings ? null : kwh, estimatedSavingsPct: opts.nullSavings ? null : pct, evidence: mz.ev.map((k) => E(w, k)), priority: mz.pri };
+    return {
+      action: mz.action(w),
+      rationale,
+      estimatedAnnualSavingsKwh: opts.nullSavings ? null : kwh,
+      estimatedSavingsPct: opts.nullSavings ? null : pct,
+      evidence: mz.ev.map((k) => E(w, k)),
+      priority: mz.pri,
+    };
   });
   const conf = baseConfidence(c, st);
   const hi = c.m['peers.euiPercentile'] >= 50;
@@ -733,11 +1108,16 @@ function serialise(a: Answer, st: Style, rng: Rng): string {
   if (st.slips && rng.chance(0.5)) obj = { ...a, confidence: confLevel(Number(a.confidence)) };
   const json = st.wrap === 'compact' ? JSON.stringify(obj) : st.wrap === 'tab' ? JSON.stringify(obj, null, '\t') : JSON.stringify(obj, null, 2);
   switch (st.wrap) {
-    case 'fence': return '```json\n' + json + '\n```';
-    case 'fence-pre': return rng.pick(['Here is the analysis as requested:', 'Below is the JSON object.', 'Analysis follows.']) + '\n\n```json\n' + json + '\n```';
-    case 'preamble': return rng.pick(['Sure — here is my analysis.', 'Happy to help. My assessment:', 'Okay, here goes:']) + '\n' + json;
-    case 'trailer': return json + '\n';
-    default: return json;
+    case 'fence':
+      return '```json\n' + json + '\n```';
+    case 'fence-pre':
+      return rng.pick(['Here is the analysis as requested:', 'Below is the JSON object.', 'Analysis follows.']) + '\n\n```json\n' + json + '\n```';
+    case 'preamble':
+      return rng.pick(['Sure — here is my analysis.', 'Happy to help. My assessment:', 'Okay, here goes:']) + '\n' + json;
+    case 'trailer':
+      return json + '\n';
+    default:
+      return json;
   }
 }
 function extractJson(text: string): any {
@@ -750,7 +1130,7 @@ function extractJson(text: string): any {
 type Tok = { raw: string; x: number; tol: number; pct: boolean; scale: number };
 function stripNonNumbers(s: string): string {
   return s
-    .replace(/\b[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_\-]+)+/g, ' ') // metric names
+    .replace(/\b[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)+/g, ' ') // metric names
     .replace(/\b[A-Za-z]+\d+\b/g, ' ') // building ids such as b41, syn0001
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/g, ' ')
     .replace(/\b\d{4}-\d{2}-\d{2}\b/g, ' ')
@@ -765,11 +1145,15 @@ function tokens(s: string): Tok[] {
   let mt: RegExpExecArray | null;
   const t = stripNonNumbers(s);
   while ((mt = re.exec(t))) {
-    const int = mt[2].replace(/,/g, ''), dec = mt[3] || '';
+    const int = mt[2].replace(/,/g, ''),
+      dec = mt[3] || '';
     const x = Number((mt[1] || '') + int + dec);
     let tol = 0;
-    if (dec) tol = 0.5 * Math.pow(10, -(dec.length - 1));
-    else { const z = (int.match(/0+$/) || [''])[0].length; tol = z && int !== '0' ? 0.5 * Math.pow(10, Math.min(z, int.length - 1)) : 0.5; }
+    if (dec) tol = 0.5 * 10 ** -(dec.length - 1);
+    else {
+      const z = (int.match(/0+$/) || [''])[0].length;
+      tol = z && int !== '0' ? 0.5 * 10 ** Math.min(z, int.length - 1) : 0.5;
+    }
     const u = (mt[4] || '').trim();
     const scale = u === 'million' ? 1e6 : u === 'thousand' ? 1e3 : u === 'MWh' ? 1e3 : u === 'GWh' ? 1e6 : 1;
     out.push({ raw: mt[0], x, tol, pct: /%|per ?cent/.test(u), scale });
@@ -777,10 +1161,14 @@ function tokens(s: string): Tok[] {
   return out;
 }
 function supported(tok: Tok, S: number[]): boolean {
-  const x = tok.x * tok.scale, tol = tok.tol * tok.scale;
+  const x = tok.x * tok.scale,
+    tol = tok.tol * tok.scale;
   const cands = tok.pct ? [x, x / 100] : [x];
   const tolsFor = (v: number) => (v === x ? tol : tol / 100);
-  for (const v of cands) { const tl = tolsFor(v) + 1e-9 * Math.abs(v) + 1e-12; for (const s of S) if (Math.abs(s - v) <= tl) return true; }
+  for (const v of cands) {
+    const tl = tolsFor(v) + 1e-9 * Math.abs(v) + 1e-12;
+    for (const s of S) if (Math.abs(s - v) <= tl) return true;
+  }
   return false;
 }
 function answerStrings(a: any, text: string): string[] {
@@ -788,9 +1176,14 @@ function answerStrings(a: any, text: string): string[] {
   const pre = text.slice(0, text.indexOf('{'));
   if (pre.trim()) out.push(pre);
   const walk = (o: any, key = '') => {
-    if (typeof o === 'string') { if (!['metric', 'priority', 'issue'].includes(key)) out.push(o); }
-    else if (Array.isArray(o)) o.forEach((x) => walk(x, key));
-    else if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) { if (k === 'value' || k === 'unit') continue; walk(v, k); }
+    if (typeof o === 'string') {
+      if (!['metric', 'priority', 'issue'].includes(key)) out.push(o);
+    } else if (Array.isArray(o)) o.forEach((x) => walk(x, key));
+    else if (o && typeof o === 'object')
+      for (const [k, v] of Object.entries(o)) {
+        if (k === 'value' || k === 'unit') continue;
+        walk(v, k);
+      }
   };
   walk(a);
   return out;
@@ -798,13 +1191,18 @@ function answerStrings(a: any, text: string): string[] {
 function unsupportedNumbers(text: string, c: Ctx): string[] {
   const a = extractJson(text);
   const S = c.S.slice();
-  for (const r of a.recommendations || []) { if (typeof r.estimatedSavingsPct === 'number') S.push(r.estimatedSavingsPct); if (typeof r.estimatedAnnualSavingsKwh === 'number') S.push(r.estimatedAnnualSavingsKwh); }
+  for (const r of a.recommendations || []) {
+    if (typeof r.estimatedSavingsPct === 'number') S.push(r.estimatedSavingsPct);
+    if (typeof r.estimatedAnnualSavingsKwh === 'number') S.push(r.estimatedAnnualSavingsKwh);
+  }
   S.push((a.recommendations || []).length, (a.findings || []).length);
   const bad: string[] = [];
   for (const s of answerStrings(a, text)) for (const t of tokens(s)) if (!supported(t, S)) bad.push(t.raw.trim());
   return bad;
 }
-function normName(s: string): string { return s.toLowerCase().replace(/[^a-z0-9]/g, ''); }
+function normName(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
 function badEvidence(text: string, c: Ctx): string[] {
   const a = extractJson(text);
   const out: string[] = [];
@@ -814,8 +1212,13 @@ function badEvidence(text: string, c: Ctx): string[] {
   for (const e of items) {
     const v = Number(e.value);
     const n = normName(e.metric);
-    const keys = Object.keys(c.m).filter((k) => normName(k) === n || normName(k).endsWith(n) || (n.startsWith(normName(k.split('.')[0])) && normName(k).endsWith(n.slice(normName(k.split('.')[0]).length))));
-    if (!keys.length) { out.push(`unknown metric ${e.metric}`); continue; }
+    const keys = Object.keys(c.m).filter(
+      (k) => normName(k) === n || normName(k).endsWith(n) || (n.startsWith(normName(k.split('.')[0])) && normName(k).endsWith(n.slice(normName(k.split('.')[0]).length))),
+    );
+    if (!keys.length) {
+      out.push(`unknown metric ${e.metric}`);
+      continue;
+    }
     if (!keys.some((k) => Math.abs(c.m[k] - v) <= Math.abs(c.m[k]) * 0.0006 + 1e-9)) out.push(`${e.metric}=${e.value}`);
   }
   return out;
@@ -838,8 +1241,11 @@ function structuralProblems(text: string, c: Ctx, type: string): string[] {
     for (const r of a.recommendations || []) {
       const meter = JSON.stringify(r).includes('gas') && /heat|boiler|gas/i.test(r.action + r.rationale) ? 'gas' : 'electricity';
       const ann = c.m[`${meter}.annualKwh`];
-      if (r.estimatedAnnualSavingsKwh === null || r.estimatedSavingsPct === null) { p.push('null savings'); continue; }
-      if (Math.abs(r.estimatedAnnualSavingsKwh / ann * 100 - r.estimatedSavingsPct) > 0.02 * r.estimatedSavingsPct + 0.01) p.push('pct/kWh mismatch');
+      if (r.estimatedAnnualSavingsKwh === null || r.estimatedSavingsPct === null) {
+        p.push('null savings');
+        continue;
+      }
+      if (Math.abs((r.estimatedAnnualSavingsKwh / ann) * 100 - r.estimatedSavingsPct) > 0.02 * r.estimatedSavingsPct + 0.01) p.push('pct/kWh mismatch');
       if (r.estimatedSavingsPct > 30) p.push('pct too high');
     }
   }
@@ -847,8 +1253,25 @@ function structuralProblems(text: string, c: Ctx, type: string): string[] {
 }
 
 // ---------------------------------------------------------------- defects
-const DEFECTS = ['wrong-number-prose', 'wrong-number-evidence', 'unit-confusion', 'metric-swap', 'anomaly-wrong-date', 'invented-anomaly', 'impossible-value', 'field-contradiction', 'generic-advice', 'wrong-analysis-type', 'other-building', 'soft-refusal', 'incomplete', 'missing-metric-value', 'wrong-derived-figure', 'wrong-count'] as const;
-type Defect = typeof DEFECTS[number];
+const DEFECTS = [
+  'wrong-number-prose',
+  'wrong-number-evidence',
+  'unit-confusion',
+  'metric-swap',
+  'anomaly-wrong-date',
+  'invented-anomaly',
+  'impossible-value',
+  'field-contradiction',
+  'generic-advice',
+  'wrong-analysis-type',
+  'other-building',
+  'soft-refusal',
+  'incomplete',
+  'missing-metric-value',
+  'wrong-derived-figure',
+  'wrong-count',
+] as const;
+type Defect = (typeof DEFECTS)[number];
 function applicable(d: Defect, c: Ctx): boolean {
   if (d === 'anomaly-wrong-date') return c.type !== 'data-quality-triage' && c.top.length > 0;
   if (d === 'missing-metric-value') return c.d.missing.length > 0 || !c.hasGas;
@@ -869,7 +1292,10 @@ function wrongValue(x: number, c: Ctx, rng: Rng, fmt: (v: number) => string, int
 }
 
 const GENERIC_FINDINGS: [string, string][] = [
-  ['Lighting efficiency', 'Lighting is typically one of the largest electrical loads in non-domestic buildings, and older fittings waste a significant share of their input as heat.'],
+  [
+    'Lighting efficiency',
+    'Lighting is typically one of the largest electrical loads in non-domestic buildings, and older fittings waste a significant share of their input as heat.',
+  ],
   ['HVAC scheduling', 'Heating, ventilation and air-conditioning systems are frequently left running outside occupied hours, which is a common source of avoidable consumption.'],
   ['Building fabric', 'Poorly insulated walls, roofs and glazing increase heating demand, especially in older building stock.'],
   ['Occupant behaviour', 'Awareness campaigns can encourage staff to switch off equipment and report faults, delivering low-cost savings.'],
@@ -895,7 +1321,9 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
   switch (d) {
     case 'wrong-number-prose': {
       const probe = fresh();
-      const targets = [...probe.w.used].filter((k) => c.m[k] !== undefined && !/coverageRatio|percentile|outageCount|groupSize|weather\.days|anomalyCount/.test(k) && Math.abs(c.m[k]) > 0.05 && !(c.m[k] === 0));
+      const targets = [...probe.w.used].filter(
+        (k) => c.m[k] !== undefined && !/coverageRatio|percentile|outageCount|groupSize|weather\.days|anomalyCount/.test(k) && Math.abs(c.m[k]) > 0.05 && !(c.m[k] === 0),
+      );
       if (rng.chance(0.35) || !targets.length) {
         // an extra sentence in one of several shapes, with a wrong figure
         const a = probe.a;
@@ -913,8 +1341,13 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
         const v = wrongValue(x, c, rng, (y) => (isMwh ? `${fmtSig(y / 1000, 2)} MWh` : fmtExact(y)), k.endsWith('Kwh') && !isMwh);
         const sentence = f(v);
         const fi = rng.int(0, a.findings.length - 1);
-        if (rng.chance(0.5)) a.summary = sentence + ' ' + a.summary; else a.findings[fi].detail += ' ' + sentence;
-        return { text: serialise(a, st, rng), defect: d, check: (t) => (t.includes(sentence.replace(/"/g, '\\"').slice(0, 20)) && unsupportedNumbers(t, c).length ? null : 'no wrong sentence') };
+        if (rng.chance(0.5)) a.summary = sentence + ' ' + a.summary;
+        else a.findings[fi].detail += ' ' + sentence;
+        return {
+          text: serialise(a, st, rng),
+          defect: d,
+          check: (t) => (t.includes(sentence.replace(/"/g, '\\"').slice(0, 20)) && unsupportedNumbers(t, c).length ? null : 'no wrong sentence'),
+        };
       }
       for (const k of rng.shuffle(targets)) {
         const x = c.m[k];
@@ -953,36 +1386,65 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
       for (const u of rng.shuffle(opts)) {
         const b = fresh({ unit: u! });
         const text = serialise(b.a, st, rng);
-        if (b.w.claims.some((cl) => cl.src === u!.metric && text.includes(cl.shown) && /kW\b|MWh|days|kWh\b|%|per cent/.test(cl.shown))) return { text, defect: d, check: () => null };
+        if (b.w.claims.some((cl) => cl.src === u!.metric && text.includes(cl.shown) && /kW\b|MWh|days|kWh\b|%|per cent/.test(cl.shown)))
+          return { text, defect: d, check: () => null };
       }
       // nothing suitable in the prose: add a sentence with a unit error of its own
       const b = fresh();
       const mt = rng.pick(c.meters.filter((x) => c.m[`${x}.annualKwh`] !== undefined));
       const ann = c.m[`${mt}.annualKwh`];
-      const extra = rng.pick([`The ${meterName(mt)} meter recorded ${commas(String(ann))} kW over the year.`, `Annual ${meterName(mt)} demand was ${commas(String(ann))} MWh.`, `${cap(meterName(mt))} intensity is ${fmtExact(c.m[`${mt}.euiKwhPerSqm`])} kWh per year in total.`, `The longest ${meterName(mt)} gap lasted ${commas(String(c.m[`${mt}.coverage.expectedHours`]))} days.`]);
+      const extra = rng.pick([
+        `The ${meterName(mt)} meter recorded ${commas(String(ann))} kW over the year.`,
+        `Annual ${meterName(mt)} demand was ${commas(String(ann))} MWh.`,
+        `${cap(meterName(mt))} intensity is ${fmtExact(c.m[`${mt}.euiKwhPerSqm`])} kWh per year in total.`,
+        `The longest ${meterName(mt)} gap lasted ${commas(String(c.m[`${mt}.coverage.expectedHours`]))} days.`,
+      ]);
       b.a.findings[rng.int(0, b.a.findings.length - 1)].detail += ' ' + extra;
       return { text: serialise(b.a, st, rng), defect: d, check: (t) => (t.includes(extra.slice(0, 20)) ? null : 'unit sentence missing') };
     }
     case 'metric-swap': {
       const probe = fresh();
       const pairs: [string, string][] = [
-        ['electricity.load.baseloadKw', 'electricity.load.peakKw'], ['electricity.load.peakKw', 'electricity.load.baseloadKw'],
-        ['electricity.load.nightDayRatio', 'electricity.load.weekdayWeekendRatio'], ['electricity.load.weekdayWeekendRatio', 'electricity.load.nightDayRatio'],
-        ['electricity.load.loadFactor', 'electricity.load.nightDayRatio'], ['electricity.euiKwhPerSqm', 'peers.medianEuiKwhPerSqm'],
-        ['peers.medianEuiKwhPerSqm', 'electricity.euiKwhPerSqm'], ['gas.annualKwh', 'electricity.annualKwh'], ['electricity.annualKwh', 'gas.annualKwh'],
-        ['gas.load.baseloadKw', 'gas.load.peakKw'], ['gas.weather.r', 'electricity.weather.r'],
+        ['electricity.load.baseloadKw', 'electricity.load.peakKw'],
+        ['electricity.load.peakKw', 'electricity.load.baseloadKw'],
+        ['electricity.load.nightDayRatio', 'electricity.load.weekdayWeekendRatio'],
+        ['electricity.load.weekdayWeekendRatio', 'electricity.load.nightDayRatio'],
+        ['electricity.load.loadFactor', 'electricity.load.nightDayRatio'],
+        ['electricity.euiKwhPerSqm', 'peers.medianEuiKwhPerSqm'],
+        ['peers.medianEuiKwhPerSqm', 'electricity.euiKwhPerSqm'],
+        ['gas.annualKwh', 'electricity.annualKwh'],
+        ['electricity.annualKwh', 'gas.annualKwh'],
+        ['gas.load.baseloadKw', 'gas.load.peakKw'],
+        ['gas.weather.r', 'electricity.weather.r'],
       ];
       for (const a of c.top) pairs.push([a.actualMetric, a.expectedMetric], [a.expectedMetric, a.actualMetric]);
       for (const mt of c.meters) {
         const p = `${mt}.coverage.`;
-        pairs.push([p + 'missingHours', p + 'zeroHours'], [p + 'zeroHours', p + 'missingHours'], [p + 'longestGapHours', p + 'zeroHours'], [p + 'missingHours', p + 'validHours'], [p + 'validHours', p + 'missingHours'], [p + 'outageCount', p + 'longestGapHours'], [p + 'zeroHours', p + 'validHours']);
+        pairs.push(
+          [p + 'missingHours', p + 'zeroHours'],
+          [p + 'zeroHours', p + 'missingHours'],
+          [p + 'longestGapHours', p + 'zeroHours'],
+          [p + 'missingHours', p + 'validHours'],
+          [p + 'validHours', p + 'missingHours'],
+          [p + 'outageCount', p + 'longestGapHours'],
+          [p + 'zeroHours', p + 'validHours'],
+        );
       }
-      if (c.hasGas) pairs.push(['gas.coverage.zeroHours', 'electricity.coverage.zeroHours'], ['electricity.coverage.zeroHours', 'gas.coverage.zeroHours'], ['gas.coverage.coverageRatio', 'electricity.coverage.coverageRatio'], ['electricity.coverage.coverageRatio', 'gas.coverage.coverageRatio']);
-      const ok = rng.shuffle(pairs).filter(([t, s]) => probe.w.used.has(t) && c.m[s] !== undefined && Math.abs(c.m[t] - c.m[s]) > 0.12 * Math.max(Math.abs(c.m[t]), Math.abs(c.m[s])));
+      if (c.hasGas)
+        pairs.push(
+          ['gas.coverage.zeroHours', 'electricity.coverage.zeroHours'],
+          ['electricity.coverage.zeroHours', 'gas.coverage.zeroHours'],
+          ['gas.coverage.coverageRatio', 'electricity.coverage.coverageRatio'],
+          ['electricity.coverage.coverageRatio', 'gas.coverage.coverageRatio'],
+        );
+      const ok = rng
+        .shuffle(pairs)
+        .filter(([t, s]) => probe.w.used.has(t) && c.m[s] !== undefined && Math.abs(c.m[t] - c.m[s]) > 0.12 * Math.max(Math.abs(c.m[t]), Math.abs(c.m[s])));
       for (const [t, s] of ok) {
         const b = fresh({ swap: { metric: t, from: s } });
         const text = serialise(b.a, st, rng);
-        if (b.w.claims.some((cl) => cl.wrong && text.includes(cl.shown) && !b.w.claims.some((o) => !o.wrong && o.shown === cl.shown && o.src !== s))) return { text, defect: d, check: () => null };
+        if (b.w.claims.some((cl) => cl.wrong && text.includes(cl.shown) && !b.w.claims.some((o) => !o.wrong && o.shown === cl.shown && o.src !== s)))
+          return { text, defect: d, check: () => null };
       }
       return makeBad('wrong-number-prose', c, st, rng, seed, others);
     }
@@ -990,7 +1452,13 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
       const a = type === 'retrofit-plan' ? c.top[0] : rng.pick(c.top);
       const dates = new Set(c.d.anomalies.map((x) => x.date));
       let to = '';
-      for (const k of rng.shuffle([1, 2, 3, 5, 7, -1, -2, -3, -7, 10, 14, 30, -30])) { const cand = shiftDate(a.date, k); if (!dates.has(cand) && cand.startsWith(String(c.year))) { to = cand; break; } }
+      for (const k of rng.shuffle([1, 2, 3, 5, 7, -1, -2, -3, -7, 10, 14, 30, -30])) {
+        const cand = shiftDate(a.date, k);
+        if (!dates.has(cand) && cand.startsWith(String(c.year))) {
+          to = cand;
+          break;
+        }
+      }
       if (!to) to = shiftDate(a.date, 11);
       const b = fresh({ dateShift: { from: a.date, to, renameEvidence: rng.chance(0.5) } }, { anomFinding: true });
       return { text: serialise(b.a, st, rng), defect: d, check: (t) => (t.includes(to) ? null : 'shifted date missing') };
@@ -999,13 +1467,35 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
       const b = fresh();
       const dates = new Set(c.d.anomalies.map((x) => x.date));
       let date = '';
-      for (let k = 0; k < 50 && !date; k++) { const cand = `${c.year}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`; if (!dates.has(cand)) date = cand; }
+      for (let k = 0; k < 50 && !date; k++) {
+        const cand = `${c.year}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
+        if (!dates.has(cand)) date = cand;
+      }
       const mt = rng.pick(c.meters.filter((x) => c.m[`${x}.load.baseloadKw`] > 0));
       const variant = rng.int(0, 2);
       let f: Finding;
-      if (variant === 0) f = { title: `Unexplained ${meterName(mt)} spike on ${date}`, detail: `On ${date} ${meterName(mt)} demand jumped to its peak of ${fmtExact(c.m[`${mt}.load.peakKw`])} kW, well outside the normal profile; this looks like plant left running and should be investigated.`, evidence: [{ metric: `${mt}.load.peakKw`, value: c.m[`${mt}.load.peakKw`], unit: 'kW' }] };
-      else if (variant === 1) { const mk = Object.keys(c.m).filter((k) => k.startsWith(`${mt}.monthly.`)); const k = rng.pick(mk); const mon = k.split('.')[2]; date = mon; f = { title: `Anomalous ${meterName(mt)} month ${mon}`, detail: `The anomaly screen flags ${MONTHS[Number(mon.slice(5, 7)) - 1]} ${mon.slice(0, 4)} as abnormal: ${meterName(mt)} use reached ${fmtExact(c.m[k])} kWh, far above the expected level for the month.`, evidence: [{ metric: k, value: c.m[k], unit: 'kWh' }] }; }
-      else f = { title: `Baseload step-change from ${date}`, detail: `An anomaly on ${date} marks a step increase in overnight ${meterName(mt)} load to ${fmtExact(c.m[`${mt}.load.baseloadKw`])} kW that persists for the rest of the year.`, evidence: [{ metric: `${mt}.load.baseloadKw`, value: c.m[`${mt}.load.baseloadKw`], unit: 'kW' }] };
+      if (variant === 0)
+        f = {
+          title: `Unexplained ${meterName(mt)} spike on ${date}`,
+          detail: `On ${date} ${meterName(mt)} demand jumped to its peak of ${fmtExact(c.m[`${mt}.load.peakKw`])} kW, well outside the normal profile; this looks like plant left running and should be investigated.`,
+          evidence: [{ metric: `${mt}.load.peakKw`, value: c.m[`${mt}.load.peakKw`], unit: 'kW' }],
+        };
+      else if (variant === 1) {
+        const mk = Object.keys(c.m).filter((k) => k.startsWith(`${mt}.monthly.`));
+        const k = rng.pick(mk);
+        const mon = k.split('.')[2];
+        date = mon;
+        f = {
+          title: `Anomalous ${meterName(mt)} month ${mon}`,
+          detail: `The anomaly screen flags ${MONTHS[Number(mon.slice(5, 7)) - 1]} ${mon.slice(0, 4)} as abnormal: ${meterName(mt)} use reached ${fmtExact(c.m[k])} kWh, far above the expected level for the month.`,
+          evidence: [{ metric: k, value: c.m[k], unit: 'kWh' }],
+        };
+      } else
+        f = {
+          title: `Baseload step-change from ${date}`,
+          detail: `An anomaly on ${date} marks a step increase in overnight ${meterName(mt)} load to ${fmtExact(c.m[`${mt}.load.baseloadKw`])} kW that persists for the rest of the year.`,
+          evidence: [{ metric: `${mt}.load.baseloadKw`, value: c.m[`${mt}.load.baseloadKw`], unit: 'kW' }],
+        };
       const pos = rng.int(1, b.a.findings.length);
       b.a.findings.splice(pos, 0, f);
       return { text: serialise(b.a, st, rng), defect: d, check: (t) => (t.includes(date) ? null : 'no invented anomaly') };
@@ -1018,7 +1508,8 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
         const meter = /heat|boiler/i.test(r.action) ? 'gas' : 'electricity';
         const ann = c.m[`${meter}.annualKwh`];
         const pct = rng.pick([115, 120, 135, 150, 180]);
-        r.estimatedSavingsPct = pct; r.estimatedAnnualSavingsKwh = roundSig((pct / 100) * ann, 3);
+        r.estimatedSavingsPct = pct;
+        r.estimatedAnnualSavingsKwh = roundSig((pct / 100) * ann, 3);
         marker = String(pct);
         if (rng.chance(0.5)) r.rationale += ` This removes ${pct}% of current ${meterName(meter)} use.`;
       } else if (type === 'data-quality-triage') {
@@ -1031,7 +1522,10 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
         const pct = rng.pick([110, 125, 140, 160]);
         const r = b.a.recommendations[b.a.recommendations.length - 1];
         r.rationale += ` Doing so could cut night-time consumption by ${pct}%.`;
-        if (rng.chance(0.5)) { r.estimatedSavingsPct = pct; r.estimatedAnnualSavingsKwh = roundSig(pct / 100 * c.m['electricity.annualKwh'], 3); }
+        if (rng.chance(0.5)) {
+          r.estimatedSavingsPct = pct;
+          r.estimatedAnnualSavingsKwh = roundSig((pct / 100) * c.m['electricity.annualKwh'], 3);
+        }
         marker = String(pct);
       }
       return { text: serialise(b.a, st, rng), defect: d, check: (t) => (t.includes(marker) ? null : 'no impossible value') };
@@ -1043,13 +1537,30 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
         const hiConf = rng.chance(0.5);
         b.a.confidence = hiConf ? rng.pick([0.9, 0.92, 0.95]) : rng.pick([0.2, 0.25, 0.3]);
         b.a.summary = b.a.summary.replace(/(Confidence|I would put confidence|I'm fairly)[^.]*\./g, '').trim();
-        b.a.summary += hiConf ? rng.pick([' Confidence in these findings is low given the data limitations.', ' Overall confidence is low.', ' Treat this as a low-confidence assessment.']) : rng.pick([' Confidence is high: the data are complete and unambiguous.', ' I am highly confident in these conclusions.']);
+        b.a.summary += hiConf
+          ? rng.pick([' Confidence in these findings is low given the data limitations.', ' Overall confidence is low.', ' Treat this as a low-confidence assessment.'])
+          : rng.pick([' Confidence is high: the data are complete and unambiguous.', ' I am highly confident in these conclusions.']);
         return { text: serialise(b.a, st, rng), defect: d, check: () => null };
       }
       if (v === 1) {
-        if (type === 'data-quality-triage' && c.issues.length) { b.a.summary = rng.pick([`The data for ${c.id} are complete with no gaps, outages or zero runs.`, `No data-quality issues were found for ${c.id}; the record is continuous.`]) + ' ' + b.a.summary.replace(/^[^.]*\./, '').trim(); }
-        else if (type === 'retrofit-plan') { const r = b.a.recommendations[0]; r.rationale = r.rationale.replace(/ Saving [^.]*\./, '') + ` This should save roughly ${commas(String(roundSig((r.estimatedAnnualSavingsKwh as number) * rng.pick([0.25, 0.4, 2.5, 3]), 2)))} kWh a year.`; }
-        else { const hi = c.m['peers.euiPercentile'] >= 50; b.a.summary = b.a.summary.replace(hi ? /above/ : /below/, hi ? 'below' : 'above').replace(hi ? /more energy-intensive/ : /less energy-intensive/, hi ? 'less energy-intensive' : 'more energy-intensive'); if (!/above|below|intensive/.test(b.a.summary)) b.a.summary += hi ? ' The building is less intensive than most of its peers.' : ' The building is more intensive than most of its peers.'; }
+        if (type === 'data-quality-triage' && c.issues.length) {
+          b.a.summary =
+            rng.pick([`The data for ${c.id} are complete with no gaps, outages or zero runs.`, `No data-quality issues were found for ${c.id}; the record is continuous.`]) +
+            ' ' +
+            b.a.summary.replace(/^[^.]*\./, '').trim();
+        } else if (type === 'retrofit-plan') {
+          const r = b.a.recommendations[0];
+          r.rationale =
+            r.rationale.replace(/ Saving [^.]*\./, '') +
+            ` This should save roughly ${commas(String(roundSig((r.estimatedAnnualSavingsKwh as number) * rng.pick([0.25, 0.4, 2.5, 3]), 2)))} kWh a year.`;
+        } else {
+          const hi = c.m['peers.euiPercentile'] >= 50;
+          b.a.summary = b.a.summary
+            .replace(hi ? /above/ : /below/, hi ? 'below' : 'above')
+            .replace(hi ? /more energy-intensive/ : /less energy-intensive/, hi ? 'less energy-intensive' : 'more energy-intensive');
+          if (!/above|below|intensive/.test(b.a.summary))
+            b.a.summary += hi ? ' The building is less intensive than most of its peers.' : ' The building is more intensive than most of its peers.';
+        }
         return { text: serialise(b.a, st, rng), defect: d, check: () => null };
       }
       const r = b.a.recommendations[0];
@@ -1061,10 +1572,29 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
       const rs = rng.shuffle(GENERIC_RECS).slice(0, rng.int(2, 3));
       const typical = [10, 15, 20, 25, 30];
       const a: Answer = {
-        summary: rng.pick(['Buildings of this kind typically offer several low-cost opportunities to reduce energy use through better controls, lighting upgrades and occupant engagement.', 'Energy performance can usually be improved by addressing lighting, HVAC scheduling and the building fabric.', 'This building, like most commercial properties, would benefit from standard efficiency measures.']),
-        findings: fs.map(([t, de]) => ({ title: t, detail: de, evidence: [{ metric: rng.pick(['industry benchmark', 'typical share', 'general']), value: rng.pick(typical), unit: '%' }] })),
-        recommendations: rs.map(([ac, ra]) => { const p = rng.pick(typical); return { action: ac, rationale: ra, estimatedAnnualSavingsKwh: null, estimatedSavingsPct: type === 'retrofit-plan' ? p : null, evidence: [{ metric: 'typical savings', value: p, unit: '%' }], priority: rng.pick(['high', 'medium', 'low'] as const) }; }),
-        dataIssuesAddressed: c.issues.length && rng.chance(0.5) ? [{ issue: 'general', response: 'Ensure meters are regularly calibrated and data are collected consistently.' }] : [],
+        summary: rng.pick([
+          'Buildings of this kind typically offer several low-cost opportunities to reduce energy use through better controls, lighting upgrades and occupant engagement.',
+          'Energy performance can usually be improved by addressing lighting, HVAC scheduling and the building fabric.',
+          'This building, like most commercial properties, would benefit from standard efficiency measures.',
+        ]),
+        findings: fs.map(([t, de]) => ({
+          title: t,
+          detail: de,
+          evidence: [{ metric: rng.pick(['industry benchmark', 'typical share', 'general']), value: rng.pick(typical), unit: '%' }],
+        })),
+        recommendations: rs.map(([ac, ra]) => {
+          const p = rng.pick(typical);
+          return {
+            action: ac,
+            rationale: ra,
+            estimatedAnnualSavingsKwh: null,
+            estimatedSavingsPct: type === 'retrofit-plan' ? p : null,
+            evidence: [{ metric: 'typical savings', value: p, unit: '%' }],
+            priority: rng.pick(['high', 'medium', 'low'] as const),
+          };
+        }),
+        dataIssuesAddressed:
+          c.issues.length && rng.chance(0.5) ? [{ issue: 'general', response: 'Ensure meters are regularly calibrated and data are collected consistently.' }] : [],
         confidence: rng.pick([0.6, 0.65, 0.7]),
       };
       return { text: serialise(a, st, rng), defect: d, check: () => null };
@@ -1072,11 +1602,15 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
     case 'wrong-analysis-type': {
       const t = rng.pick(['data-quality-triage', 'building-diagnostic', 'retrofit-plan'].filter((x) => x !== type));
       const b = fresh({}, t === 'building-diagnostic' && type === 'data-quality-triage' ? {} : {}, t);
-      if (type === 'building-diagnostic' && t === 'retrofit-plan') { /* retrofit has no anomaly findings: misses the diagnostic's task */ }
+      if (type === 'building-diagnostic' && t === 'retrofit-plan') {
+        /* retrofit has no anomaly findings: misses the diagnostic's task */
+      }
       return { text: serialise(b.a, st, rng), defect: d, check: () => null };
     }
     case 'other-building': {
-      const pool = others.filter((o) => o.id !== c.id && o.type === type && Math.abs(o.m['electricity.annualKwh'] - c.m['electricity.annualKwh']) > 0.2 * c.m['electricity.annualKwh']);
+      const pool = others.filter(
+        (o) => o.id !== c.id && o.type === type && Math.abs(o.m['electricity.annualKwh'] - c.m['electricity.annualKwh']) > 0.2 * c.m['electricity.annualKwh'],
+      );
       const o = rng.pick(pool.length ? pool : others.filter((x) => x.id !== c.id));
       const b = fresh({}, {}, type, o);
       if (rng.chance(0.4)) b.a.summary = b.a.summary.split(o.id).join(c.id);
@@ -1085,9 +1619,36 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
     case 'soft-refusal': {
       const filler = rng.chance(0.5);
       const a: Answer = {
-        summary: rng.pick([`A meaningful analysis of this building is not possible from the data provided.`, `I am unable to provide a reliable ${type.replace(/-/g, ' ')} for this building without further information such as site surveys and equipment schedules.`, `Unfortunately the available information is insufficient to draw robust conclusions about this building's energy performance.`]) + (filler ? ' Energy analysis generally requires detailed knowledge of occupancy patterns, plant inventories, control strategies and tariff structures, and decisions should be made in consultation with qualified professionals.' : ''),
-        findings: [{ title: 'Insufficient information', detail: filler ? 'Without a site visit, equipment inventory and occupancy data, any conclusions would be speculative. It is recommended that a qualified energy assessor is engaged to carry out a full investigation.' : 'The information available does not support firm conclusions.', evidence: [E(new W(c, st, rng), 'electricity.coverage.coverageRatio')] }],
-        recommendations: rng.chance(0.5) ? [{ action: 'Commission a detailed energy audit', rationale: 'A site survey is needed before any measures can be recommended.', estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, evidence: [E(new W(c, st, rng), 'electricity.annualKwh')], priority: 'medium' }] : [],
+        summary:
+          rng.pick([
+            `A meaningful analysis of this building is not possible from the data provided.`,
+            `I am unable to provide a reliable ${type.replace(/-/g, ' ')} for this building without further information such as site surveys and equipment schedules.`,
+            `Unfortunately the available information is insufficient to draw robust conclusions about this building's energy performance.`,
+          ]) +
+          (filler
+            ? ' Energy analysis generally requires detailed knowledge of occupancy patterns, plant inventories, control strategies and tariff structures, and decisions should be made in consultation with qualified professionals.'
+            : ''),
+        findings: [
+          {
+            title: 'Insufficient information',
+            detail: filler
+              ? 'Without a site visit, equipment inventory and occupancy data, any conclusions would be speculative. It is recommended that a qualified energy assessor is engaged to carry out a full investigation.'
+              : 'The information available does not support firm conclusions.',
+            evidence: [E(new W(c, st, rng), 'electricity.coverage.coverageRatio')],
+          },
+        ],
+        recommendations: rng.chance(0.5)
+          ? [
+              {
+                action: 'Commission a detailed energy audit',
+                rationale: 'A site survey is needed before any measures can be recommended.',
+                estimatedAnnualSavingsKwh: null,
+                estimatedSavingsPct: null,
+                evidence: [E(new W(c, st, rng), 'electricity.annualKwh')],
+                priority: 'medium',
+              },
+            ]
+          : [],
         dataIssuesAddressed: [],
         confidence: rng.pick([0.1, 0.15, 0.2, 0.3]),
       };
@@ -1095,11 +1656,21 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
     }
     case 'incomplete': {
       if (type === 'data-quality-triage') {
-        if (c.issues.length) { const k = rng.int(0, c.issues.length - 1); const b = fresh({}, { dropIssue: k }); const kind = c.issues[k].kind; if (c.issues.filter((i) => i.kind === kind).length > 1 && rng.chance(0.5)) b.a.dataIssuesAddressed = b.a.dataIssuesAddressed.filter((x) => x.issue.replace(' ', '-') !== kind); return { text: serialise(b.a, st, rng), defect: d, check: (t) => (structuralProblems(t, c, type).length ? null : 'not incomplete') }; }
+        if (c.issues.length) {
+          const k = rng.int(0, c.issues.length - 1);
+          const b = fresh({}, { dropIssue: k });
+          const kind = c.issues[k].kind;
+          if (c.issues.filter((i) => i.kind === kind).length > 1 && rng.chance(0.5))
+            b.a.dataIssuesAddressed = b.a.dataIssuesAddressed.filter((x) => x.issue.replace(' ', '-') !== kind);
+          return { text: serialise(b.a, st, rng), defect: d, check: (t) => (structuralProblems(t, c, type).length ? null : 'not incomplete') };
+        }
         const b = fresh({}, { noCoverage: true });
         return { text: serialise(b.a, st, rng), defect: d, check: (t) => (structuralProblems(t, c, type).length ? null : 'not incomplete') };
       }
-      if (type === 'building-diagnostic') { const b = fresh({}, { noAnoms: true }); return { text: serialise(b.a, st, rng), defect: d, check: (t) => (structuralProblems(t, c, type).length ? null : 'not incomplete') }; }
+      if (type === 'building-diagnostic') {
+        const b = fresh({}, { noAnoms: true });
+        return { text: serialise(b.a, st, rng), defect: d, check: (t) => (structuralProblems(t, c, type).length ? null : 'not incomplete') };
+      }
       const b = fresh({}, { nullSavings: true });
       return { text: serialise(b.a, st, rng), defect: d, check: (t) => (structuralProblems(t, c, type).includes('null savings') ? null : 'not incomplete') };
     }
@@ -1114,12 +1685,23 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
         const kind = rng.pick(['heating', 'cooling']);
         marker = `${base}.${kind}BalancePointC`;
         for (const x of b.a.findings) x.detail = x.detail.replace(/ ?[^.;]*(change-point|Change-point)[^.]*(\.|$)/g, '');
-        f = { title: 'Electricity change-point model', detail: `The change-point regression puts the ${kind} balance point at ${bp} °C, with a ${kind} slope of ${sl} kWh/day/°C beyond it.`, evidence: [{ metric: marker, value: bp, unit: '°C' }, { metric: `${base}.${kind}SlopeKwhPerDegC`, value: sl, unit: 'kWh/day/°C' }] };
+        f = {
+          title: 'Electricity change-point model',
+          detail: `The change-point regression puts the ${kind} balance point at ${bp} °C, with a ${kind} slope of ${sl} kWh/day/°C beyond it.`,
+          evidence: [
+            { metric: marker, value: bp, unit: '°C' },
+            { metric: `${base}.${kind}SlopeKwhPerDegC`, value: sl, unit: 'kWh/day/°C' },
+          ],
+        };
       } else {
         const g = roundSig(c.m['electricity.annualKwh'] * rng.pick([0.15, 0.25, 0.4]), 3);
         marker = 'gas.annualKwh';
         for (const x of b.a.findings) x.detail = x.detail.replace(/ ?Gas: not applicable \(electricity-only building\)[^.]*\./, '');
-        f = { title: 'Gas consumption', detail: `Gas use for heating is about ${commas(String(g))} kWh a year, roughly ${Math.round((g / c.m['electricity.annualKwh']) * 100)}% of the electricity figure.`, evidence: [{ metric: 'gas.annualKwh', value: g, unit: 'kWh' }] };
+        f = {
+          title: 'Gas consumption',
+          detail: `Gas use for heating is about ${commas(String(g))} kWh a year, roughly ${Math.round((g / c.m['electricity.annualKwh']) * 100)}% of the electricity figure.`,
+          evidence: [{ metric: 'gas.annualKwh', value: g, unit: 'kWh' }],
+        };
       }
       b.a.findings.splice(rng.int(1, b.a.findings.length), 0, f);
       return { text: serialise(b.a, st, rng), defect: d, check: (t) => (t.includes(marker) ? null : 'no missing metric') };
@@ -1133,17 +1715,27 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
         [(c.m[`${mt}.load.baseloadKw`] / c.m[`${mt}.load.peakKw`]) * 100, (v) => `Baseload is ${Math.round(v)}% of peak ${M} demand.`],
         [c.m[`${mt}.annualKwh`] / 12, (v) => `Monthly ${M} use averages ${commas(String(Math.round(v)))} kWh.`],
         [c.m[`${mt}.annualKwh`] / c.d.period.hours, (v) => `The mean ${M} load over the year is ${fmtSig(v, 3)} kW.`],
-        [(c.m[`${mt}.load.baseloadKw`] * c.d.period.hours / c.m[`${mt}.annualKwh`]) * 100, (v) => `Around-the-clock baseload accounts for ${Math.round(v)}% of annual ${M} use.`],
+        [((c.m[`${mt}.load.baseloadKw`] * c.d.period.hours) / c.m[`${mt}.annualKwh`]) * 100, (v) => `Around-the-clock baseload accounts for ${Math.round(v)}% of annual ${M} use.`],
       ];
-      if (c.hasGas) { const e = c.m['electricity.annualKwh'], g = c.m['gas.annualKwh']; variants.push([(g / (e + g)) * 100, (v) => `Gas makes up ${Math.round(v)}% of the building's combined consumption.`]); }
+      if (c.hasGas) {
+        const e = c.m['electricity.annualKwh'],
+          g = c.m['gas.annualKwh'];
+        variants.push([(g / (e + g)) * 100, (v) => `Gas makes up ${Math.round(v)}% of the building's combined consumption.`]);
+      }
       const [x, f] = rng.pick(variants.filter(([x, f]) => Number.isFinite(x) && x > 0 && x < 1e9 && !(f(1).includes('%') && (x < 4 || x > 90))));
       const isPct = f(1).includes('%');
       let sentence = '';
       for (const fac of rng.shuffle([0.42, 0.5, 0.58, 0.66, 1.38, 1.55, 1.7, 1.9, 2.3, 0.35, 2.8, 0.28])) {
         let v = x * fac;
-        if (isPct) { v = Math.round(v); if (v >= 100 || v < 1) continue; }
+        if (isPct) {
+          v = Math.round(v);
+          if (v >= 100 || v < 1) continue;
+        }
         const cand = f(v);
-        if (tokens(cand).some((t) => !supported(t, c.S)) && c.S.every((s) => Math.abs(s - v) > 0.012 * Math.abs(v))) { sentence = cand; break; }
+        if (tokens(cand).some((t) => !supported(t, c.S)) && c.S.every((s) => Math.abs(s - v) > 0.012 * Math.abs(v))) {
+          sentence = cand;
+          break;
+        }
       }
       if (!sentence) sentence = f(isPct ? Math.max(1, Math.min(97, Math.round(x * 0.3))) : x * 3.7);
       const fi = rng.int(0, b.a.findings.length - 1);
@@ -1154,17 +1746,21 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
       const b = fresh();
       const mt = rng.pick(c.meters);
       const variants: [number, (v: number) => string][] = [
-        [c.m['peers.groupSize'], (v) => `Of the ${v} peer buildings in the comparison group, this one is ${c.m['peers.euiPercentile'] >= 50 ? 'among the more' : 'among the less'} intensive.`],
+        [
+          c.m['peers.groupSize'],
+          (v) => `Of the ${v} peer buildings in the comparison group, this one is ${c.m['peers.euiPercentile'] >= 50 ? 'among the more' : 'among the less'} intensive.`,
+        ],
         [c.d.anomalies.length, (v) => `The screen flagged ${rng.chance(0.5) ? words(v) : v} anomalies across the meters this year.`],
         [c.m[`${mt}.coverage.outageCount`] ?? 0, (v) => `The ${meterName(mt)} record contains ${rng.chance(0.5) ? words(v) : v} separate outages.`],
         [c.issues.length, (v) => `${cap(words(v))} data issues were raised for this building.`],
         [c.m['electricity.weather.days'], (v) => `The weather regression is based on ${v} days of data.`],
       ];
-      let [x, f] = rng.pick(variants);
+      const [x, f] = rng.pick(variants);
       let v = Math.max(1, x <= 3 ? x + rng.int(2, 4) : Math.round(x * rng.pick([0.6, 0.75, 1.4, 1.6])));
       if (v === x) v = x + 3;
       const sentence = f(v);
-      if (rng.chance(0.5)) b.a.summary += ' ' + sentence; else b.a.findings[rng.int(0, b.a.findings.length - 1)].detail += ' ' + sentence;
+      if (rng.chance(0.5)) b.a.summary += ' ' + sentence;
+      else b.a.findings[rng.int(0, b.a.findings.length - 1)].detail += ' ' + sentence;
       return { text: serialise(b.a, st, rng), defect: d, check: (t) => (t.includes(sentence.slice(0, 15)) ? null : 'count sentence missing') };
     }
   }
@@ -1172,17 +1768,22 @@ function makeBad(d: Defect, c: Ctx, st: Style, rng: Rng, seed: number, others: C
 
 // ---------------------------------------------------------------- main
 function main() {
-  const lines = readFileSync(PROMPTS, 'utf8').split('\n').filter((l) => l.trim());
+  const lines = readFileSync(PROMPTS, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   const prompts: Prompt[] = lines.map((l) => JSON.parse(l));
   const ctxs = prompts.map((p) => new Ctx(p));
   const out: string[] = [];
   const problems: string[] = [];
   const defectUse: Record<string, Record<string, number>> = {};
   const styleCounter = { good: 0, bad: 0 };
-  const nGood = Math.ceil(PER / 2), nBad = PER - nGood;
+  const nGood = Math.ceil(PER / 2),
+    nBad = PER - nGood;
   const audit: Record<string, Record<string, number>> = {};
   const stats: Record<string, Record<string, number>> = { label: {}, style: {}, defect: {}, type: {}, typeLabel: {} };
-  const bump = (k: string, v: string) => { stats[k][v] = (stats[k][v] || 0) + 1; };
+  const bump = (k: string, v: string) => {
+    stats[k][v] = (stats[k][v] || 0) + 1;
+  };
   ctxs.forEach((c, pi) => {
     const rng = new Rng(hashStr(`${SEED}:${pi}:${c.id}:${c.type}`));
     defectUse[c.type] ??= Object.fromEntries(DEFECTS.map((d) => [d, 0]));
@@ -1192,9 +1793,14 @@ function main() {
       const seed = hashStr(`${SEED}:${pi}:good:${g}`);
       const b = buildFor(c.type, c, st, new Rng(seed), {});
       const text = serialise(b.a, st, new Rng(seed ^ 0x55));
-      const u = unsupportedNumbers(text, c), e = badEvidence(text, c), s = structuralProblems(text, c, c.type);
-      const wc = b.w.claims.filter((cl) => cl.wrong || (cl.truth !== undefined && Number.isFinite(cl.truth) && Math.abs(cl.value - cl.truth) > 1e-9 && !cl.src.startsWith('derived')));
-      if (u.length || e.length || s.length || wc.length) problems.push(`GOOD ${c.id} ${c.type} ${st.name}: unsupported=${u.join('|')} evidence=${e.join('|')} struct=${s.join('|')} claims=${wc.map((x) => x.src).join('|')}`);
+      const u = unsupportedNumbers(text, c),
+        e = badEvidence(text, c),
+        s = structuralProblems(text, c, c.type);
+      const wc = b.w.claims.filter(
+        (cl) => cl.wrong || (cl.truth !== undefined && Number.isFinite(cl.truth) && Math.abs(cl.value - cl.truth) > 1e-9 && !cl.src.startsWith('derived')),
+      );
+      if (u.length || e.length || s.length || wc.length)
+        problems.push(`GOOD ${c.id} ${c.type} ${st.name}: unsupported=${u.join('|')} evidence=${e.join('|')} struct=${s.join('|')} claims=${wc.map((x) => x.src).join('|')}`);
       rows.push({ buildingId: c.id, type: c.type, label: 'good', text, style: st.name, defect: 'none' });
     }
     for (let k = 0; k < nBad; k++) {
@@ -1202,22 +1808,40 @@ function main() {
       const use = defectUse[c.type];
       const apps = rng.shuffle(DEFECTS.filter((d) => applicable(d, c)));
       const already = new Set(rows.filter((r) => r.label === 'bad').map((r) => r.defect));
-      apps.sort((a, b) => (use[a] + (already.has(a) ? 100 : 0)) - (use[b] + (already.has(b) ? 100 : 0)));
+      apps.sort((a, b) => use[a] + (already.has(a) ? 100 : 0) - (use[b] + (already.has(b) ? 100 : 0)));
       const d = apps[0];
       use[d]++;
       const seed = hashStr(`${SEED}:${pi}:bad:${k}`);
       const made = makeBad(d, c, st, new Rng(seed ^ 0x9e37), seed, ctxs);
       const err = made.check(made.text);
-      try { extractJson(made.text); } catch { problems.push(`BAD json ${c.id} ${d}`); }
+      try {
+        extractJson(made.text);
+      } catch {
+        problems.push(`BAD json ${c.id} ${d}`);
+      }
       if (err) problems.push(`BAD ${c.id} ${c.type} ${st.name} ${d}: ${err}`);
       rows.push({ buildingId: c.id, type: c.type, label: 'bad', text: made.text, style: st.name, defect: made.defect });
       if (argv.includes('--audit')) {
-        const u = unsupportedNumbers(made.text, c).length > 0, e = badEvidence(made.text, c).length > 0, s = structuralProblems(made.text, c, c.type).length > 0;
-        const key = `${made.defect}`; audit[key] ??= { n: 0, unsupported: 0, evidence: 0, structural: 0, clean: 0 };
-        audit[key].n++; if (u) audit[key].unsupported++; if (e) audit[key].evidence++; if (s) audit[key].structural++; if (!u && !e && !s) audit[key].clean++;
+        const u = unsupportedNumbers(made.text, c).length > 0,
+          e = badEvidence(made.text, c).length > 0,
+          s = structuralProblems(made.text, c, c.type).length > 0;
+        const key = `${made.defect}`;
+        audit[key] ??= { n: 0, unsupported: 0, evidence: 0, structural: 0, clean: 0 };
+        audit[key].n++;
+        if (u) audit[key].unsupported++;
+        if (e) audit[key].evidence++;
+        if (s) audit[key].structural++;
+        if (!u && !e && !s) audit[key].clean++;
       }
     }
-    for (const r of rng.shuffle(rows)) { out.push(JSON.stringify(r)); bump('label', r.label); bump('style', r.style); bump('defect', r.defect); bump('type', r.type); bump('typeLabel', `${r.type}/${r.label}`); }
+    for (const r of rng.shuffle(rows)) {
+      out.push(JSON.stringify(r));
+      bump('label', r.label);
+      bump('style', r.style);
+      bump('defect', r.defect);
+      bump('type', r.type);
+      bump('typeLabel', `${r.type}/${r.label}`);
+    }
   });
   writeFileSync(OUT, out.join('\n') + '\n');
   if (argv.includes('--audit')) for (const [k, v] of Object.entries(audit)) console.log('audit', k.padEnd(24), JSON.stringify(v));
@@ -1225,7 +1849,10 @@ function main() {
     console.log(`wrote ${out.length} answers to ${OUT}`);
     for (const k of Object.keys(stats)) console.log(k, JSON.stringify(stats[k]));
   }
-  if (problems.length) { console.error(`${problems.length} self-check problems:`); for (const p of problems.slice(0, 60)) console.error('  ' + p); process.exitCode = 1; }
-  else if (!QUIET) console.log('self-check: all good answers supported; all bad answers carry their defect');
+  if (problems.length) {
+    console.error(`${problems.length} self-check problems:`);
+    for (const p of problems.slice(0, 60)) console.error('  ' + p);
+    process.exitCode = 1;
+  } else if (!QUIET) console.log('self-check: all good answers supported; all bad answers carry their defect');
 }
 main();

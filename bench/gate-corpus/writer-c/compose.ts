@@ -3,7 +3,7 @@
  * Answers are built as a model (sentences that remember which metrics they state),
  * so a defect can later replace or drop exactly one piece.
  */
-import { type Anomaly, type Block, type DataIssue, type Rng, chance, exact, intWords, approxWords, pick, sig, sigStr, trimNum, withCommas, isoDay } from './lib';
+import { type Anomaly, type Block, type DataIssue, type Rng, chance, exact, intWords, approxWords, pick, sig, sigStr, trimNum, withCommas, } from './lib';
 
 export const STYLES = [
   'plain',
@@ -71,10 +71,39 @@ export interface Ctx {
 }
 
 const UNITS: Record<string, string> = {
-  totalKwh: 'kWh', annualKwh: 'kWh', euiKwhPerSqm: 'kWh/m²', baseloadKw: 'kW', peakKw: 'kW', loadFactor: 'ratio', weekdayWeekendRatio: 'ratio', nightDayRatio: 'ratio',
-  coverageRatio: 'ratio', expectedHours: 'h', validHours: 'h', missingHours: 'h', zeroHours: 'h', negativeHours: 'h', longestGapHours: 'h', outageCount: 'count',
-  days: 'days', slopeKwhPerDegC: 'kWh/°C', r: 'r', heatingBalancePointC: '°C', coolingBalancePointC: '°C', heatingSlopeKwhPerDegC: 'kWh/°C', coolingSlopeKwhPerDegC: 'kWh/°C',
-  baseKwhPerDay: 'kWh/day', r2: 'r²', anomalyCount: 'count', groupSize: 'buildings', euiPercentile: 'percentile', medianEuiKwhPerSqm: 'kWh/m²', sqm: 'm²', actualKwh: 'kWh', expectedKwh: 'kWh', kwh: 'kWh',
+  totalKwh: 'kWh',
+  annualKwh: 'kWh',
+  euiKwhPerSqm: 'kWh/m²',
+  baseloadKw: 'kW',
+  peakKw: 'kW',
+  loadFactor: 'ratio',
+  weekdayWeekendRatio: 'ratio',
+  nightDayRatio: 'ratio',
+  coverageRatio: 'ratio',
+  expectedHours: 'h',
+  validHours: 'h',
+  missingHours: 'h',
+  zeroHours: 'h',
+  negativeHours: 'h',
+  longestGapHours: 'h',
+  outageCount: 'count',
+  days: 'days',
+  slopeKwhPerDegC: 'kWh/°C',
+  r: 'r',
+  heatingBalancePointC: '°C',
+  coolingBalancePointC: '°C',
+  heatingSlopeKwhPerDegC: 'kWh/°C',
+  coolingSlopeKwhPerDegC: 'kWh/°C',
+  baseKwhPerDay: 'kWh/day',
+  r2: 'r²',
+  anomalyCount: 'count',
+  groupSize: 'buildings',
+  euiPercentile: 'percentile',
+  medianEuiKwhPerSqm: 'kWh/m²',
+  sqm: 'm²',
+  actualKwh: 'kWh',
+  expectedKwh: 'kWh',
+  kwh: 'kWh',
 };
 export const unitOf = (metric: string): string => UNITS[metric.split('.').pop() ?? ''] ?? '';
 
@@ -220,8 +249,10 @@ export function consumptionSents(c: Ctx, mf: MeterF): Sent[] {
   const exp = mf.g('coverage.expectedHours');
   const M = meterLabel(mf.meter);
   if (annual !== undefined) {
-    if (style === 'numbers-first') out.push(S(`${f.E(annual)} of annualised ${M} use${total !== undefined ? `, from ${f.E(total)} metered` : ''}.`, mf.name('annualKwh'), mf.name('totalKwh')));
-    else if (style === 'tabular') out.push(S(`Annual ${M}: ${f.E(annual)}${total !== undefined ? `; metered total: ${f.E(total)}` : ''}.`, mf.name('annualKwh'), mf.name('totalKwh')));
+    if (style === 'numbers-first')
+      out.push(S(`${f.E(annual)} of annualised ${M} use${total !== undefined ? `, from ${f.E(total)} metered` : ''}.`, mf.name('annualKwh'), mf.name('totalKwh')));
+    else if (style === 'tabular')
+      out.push(S(`Annual ${M}: ${f.E(annual)}${total !== undefined ? `; metered total: ${f.E(total)}` : ''}.`, mf.name('annualKwh'), mf.name('totalKwh')));
     else if (style === 'terse' || style === 'small-model') out.push(S(`${cap(M)} use is ${f.E(annual)} a year.`, mf.name('annualKwh')));
     else
       out.push(
@@ -242,7 +273,8 @@ export function consumptionSents(c: Ctx, mf: MeterF): Sent[] {
   } else if (total !== undefined) {
     out.push(S(`Metered ${M} over the period is ${f.E(total)}; no annualised figure is available.`, mf.name('totalKwh')));
   }
-  if (style === 'derived-figures' && valid !== undefined && exp !== undefined) out.push(S(`These figures rest on ${exact(valid)} of ${exact(exp)} hours with valid readings.`, mf.name('coverage.validHours')));
+  if (style === 'derived-figures' && valid !== undefined && exp !== undefined)
+    out.push(S(`These figures rest on ${exact(valid)} of ${exact(exp)} hours with valid readings.`, mf.name('coverage.validHours')));
   return out;
 }
 
@@ -262,25 +294,43 @@ export function euiSents(c: Ctx): Sent[] {
     return out;
   }
   const rel = eui / med;
-  const dir = Math.abs(rel - 1) <= 0.001 ? 'level with the peer median' : rel > 1 ? pick(rng, ['above the peer median', 'higher than the peer median']) : pick(rng, ['below the peer median', 'lower than the peer median']);
+  const dir =
+    Math.abs(rel - 1) <= 0.001
+      ? 'level with the peer median'
+      : rel > 1
+        ? pick(rng, ['above the peer median', 'higher than the peer median'])
+        : pick(rng, ['below the peer median', 'lower than the peer median']);
   const tail = pct !== undefined ? (f.words ? `, around the ${ordinal(Math.round(pct))} percentile` : `, at the ${ordinal(Math.round(pct))} percentile`) : '';
   const grp = gs !== undefined ? ` of ${f.C(gs, 'peer buildings')}` : '';
-  if (style === 'numbers-first') out.push(S(`${f.EUI(eui)} electricity EUI, ${dir} of ${f.EUI(med)}${grp ? ' across' + grp.replace(' of', '') : ''}${tail}.`, 'electricity.euiKwhPerSqm', 'peers.medianEuiKwhPerSqm'));
-  else if (style === 'tabular') out.push(S(`EUI: ${f.EUI(eui)}; peer median: ${f.EUI(med)}${gs !== undefined ? `; peer group: ${f.C(gs, 'buildings')}` : ''}${pct !== undefined ? `; percentile: ${trimNum(pct)}` : ''}.`, 'electricity.euiKwhPerSqm', 'peers.medianEuiKwhPerSqm'));
+  if (style === 'numbers-first')
+    out.push(
+      S(`${f.EUI(eui)} electricity EUI, ${dir} of ${f.EUI(med)}${grp ? ' across' + grp.replace(' of', '') : ''}${tail}.`, 'electricity.euiKwhPerSqm', 'peers.medianEuiKwhPerSqm'),
+    );
+  else if (style === 'tabular')
+    out.push(
+      S(
+        `EUI: ${f.EUI(eui)}; peer median: ${f.EUI(med)}${gs !== undefined ? `; peer group: ${f.C(gs, 'buildings')}` : ''}${pct !== undefined ? `; percentile: ${trimNum(pct)}` : ''}.`,
+        'electricity.euiKwhPerSqm',
+        'peers.medianEuiKwhPerSqm',
+      ),
+    );
   else
     out.push(
       S(
-        pick(rng, [
-          `Electricity intensity is ${f.EUI(eui)}, ${dir} of ${f.EUI(med)}${grp}${tail}.`,
-          `At ${f.EUI(eui)} the building sits ${dir} (${f.EUI(med)})${tail}.`,
-        ]),
+        pick(rng, [`Electricity intensity is ${f.EUI(eui)}, ${dir} of ${f.EUI(med)}${grp}${tail}.`, `At ${f.EUI(eui)} the building sits ${dir} (${f.EUI(med)})${tail}.`]),
         'electricity.euiKwhPerSqm',
         'peers.medianEuiKwhPerSqm',
       ),
     );
   if (style === 'derived-figures' || style === 'verbose-consultant') {
     const d = Math.abs(eui - med);
-    if (Math.abs(rel - 1) > 0.001) out.push(S(`The gap to the median is ${trimNum(sig(d, 3))} kWh/m², about ${f.PCT(Math.abs(rel - 1) * 100)} ${rel > 1 ? 'more' : 'less'} than the median.`, 'electricity.euiKwhPerSqm'));
+    if (Math.abs(rel - 1) > 0.001)
+      out.push(
+        S(
+          `The gap to the median is ${trimNum(sig(d, 3))} kWh/m², about ${f.PCT(Math.abs(rel - 1) * 100)} ${rel > 1 ? 'more' : 'less'} than the median.`,
+          'electricity.euiKwhPerSqm',
+        ),
+      );
   }
   const gasEui = b.metrics['gas.euiKwhPerSqm'];
   if (gasEui !== undefined) out.push(S(`Gas adds ${f.EUI(gasEui)} on top of the electricity intensity.`, 'gas.euiKwhPerSqm'));
@@ -312,18 +362,45 @@ export function loadSents(c: Ctx, mf: MeterF): Sent[] {
           mf.name('load.peakKw'),
         ),
       );
-    if ((style === 'derived-figures' || style === 'verbose-consultant') && base > 0) out.push(S(`The peak is ${trimNum(sig(peak / base, 3))} times the baseload.`, mf.name('load.peakKw')));
-    if (style === 'other-units' && area) out.push(S(`Per unit of floor area that is ${trimNum(sig((base * 1000) / area, 3))} W/m² at baseload and ${trimNum(sig((peak * 1000) / area, 3))} W/m² at peak.`, mf.name('load.baseloadKw')));
+    if ((style === 'derived-figures' || style === 'verbose-consultant') && base > 0)
+      out.push(S(`The peak is ${trimNum(sig(peak / base, 3))} times the baseload.`, mf.name('load.peakKw')));
+    if (style === 'other-units' && area)
+      out.push(
+        S(
+          `Per unit of floor area that is ${trimNum(sig((base * 1000) / area, 3))} W/m² at baseload and ${trimNum(sig((peak * 1000) / area, 3))} W/m² at peak.`,
+          mf.name('load.baseloadKw'),
+        ),
+      );
   }
   if (base === undefined && peak === undefined && lf === undefined) out.push(S(`${cap(M)} load-shape metrics (baseload, peak, load factor) are not available for this building.`));
-  if (lf !== undefined) out.push(S(style === 'tabular' ? `Load factor: ${f.FR(lf)}.` : style === 'numbers-first' ? `${f.FR(lf)} load factor.` : `The load factor is ${f.FR(lf)}${lf < 0.3 ? ', a peaky profile' : lf > 0.6 ? ', a flat profile' : ''}.`, mf.name('load.loadFactor')));
+  if (lf !== undefined)
+    out.push(
+      S(
+        style === 'tabular'
+          ? `Load factor: ${f.FR(lf)}.`
+          : style === 'numbers-first'
+            ? `${f.FR(lf)} load factor.`
+            : `The load factor is ${f.FR(lf)}${lf < 0.3 ? ', a peaky profile' : lf > 0.6 ? ', a flat profile' : ''}.`,
+        mf.name('load.loadFactor'),
+      ),
+    );
   if (nd !== undefined) {
-    const dirTxt = Math.abs(nd - 1) <= 0.005 ? 'night and day demand are about equal' : nd < 1 ? pick(rng, [`night-time ${M === 'gas' ? 'gas ' : ''}use is lower than daytime use`, `${M} demand drops at night`]) : pick(rng, [`night-time ${M === 'gas' ? 'gas ' : ''}use is higher than daytime use`, `${M} demand rises at night`]);
+    const dirTxt =
+      Math.abs(nd - 1) <= 0.005
+        ? 'night and day demand are about equal'
+        : nd < 1
+          ? pick(rng, [`night-time ${M === 'gas' ? 'gas ' : ''}use is lower than daytime use`, `${M} demand drops at night`])
+          : pick(rng, [`night-time ${M === 'gas' ? 'gas ' : ''}use is higher than daytime use`, `${M} demand rises at night`]);
     const val = f.pctRatios ? `night load is ${f.FR(nd, true)} of day load` : `night/day ratio ${f.R(nd)}`;
     out.push(S(style === 'tabular' ? `Night/day ratio: ${f.R(nd)} (${dirTxt}).` : `${cap(dirTxt)} (${val}).`, mf.name('load.nightDayRatio')));
   }
   if (ww !== undefined) {
-    const dirTxt = Math.abs(ww - 1) <= 0.005 ? 'weekday and weekend use are about equal' : ww > 1 ? pick(rng, [`weekend ${M === 'gas' ? 'gas ' : ''}use is lower than weekday use`, `${M} consumption drops at weekends`]) : pick(rng, [`weekend ${M === 'gas' ? 'gas ' : ''}use is higher than weekday use`, `${M} consumption rises at weekends`]);
+    const dirTxt =
+      Math.abs(ww - 1) <= 0.005
+        ? 'weekday and weekend use are about equal'
+        : ww > 1
+          ? pick(rng, [`weekend ${M === 'gas' ? 'gas ' : ''}use is lower than weekday use`, `${M} consumption drops at weekends`])
+          : pick(rng, [`weekend ${M === 'gas' ? 'gas ' : ''}use is higher than weekday use`, `${M} consumption rises at weekends`]);
     const val = f.pctRatios ? `weekday use is ${f.FR(ww, true)} of weekend use` : `weekday/weekend ratio ${f.R(ww)}`;
     out.push(S(style === 'tabular' ? `Weekday/weekend ratio: ${f.R(ww)} (${dirTxt}).` : `${cap(dirTxt)} (${val}).`, mf.name('load.weekdayWeekendRatio')));
   }
@@ -357,12 +434,25 @@ export function weatherSents(c: Ctx, mf: MeterF): Sent[] {
   const base = mf.g('weather.changePoint.baseKwhPerDay');
   const r2 = mf.g('weather.changePoint.r2');
   if (mf.cpMissing) {
-    out.push(S(pick(rng, [`No change-point model is available for ${M} (none beat the straight line), so balance points are not quoted.`, `The ${M} change-point model is unavailable, so no balance point is given.`])));
+    out.push(
+      S(
+        pick(rng, [
+          `No change-point model is available for ${M} (none beat the straight line), so balance points are not quoted.`,
+          `The ${M} change-point model is unavailable, so no balance point is given.`,
+        ]),
+      ),
+    );
   } else {
     const bits: string[] = [];
     if (hbp !== undefined && hs !== undefined) bits.push(`heating below ${f.T(hbp)} at ${f.S(hs)}`);
     if (cbp !== undefined && cs !== undefined) bits.push(`cooling above ${f.T(cbp)} at ${f.S(cs)}`);
-    if (bits.length) out.push(S(`The ${M} change-point fit finds ${bits.join(' and ')}${base !== undefined ? `, on a base of ${f.Ed(base, 'a day')}` : ''}${r2 !== undefined ? ` (r² ${f.R(r2)})` : ''}.`, mf.name('weather.changePoint.heatingBalancePointC')));
+    if (bits.length)
+      out.push(
+        S(
+          `The ${M} change-point fit finds ${bits.join(' and ')}${base !== undefined ? `, on a base of ${f.Ed(base, 'a day')}` : ''}${r2 !== undefined ? ` (r² ${f.R(r2)})` : ''}.`,
+          mf.name('weather.changePoint.heatingBalancePointC'),
+        ),
+      );
   }
   return out;
 }
@@ -402,8 +492,20 @@ export function coverageSents(c: Ctx, mf: MeterF): Sent[] {
   const neg = mf.g('coverage.negativeHours');
   const M = meterLabel(mf.meter);
   if (cov !== undefined) {
-    if (style === 'numbers-first') out.push(S(`${f.FR(cov, true)} ${M} coverage${valid !== undefined && exp !== undefined ? ` (${exact(valid)} of ${exact(exp)} hours valid)` : ''}.`, mf.name('coverage.coverageRatio')));
-    else if (style === 'tabular') out.push(S(`${cap(M)} coverage: ${f.FR(cov, true)}${valid !== undefined ? `; valid hours: ${exact(valid)}` : ''}${exp !== undefined ? `; expected hours: ${exact(exp)}` : ''}.`, mf.name('coverage.coverageRatio')));
+    if (style === 'numbers-first')
+      out.push(
+        S(
+          `${f.FR(cov, true)} ${M} coverage${valid !== undefined && exp !== undefined ? ` (${exact(valid)} of ${exact(exp)} hours valid)` : ''}.`,
+          mf.name('coverage.coverageRatio'),
+        ),
+      );
+    else if (style === 'tabular')
+      out.push(
+        S(
+          `${cap(M)} coverage: ${f.FR(cov, true)}${valid !== undefined ? `; valid hours: ${exact(valid)}` : ''}${exp !== undefined ? `; expected hours: ${exact(exp)}` : ''}.`,
+          mf.name('coverage.coverageRatio'),
+        ),
+      );
     else
       out.push(
         S(
@@ -417,12 +519,26 @@ export function coverageSents(c: Ctx, mf: MeterF): Sent[] {
       );
   }
   if (zero !== undefined && zero > 0) {
-    out.push(S(mf.meter === 'gas' ? `${cap(M)} reads zero for ${f.H(zero)}, consistent with heating being off rather than missing data.` : `${cap(f.H(zero))} of ${M} read zero and are treated as missing.`, mf.name('coverage.zeroHours')));
+    out.push(
+      S(
+        mf.meter === 'gas'
+          ? `${cap(M)} reads zero for ${f.H(zero)}, consistent with heating being off rather than missing data.`
+          : `${cap(f.H(zero))} of ${M} read zero and are treated as missing.`,
+        mf.name('coverage.zeroHours'),
+      ),
+    );
   }
   if (missing !== undefined && missing > 0) out.push(S(`${cap(f.H(missing))} of ${M} are missing outright.`, mf.name('coverage.missingHours')));
   if (outs !== undefined) {
     if (outs === 0) out.push(S(`No ${M} outages were recorded.`, mf.name('coverage.outageCount')));
-    else out.push(S(`There ${outs === 1 ? 'was' : 'were'} ${f.C(outs, 'outages')} on the ${M} meter${gap !== undefined ? `, the longest lasting ${f.H(gap)}` : ''}.`, mf.name('coverage.outageCount'), mf.name('coverage.longestGapHours')));
+    else
+      out.push(
+        S(
+          `There ${outs === 1 ? 'was' : 'were'} ${f.C(outs, 'outages')} on the ${M} meter${gap !== undefined ? `, the longest lasting ${f.H(gap)}` : ''}.`,
+          mf.name('coverage.outageCount'),
+          mf.name('coverage.longestGapHours'),
+        ),
+      );
   }
   if (neg !== undefined && neg > 0) out.push(S(`${cap(f.H(neg))} of negative ${M} readings need checking.`, mf.name('coverage.negativeHours')));
   return out;
@@ -486,10 +602,21 @@ export function retrofitRecs(c: Ctx): RecM[] {
   const annualE = el.g('annualKwh');
   const mk = (meter: string, action: string, why: Sent[], pct: number, evid: string[], priority: RecM['priority']): RecM => {
     const annual = b.metrics[`${meter}.annualKwh`];
-    const kwh = annual === undefined ? null : style === "rounded" && (pct / 100) * annual >= 1000 ? Math.round((pct / 100) * annual / 10) * 10 : Math.round((pct / 100) * annual);
-    const r: RecM = { action, rationale: why, kwh, pct: annual === undefined ? null : pct, evidence: evid.filter((m) => b.metrics[m] !== undefined).map((m) => ev(b, m, style, rng)), priority, meter };
+    const kwh = annual === undefined ? null : style === 'rounded' && (pct / 100) * annual >= 1000 ? Math.round(((pct / 100) * annual) / 10) * 10 : Math.round((pct / 100) * annual);
+    const r: RecM = {
+      action,
+      rationale: why,
+      kwh,
+      pct: annual === undefined ? null : pct,
+      evidence: evid.filter((m) => b.metrics[m] !== undefined).map((m) => ev(b, m, style, rng)),
+      priority,
+      meter,
+    };
     if (kwh !== null) {
-      const sv = style === 'numbers-first' ? `${f.PCT(pct)} of annual ${meter}, ${f.E(kwh)} a year, saved.` : `Estimated saving: ${f.PCT(pct)} of annual ${meter}, about ${f.E(kwh)} a year.`;
+      const sv =
+        style === 'numbers-first'
+          ? `${f.PCT(pct)} of annual ${meter}, ${f.E(kwh)} a year, saved.`
+          : `Estimated saving: ${f.PCT(pct)} of annual ${meter}, about ${f.E(kwh)} a year.`;
       r.rationale = [...why, S(sv)];
     } else r.rationale = [...why, S(`Savings cannot be quantified because annual ${meter} consumption is unavailable.`)];
     return r;
@@ -498,37 +625,104 @@ export function retrofitRecs(c: Ctx): RecM[] {
   const nd = el.g('load.nightDayRatio');
   if (base !== undefined) {
     const pct = nd !== undefined && nd > 0.7 ? pick(rng, [6, 7, 8]) : pick(rng, [3, 4, 5]);
-    recs.push(mk('electricity', pick(rng, ['Cut out-of-hours baseload', 'Reduce the overnight electrical baseload', 'Audit and switch off always-on loads']), [S(`Baseload is ${f.P(base)}${nd !== undefined ? ` and the night/day ratio is ${f.R(nd)}` : ''}, so plant and plug loads run when the building is empty.`, 'electricity.load.baseloadKw')], pct, ['electricity.load.baseloadKw', 'electricity.load.nightDayRatio'], 'high'));
+    recs.push(
+      mk(
+        'electricity',
+        pick(rng, ['Cut out-of-hours baseload', 'Reduce the overnight electrical baseload', 'Audit and switch off always-on loads']),
+        [
+          S(
+            `Baseload is ${f.P(base)}${nd !== undefined ? ` and the night/day ratio is ${f.R(nd)}` : ''}, so plant and plug loads run when the building is empty.`,
+            'electricity.load.baseloadKw',
+          ),
+        ],
+        pct,
+        ['electricity.load.baseloadKw', 'electricity.load.nightDayRatio'],
+        'high',
+      ),
+    );
   }
   const ww = el.g('load.weekdayWeekendRatio');
   if (ww !== undefined) {
     const pct = ww < 1.3 ? pick(rng, [4, 5, 6]) : pick(rng, [2, 3]);
-    recs.push(mk('electricity', pick(rng, ['Align HVAC and lighting schedules with occupancy', 'Tighten weekend and holiday time schedules']), [S(`The weekday/weekend ratio is ${f.R(ww)}${ww < 1.3 ? ', so weekend use stays close to weekday use' : ''}.`, 'electricity.load.weekdayWeekendRatio')], pct, ['electricity.load.weekdayWeekendRatio'], 'medium'));
+    recs.push(
+      mk(
+        'electricity',
+        pick(rng, ['Align HVAC and lighting schedules with occupancy', 'Tighten weekend and holiday time schedules']),
+        [S(`The weekday/weekend ratio is ${f.R(ww)}${ww < 1.3 ? ', so weekend use stays close to weekday use' : ''}.`, 'electricity.load.weekdayWeekendRatio')],
+        pct,
+        ['electricity.load.weekdayWeekendRatio'],
+        'medium',
+      ),
+    );
   }
   const gas = meterFacts(b, 'gas');
   const gSlope = gas.g('weather.slopeKwhPerDegC');
   if (b.meters.includes('gas') && gas.g('annualKwh') !== undefined && gSlope !== undefined) {
     const hbp = gas.g('weather.changePoint.heatingBalancePointC');
-    const why = [S(`Gas use rises as outdoor temperature falls (slope minus ${f.S(gSlope)})${hbp !== undefined && !gas.cpMissing ? `, with heating starting below ${f.T(hbp)}` : ''}.`, 'gas.weather.slopeKwhPerDegC')];
-    recs.push(mk('gas', pick(rng, ['Optimise boiler controls and heating set-points', 'Re-commission heating controls and weather compensation']), why, pick(rng, [5, 6, 8, 10]), ['gas.weather.slopeKwhPerDegC', 'gas.weather.changePoint.heatingBalancePointC'], 'high'));
+    const why = [
+      S(
+        `Gas use rises as outdoor temperature falls (slope minus ${f.S(gSlope)})${hbp !== undefined && !gas.cpMissing ? `, with heating starting below ${f.T(hbp)}` : ''}.`,
+        'gas.weather.slopeKwhPerDegC',
+      ),
+    ];
+    recs.push(
+      mk(
+        'gas',
+        pick(rng, ['Optimise boiler controls and heating set-points', 'Re-commission heating controls and weather compensation']),
+        why,
+        pick(rng, [5, 6, 8, 10]),
+        ['gas.weather.slopeKwhPerDegC', 'gas.weather.changePoint.heatingBalancePointC'],
+        'high',
+      ),
+    );
   }
   const peak = el.g('load.peakKw');
   const lf = el.g('load.loadFactor');
   if (peak !== undefined && lf !== undefined && (recs.length < 2 || chance(rng, 0.4))) {
-    recs.push(mk('electricity', 'Stagger plant start-up to trim peak demand', [S(`The peak reaches ${f.P(peak)} with a load factor of ${f.FR(lf)}.`, 'electricity.load.peakKw')], pick(rng, [1, 2]), ['electricity.load.peakKw', 'electricity.load.loadFactor'], 'low'));
+    recs.push(
+      mk(
+        'electricity',
+        'Stagger plant start-up to trim peak demand',
+        [S(`The peak reaches ${f.P(peak)} with a load factor of ${f.FR(lf)}.`, 'electricity.load.peakKw')],
+        pick(rng, [1, 2]),
+        ['electricity.load.peakKw', 'electricity.load.loadFactor'],
+        'low',
+      ),
+    );
   }
   const eui = el.g('euiKwhPerSqm');
   const med = b.metrics['peers.medianEuiKwhPerSqm'];
   if (eui !== undefined && (recs.length < 2 || chance(rng, 0.5))) {
     const above = med !== undefined && eui > med;
-    recs.push(mk('electricity', 'Upgrade lighting to LED with occupancy controls', [S(`Electricity intensity is ${f.EUI(eui)}${med !== undefined ? `, ${above ? 'above' : 'below'} the peer median of ${f.EUI(med)}` : ''}.`, 'electricity.euiKwhPerSqm')], above ? pick(rng, [6, 7]) : pick(rng, [3, 4]), ['electricity.euiKwhPerSqm', 'peers.medianEuiKwhPerSqm'], above ? 'medium' : 'low'));
+    recs.push(
+      mk(
+        'electricity',
+        'Upgrade lighting to LED with occupancy controls',
+        [S(`Electricity intensity is ${f.EUI(eui)}${med !== undefined ? `, ${above ? 'above' : 'below'} the peer median of ${f.EUI(med)}` : ''}.`, 'electricity.euiKwhPerSqm')],
+        above ? pick(rng, [6, 7]) : pick(rng, [3, 4]),
+        ['electricity.euiKwhPerSqm', 'peers.medianEuiKwhPerSqm'],
+        above ? 'medium' : 'low',
+      ),
+    );
   }
-  const fallbacks: [string, number][] = [['Sub-meter the main plant to target further savings', 2], ['Run a controls and set-point review of the main plant', 3]];
+  const fallbacks: [string, number][] = [
+    ['Sub-meter the main plant to target further savings', 2],
+    ['Run a controls and set-point review of the main plant', 3],
+  ];
   for (const [action, pct] of fallbacks) {
     if (recs.length >= 2) break;
     const evid = ['electricity.annualKwh', 'electricity.totalKwh', 'electricity.coverage.coverageRatio'].filter((m) => b.metrics[m] !== undefined).slice(0, 1);
     if (!evid.length) break;
-    recs.push(mk('electricity', action, [annualE !== undefined ? S(`Annual electricity is ${f.E(annualE)}.`, 'electricity.annualKwh') : S('Plant-level data would show where the energy goes.')], pct, evid, 'low'));
+    recs.push(
+      mk(
+        'electricity',
+        action,
+        [annualE !== undefined ? S(`Annual electricity is ${f.E(annualE)}.`, 'electricity.annualKwh') : S('Plant-level data would show where the energy goes.')],
+        pct,
+        evid,
+        'low',
+      ),
+    );
   }
   return recs.slice(0, style === 'terse' || style === 'small-model' ? 2 : 4);
 }

@@ -4,9 +4,9 @@
  * to this prompt (no anomalies, no missing metric, no data issue, ...).
  */
 import { type Block, type Rng, chance, pick, exact, intWords, approxWords, sig, sigStr, trimNum, withCommas, MONTH_NAMES } from './lib';
-import { type AnswerM, type Ctx, type RecM, type Sent, type StyleName, Fmt, confidenceWord, requiredIssues } from './compose';
+import { type AnswerM, type Ctx, type RecM, type Sent, type StyleName, type Fmt, confidenceWord, requiredIssues } from './compose';
 import { buildGood, makeCtx, render } from './answer';
-import { type Problem } from './verify';
+import type { Problem } from './verify';
 
 export interface DefectOut {
   text: string;
@@ -179,19 +179,34 @@ const unitConfusion: DefectFn = ({ c, good }) => {
     return true;
   };
   const annual = m['electricity.annualKwh'];
-  if (annual !== undefined) opts.push(() => replaceOrAdd((k) => k === 'electricity.annualKwh', pick(c.rng, [`Annual electricity consumption is ${exact(annual)} kW.`, `The building draws ${exact(annual)} kW of electricity over the year.`]), 'electricity.annualKwh'));
+  if (annual !== undefined)
+    opts.push(() =>
+      replaceOrAdd(
+        (k) => k === 'electricity.annualKwh',
+        pick(c.rng, [`Annual electricity consumption is ${exact(annual)} kW.`, `The building draws ${exact(annual)} kW of electricity over the year.`]),
+        'electricity.annualKwh',
+      ),
+    );
   if (annual !== undefined) opts.push(() => replaceOrAdd((k) => k === 'electricity.annualKwh', `Annual electricity consumption is ${exact(annual)} MWh.`, 'electricity.annualKwh'));
-  if (annual !== undefined) opts.push(() => replaceOrAdd((k) => k === 'electricity.annualKwh', `The building uses ${exact(annual)} kWh of electricity a month.`, 'electricity.annualKwh'));
+  if (annual !== undefined)
+    opts.push(() => replaceOrAdd((k) => k === 'electricity.annualKwh', `The building uses ${exact(annual)} kWh of electricity a month.`, 'electricity.annualKwh'));
   const eui = m['electricity.euiKwhPerSqm'];
-  if (eui !== undefined) opts.push(() => replaceOrAdd((k) => k === 'electricity.euiKwhPerSqm', `Its energy use intensity is ${exact(eui)} kWh a year.`, 'electricity.euiKwhPerSqm'));
+  if (eui !== undefined)
+    opts.push(() => replaceOrAdd((k) => k === 'electricity.euiKwhPerSqm', `Its energy use intensity is ${exact(eui)} kWh a year.`, 'electricity.euiKwhPerSqm'));
   const gap = m['electricity.coverage.longestGapHours'];
-  if (gap !== undefined && gap >= 24) opts.push(() => replaceOrAdd((k) => k === 'electricity.coverage.longestGapHours', `The longest electricity gap lasted ${exact(gap)} days.`, 'electricity.coverage.longestGapHours'));
+  if (gap !== undefined && gap >= 24)
+    opts.push(() =>
+      replaceOrAdd((k) => k === 'electricity.coverage.longestGapHours', `The longest electricity gap lasted ${exact(gap)} days.`, 'electricity.coverage.longestGapHours'),
+    );
   const peak = m['electricity.load.peakKw'];
-  if (peak !== undefined) opts.push(() => replaceOrAdd((k) => k === 'electricity.load.peakKw', `Peak electricity demand reached ${exact(peak)} kWh per day.`, 'electricity.load.peakKw'));
+  if (peak !== undefined)
+    opts.push(() => replaceOrAdd((k) => k === 'electricity.load.peakKw', `Peak electricity demand reached ${exact(peak)} kWh per day.`, 'electricity.load.peakKw'));
   const base = m['electricity.load.baseloadKw'];
-  if (base !== undefined && c.b.sqm) opts.push(() => replaceOrAdd((k) => k === 'electricity.load.baseloadKw', `The baseload works out at ${exact(base)} W/m² of floor area.`, 'electricity.load.baseloadKw'));
+  if (base !== undefined && c.b.sqm)
+    opts.push(() => replaceOrAdd((k) => k === 'electricity.load.baseloadKw', `The baseload works out at ${exact(base)} W/m² of floor area.`, 'electricity.load.baseloadKw'));
   const zero = m['electricity.coverage.zeroHours'];
-  if (zero !== undefined && zero >= 24) opts.push(() => replaceOrAdd((k) => k === 'electricity.coverage.zeroHours', `Electricity read zero for ${exact(zero)} days.`, 'electricity.coverage.zeroHours'));
+  if (zero !== undefined && zero >= 24)
+    opts.push(() => replaceOrAdd((k) => k === 'electricity.coverage.zeroHours', `Electricity read zero for ${exact(zero)} days.`, 'electricity.coverage.zeroHours'));
   if (!opts.length) return undefined;
   pick(c.rng, opts)();
   return { text: render(c, a), expect: ['unsupported-number'] };
@@ -217,7 +232,8 @@ const metricSwap: DefectFn = ({ c, good }) => {
       const bKey = y.startsWith('peers.') ? y : `${meter}.${y}`;
       if (m[aKey] !== undefined && m[bKey] !== undefined && Math.abs(m[aKey] - m[bKey]) > 0.03 * Math.max(Math.abs(m[aKey]), 1e-9)) opts.push({ aKey, bKey });
     }
-  if (m['electricity.annualKwh'] !== undefined && m['gas.annualKwh'] !== undefined && Math.abs(m['electricity.annualKwh'] / m['gas.annualKwh'] - 1) > 0.03) opts.push({ aKey: 'gas.annualKwh', bKey: 'electricity.annualKwh' });
+  if (m['electricity.annualKwh'] !== undefined && m['gas.annualKwh'] !== undefined && Math.abs(m['electricity.annualKwh'] / m['gas.annualKwh'] - 1) > 0.03)
+    opts.push({ aKey: 'gas.annualKwh', bKey: 'electricity.annualKwh' });
   if (!opts.length) return undefined;
   const { aKey, bKey } = pick(c.rng, opts);
   const s = shapeSentence(c.rng, c.f, aKey, m[bKey]);
@@ -296,7 +312,12 @@ const inventedAnomaly: DefectFn = ({ c, good }) => {
     `An unusual spike on ${d} drove demand to the ${exact(peak)} kW peak, far above the normal profile.`,
     `On ${d} the building hit its ${exact(peak)} kW peak in an anomalous surge that should be investigated.`,
   ]);
-  a.findings.push({ title: `Spike on ${d}`, sents: [S(s, 'electricity.load.peakKw')], evidence: [{ metric: 'electricity.load.peakKw', value: peak, unit: 'kW' }], tag: 'invented' });
+  a.findings.push({
+    title: `Spike on ${d}`,
+    sents: [S(s, 'electricity.load.peakKw')],
+    evidence: [{ metric: 'electricity.load.peakKw', value: peak, unit: 'kW' }],
+    tag: 'invented',
+  });
   return { text: render(c, a), expect: ['unknown-date'] };
 };
 
@@ -322,7 +343,10 @@ const impossibleValue: DefectFn = ({ c, good }) => {
     else (a.findings[0]?.sents ?? a.summary).push(S(s));
     return { text: render(c, a), expect: ['impossible'] };
   }
-  const s = pick(c.rng, [`Tighter controls could cut electricity use by ${pick(c.rng, [150, 120, 200])}%.`, `Scheduling alone would reduce consumption by ${pick(c.rng, [130, 175])} per cent.`]);
+  const s = pick(c.rng, [
+    `Tighter controls could cut electricity use by ${pick(c.rng, [150, 120, 200])}%.`,
+    `Scheduling alone would reduce consumption by ${pick(c.rng, [130, 175])} per cent.`,
+  ]);
   if (a.recs.length) a.recs[0].rationale.push(S(s));
   else a.summary.push(S(s));
   return { text: render(c, a), expect: ['impossible'] };
@@ -356,7 +380,7 @@ const savingsMismatch: DefectFn = ({ c, good }) => {
   const r = pick(c.rng, quantified);
   const annual = c.b.metrics[`${r.meter}.annualKwh`];
   const f = pick(c.rng, [2.5, 3, 0.3, 10, 0.1, 1.6]);
-  r.kwh = Math.round((r.pct ?? 3) / 100 * annual * f);
+  r.kwh = Math.round(((r.pct ?? 3) / 100) * annual * f);
   r.rationale = [...r.rationale.slice(0, -1), S(`Estimated saving: ${r.pct}% of annual ${r.meter}, about ${exact(r.kwh)} kWh a year.`)];
   return { text: render(c, a), expect: ['savings-mismatch'] };
 };
@@ -380,11 +404,16 @@ const wrongDirection: DefectFn = ({ c, good }) => {
     });
   for (const meter of c.b.meters) {
     const nd = m[`${meter}.load.nightDayRatio`];
-    if (nd !== undefined && Math.abs(nd - 1) > 0.01) opts.push(() => put((k) => k === `${meter}.load.nightDayRatio`, `Night-time ${meter} use is ${nd < 1 ? 'higher' : 'lower'} than daytime use (night/day ratio ${f.R(nd)}).`));
+    if (nd !== undefined && Math.abs(nd - 1) > 0.01)
+      opts.push(() => put((k) => k === `${meter}.load.nightDayRatio`, `Night-time ${meter} use is ${nd < 1 ? 'higher' : 'lower'} than daytime use (night/day ratio ${f.R(nd)}).`));
     const ww = m[`${meter}.load.weekdayWeekendRatio`];
-    if (ww !== undefined && Math.abs(ww - 1) > 0.01) opts.push(() => put((k) => k === `${meter}.load.weekdayWeekendRatio`, `Weekend ${meter} use is ${ww > 1 ? 'higher' : 'lower'} than weekday use (weekday/weekend ratio ${f.R(ww)}).`));
+    if (ww !== undefined && Math.abs(ww - 1) > 0.01)
+      opts.push(() =>
+        put((k) => k === `${meter}.load.weekdayWeekendRatio`, `Weekend ${meter} use is ${ww > 1 ? 'higher' : 'lower'} than weekday use (weekday/weekend ratio ${f.R(ww)}).`),
+      );
     const sl = m[`${meter}.weather.slopeKwhPerDegC`];
-    if (sl !== undefined && sl !== 0) opts.push(() => put((k) => k === `${meter}.weather.slopeKwhPerDegC`, `Daily ${meter} use rises as outdoor temperature ${sl < 0 ? 'rises' : 'falls'} (slope ${f.S(sl)}).`));
+    if (sl !== undefined && sl !== 0)
+      opts.push(() => put((k) => k === `${meter}.weather.slopeKwhPerDegC`, `Daily ${meter} use rises as outdoor temperature ${sl < 0 ? 'rises' : 'falls'} (slope ${f.S(sl)}).`));
   }
   if (c.type === 'building-diagnostic') {
     const used = c.b.anomalies.filter((x) => slots(a).some(([arr, i]) => arr[i].text.includes(x.date) && arr[i].keys.includes(x.actualMetric)));
@@ -433,21 +462,57 @@ const wrongCount: DefectFn = ({ c, good, attempt }) => {
 
 const genericAdvice: DefectFn = ({ c, good }) => {
   const a = clone(good);
-  a.summary = [S(pick(c.rng, ['Buildings of this type usually have significant savings potential through better controls, efficient lighting and an improved envelope.', 'Energy efficiency can typically be improved through a combination of operational and capital measures.']))];
-  a.findings = [
-    { title: 'General observations', sents: [S('Commercial buildings typically waste energy outside occupied hours.'), S('Heating and cooling are usually the largest end uses, followed by lighting.')], evidence: a.findings[0]?.evidence.slice(0, 1) ?? [], tag: 'generic' },
-    { title: 'Typical opportunities', sents: [S('Most buildings benefit from LED lighting, BMS optimisation and regular maintenance.')], evidence: a.findings[0]?.evidence.slice(0, 1) ?? [], tag: 'generic' },
+  a.summary = [
+    S(
+      pick(c.rng, [
+        'Buildings of this type usually have significant savings potential through better controls, efficient lighting and an improved envelope.',
+        'Energy efficiency can typically be improved through a combination of operational and capital measures.',
+      ]),
+    ),
   ];
-  for (const r of a.recs) r.rationale = [S(pick(c.rng, ['This is a well-established measure in most buildings.', 'Industry experience shows this is usually cost-effective.', 'A common first step for any energy programme.']))];
+  a.findings = [
+    {
+      title: 'General observations',
+      sents: [S('Commercial buildings typically waste energy outside occupied hours.'), S('Heating and cooling are usually the largest end uses, followed by lighting.')],
+      evidence: a.findings[0]?.evidence.slice(0, 1) ?? [],
+      tag: 'generic',
+    },
+    {
+      title: 'Typical opportunities',
+      sents: [S('Most buildings benefit from LED lighting, BMS optimisation and regular maintenance.')],
+      evidence: a.findings[0]?.evidence.slice(0, 1) ?? [],
+      tag: 'generic',
+    },
+  ];
+  for (const r of a.recs)
+    r.rationale = [
+      S(
+        pick(c.rng, [
+          'This is a well-established measure in most buildings.',
+          'Industry experience shows this is usually cost-effective.',
+          'A common first step for any energy programme.',
+        ]),
+      ),
+    ];
   a.issues = a.issues.map((i) => ({ issue: i.issue, response: 'Data issues should be reviewed before any analysis.' }));
   return { text: render(c, a), expect: ['generic'] };
 };
 
 const wrongAnalysisType: DefectFn = ({ c }) => {
-  const other = c.type === 'data-quality-triage' ? pick(c.rng, ['building-diagnostic', 'retrofit-plan']) : c.type === 'building-diagnostic' ? 'data-quality-triage' : pick(c.rng, ['data-quality-triage', 'building-diagnostic']);
+  const other =
+    c.type === 'data-quality-triage'
+      ? pick(c.rng, ['building-diagnostic', 'retrofit-plan'])
+      : c.type === 'building-diagnostic'
+        ? 'data-quality-triage'
+        : pick(c.rng, ['data-quality-triage', 'building-diagnostic']);
   const c2 = makeCtx(c.b, other, c.style, c.rng);
   const a = buildGood(c2);
-  const expect: Problem[] = c.type === 'data-quality-triage' ? ['missing-coverage-finding'] : c.type === 'building-diagnostic' ? ['diagnostic-incomplete', 'anomaly-unaddressed'] : ['unquantified', 'too-few-recommendations'];
+  const expect: Problem[] =
+    c.type === 'data-quality-triage'
+      ? ['missing-coverage-finding']
+      : c.type === 'building-diagnostic'
+        ? ['diagnostic-incomplete', 'anomaly-unaddressed']
+        : ['unquantified', 'too-few-recommendations'];
   return { text: render(c2, a), expect };
 };
 
@@ -468,7 +533,15 @@ const otherBuilding: DefectFn = ({ c, others }) => {
 const softRefusal: DefectFn = ({ c, good }) => {
   const a = clone(good);
   const kind = c.type.replace(/-/g, ' ');
-  a.summary = [S(pick(c.rng, [`I'm unable to provide a reliable ${kind} for this building from summary metrics alone; I'd suggest consulting a qualified energy assessor.`, `Without site surveys and tariff data I cannot provide a meaningful ${kind}; please provide more complete information.`, `A proper ${kind} would need more data than is available here, so I am not able to give firm conclusions.`]))];
+  a.summary = [
+    S(
+      pick(c.rng, [
+        `I'm unable to provide a reliable ${kind} for this building from summary metrics alone; I'd suggest consulting a qualified energy assessor.`,
+        `Without site surveys and tariff data I cannot provide a meaningful ${kind}; please provide more complete information.`,
+        `A proper ${kind} would need more data than is available here, so I am not able to give firm conclusions.`,
+      ]),
+    ),
+  ];
   a.findings = a.findings.slice(0, 1).map((f) => ({ ...f, sents: f.sents.slice(0, 1) }));
   a.recs = c.type === 'retrofit-plan' ? a.recs.slice(0, 2).map((r) => ({ ...r, kwh: null, pct: null, rationale: [S('Savings cannot be estimated without a site visit.')] })) : [];
   a.confidence = 0.2;
@@ -498,7 +571,15 @@ const ignoredAnomaly: DefectFn = ({ c, good }) => {
   a.findings = a.findings.filter((f) => f.sents.length && f.evidence.length && !f.title.includes(largest.date));
   a.summary = a.summary.filter((s) => !s.text.includes(largest.date));
   a.recs = a.recs.filter((r) => !r.action.includes(largest.date));
-  if (!a.recs.length) a.recs.push({ action: 'Review the load profile with the site team', rationale: [S('A walk-round would confirm the drivers of the load shape.')], kwh: null, pct: null, evidence: a.findings[0].evidence.slice(0, 1), priority: 'medium' });
+  if (!a.recs.length)
+    a.recs.push({
+      action: 'Review the load profile with the site team',
+      rationale: [S('A walk-round would confirm the drivers of the load shape.')],
+      kwh: null,
+      pct: null,
+      evidence: a.findings[0].evidence.slice(0, 1),
+      priority: 'medium',
+    });
   return { text: render(c, a), expect: ['anomaly-unaddressed'] };
 };
 
@@ -537,7 +618,10 @@ const inventedMeter: DefectFn = ({ c, good }) => {
   const a = clone(good);
   const ae = c.b.metrics['electricity.annualKwh'] ?? 500000;
   const g = Number(sig(ae * pick(c.rng, [0.6, 0.9, 1.4]), 2));
-  const s = pick(c.rng, [`Gas consumption is estimated at about ${withCommas(g)} kWh a year, mostly for space heating.`, `Gas heating likely adds around ${trimNum(sig(g / 1000, 2))} MWh a year on top of the electricity.`]);
+  const s = pick(c.rng, [
+    `Gas consumption is estimated at about ${withCommas(g)} kWh a year, mostly for space heating.`,
+    `Gas heating likely adds around ${trimNum(sig(g / 1000, 2))} MWh a year on top of the electricity.`,
+  ]);
   a.findings[0].sents.push(S(s));
   return { text: render(c, a), expect: ['unmetered-meter'] };
 };
@@ -548,7 +632,11 @@ const inventedCost: DefectFn = ({ c, good }) => {
   const kwh = q?.kwh ?? c.b.metrics['electricity.annualKwh'] ?? 100000;
   const rate = pick(c.rng, [0.14, 0.18, 0.25]);
   const money = withCommas(Math.round(kwh * rate));
-  const s = pick(c.rng, [`At typical tariffs this is worth about £${money} a year.`, `That equates to roughly $${money} in annual bill savings.`, `The measure would pay back in under ${pick(c.rng, [2, 3, 4])} years, saving €${money} a year.`]);
+  const s = pick(c.rng, [
+    `At typical tariffs this is worth about £${money} a year.`,
+    `That equates to roughly $${money} in annual bill savings.`,
+    `The measure would pay back in under ${pick(c.rng, [2, 3, 4])} years, saving €${money} a year.`,
+  ]);
   if (q) q.rationale.push(S(s));
   else a.summary.push(S(`Annual energy spend is about £${money}.`));
   return { text: render(c, a), expect: ['money'] };
@@ -567,9 +655,11 @@ const wrongDerived: DefectFn = ({ c, good, attempt }) => {
   if (base && peak) opts.push(() => `The peak is ${trimNum(sig(bad(peak / base), 3))} times the baseload.`);
   const valid = m['electricity.coverage.validHours'];
   const exp = m['electricity.coverage.expectedHours'];
-  if (valid !== undefined && exp) opts.push(() => `${exact(valid)} of ${exact(exp)} hours are valid, i.e. ${trimNum(Number(Math.min(99.9, bad((valid / exp) * 100) * 0.97).toFixed(1)))}% coverage.`);
+  if (valid !== undefined && exp)
+    opts.push(() => `${exact(valid)} of ${exact(exp)} hours are valid, i.e. ${trimNum(Number(Math.min(99.9, bad((valid / exp) * 100) * 0.97).toFixed(1)))}% coverage.`);
   const x = c.b.anomalies[0];
-  if (x && c.type === 'building-diagnostic') opts.push(() => `On ${x.date} use was ${sigStr(bad(Math.abs(x.actualKwh - x.expectedKwh)), 3)} kWh ${x.actualKwh > x.expectedKwh ? 'more' : 'less'} than expected.`);
+  if (x && c.type === 'building-diagnostic')
+    opts.push(() => `On ${x.date} use was ${sigStr(bad(Math.abs(x.actualKwh - x.expectedKwh)), 3)} kWh ${x.actualKwh > x.expectedKwh ? 'more' : 'less'} than expected.`);
   if (!opts.length) return undefined;
   const s = pick(c.rng, opts)();
   (a.findings[0]?.sents ?? a.summary).push(S(s));
@@ -579,13 +669,22 @@ const wrongDerived: DefectFn = ({ c, good, attempt }) => {
 const anomalySwapped: DefectFn = ({ c, good }) => {
   if (c.type !== 'building-diagnostic') return undefined;
   const a = clone(good);
-  const used = c.b.anomalies.filter((x) => slots(a).some(([arr, i]) => arr[i].keys.includes(x.actualMetric)) && Math.abs(x.actualKwh - x.expectedKwh) > 0.05 * Math.max(x.expectedKwh, 1));
+  const used = c.b.anomalies.filter(
+    (x) => slots(a).some(([arr, i]) => arr[i].keys.includes(x.actualMetric)) && Math.abs(x.actualKwh - x.expectedKwh) > 0.05 * Math.max(x.expectedKwh, 1),
+  );
   if (!used.length) return undefined;
   const x = pick(c.rng, used);
   const s = `On ${x.date} ${x.meter} use was ${exact(x.expectedKwh)} kWh against an expected ${exact(x.actualKwh)} kWh.`;
   const sl = slotsWithKey(a, (k) => k === x.actualMetric);
   for (const [arr, i] of sl) arr[i] = S(s, x.actualMetric);
-  return { text: render(c, a), expect: [], claim: { sentence: s, check: (b) => b.anomalies.some((y) => y.date === x.date && y.actualKwh === x.actualKwh && y.expectedKwh === x.expectedKwh && y.actualKwh !== y.expectedKwh) } };
+  return {
+    text: render(c, a),
+    expect: [],
+    claim: {
+      sentence: s,
+      check: (b) => b.anomalies.some((y) => y.date === x.date && y.actualKwh === x.actualKwh && y.expectedKwh === x.expectedKwh && y.actualKwh !== y.expectedKwh),
+    },
+  };
 };
 
 export const DEFECTS: Record<string, DefectFn> = {

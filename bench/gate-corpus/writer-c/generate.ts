@@ -80,7 +80,9 @@ function main(): void {
         continue;
       }
       // least-used defect first; ties broken by the rng
-      const order = Object.keys(DEFECTS).sort((x, y) => defectUse[x] - defectUse[y] || hashString(`${args.seed}${p.buildingId}${p.type}${j}${x}`) - hashString(`${args.seed}${p.buildingId}${p.type}${j}${y}`));
+      const order = Object.keys(DEFECTS).sort(
+        (x, y) => defectUse[x] - defectUse[y] || hashString(`${args.seed}${p.buildingId}${p.type}${j}${x}`) - hashString(`${args.seed}${p.buildingId}${p.type}${j}${y}`),
+      );
       let done = false;
       const tried: string[] = [];
       for (const name of order) {

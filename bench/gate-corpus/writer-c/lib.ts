@@ -106,7 +106,7 @@ export const chance = (rng: Rng, p: number): boolean => rng() < p;
 export function sig(v: number, n: number): number {
   if (v === 0 || !Number.isFinite(v)) return v;
   const d = Math.ceil(Math.log10(Math.abs(v)));
-  const f = Math.pow(10, n - d);
+  const f = 10 ** (n - d);
   return Math.round(v * f) / f;
 }
 
@@ -147,7 +147,28 @@ export function sigStr(v: number, n: number): string {
   return withCommas(r, sigDecimals(v, n) > 0 ? sigDecimals(r, n) : 0);
 }
 
-const ONES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const ONES = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 
 /** English words for a non-negative integer below one billion (British "and"). */
@@ -172,7 +193,17 @@ export function approxWords(v: number): string {
   if (a >= 1_000_000) {
     const m = sig(a / 1_000_000, 2);
     const [i, f] = trimNum(m).split('.');
-    return intWords(Number(i)) + (f ? ' point ' + f.split('').map((d) => ONES[Number(d)]).join(' ') : '') + ' million';
+    return (
+      intWords(Number(i)) +
+      (f
+        ? ' point ' +
+          f
+            .split('')
+            .map((d) => ONES[Number(d)])
+            .join(' ')
+        : '') +
+      ' million'
+    );
   }
   if (a >= 1000) {
     const k = Math.round(sig(a, 2) / 1000);

@@ -223,7 +223,11 @@ function buildCandidates(b: Block, answer: any): Cand[] {
     for (const a of annuals) add((a / sum) * 100, 'percent', 'share');
     add(annuals[1] / annuals[0], 'ratio', 'gas/elec');
     add(annuals[0] / annuals[1], 'ratio', 'elec/gas');
-    add(euis.reduce((a, x) => a + x, 0), 'eui', 'combined eui');
+    add(
+      euis.reduce((a, x) => a + x, 0),
+      'eui',
+      'combined eui',
+    );
   }
   const med = g('peers.medianEuiKwhPerSqm');
   add(med, 'eui', 'peer median');
@@ -287,21 +291,83 @@ function buildCandidates(b: Block, answer: any): Cand[] {
 // ---------------------------------------------------------------- number reading
 
 const WORD_VALUES: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 
 export const COUNT_NOUNS: Record<string, string> = {
-  outage: 'outage', outages: 'outage', gap: 'outage', gaps: 'outage',
-  anomaly: 'anomaly', anomalies: 'anomaly', 'anomalous': 'anomaly',
-  run: 'run', runs: 'run',
-  issue: 'issue', issues: 'issue',
-  peer: 'peer', peers: 'peer', buildings: 'peer',
-  month: 'month', months: 'month',
-  meter: 'meter', meters: 'meter',
+  outage: 'outage',
+  outages: 'outage',
+  gap: 'outage',
+  gaps: 'outage',
+  anomaly: 'anomaly',
+  anomalies: 'anomaly',
+  anomalous: 'anomaly',
+  run: 'run',
+  runs: 'run',
+  issue: 'issue',
+  issues: 'issue',
+  peer: 'peer',
+  peers: 'peer',
+  buildings: 'peer',
+  month: 'month',
+  months: 'month',
+  meter: 'meter',
+  meters: 'meter',
 };
-const COUNT_ADJ = new Set(['separate', 'distinct', 'recorded', 'flagged', 'logged', 'listed', 'meter', 'logger', 'data', 'other', 'more', 'major', 'large', 'larger', 'notable', 'significant', 'reported', 'day', 'week', 'comparable', 'similar', 'peer', 'zero', 'zero-reading', 'distinct']);
+const COUNT_ADJ = new Set([
+  'separate',
+  'distinct',
+  'recorded',
+  'flagged',
+  'logged',
+  'listed',
+  'meter',
+  'logger',
+  'data',
+  'other',
+  'more',
+  'major',
+  'large',
+  'larger',
+  'notable',
+  'significant',
+  'reported',
+  'day',
+  'week',
+  'comparable',
+  'similar',
+  'peer',
+  'zero',
+  'zero-reading',
+  'distinct',
+]);
 
 export interface ReadNumber {
   value: number;
@@ -339,7 +405,10 @@ function unitAfter(rest: string): { dim: Dim; scale: number; countNoun?: string 
   if (/^(°\s?c|degrees?|deg\s?c|℃)/.test(t)) return { dim: 'temp', scale: 1 };
   if (/^(x\b|×|times\b|-fold|fold\b)/.test(t)) return { dim: 'ratio', scale: 1 };
   if (/^(m²|m2\b|sqm\b|square met)/.test(t)) return { dim: 'area', scale: 1 };
-  const words = t.split(/[\s,;:.()]+/).filter(Boolean).slice(0, 3);
+  const words = t
+    .split(/[\s,;:.()]+/)
+    .filter(Boolean)
+    .slice(0, 3);
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (COUNT_NOUNS[w] !== undefined) return { dim: 'count', scale: 1, countNoun: COUNT_NOUNS[w] };
@@ -375,10 +444,10 @@ export function readNumbers(text: string): ReadNumber[] {
     let value = Number(intPart + (frac ? '.' + frac : ''));
     let rest = s.slice(m.index + m[0].length);
     let tol: number;
-    if (frac) tol = 0.5 * Math.pow(10, -frac.length);
+    if (frac) tol = 0.5 * 10 ** -frac.length;
     else {
       const tz = intPart.length > 1 ? (intPart.match(/0+$/)?.[0].length ?? 0) : 0;
-      tol = 0.5 * Math.pow(10, Math.min(tz, intPart.length - 1));
+      tol = 0.5 * 10 ** Math.min(tz, intPart.length - 1);
     }
     for (const [sre, f] of SCALE_WORDS) {
       const sm = rest.match(sre);
@@ -393,10 +462,14 @@ export function readNumbers(text: string): ReadNumber[] {
     out.push({ value: value * u.scale, tol: tol * u.scale + 1e-9, dim: u.dim, countNoun: u.countNoun, raw: m[0], index: m.index });
   }
   // numbers in words
-  const wre = /\b((?:(?:seventeen|thirteen|fourteen|fifteen|sixteen|eighteen|nineteen|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|one|two|three|four|five|six|seven|eight|nine|ten|point|and)\b|-|\s)+)/gi;
+  const wre =
+    /\b((?:(?:seventeen|thirteen|fourteen|fifteen|sixteen|eighteen|nineteen|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|one|two|three|four|five|six|seven|eight|nine|ten|point|and)\b|-|\s)+)/gi;
   while ((m = wre.exec(s))) {
     const phrase = m[1];
-    const toks = phrase.toLowerCase().split(/[\s-]+/).filter(Boolean);
+    const toks = phrase
+      .toLowerCase()
+      .split(/[\s-]+/)
+      .filter(Boolean);
     while (toks.length && (toks[0] === 'and' || toks[0] === 'point' || toks[0] === 'hundred' || toks[0] === 'thousand' || toks[0] === 'million')) toks.shift();
     while (toks.length && (toks[toks.length - 1] === 'and' || toks[toks.length - 1] === 'point')) toks.pop();
     if (!toks.length) continue;
@@ -435,7 +508,7 @@ function parseWordNumber(toks: string[]): { value: number; tol: number } | undef
       total += v;
       cur = 0;
       if (decimals) {
-        const tol = 0.5 * Math.pow(10, -decimals.length) * f;
+        const tol = 0.5 * 10 ** -decimals.length * f;
         decimals = '';
         return { value: total, tol };
       }
@@ -444,11 +517,11 @@ function parseWordNumber(toks: string[]): { value: number; tol: number } | undef
   if (!any) return undefined;
   const value = total + cur + (decimals ? Number('0.' + decimals) : 0);
   let tol = 0.5;
-  if (decimals) tol = 0.5 * Math.pow(10, -decimals.length);
+  if (decimals) tol = 0.5 * 10 ** -decimals.length;
   else {
     const digits = String(Math.round(value));
     const tz = digits.length > 1 ? (digits.match(/0+$/)?.[0].length ?? 0) : 0;
-    tol = 0.5 * Math.pow(10, Math.min(tz, digits.length - 1));
+    tol = 0.5 * 10 ** Math.min(tz, digits.length - 1);
   }
   return { value, tol };
 }
@@ -512,7 +585,8 @@ export interface CheckResult {
   problems: Finding[];
 }
 
-const REFUSAL = /\b(i cannot|i can't|i can ?not|i'm unable|i am unable|i'm not able|i am not able|unable to (provide|give|produce|complete|offer)|cannot (provide|give|produce|offer) (a|an|the|any|meaningful|reliable)|not (be )?able to (provide|give|offer)|would need (more|additional|fuller|complete) (data|information)|recommend (consulting|engaging|hiring) (a|an) (qualified|professional|certified|accredited)|beyond (the scope|what i)|i'd suggest consulting|i would suggest consulting|please (consult|provide|share))/i;
+const REFUSAL =
+  /\b(i cannot|i can't|i can ?not|i'm unable|i am unable|i'm not able|i am not able|unable to (provide|give|produce|complete|offer)|cannot (provide|give|produce|offer) (a|an|the|any|meaningful|reliable)|not (be )?able to (provide|give|offer)|would need (more|additional|fuller|complete) (data|information)|recommend (consulting|engaging|hiring) (a|an) (qualified|professional|certified|accredited)|beyond (the scope|what i)|i'd suggest consulting|i would suggest consulting|please (consult|provide|share))/i;
 const MONEY = /([£$€]\s?\d)|(\d[\d,.]*\s?(k\s)?(gbp|usd|eur|pounds|dollars|euros)\b)/i;
 
 export function checkAnswer(user: string, type: string, text: string): CheckResult {
@@ -599,30 +673,54 @@ export function checkAnswer(user: string, type: string, text: string): CheckResu
       const l = s.toLowerCase();
       const meter = meterOf(s, b.meters);
       if (euiE !== undefined && med !== undefined && Math.abs(euiE / med - 1) > 0.001) {
-        const above = /((above|higher than|more than|exceeds|over) (the |its )?(peer|peers'?|portfolio|group) median)|(above (its |the )?peers)|(more (energy-)?intensive than (its |the )?(typical )?peers)|(median[^.]{0,20}(is|sits) below (this|the) building)/.test(l);
-        const below = /((below|lower than|less than|under) (the |its )?(peer|peers'?|portfolio|group) median)|(below (its |the )?peers)|(less (energy-)?intensive than (its |the )?(typical )?peers)/.test(l);
+        const above =
+          /((above|higher than|more than|exceeds|over) (the |its )?(peer|peers'?|portfolio|group) median)|(above (its |the )?peers)|(more (energy-)?intensive than (its |the )?(typical )?peers)|(median[^.]{0,20}(is|sits) below (this|the) building)/.test(
+            l,
+          );
+        const below =
+          /((below|lower than|less than|under) (the |its )?(peer|peers'?|portfolio|group) median)|(below (its |the )?peers)|(less (energy-)?intensive than (its |the )?(typical )?peers)/.test(
+            l,
+          );
         if (above && !below && euiE < med) p('direction', 'peer: above claimed');
         if (below && !above && euiE > med) p('direction', 'peer: below claimed');
       }
       if (meter) {
         const nd = m[`${meter}.load.nightDayRatio`];
         if (nd !== undefined && Math.abs(nd - 1) > 0.005) {
-          const lower = /(night[- ]?time|overnight|night)[a-z ]{0,6}(use|demand|load|consumption)[^.;]{0,40}?\b(lower|less|below|falls|drops|under)\b|\b(drops|falls|eases) (back )?(at night|overnight)/.test(l);
-          const higher = /(night[- ]?time|overnight|night)[a-z ]{0,6}(use|demand|load|consumption)[^.;]{0,40}?\b(higher|more|above|exceeds|rises|over)\b|\b(rises|climbs|increases) (at night|overnight)/.test(l);
+          const lower =
+            /(night[- ]?time|overnight|night)[a-z ]{0,6}(use|demand|load|consumption)[^.;]{0,40}?\b(lower|less|below|falls|drops|under)\b|\b(drops|falls|eases) (back )?(at night|overnight)/.test(
+              l,
+            );
+          const higher =
+            /(night[- ]?time|overnight|night)[a-z ]{0,6}(use|demand|load|consumption)[^.;]{0,40}?\b(higher|more|above|exceeds|rises|over)\b|\b(rises|climbs|increases) (at night|overnight)/.test(
+              l,
+            );
           if (lower && !higher && nd > 1) p('direction', `${meter} night lower claimed`);
           if (higher && !lower && nd < 1) p('direction', `${meter} night higher claimed`);
         }
         const ww = m[`${meter}.load.weekdayWeekendRatio`];
         if (ww !== undefined && Math.abs(ww - 1) > 0.005) {
-          const wkLower = /weekends? (use|demand|load|consumption)[^.;]{0,40}?\b(lower|less|below|falls|drops)\b|\b(lower|less|drops|falls) (at|on|over) (the )?weekends?|weekdays? (use|demand|load|consumption)[^.;]{0,30}?\b(higher|more|exceeds|above)\b/.test(l);
-          const wkHigher = /weekends? (use|demand|load|consumption)[^.;]{0,40}?\b(higher|more|above|exceeds|rises)\b|\b(higher|more|rises|climbs) (at|on|over) (the )?weekends?|weekdays? (use|demand|load|consumption)[^.;]{0,30}?\b(lower|less|below)\b/.test(l);
+          const wkLower =
+            /weekends? (use|demand|load|consumption)[^.;]{0,40}?\b(lower|less|below|falls|drops)\b|\b(lower|less|drops|falls) (at|on|over) (the )?weekends?|weekdays? (use|demand|load|consumption)[^.;]{0,30}?\b(higher|more|exceeds|above)\b/.test(
+              l,
+            );
+          const wkHigher =
+            /weekends? (use|demand|load|consumption)[^.;]{0,40}?\b(higher|more|above|exceeds|rises)\b|\b(higher|more|rises|climbs) (at|on|over) (the )?weekends?|weekdays? (use|demand|load|consumption)[^.;]{0,30}?\b(lower|less|below)\b/.test(
+              l,
+            );
           if (wkLower && !wkHigher && ww < 1) p('direction', `${meter} weekend lower claimed`);
           if (wkHigher && !wkLower && ww > 1) p('direction', `${meter} weekend higher claimed`);
         }
         const slope = m[`${meter}.weather.slopeKwhPerDegC`];
         if (slope !== undefined && slope !== 0) {
-          const heat = /(rises|increases|goes up|climbs) (as|when) (it gets colder|(the )?(outdoor |outside )?(air )?temperatures? (falls?|drops?))|(falls|decreases|drops) (as|when) (the )?(outdoor |outside )?(air )?temperatures? rises?|heating[- ](driven|dominated)|more in cold weather/.test(l);
-          const cool = /(rises|increases|goes up|climbs) (as|when|with) (it gets warmer|warmer weather|(the )?(outdoor |outside )?(air )?temperatures? rises?)|(falls|decreases|drops) (as|when) it gets colder|cooling[- ](driven|dominated)|more in warm weather/.test(l);
+          const heat =
+            /(rises|increases|goes up|climbs) (as|when) (it gets colder|(the )?(outdoor |outside )?(air )?temperatures? (falls?|drops?))|(falls|decreases|drops) (as|when) (the )?(outdoor |outside )?(air )?temperatures? rises?|heating[- ](driven|dominated)|more in cold weather/.test(
+              l,
+            );
+          const cool =
+            /(rises|increases|goes up|climbs) (as|when|with) (it gets warmer|warmer weather|(the )?(outdoor |outside )?(air )?temperatures? rises?)|(falls|decreases|drops) (as|when) it gets colder|cooling[- ](driven|dominated)|more in warm weather/.test(
+              l,
+            );
           if (heat && !cool && slope > 0) p('direction', `${meter} heating-like claimed`);
           if (cool && !heat && slope < 0) p('direction', `${meter} cooling-like claimed`);
         }
@@ -655,7 +753,8 @@ export function checkAnswer(user: string, type: string, text: string): CheckResu
       if (conf !== undefined) {
         if (/\b(high confidence|confidence is high|confidence: high|highly confident)\b/.test(l) && conf < 0.65) p('confidence-words', `high vs ${conf}`);
         if (/\b(low confidence|confidence is low|confidence: low|limited confidence)\b/.test(l) && conf > 0.5) p('confidence-words', `low vs ${conf}`);
-        if (/\b(moderate confidence|medium confidence|confidence is moderate|confidence is medium)\b/.test(l) && (conf < 0.35 || conf > 0.8)) p('confidence-words', `moderate vs ${conf}`);
+        if (/\b(moderate confidence|medium confidence|confidence is moderate|confidence is medium)\b/.test(l) && (conf < 0.35 || conf > 0.8))
+          p('confidence-words', `moderate vs ${conf}`);
       }
       const pctNums = readNumbers(s).filter((n) => n.dim === 'percent' && n.value > 100);
       if (pctNums.length && /(cut|reduc|sav|coverage|valid|of hours)/.test(l)) p('impossible', `>100 % in "${s.slice(0, 80)}"`);
@@ -670,7 +769,12 @@ export function checkAnswer(user: string, type: string, text: string): CheckResu
   const need = new Map<string, number>();
   for (const r of required) need.set(r.kind, (need.get(r.kind) ?? 0) + 1);
   for (const [kind, n] of need) {
-    const got = dia.filter((d) => String(d?.issue ?? '').trim().toLowerCase() === kind.toLowerCase()).length;
+    const got = dia.filter(
+      (d) =>
+        String(d?.issue ?? '')
+          .trim()
+          .toLowerCase() === kind.toLowerCase(),
+    ).length;
     if (got < n) p('issue-unaddressed', `${kind}: ${got} of ${n}`);
   }
 
@@ -693,7 +797,9 @@ export function checkAnswer(user: string, type: string, text: string): CheckResu
     else if (annuals.length && quantified < 2) p('unquantified', `${quantified} quantified`);
   }
   if (type === 'data-quality-triage') {
-    const cov = findings.some((f) => (Array.isArray(f?.evidence) ? f.evidence : []).some((e: any) => resolveMetric(b, String(e?.metric ?? '')).some((n) => n.includes('coverage'))));
+    const cov = findings.some((f) =>
+      (Array.isArray(f?.evidence) ? f.evidence : []).some((e: any) => resolveMetric(b, String(e?.metric ?? '')).some((n) => n.includes('coverage'))),
+    );
     if (!cov) p('missing-coverage-finding', 'no coverage evidence in findings');
   }
   if (type === 'building-diagnostic') {
@@ -713,14 +819,17 @@ export function checkAnswer(user: string, type: string, text: string): CheckResu
 function missingKeywords(metric: string): RegExp {
   if (/changePoint/.test(metric)) return /change[- ]?point|balance[- ]point|base (load )?per day|heating slope|cooling slope|r²|r2\b/;
   const last = metric.split('.').pop() ?? metric;
-  const words = last.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/ (kwh|kw|per|sqm|c)\b.*$/, '');
+  const words = last
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/ (kwh|kw|per|sqm|c)\b.*$/, '');
   return new RegExp(words.replace(/\s+/g, '[- ]?'));
 }
 
 function closeTo(v: number, target: number | undefined): boolean {
   if (target === undefined) return false;
   if (target === 0) return Math.abs(v) < 1e-6;
-  const unit = Math.pow(10, Math.floor(Math.log10(Math.abs(target))) - 2);
+  const unit = 10 ** (Math.floor(Math.log10(Math.abs(target))) - 2);
   return Math.abs(v - target) <= 0.5 * unit + Math.abs(target) * 1e-9;
 }
 

@@ -60,9 +60,34 @@ export const prose = (a: Json): Map<string, string> => {
 // ---------------------------------------------------------------- numbers in prose
 
 const WORD_VALUES: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
-  twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 
 export interface Num {
@@ -95,16 +120,21 @@ export const numbersIn = (text: string, years: string[]): Num[] => {
   for (const m of t.matchAll(re)) {
     out.push({ value: Number(m[1].replace(/,/g, '')), raw: m[1], tol: tolOf(m[1]), unit: m[2] ?? '' });
   }
-  const wordRe = /\b((?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)(?:[\s-]+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million))*)\b/gi;
+  const wordRe =
+    /\b((?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million)(?:[\s-]+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million))*)\b/gi;
   for (const m of t.matchAll(wordRe)) {
     let total = 0;
     let current = 0;
     for (const w of m[1].toLowerCase().split(/[\s-]+/)) {
       if (w === 'and') continue;
       if (w === 'hundred') current *= 100;
-      else if (w === 'thousand') { total += current * 1000; current = 0; }
-      else if (w === 'million') { total += current * 1e6; current = 0; }
-      else current += WORD_VALUES[w] ?? 0;
+      else if (w === 'thousand') {
+        total += current * 1000;
+        current = 0;
+      } else if (w === 'million') {
+        total += current * 1e6;
+        current = 0;
+      } else current += WORD_VALUES[w] ?? 0;
     }
     const value = total + current;
     out.push({ value, raw: m[1], tol: tolOf(String(value)), unit: '' });
@@ -152,7 +182,9 @@ export const supportedValues = (d: Data, answer?: Json): number[] => {
     }
     const base = g('weather.changePoint.baseKwhPerDay');
     if (base !== undefined) vals.push(base * 365);
-    const months = Object.keys(m).map((k) => new RegExp(`^${mt}\\.monthly\\.(\\d{4}-\\d{2})\\.kwh$`).exec(k)?.[1]).filter((k): k is string => !!k);
+    const months = Object.keys(m)
+      .map((k) => new RegExp(`^${mt}\\.monthly\\.(\\d{4}-\\d{2})\\.kwh$`).exec(k)?.[1])
+      .filter((k): k is string => !!k);
     const monthVals = months.map((k) => m[`${mt}.monthly.${k}.kwh`]);
     for (const k of months) {
       const v = m[`${mt}.monthly.${k}.kwh`];
@@ -165,16 +197,28 @@ export const supportedValues = (d: Data, answer?: Json): number[] => {
   for (const a of d.anomalies) {
     vals.push(a.actualKwh, a.expectedKwh, Math.abs(a.actualKwh - a.expectedKwh), a.actualKwh / a.expectedKwh, Math.abs(a.deviationPct) * 100, Math.abs(a.robustZ));
   }
-  const hours = d.dataIssues.map((i) => /(\d+(?:\.\d+)?)\s*h\b/.exec(i.message)?.[1]).filter((h): h is string => !!h).map(Number);
-  vals.push(...hours, hours.reduce((x, y) => x + y, 0));
+  const hours = d.dataIssues
+    .map((i) => /(\d+(?:\.\d+)?)\s*h\b/.exec(i.message)?.[1])
+    .filter((h): h is string => !!h)
+    .map(Number);
+  vals.push(
+    ...hours,
+    hours.reduce((x, y) => x + y, 0),
+  );
   vals.push(d.anomalies.length, d.dataIssues.length, d.meters.length, d.missing.length);
   if (answer) {
     const recs = arr(answer.recommendations);
     let kwh = 0;
     let pct = 0;
     for (const r of recs) {
-      if (typeof r.estimatedAnnualSavingsKwh === 'number') { vals.push(r.estimatedAnnualSavingsKwh); kwh += r.estimatedAnnualSavingsKwh; }
-      if (typeof r.estimatedSavingsPct === 'number') { vals.push(r.estimatedSavingsPct); pct += r.estimatedSavingsPct; }
+      if (typeof r.estimatedAnnualSavingsKwh === 'number') {
+        vals.push(r.estimatedAnnualSavingsKwh);
+        kwh += r.estimatedAnnualSavingsKwh;
+      }
+      if (typeof r.estimatedSavingsPct === 'number') {
+        vals.push(r.estimatedSavingsPct);
+        pct += r.estimatedSavingsPct;
+      }
     }
     vals.push(kwh, pct, recs.length, arr(answer.findings).length);
   }
@@ -188,8 +232,7 @@ export const isSupported = (n: Num, values: number[]): boolean => {
   return values.some((v) => SCALES.some((s) => Math.abs(Math.abs(n.value) - Math.abs(v) * s) <= Math.max(n.tol, Math.abs(v * s) * 1e-6)));
 };
 
-const near = (n: number, v: number, tol: number): boolean =>
-  SCALES.some((s) => Math.abs(Math.abs(n) - Math.abs(v) * s) <= Math.max(tol, Math.abs(v * s) * 0.0005));
+const near = (n: number, v: number, tol: number): boolean => SCALES.some((s) => Math.abs(Math.abs(n) - Math.abs(v) * s) <= Math.max(tol, Math.abs(v * s) * 0.0005));
 
 const yearsOf = (d: Data): string[] => [...new Set([d.period.start.slice(0, 4), d.period.end.slice(0, 4)])].filter(Boolean);
 
@@ -206,7 +249,9 @@ const resolveMetric = (d: Data, name: string, lenient: boolean): string | undefi
   const n = norm(name);
   const exact = Object.keys(d.metrics).filter((k) => norm(k) === n);
   if (exact.length === 1) return exact[0];
-  const hits = Object.keys(d.metrics).filter((k) => norm(k) === n || norm(k).endsWith(`.${n}`) || (n.includes('.') && norm(k).split('.').pop() === n.split('.').pop() && norm(k).startsWith(n.split('.')[0])));
+  const hits = Object.keys(d.metrics).filter(
+    (k) => norm(k) === n || norm(k).endsWith(`.${n}`) || (n.includes('.') && norm(k).split('.').pop() === n.split('.').pop() && norm(k).startsWith(n.split('.')[0])),
+  );
   return hits.length === 1 ? hits[0] : undefined;
 };
 
@@ -222,13 +267,17 @@ export const checkGood = (text: string, d: Data, type: string, style: string): s
   const recs = arr(a.recommendations);
   if (findings.length < 1) errors.push('no findings');
   const conf = a.confidence;
-  if (typeof conf === 'number') { if (conf < 0 || conf > 1) errors.push('confidence out of range'); }
-  else if (!(lenient && typeof conf === 'string' && /^(low|medium|high)$/.test(conf))) errors.push('confidence not a number');
+  if (typeof conf === 'number') {
+    if (conf < 0 || conf > 1) errors.push('confidence out of range');
+  } else if (!(lenient && typeof conf === 'string' && /^(low|medium|high)$/.test(conf))) errors.push('confidence not a number');
   const evidence = [...findings, ...recs].flatMap((x) => arr(x.evidence));
   for (const f of findings) if (str(f.title).length < 3 || str(f.detail).length < 10 || arr(f.evidence).length < 1) errors.push('finding shape');
   for (const e of evidence) {
     const name = resolveMetric(d, str(e.metric), lenient);
-    if (!name) { errors.push(`evidence metric ${str(e.metric)} not in data`); continue; }
+    if (!name) {
+      errors.push(`evidence metric ${str(e.metric)} not in data`);
+      continue;
+    }
     if (isMissingMetric(d, name)) errors.push(`evidence on missing metric ${name}`);
     const value = typeof e.value === 'number' ? e.value : lenient && typeof e.value === 'string' ? Number(e.value) : NaN;
     if (!Number.isFinite(value) || !near(value, d.metrics[name], 0)) errors.push(`evidence ${name}=${String(e.value)} vs ${d.metrics[name]}`);
@@ -246,8 +295,13 @@ export const checkGood = (text: string, d: Data, type: string, style: string): s
     if (!d.meters.includes(meter) && new RegExp(`\\b${meter}\\b[^.]*\\d`, 'i').test(all)) errors.push(`mentions ${meter} with a number`);
   }
   if (isMissingMetric(d, 'peers.euiPercentile') && /\d+(st|nd|rd|th) percentile/.test(all)) errors.push('missing percentile estimated');
-  if (d.missing.some((x) => x.metric.endsWith('changePoint')) && !Object.keys(d.metrics).some((k) => k.includes('.changePoint.')) && /balance point[^.;\n]*\d/.test(all)) errors.push('missing change point estimated');
-  if (typeof conf === 'number' && ((conf >= 0.8 && /low confidence|confidence is low|unreliable/i.test(all)) || (conf <= 0.35 && /high confidence|confidence is high|fully reliable/i.test(all)))) errors.push('confidence contradiction');
+  if (d.missing.some((x) => x.metric.endsWith('changePoint')) && !Object.keys(d.metrics).some((k) => k.includes('.changePoint.')) && /balance point[^.;\n]*\d/.test(all))
+    errors.push('missing change point estimated');
+  if (
+    typeof conf === 'number' &&
+    ((conf >= 0.8 && /low confidence|confidence is low|unreliable/i.test(all)) || (conf <= 0.35 && /high confidence|confidence is high|fully reliable/i.test(all)))
+  )
+    errors.push('confidence contradiction');
   // the task
   const meter = d.meters[0] ?? 'electricity';
   const annual = d.metrics[`${meter}.annualKwh`];
@@ -291,7 +345,10 @@ export const checkGood = (text: string, d: Data, type: string, style: string): s
     for (const r of recs) {
       const kwh = r.estimatedAnnualSavingsKwh;
       const pct = r.estimatedSavingsPct;
-      if (annual !== undefined && (typeof kwh !== 'number' || typeof pct !== 'number')) { errors.push('retrofit: unquantified'); continue; }
+      if (annual !== undefined && (typeof kwh !== 'number' || typeof pct !== 'number')) {
+        errors.push('retrofit: unquantified');
+        continue;
+      }
       if (typeof kwh === 'number' && typeof pct === 'number' && annual !== undefined) {
         if (Math.abs(kwh - (pct / 100) * annual) > Math.max(2, annual * 0.002)) errors.push('retrofit: kWh and % disagree');
         if (pct > 100 || pct <= 0) errors.push('retrofit: impossible %');
@@ -315,7 +372,7 @@ export const checkBad = (text: string, d: Data, type: string, proof: Proof, othe
   const all = [...p.values()].join('\n');
   const years = yearsOf(d);
   const values = supportedValues(d, a);
-  const field = 'field' in proof ? p.get(proof.field) ?? '' : '';
+  const field = 'field' in proof ? (p.get(proof.field) ?? '') : '';
   const inField = (frag: string): boolean => field.includes(frag);
   const fail = (msg: string): string[] => [`${proof.kind}: ${msg}`];
   const recs = arr(a.recommendations);
@@ -409,14 +466,22 @@ export const checkBad = (text: string, d: Data, type: string, proof: Proof, othe
       const g = (s: string): number => m[`${meter}.${s}`];
       const eui = g('euiKwhPerSqm');
       const med = m['peers.medianEuiKwhPerSqm'];
-      const ok = proof.check === 'eui-below' ? /below/.test(proof.fragment) && eui > med
-        : proof.check === 'eui-above' ? /above/.test(proof.fragment) && eui < med
-          : proof.check === 'night-above-day' ? g('load.nightDayRatio') < 1
-            : proof.check === 'weekend-above-weekday' ? g('load.weekdayWeekendRatio') > 1
-              : proof.check === 'slope-positive' ? g('weather.slopeKwhPerDegC') < 0
-                : proof.check === 'slope-negative' ? g('weather.slopeKwhPerDegC') > 0
-                  : proof.check.startsWith('anomaly-low:') ? d.anomalies.find((x) => x.date === proof.check.slice(12))?.kind.endsWith('high') === true
-                    : false;
+      const ok =
+        proof.check === 'eui-below'
+          ? /below/.test(proof.fragment) && eui > med
+          : proof.check === 'eui-above'
+            ? /above/.test(proof.fragment) && eui < med
+            : proof.check === 'night-above-day'
+              ? g('load.nightDayRatio') < 1
+              : proof.check === 'weekend-above-weekday'
+                ? g('load.weekdayWeekendRatio') > 1
+                : proof.check === 'slope-positive'
+                  ? g('weather.slopeKwhPerDegC') < 0
+                  : proof.check === 'slope-negative'
+                    ? g('weather.slopeKwhPerDegC') > 0
+                    : proof.check.startsWith('anomaly-low:')
+                      ? d.anomalies.find((x) => x.date === proof.check.slice(12))?.kind.endsWith('high') === true
+                      : false;
       return ok ? [] : fail(`direction ${proof.check} holds`);
     }
     case 'count': {
@@ -473,7 +538,7 @@ export const checkBad = (text: string, d: Data, type: string, proof: Proof, othe
       return !any && !/unknown|unavailable|cannot be (estimated|quantified)|missing/i.test(recs.map((r) => str(r.rationale)).join(' ')) ? [] : fail('quantified or explained');
     }
     case 'missing-estimated': {
-      if (!inField(proof.fragment) || !isMissingMetric(d, proof.metric) && !d.missing.some((x) => x.metric === proof.metric)) return fail('fragment or metric');
+      if (!inField(proof.fragment) || (!isMissingMetric(d, proof.metric) && !d.missing.some((x) => x.metric === proof.metric))) return fail('fragment or metric');
       return numbersIn(proof.fragment, years).length > 0 ? [] : fail('no number');
     }
     case 'money':

@@ -2,7 +2,7 @@
  * Writer D: assembles a whole answer for one analysis type in one style, and renders it
  * as raw model output (bare JSON, code fence, preamble, trailing note).
  */
-import { type BuildingData, Rng, isMissing } from './data.js';
+import { type BuildingData, type Rng, isMissing } from './data.js';
 import {
   type Answer,
   type Finding,
@@ -28,9 +28,7 @@ export const TYPES = ['data-quality-triage', 'building-diagnostic', 'retrofit-pl
 const present = <T>(items: (T | undefined)[]): T[] => items.filter((x): x is T => x !== undefined);
 
 const issuesFor = (w: Writer, type: string) =>
-  w.data.dataIssues
-    .filter((i) => type === 'data-quality-triage' || i.severity === 'warning' || i.severity === 'critical')
-    .map((i) => issueResponse(w, i, type));
+  w.data.dataIssues.filter((i) => type === 'data-quality-triage' || i.severity === 'warning' || i.severity === 'critical').map((i) => issueResponse(w, i, type));
 
 const summaryFor = (w: Writer, type: string, answer: Answer): string => {
   const use = (w.data.building.primaryUse ?? 'building').toLowerCase();
@@ -40,13 +38,13 @@ const summaryFor = (w: Writer, type: string, answer: Answer): string => {
     const cov = w.k('coverage.coverageRatio');
     const fit = w.has(cov) && w.v(cov) >= 0.95 ? 'fit for analysis' : 'usable only with care';
     const outages = w.k('coverage.outageCount');
-    const outageText = w.has(outages) && w.v(outages) > 0
-      ? `${w.count(outages)} outage${w.v(outages) === 1 ? '' : 's'}`
-      : 'no outages';
-    return w.sp(w.rng.pick([
-      `The ${w.meter} data are ${fit}: coverage is ${w.pct(cov)} with ${outageText}.`,
-      `Coverage of ${w.pct(cov)} and ${outageText}; the data are ${fit}${w.data.missing.length > 0 ? ', though some derived metrics are unavailable' : ''}.`,
-    ]));
+    const outageText = w.has(outages) && w.v(outages) > 0 ? `${w.count(outages)} outage${w.v(outages) === 1 ? '' : 's'}` : 'no outages';
+    return w.sp(
+      w.rng.pick([
+        `The ${w.meter} data are ${fit}: coverage is ${w.pct(cov)} with ${outageText}.`,
+        `Coverage of ${w.pct(cov)} and ${outageText}; the data are ${fit}${w.data.missing.length > 0 ? ', though some derived metrics are unavailable' : ''}.`,
+      ]),
+    );
   }
   if (type === 'building-diagnostic') {
     const parts = [`This ${use} building uses ${w.has(annual) ? w.kwh(annual) : 'an unknown amount of energy'} a year`];
@@ -62,11 +60,13 @@ const summaryFor = (w: Writer, type: string, answer: Answer): string => {
   const quantified = answer.recommendations.filter((r) => typeof r.estimatedAnnualSavingsKwh === 'number');
   const total = quantified.reduce((a, r) => a + (r.estimatedAnnualSavingsKwh ?? 0), 0);
   const pct = quantified.reduce((a, r) => a + (r.estimatedSavingsPct ?? 0), 0);
-  return w.sp(w.rng.pick([
-    `${answer.recommendations.length > 3 ? 'Several' : answer.recommendations.length === 2 ? 'Two' : 'Three'} measures are proposed, together worth about ${w.own(total)} kWh (${pct} %) a year; the largest is "${[...quantified].sort((a, b) => (b.estimatedAnnualSavingsKwh ?? 0) - (a.estimatedAnnualSavingsKwh ?? 0))[0]?.action ?? 'none'}".`,
-    `A prioritised plan for this ${use} building: combined savings of roughly ${pct} % of annual use.`,
-    `The plan puts "${answer.recommendations[0]?.action ?? 'none'}" first; estimated savings total ${w.own(total)} kWh a year.`,
-  ]));
+  return w.sp(
+    w.rng.pick([
+      `${answer.recommendations.length > 3 ? 'Several' : answer.recommendations.length === 2 ? 'Two' : 'Three'} measures are proposed, together worth about ${w.own(total)} kWh (${pct} %) a year; the largest is "${[...quantified].sort((a, b) => (b.estimatedAnnualSavingsKwh ?? 0) - (a.estimatedAnnualSavingsKwh ?? 0))[0]?.action ?? 'none'}".`,
+      `A prioritised plan for this ${use} building: combined savings of roughly ${pct} % of annual use.`,
+      `The plan puts "${answer.recommendations[0]?.action ?? 'none'}" first; estimated savings total ${w.own(total)} kWh a year.`,
+    ]),
+  );
 };
 
 export const goodAnswer = (data: BuildingData, type: string, style: Style, rng: Rng): { answer: Answer; writer: Writer } => {
@@ -117,8 +117,7 @@ export const applySlip = (answer: Answer, style: Style, rng: Rng, meterCount = 1
     const c = Number(answer.confidence);
     answer.confidence = c >= 0.8 ? 'high' : c >= 0.5 ? 'medium' : 'low';
   }
-  const entries = answer.findings.flatMap((f) => f.evidence)
-    .filter((e) => style.slip !== 'metric-variant' || !/\.(anomaly|monthly)\./.test(e.metric));
+  const entries = answer.findings.flatMap((f) => f.evidence).filter((e) => style.slip !== 'metric-variant' || !/\.(anomaly|monthly)\./.test(e.metric));
   if (entries.length === 0) return;
   const entry = rng.pick(entries);
   if (style.slip === 'number-string') entry.value = String(entry.value);

@@ -128,8 +128,7 @@ export const fixed = (x: number, decimals: number, separators: boolean): string 
 };
 
 /** `x` with `digits` significant figures (never dropping integer digits). */
-export const sig = (x: number, digits: number, separators = true): string =>
-  fixed(roundSig(x, digits), decimalsFor(roundSig(x, digits), digits), separators);
+export const sig = (x: number, digits: number, separators = true): string => fixed(roundSig(x, digits), decimalsFor(roundSig(x, digits), digits), separators);
 
 /** As the data block writes it, with separators on large numbers when asked. */
 export const asData = (x: number, separators: boolean): string => {
@@ -139,8 +138,28 @@ export const asData = (x: number, separators: boolean): string => {
   return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac !== undefined ? `.${frac}` : '');
 };
 
-const SMALL = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven',
-  'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const SMALL = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 
 const under1000 = (n: number): string => {
@@ -169,8 +188,7 @@ export const words = (n: number): string => {
   return parts.join(' ');
 };
 
-export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
-  'October', 'November', 'December'];
+export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 export const daysInMonth = (key: string): number => {
   const [y, m] = key.split('-').map(Number);
@@ -182,8 +200,7 @@ export const monthLabel = (key: string): string => {
   return `${MONTH_NAMES[m - 1]} ${y}`;
 };
 
-export const isMissing = (data: BuildingData, name: string): boolean =>
-  data.missing.some((entry) => name === entry.metric || name.startsWith(`${entry.metric}.`));
+export const isMissing = (data: BuildingData, name: string): boolean => data.missing.some((entry) => name === entry.metric || name.startsWith(`${entry.metric}.`));
 
 /** Hours stated in a data issue message ("88 h with no valid reading …"). */
 export const issueHours = (issue: DataIssue): number | undefined => {

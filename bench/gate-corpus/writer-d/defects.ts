@@ -3,8 +3,8 @@
  * and plants exactly one fault, returning a `proof` the independent checker re-verifies
  * against the data block.
  */
-import { type Anomaly, type BuildingData, Rng, fixed, isMissing, issueDates, roundSig, sig } from './data.js';
-import { type Answer, type Mention, type Style, GOOD_STYLES, Writer } from './writer.js';
+import { type Anomaly, type BuildingData, type Rng, fixed, isMissing, issueDates, roundSig, sig } from './data.js';
+import { type Answer, type Mention, type Style, GOOD_STYLES, type Writer } from './writer.js';
 import { goodAnswer } from './compose.js';
 
 export type Proof =
@@ -67,17 +67,55 @@ export interface Field {
 }
 
 export const proseFields = (answer: Answer): Field[] => {
-  const out: Field[] = [{ path: 'summary', get: () => answer.summary, set: (t) => { answer.summary = t; } }];
+  const out: Field[] = [
+    {
+      path: 'summary',
+      get: () => answer.summary,
+      set: (t) => {
+        answer.summary = t;
+      },
+    },
+  ];
   answer.findings.forEach((f, i) => {
-    out.push({ path: `findings.${i}.title`, get: () => f.title, set: (t) => { f.title = t; } });
-    out.push({ path: `findings.${i}.detail`, get: () => f.detail, set: (t) => { f.detail = t; } });
+    out.push({
+      path: `findings.${i}.title`,
+      get: () => f.title,
+      set: (t) => {
+        f.title = t;
+      },
+    });
+    out.push({
+      path: `findings.${i}.detail`,
+      get: () => f.detail,
+      set: (t) => {
+        f.detail = t;
+      },
+    });
   });
   answer.recommendations.forEach((r, i) => {
-    out.push({ path: `recommendations.${i}.action`, get: () => r.action, set: (t) => { r.action = t; } });
-    out.push({ path: `recommendations.${i}.rationale`, get: () => r.rationale, set: (t) => { r.rationale = t; } });
+    out.push({
+      path: `recommendations.${i}.action`,
+      get: () => r.action,
+      set: (t) => {
+        r.action = t;
+      },
+    });
+    out.push({
+      path: `recommendations.${i}.rationale`,
+      get: () => r.rationale,
+      set: (t) => {
+        r.rationale = t;
+      },
+    });
   });
   answer.dataIssuesAddressed.forEach((d, i) => {
-    out.push({ path: `dataIssuesAddressed.${i}.response`, get: () => d.response, set: (t) => { d.response = t; } });
+    out.push({
+      path: `dataIssuesAddressed.${i}.response`,
+      get: () => d.response,
+      set: (t) => {
+        d.response = t;
+      },
+    });
   });
   return out;
 };
@@ -107,8 +145,7 @@ export const formatLike = (like: string, value: number): string => {
 };
 
 const metricMentions = (w: Writer, answer: Answer): Mention[] =>
-  w.mentions.filter((m) => !m.metric.startsWith('derived:') && w.data.metrics[m.metric] !== undefined && /\d/.test(m.text))
-    .filter((m) => locate(answer, m.text).total === 1);
+  w.mentions.filter((m) => !m.metric.startsWith('derived:') && w.data.metrics[m.metric] !== undefined && /\d/.test(m.text)).filter((m) => locate(answer, m.text).total === 1);
 
 const base = (ctx: DefectContext, style?: Style): { answer: Answer; w: Writer } => {
   const { answer, writer } = goodAnswer(ctx.data, ctx.type, style ?? ctx.style, ctx.rng);
@@ -119,11 +156,7 @@ const relDiff = (a: number, b: number): number => Math.abs(a - b) / Math.max(Mat
 
 // ---------------------------------------------------------------- number defects
 
-const replaceMention = (
-  ctx: DefectContext,
-  mutate: (m: Mention, rng: Rng) => string | undefined,
-  filter: (m: Mention) => boolean = () => true,
-): Planted | undefined => {
+const replaceMention = (ctx: DefectContext, mutate: (m: Mention, rng: Rng) => string | undefined, filter: (m: Mention) => boolean = () => true): Planted | undefined => {
   const { answer, w } = base(ctx);
   const candidates = ctx.rng.shuffle(metricMentions(w, answer).filter(filter));
   for (const m of candidates) {
@@ -139,34 +172,46 @@ const replaceMention = (
 };
 
 const wrongNumber: Defect = (ctx) =>
-  replaceMention(ctx, (m, rng) => {
-    const f = 1 + (rng.chance(0.5) ? 1 : -1) * (0.06 + rng.next() * 0.24);
-    return formatLike(m.text, m.value * f);
-  }, (m) => Math.abs(m.value) >= 1 && !/coverage\.(missing|negative)/.test(m.metric));
+  replaceMention(
+    ctx,
+    (m, rng) => {
+      const f = 1 + (rng.chance(0.5) ? 1 : -1) * (0.06 + rng.next() * 0.24);
+      return formatLike(m.text, m.value * f);
+    },
+    (m) => Math.abs(m.value) >= 1 && !/coverage\.(missing|negative)/.test(m.metric),
+  );
 
 const transposed: Defect = (ctx) =>
-  replaceMention(ctx, (m, rng) => {
-    const chars = [...m.text];
-    const digitIdx = chars.map((c, i) => (/\d/.test(c) ? i : -1)).filter((i) => i >= 0);
-    const sigIdx = digitIdx.filter((i) => chars[i] !== '0' || digitIdx.indexOf(i) > 0).slice(0, 3);
-    const pairs: [number, number][] = [];
-    for (let j = 0; j + 1 < sigIdx.length; j += 1) {
-      const [a, b] = [sigIdx[j], sigIdx[j + 1]];
-      if (chars[a] !== chars[b] && !(a === digitIdx[0] && chars[b] === '0')) pairs.push([a, b]);
-    }
-    if (pairs.length === 0) return undefined;
-    const [a, b] = rng.pick(pairs);
-    [chars[a], chars[b]] = [chars[b], chars[a]];
-    return chars.join('');
-  }, (m) => m.text.replace(/\D/g, '').length >= 3);
+  replaceMention(
+    ctx,
+    (m, rng) => {
+      const chars = [...m.text];
+      const digitIdx = chars.map((c, i) => (/\d/.test(c) ? i : -1)).filter((i) => i >= 0);
+      const sigIdx = digitIdx.filter((i) => chars[i] !== '0' || digitIdx.indexOf(i) > 0).slice(0, 3);
+      const pairs: [number, number][] = [];
+      for (let j = 0; j + 1 < sigIdx.length; j += 1) {
+        const [a, b] = [sigIdx[j], sigIdx[j + 1]];
+        if (chars[a] !== chars[b] && !(a === digitIdx[0] && chars[b] === '0')) pairs.push([a, b]);
+      }
+      if (pairs.length === 0) return undefined;
+      const [a, b] = rng.pick(pairs);
+      [chars[a], chars[b]] = [chars[b], chars[a]];
+      return chars.join('');
+    },
+    (m) => m.text.replace(/\D/g, '').length >= 3,
+  );
 
 const magnitude: Defect = (ctx) =>
-  replaceMention(ctx, (m, rng) => {
-    const f = rng.pick([10, 0.1]);
-    const like = m.text.replace(/,/g, '');
-    const decimals = like.includes('.') ? like.split('.')[1].length : 0;
-    return fixed(m.value * f, f === 10 ? Math.max(0, decimals - 1) : decimals + 1, m.text.includes(','));
-  }, (m) => Math.abs(m.value) >= 5 && !/Ratio|ratio|Factor|percentile|groupSize|Count|\.r$|r2/.test(m.metric));
+  replaceMention(
+    ctx,
+    (m, rng) => {
+      const f = rng.pick([10, 0.1]);
+      const like = m.text.replace(/,/g, '');
+      const decimals = like.includes('.') ? like.split('.')[1].length : 0;
+      return fixed(m.value * f, f === 10 ? Math.max(0, decimals - 1) : decimals + 1, m.text.includes(','));
+    },
+    (m) => Math.abs(m.value) >= 5 && !/Ratio|ratio|Factor|percentile|groupSize|Count|\.r$|r2/.test(m.metric),
+  );
 
 const unitConfusion: Defect = (ctx) => {
   const { answer, w } = base(ctx, { ...ctx.style, energy: ctx.rng.pick(['sep', 'units', 'exact']) });
@@ -207,40 +252,41 @@ const family = (metric: string): string => {
   return metric.split('.').slice(0, 2).join('.');
 };
 
-const sentenceOf = (text: string, needle: string): string =>
-  text.split(/(?<=[.;])\s+/).find((s) => numberPattern(needle).test(s)) ?? '';
+const sentenceOf = (text: string, needle: string): string => text.split(/(?<=[.;])\s+/).find((s) => numberPattern(needle).test(s)) ?? '';
 
-const swap = (sameField: boolean): Defect => (ctx) => {
-  const { answer, w } = base(ctx);
-  const ms = metricMentions(w, answer);
-  const unitOf = (m: Mention): string => {
-    const field = locate(answer, m.text).fields[0];
-    const after = field.get().split(m.text)[1] ?? '';
-    return /^\s?(kWh|MWh|GWh|kW|%|h\b|hours|kWh\/m|kWh per)/.exec(after)?.[1] ?? 'none';
-  };
-  const pairs: [Mention, Mention][] = [];
-  for (const a of ms) {
-    for (const b of ms) {
-      if (a.metric >= b.metric || relDiff(a.value, b.value) < 0.1) continue;
-      const fa = locate(answer, a.text).fields[0];
-      const fb = locate(answer, b.text).fields[0];
-      if ((fa.path === fb.path) !== sameField) continue;
-      if (family(a.metric) !== family(b.metric)) continue;
-      if (sameField && !sentenceOf(fa.get(), a.text).includes(b.text)) continue;
-      if (unitOf(a) !== unitOf(b)) continue;
-      pairs.push([a, b]);
+const swap =
+  (sameField: boolean): Defect =>
+  (ctx) => {
+    const { answer, w } = base(ctx);
+    const ms = metricMentions(w, answer);
+    const unitOf = (m: Mention): string => {
+      const field = locate(answer, m.text).fields[0];
+      const after = field.get().split(m.text)[1] ?? '';
+      return /^\s?(kWh|MWh|GWh|kW|%|h\b|hours|kWh\/m|kWh per)/.exec(after)?.[1] ?? 'none';
+    };
+    const pairs: [Mention, Mention][] = [];
+    for (const a of ms) {
+      for (const b of ms) {
+        if (a.metric >= b.metric || relDiff(a.value, b.value) < 0.1) continue;
+        const fa = locate(answer, a.text).fields[0];
+        const fb = locate(answer, b.text).fields[0];
+        if ((fa.path === fb.path) !== sameField) continue;
+        if (family(a.metric) !== family(b.metric)) continue;
+        if (sameField && !sentenceOf(fa.get(), a.text).includes(b.text)) continue;
+        if (unitOf(a) !== unitOf(b)) continue;
+        pairs.push([a, b]);
+      }
     }
-  }
-  if (pairs.length === 0) return undefined;
-  const [a, b] = ctx.rng.pick(pairs);
-  const fa = locate(answer, a.text).fields[0];
-  const fb = locate(answer, b.text).fields[0];
-  const marker = '\u0000';
-  fa.set(fa.get().replace(numberPattern(a.text), marker));
-  fb.set(fb.get().replace(numberPattern(b.text), a.text));
-  fa.set(fa.get().replace(marker, b.text));
-  return { answer, proof: { kind: 'swap', field: fa.path, text: b.text, metric: a.metric, truth: a.value, other: b.metric } };
-};
+    if (pairs.length === 0) return undefined;
+    const [a, b] = ctx.rng.pick(pairs);
+    const fa = locate(answer, a.text).fields[0];
+    const fb = locate(answer, b.text).fields[0];
+    const marker = '\u0000';
+    fa.set(fa.get().replace(numberPattern(a.text), marker));
+    fb.set(fb.get().replace(numberPattern(b.text), a.text));
+    fa.set(fa.get().replace(marker, b.text));
+    return { answer, proof: { kind: 'swap', field: fa.path, text: b.text, metric: a.metric, truth: a.value, other: b.metric } };
+  };
 
 // ---------------------------------------------------------------- anomalies
 
@@ -258,7 +304,9 @@ const ensureAnomalyFinding = (ctx: DefectContext, answer: Answer, w: Writer, a: 
   const high = a.kind.endsWith('high');
   answer.findings.push({
     title: `Largest anomaly ${a.date}`,
-    detail: w.sp(`The biggest outlier is ${a.kind.startsWith('week') ? 'the week beginning ' : ''}${a.date}: ${w.energyOf(a.actualMetric ?? 'a', a.actualKwh)} against an expected ${w.energyOf(a.expectedMetric ?? 'e', a.expectedKwh)} (${high ? 'high' : 'low'}).`),
+    detail: w.sp(
+      `The biggest outlier is ${a.kind.startsWith('week') ? 'the week beginning ' : ''}${a.date}: ${w.energyOf(a.actualMetric ?? 'a', a.actualKwh)} against an expected ${w.energyOf(a.expectedMetric ?? 'e', a.expectedKwh)} (${high ? 'high' : 'low'}).`,
+    ),
     evidence: [w.evAnomaly(a, 'actual'), w.evAnomaly(a, 'expected')],
   });
 };
@@ -267,7 +315,12 @@ const anomalyWrongDate: Defect = (ctx) => {
   const top = ctx.data.anomalies[0];
   if (!top) return undefined;
   const { answer, w } = base(ctx);
-  const target = ctx.rng.pick(ctx.data.anomalies.slice(0, 3).filter((a) => proseFields(answer).some((f) => f.get().includes(a.date))).concat(top));
+  const target = ctx.rng.pick(
+    ctx.data.anomalies
+      .slice(0, 3)
+      .filter((a) => proseFields(answer).some((f) => f.get().includes(a.date)))
+      .concat(top),
+  );
   ensureAnomalyFinding(ctx, answer, w, target);
   const known = knownDates(ctx.data);
   const shifts = ctx.rng.shuffle([1, -1, 2, -2, 3, 7, -7, 10, 30, -30]);
@@ -378,11 +431,12 @@ const coverageOver: Defect = (ctx) => {
   if (!w.has(cov) || !w.has(exp)) return undefined;
   const over = w.v(cov) * 100 + 1.5 + ctx.rng.next() * 6;
   const variant = ctx.rng.int(0, 2);
-  const fragment = variant === 0
-    ? `coverage of ${over.toFixed(1)} %`
-    : variant === 1
-      ? `${Math.round(w.v(exp) * (1.02 + ctx.rng.next() * 0.05)).toLocaleString('en-US')} of ${w.v(exp).toLocaleString('en-US')} hours`
-      : `${over.toFixed(0)}% data coverage`;
+  const fragment =
+    variant === 0
+      ? `coverage of ${over.toFixed(1)} %`
+      : variant === 1
+        ? `${Math.round(w.v(exp) * (1.02 + ctx.rng.next() * 0.05)).toLocaleString('en-US')} of ${w.v(exp).toLocaleString('en-US')} hours`
+        : `${over.toFixed(0)}% data coverage`;
   const sentence = variant === 1 ? `Valid readings: ${fragment}, so the meter is essentially complete.` : `The meter reports ${fragment}, so the record is complete.`;
   const target = answer.findings[0];
   target.detail = `${sentence} ${target.detail}`;
@@ -412,7 +466,9 @@ const savingsMismatch: Defect = (ctx) => {
   const pct = r.estimatedSavingsPct as number;
   const realPct = ctx.rng.chance(0.5) ? pct * ctx.rng.pick([3, 4, 10]) : pct / ctx.rng.pick([3, 5]);
   r.estimatedAnnualSavingsKwh = Math.round((w.v(w.k('annualKwh')) * realPct) / 100);
-  r.rationale = r.rationale.replace(/ (Estimated saving|Worth roughly|That is about).*$/, '') + ` Estimated saving ${pct} % (${r.estimatedAnnualSavingsKwh.toLocaleString('en-US')} kWh a year).`;
+  r.rationale =
+    r.rationale.replace(/ (Estimated saving|Worth roughly|That is about).*$/, '') +
+    ` Estimated saving ${pct} % (${r.estimatedAnnualSavingsKwh.toLocaleString('en-US')} kWh a year).`;
   return { answer, proof: { kind: 'savings-mismatch', index: idx } };
 };
 
@@ -435,12 +491,15 @@ const direction: Defect = (ctx) => {
   const slope = m[w.k('weather.slopeKwhPerDegC')];
   const r = m[w.k('weather.r')];
   if (slope !== undefined && r !== undefined && Math.abs(r) > 0.2) {
-    options.push(slope < 0
-      ? { fragment: `consumption rises in warm weather (${sig(Math.abs(slope), 3)} kWh per °C)`, check: 'slope-positive' }
-      : { fragment: `consumption rises as it gets colder (${sig(Math.abs(slope), 3)} kWh per °C)`, check: 'slope-negative' });
+    options.push(
+      slope < 0
+        ? { fragment: `consumption rises in warm weather (${sig(Math.abs(slope), 3)} kWh per °C)`, check: 'slope-positive' }
+        : { fragment: `consumption rises as it gets colder (${sig(Math.abs(slope), 3)} kWh per °C)`, check: 'slope-negative' },
+    );
   }
   const high = ctx.data.anomalies.find((a) => a.kind.endsWith('high'));
-  if (high) options.push({ fragment: `a sharp drop on ${high.date} (${sig(high.actualKwh, 4)} kWh against ${sig(high.expectedKwh, 4)} kWh expected)`, check: `anomaly-low:${high.date}` });
+  if (high)
+    options.push({ fragment: `a sharp drop on ${high.date} (${sig(high.actualKwh, 4)} kWh against ${sig(high.expectedKwh, 4)} kWh expected)`, check: `anomaly-low:${high.date}` });
   if (options.length === 0) return undefined;
   const o = ctx.rng.pick(options);
   const lead = ctx.rng.pick(['Notably, ', 'The data show that ', 'In addition, ', '']);
@@ -457,7 +516,11 @@ const wrongCount: Defect = (ctx) => {
   const oc = m[w.k('coverage.outageCount')];
   if (oc !== undefined) {
     const claimed = oc + ctx.rng.pick([1, 2]);
-    options.push({ fragment: `${ctx.rng.chance(0.5) ? ['zero', 'one', 'two', 'three', 'four', 'five', 'six'][claimed] ?? claimed : claimed} separate outages`, claimed, metric: w.k('coverage.outageCount') });
+    options.push({
+      fragment: `${ctx.rng.chance(0.5) ? (['zero', 'one', 'two', 'three', 'four', 'five', 'six'][claimed] ?? claimed) : claimed} separate outages`,
+      claimed,
+      metric: w.k('coverage.outageCount'),
+    });
   }
   const ac = m[w.k('anomalyCount')];
   if (ac !== undefined) {
@@ -498,15 +561,21 @@ const generic: Defect = (ctx) => {
   const evidenceMetric = ctx.data.metrics[euiName] !== undefined ? euiName : `${meter}.annualKwh`;
   const ev = { metric: evidenceMetric, value: ctx.data.metrics[evidenceMetric] ?? 0 };
   const rec = (action: string, rationale: string, pct: number) => ({
-    action, rationale,
+    action,
+    rationale,
     estimatedAnnualSavingsKwh: annual !== undefined ? Math.round((annual * pct) / 100) : null,
     estimatedSavingsPct: annual !== undefined ? pct : null,
-    evidence: [ev], priority: 'medium' as const,
+    evidence: [ev],
+    priority: 'medium' as const,
   });
   const answer: Answer = {
     summary: `Like most ${use} buildings, this one has clear opportunities to improve energy efficiency through better controls, upgraded equipment and occupant engagement.`,
     findings: [
-      { title: 'Typical savings potential', detail: `${use[0].toUpperCase()}${use.slice(1)} buildings commonly waste energy through lighting left on, inefficient HVAC and plug loads; industry studies suggest typical savings of 10-30 %.`, evidence: [ev] },
+      {
+        title: 'Typical savings potential',
+        detail: `${use[0].toUpperCase()}${use.slice(1)} buildings commonly waste energy through lighting left on, inefficient HVAC and plug loads; industry studies suggest typical savings of 10-30 %.`,
+        evidence: [ev],
+      },
       { title: 'Energy management', detail: 'Regular monitoring and an energy management system help identify waste and keep savings in place over time.', evidence: [ev] },
     ],
     recommendations: [
@@ -551,13 +620,34 @@ const refusal: Defect = (ctx) => {
       "I can't responsibly draw conclusions here without more detailed information about the building's systems and occupancy.",
       'A meaningful assessment is not possible from the information provided. Please supply interval data and building details.',
     ]),
-    findings: [{ title: 'Insufficient information', detail: 'The data provided do not allow firm conclusions about how this building uses energy.', evidence: [{ metric: name, value: ctx.data.metrics[name] ?? 0 }] }],
-    recommendations: ctx.type === 'retrofit-plan'
-      ? [
-          { action: 'Commission a detailed energy audit', rationale: 'An audit is needed before any measure can be sized.', estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, evidence: [{ metric: name, value: ctx.data.metrics[name] ?? 0 }], priority: 'high' },
-          { action: 'Collect more data', rationale: 'More information is needed to recommend measures.', estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, evidence: [{ metric: name, value: ctx.data.metrics[name] ?? 0 }], priority: 'medium' },
-        ]
-      : [],
+    findings: [
+      {
+        title: 'Insufficient information',
+        detail: 'The data provided do not allow firm conclusions about how this building uses energy.',
+        evidence: [{ metric: name, value: ctx.data.metrics[name] ?? 0 }],
+      },
+    ],
+    recommendations:
+      ctx.type === 'retrofit-plan'
+        ? [
+            {
+              action: 'Commission a detailed energy audit',
+              rationale: 'An audit is needed before any measure can be sized.',
+              estimatedAnnualSavingsKwh: null,
+              estimatedSavingsPct: null,
+              evidence: [{ metric: name, value: ctx.data.metrics[name] ?? 0 }],
+              priority: 'high',
+            },
+            {
+              action: 'Collect more data',
+              rationale: 'More information is needed to recommend measures.',
+              estimatedAnnualSavingsKwh: null,
+              estimatedSavingsPct: null,
+              evidence: [{ metric: name, value: ctx.data.metrics[name] ?? 0 }],
+              priority: 'medium',
+            },
+          ]
+        : [],
     dataIssuesAddressed: ctx.data.dataIssues.map((i) => ({ issue: i.kind, response: 'Cannot be assessed without further information.' })),
     confidence: 0.2,
   };
@@ -570,7 +660,13 @@ const ignoredIssues: Defect = (ctx) => {
   answer.dataIssuesAddressed = [];
   for (const f of proseFields(answer)) {
     if (/outage|gap|missing readings|zero readings/i.test(f.get())) {
-      f.set(f.get().split(/(?<=\.)\s+/).filter((s) => !/outage|gap|missing|zero/i.test(s)).join(' ') || 'Data reviewed.');
+      f.set(
+        f
+          .get()
+          .split(/(?<=\.)\s+/)
+          .filter((s) => !/outage|gap|missing|zero/i.test(s))
+          .join(' ') || 'Data reviewed.',
+      );
     }
   }
   answer.recommendations = answer.recommendations.filter((r) => !/outage|gap|missing|zero|readings/i.test(r.action + r.rationale));
@@ -605,8 +701,7 @@ const missingEstimated: Defect = (ctx) => {
   else fragment = `${miss.metric} of roughly ${ctx.rng.int(10, 90)}`;
   const sentence = ctx.rng.pick([`We estimate ${fragment}.`, `Our estimate puts the building at ${fragment}.`, `By inference, ${fragment} is likely.`]);
   const idx = ctx.rng.int(0, answer.findings.length - 1);
-  answer.findings[idx].detail = answer.findings[idx].detail
-    .replace(/[^.]*(unavailable|not available|too small|beat the straight line)[^.]*\.\s?/g, '').trim() + ` ${sentence}`;
+  answer.findings[idx].detail = answer.findings[idx].detail.replace(/[^.]*(unavailable|not available|too small|beat the straight line)[^.]*\.\s?/g, '').trim() + ` ${sentence}`;
   for (const f of answer.findings) if (f.title === 'Unavailable metrics') f.detail = `Derived metrics reviewed; see ${w.meter} findings.`;
   return { answer, proof: { kind: 'missing-estimated', field: `findings.${idx}.detail`, fragment, metric: miss.metric } };
 };
@@ -655,11 +750,7 @@ const feature: Defect = (ctx) => {
     `the ${ctx.rng.pick([20, 30, 40])}-year-old boiler plant`,
     `the data centre on the ${ctx.rng.pick(['second', 'third', 'ground'])} floor drawing ${Math.round(peak * 0.2)} kW`,
   ]);
-  const sentence = ctx.rng.pick([
-    `Much of the load comes from ${fragment}.`,
-    `This is consistent with ${fragment}.`,
-    `The profile reflects ${fragment}.`,
-  ]);
+  const sentence = ctx.rng.pick([`Much of the load comes from ${fragment}.`, `This is consistent with ${fragment}.`, `The profile reflects ${fragment}.`]);
   const idx = ctx.rng.int(0, answer.findings.length - 1);
   answer.findings[idx].detail += ` ${sentence}`;
   return { answer, proof: { kind: 'feature', field: `findings.${idx}.detail`, fragment } };

@@ -116,7 +116,10 @@ mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
 
 const table = (m: Map<string, number>): string =>
-  [...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k.padEnd(34)} ${v}`).join('\n');
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `  ${k.padEnd(34)} ${v}`)
+    .join('\n');
 console.log(`wrote ${rows.length} answers (${rows.filter((r) => r.label === 'good').length} good, ${rows.filter((r) => r.label === 'bad').length} bad) to ${values.out}`);
 console.log(`good styles:\n${table(styleCount)}`);
 console.log(`defects:\n${table(defectCount)}`);

@@ -7,7 +7,7 @@ import {
   type Anomaly,
   type BuildingData,
   type DataIssue,
-  Rng,
+  type Rng,
   asData,
   daysInMonth,
   fixed,
@@ -70,8 +70,20 @@ export interface Style {
 }
 
 const base: Omit<Style, 'name'> = {
-  energy: 'sep', digits: 3, pct: 'pct1', uk: true, headed: false, parens: false, lists: false, derived: false,
-  caveats: false, terse: false, multi: false, countWords: false, unitSpace: true, wrappers: ['pretty'],
+  energy: 'sep',
+  digits: 3,
+  pct: 'pct1',
+  uk: true,
+  headed: false,
+  parens: false,
+  lists: false,
+  derived: false,
+  caveats: false,
+  terse: false,
+  multi: false,
+  countWords: false,
+  unitSpace: true,
+  wrappers: ['pretty'],
 };
 
 export const GOOD_STYLES: Style[] = [
@@ -101,10 +113,22 @@ export interface Mention {
 }
 
 const US: [RegExp, string][] = [
-  [/analys(e|ed|ing)\b/g, 'analyz$1'], [/normalis/g, 'normaliz'], [/utilis/g, 'utiliz'], [/behaviour/g, 'behavior'],
-  [/optimis/g, 'optimiz'], [/prioritis/g, 'prioritiz'], [/annualis/g, 'annualiz'], [/\bcentre/g, 'center'],
-  [/programme/g, 'program'], [/metre\b/g, 'meter'], [/metres\b/g, 'meters'], [/summaris/g, 'summariz'],
-  [/characteris/g, 'characteriz'], [/minimis/g, 'minimiz'], [/\bcolour/g, 'color'], [/recognis/g, 'recogniz'],
+  [/analys(e|ed|ing)\b/g, 'analyz$1'],
+  [/normalis/g, 'normaliz'],
+  [/utilis/g, 'utiliz'],
+  [/behaviour/g, 'behavior'],
+  [/optimis/g, 'optimiz'],
+  [/prioritis/g, 'prioritiz'],
+  [/annualis/g, 'annualiz'],
+  [/\bcentre/g, 'center'],
+  [/programme/g, 'program'],
+  [/metre\b/g, 'meter'],
+  [/metres\b/g, 'meters'],
+  [/summaris/g, 'summariz'],
+  [/characteris/g, 'characteriz'],
+  [/minimis/g, 'minimiz'],
+  [/\bcolour/g, 'color'],
+  [/recognis/g, 'recogniz'],
 ];
 
 export class Writer {
@@ -230,7 +254,8 @@ export class Writer {
     return entry;
   }
   evAnomaly(a: Anomaly, which: 'actual' | 'expected'): Evidence {
-    const metric = which === 'actual' ? (a.actualMetric ?? `${a.meter}.anomaly.${a.kind}.${a.date}.actualKwh`) : (a.expectedMetric ?? `${a.meter}.anomaly.${a.kind}.${a.date}.expectedKwh`);
+    const metric =
+      which === 'actual' ? (a.actualMetric ?? `${a.meter}.anomaly.${a.kind}.${a.date}.actualKwh`) : (a.expectedMetric ?? `${a.meter}.anomaly.${a.kind}.${a.date}.expectedKwh`);
     return { metric, value: which === 'actual' ? a.actualKwh : a.expectedKwh, unit: 'kWh' };
   }
   head(label: string, text: string): string {
@@ -260,33 +285,36 @@ export const consumption = (w: Writer): Finding | undefined => {
   if (w.style.terse) {
     parts.push(`Annual use ${w.kwh(annual)}${w.has(w.k('euiKwhPerSqm')) ? `, EUI ${w.eui(w.k('euiKwhPerSqm'))}` : ''}.`);
   } else if (w.has(total) && !same) {
-    parts.push(w.rng.pick([
-      `The meter recorded ${w.kwh(total)} over the period; scaled up for the missing hours this is ${w.kwh(annual)} a year.`,
-      `Metered consumption was ${w.kwh(total)}; annualised, that is ${w.kwh(annual)}.`,
-      `Annual electricity use is ${w.kwh(annual)}; the metered total before annualisation was ${w.kwh(total)}.`,
-    ]));
+    parts.push(
+      w.rng.pick([
+        `The meter recorded ${w.kwh(total)} over the period; scaled up for the missing hours this is ${w.kwh(annual)} a year.`,
+        `Metered consumption was ${w.kwh(total)}; annualised, that is ${w.kwh(annual)}.`,
+        `Annual electricity use is ${w.kwh(annual)}; the metered total before annualisation was ${w.kwh(total)}.`,
+      ]),
+    );
     evidence.push(w.ev(total, 'kWh'));
   } else {
-    parts.push(w.rng.pick([
-      `The building used ${w.kwh(annual)} over the year.`,
-      `Annual consumption is ${w.kwh(annual)}${same ? ', with no annualisation needed' : ''}.`,
-    ]));
+    parts.push(w.rng.pick([`The building used ${w.kwh(annual)} over the year.`, `Annual consumption is ${w.kwh(annual)}${same ? ', with no annualisation needed' : ''}.`]));
   }
   const euiName = w.k('euiKwhPerSqm');
   if (!w.style.terse && w.has(euiName) && w.has('building.sqm')) {
-    parts.push(w.style.parens
-      ? `Intensity is ${w.eui(euiName)} (floor area ${w.plain('building.sqm', 5)} m²).`
-      : `Over ${w.plain('building.sqm', 5)} m² of floor area that is an intensity of ${w.eui(euiName)}.`);
+    parts.push(
+      w.style.parens
+        ? `Intensity is ${w.eui(euiName)} (floor area ${w.plain('building.sqm', 5)} m²).`
+        : `Over ${w.plain('building.sqm', 5)} m² of floor area that is an intensity of ${w.eui(euiName)}.`,
+    );
     evidence.push(w.ev(euiName, 'kWh/m²'));
   } else if (!w.has(euiName)) {
     parts.push('Energy intensity is unavailable because the floor area is not recorded.');
   }
   if (w.style.derived) {
     const value = w.v(annual);
-    parts.push(w.rng.pick([
-      `That averages ${w.derived('perDay', value / 365)} kWh a day, or about ${w.derived('perMonth', value / 12)} kWh a month.`,
-      `On average the building draws ${w.derived('meanKw', value / 8760)} kW around the clock.`,
-    ]));
+    parts.push(
+      w.rng.pick([
+        `That averages ${w.derived('perDay', value / 365)} kWh a day, or about ${w.derived('perMonth', value / 12)} kWh a month.`,
+        `On average the building draws ${w.derived('meanKw', value / 8760)} kW around the clock.`,
+      ]),
+    );
   }
   if (w.style.energy === 'units' && w.has(w.k('load.baseloadKw')) && w.has('building.sqm')) {
     const wpm = (w.v(w.k('load.baseloadKw')) * 1000) / w.v('building.sqm');
@@ -312,22 +340,30 @@ export const peers = (w: Writer): Finding | undefined => {
   if (Math.abs(diff) < 0.05) {
     parts.push(`The intensity of ${w.eui(eui)} matches the peer median (${w.eui('peers.medianEuiKwhPerSqm')}) across ${group}.`);
   } else if (w.style.multi) {
-    parts.push(`At ${w.eui(eui)} against a median of ${w.eui('peers.medianEuiKwhPerSqm')} for ${group}, the building is ${w.derived('peerDiff', Math.abs(diff), 2)} % ${dirWord(diff, 'above', 'below')} its peers.`);
+    parts.push(
+      `At ${w.eui(eui)} against a median of ${w.eui('peers.medianEuiKwhPerSqm')} for ${group}, the building is ${w.derived('peerDiff', Math.abs(diff), 2)} % ${dirWord(diff, 'above', 'below')} its peers.`,
+    );
   } else {
-    parts.push(w.rng.pick([
-      `Its intensity (${w.eui(eui)}) is ${w.derived('peerDiff', Math.abs(diff), 2)} % ${dirWord(diff, 'above', 'below')} the median of ${group} (${w.eui('peers.medianEuiKwhPerSqm')}).`,
-      `The peer median among ${group} is ${w.eui('peers.medianEuiKwhPerSqm')}, so this building's ${w.eui(eui)} is ${dirWord(diff, 'higher', 'lower')} by ${w.derived('peerDiffAbs', Math.abs(value - median), 2)} kWh/m².`,
-    ]));
+    parts.push(
+      w.rng.pick([
+        `Its intensity (${w.eui(eui)}) is ${w.derived('peerDiff', Math.abs(diff), 2)} % ${dirWord(diff, 'above', 'below')} the median of ${group} (${w.eui('peers.medianEuiKwhPerSqm')}).`,
+        `The peer median among ${group} is ${w.eui('peers.medianEuiKwhPerSqm')}, so this building's ${w.eui(eui)} is ${dirWord(diff, 'higher', 'lower')} by ${w.derived('peerDiffAbs', Math.abs(value - median), 2)} kWh/m².`,
+      ]),
+    );
   }
   if (w.has('peers.euiPercentile')) {
     const p = Math.round(w.v('peers.euiPercentile'));
-    parts.push(`It ranks at the ${w.log('peers.euiPercentile', String(p), w.v('peers.euiPercentile'))}${p % 10 === 1 && p !== 11 ? 'st' : p % 10 === 2 && p !== 12 ? 'nd' : p % 10 === 3 && p !== 13 ? 'rd' : 'th'} percentile of the group.`);
+    parts.push(
+      `It ranks at the ${w.log('peers.euiPercentile', String(p), w.v('peers.euiPercentile'))}${p % 10 === 1 && p !== 11 ? 'st' : p % 10 === 2 && p !== 12 ? 'nd' : p % 10 === 3 && p !== 13 ? 'rd' : 'th'} percentile of the group.`,
+    );
     evidence.push(w.ev('peers.euiPercentile'));
   } else if (w.style.caveats || !w.style.terse) {
-    parts.push(w.rng.pick([
-      'A percentile rank is unavailable because the peer group is too small.',
-      'The peer percentile is not available for this group, so only the median comparison is used.',
-    ]));
+    parts.push(
+      w.rng.pick([
+        'A percentile rank is unavailable because the peer group is too small.',
+        'The peer percentile is not available for this group, so only the median comparison is used.',
+      ]),
+    );
   }
   return {
     title: w.rng.pick(['Intensity against peers', 'Peer comparison', 'Benchmark']),
@@ -350,36 +386,44 @@ export const loadShape = (w: Writer): Finding | undefined => {
   } else if (w.style.parens) {
     items.push(`The load runs from a baseload (${w.kw(bl)}) to a peak (${w.kw(pk)}); load factor ${w.ratio(lf)}.`);
   } else {
-    items.push(w.rng.pick([
-      `Baseload is ${w.kw(bl)} and the peak ${w.kw(pk)}, giving a load factor of ${w.ratio(lf)}.`,
-      `The building never drops below ${w.kw(bl)} and peaks at ${w.kw(pk)}; the load factor is ${w.ratio(lf)}.`,
-    ]));
+    items.push(
+      w.rng.pick([
+        `Baseload is ${w.kw(bl)} and the peak ${w.kw(pk)}, giving a load factor of ${w.ratio(lf)}.`,
+        `The building never drops below ${w.kw(bl)} and peaks at ${w.kw(pk)}; the load factor is ${w.ratio(lf)}.`,
+      ]),
+    );
   }
   if (w.has(lf)) evidence.push(w.ev(lf));
   if (w.style.derived) {
     const share = ((w.v(bl) * 8760) / w.v(w.k('annualKwh'))) * 100;
-    items.push(w.rng.pick([
-      `Peak demand is ${w.derived('peakOverBase', w.v(pk) / w.v(bl), 3)} times the baseload.`,
-      `Running continuously, the baseload alone accounts for ${w.derived('baseShare', share, 3)} % of annual use.`,
-    ]));
+    items.push(
+      w.rng.pick([
+        `Peak demand is ${w.derived('peakOverBase', w.v(pk) / w.v(bl), 3)} times the baseload.`,
+        `Running continuously, the baseload alone accounts for ${w.derived('baseShare', share, 3)} % of annual use.`,
+      ]),
+    );
   }
   if (w.has(nd)) {
     const value = w.v(nd);
-    items.push(value < 1
-      ? w.rng.pick([
-          `Night-time demand is ${w.ratio(nd)} of daytime demand${value > 0.8 ? ', so the building hardly sets back overnight' : ''}.`,
-          `The night/day ratio of ${w.ratio(nd)} shows ${value > 0.8 ? 'little' : 'a clear'} overnight reduction.`,
-        ])
-      : `Night-time demand exceeds the day (ratio ${w.ratio(nd)}).`);
+    items.push(
+      value < 1
+        ? w.rng.pick([
+            `Night-time demand is ${w.ratio(nd)} of daytime demand${value > 0.8 ? ', so the building hardly sets back overnight' : ''}.`,
+            `The night/day ratio of ${w.ratio(nd)} shows ${value > 0.8 ? 'little' : 'a clear'} overnight reduction.`,
+          ])
+        : `Night-time demand exceeds the day (ratio ${w.ratio(nd)}).`,
+    );
     evidence.push(w.ev(nd));
   }
   if (w.has(ww)) {
     const value = w.v(ww);
-    items.push(value > 1.05
-      ? w.rng.pick([`Weekdays use ${w.ratio(ww)} times as much as weekends.`, `The weekday/weekend ratio is ${w.ratio(ww)}, a clear weekly cycle.`])
-      : value < 0.95
-        ? `Weekend use is slightly higher than weekday use (ratio ${w.ratio(ww)}).`
-        : `There is little difference between weekdays and weekends (ratio ${w.ratio(ww)}).`);
+    items.push(
+      value > 1.05
+        ? w.rng.pick([`Weekdays use ${w.ratio(ww)} times as much as weekends.`, `The weekday/weekend ratio is ${w.ratio(ww)}, a clear weekly cycle.`])
+        : value < 0.95
+          ? `Weekend use is slightly higher than weekday use (ratio ${w.ratio(ww)}).`
+          : `There is little difference between weekdays and weekends (ratio ${w.ratio(ww)}).`,
+    );
     evidence.push(w.ev(ww));
   }
   return {
@@ -398,9 +442,11 @@ export const weather = (w: Writer): Finding | undefined => {
   const strength = Math.abs(rv) < 0.3 ? 'weak' : Math.abs(rv) < 0.7 ? 'moderate' : 'strong';
   const items: string[] = [];
   const slopeText = `${w.log(slope, sig(Math.abs(s), w.style.digits), Math.abs(s))} kWh per °C`;
-  items.push(s < 0
-    ? `Daily use rises by ${slopeText} as the outdoor temperature falls (r = ${w.ratio(r)}, a ${strength} relationship).`
-    : `Daily use rises by ${slopeText} as it gets warmer (r = ${w.ratio(r)}, ${strength}).`);
+  items.push(
+    s < 0
+      ? `Daily use rises by ${slopeText} as the outdoor temperature falls (r = ${w.ratio(r)}, a ${strength} relationship).`
+      : `Daily use rises by ${slopeText} as it gets warmer (r = ${w.ratio(r)}, ${strength}).`,
+  );
   const evidence = [w.ev(slope, 'kWh/°C')];
   if (w.has(r)) evidence.push(w.ev(r));
   const hb = w.k('weather.changePoint.heatingBalancePointC');
@@ -411,7 +457,9 @@ export const weather = (w: Writer): Finding | undefined => {
     const cp: string[] = [];
     if (w.has(hb)) cp.push(`heating below ${w.temp(hb)} (${w.plain(w.k('weather.changePoint.heatingSlopeKwhPerDegC'))} kWh/°C)`);
     if (w.has(cb)) cp.push(`cooling above ${w.temp(cb)} (${w.plain(w.k('weather.changePoint.coolingSlopeKwhPerDegC'))} kWh/°C)`);
-    items.push(`The change-point model finds ${cp.length > 0 ? cp.join(' and ') : 'no balance point'} on a base of ${w.energyOf(base, w.v(base))} a day${w.has(r2) ? `, with r² of ${w.ratio(r2)}` : ''}.`);
+    items.push(
+      `The change-point model finds ${cp.length > 0 ? cp.join(' and ') : 'no balance point'} on a base of ${w.energyOf(base, w.v(base))} a day${w.has(r2) ? `, with r² of ${w.ratio(r2)}` : ''}.`,
+    );
     if (w.has(hb)) evidence.push(w.ev(hb, '°C'));
     if (w.has(cb)) evidence.push(w.ev(cb, '°C'));
   } else if (isMissing(w.data, w.k('weather.changePoint')) && (w.style.caveats || !w.style.terse)) {
@@ -432,11 +480,11 @@ export const monthly = (w: Writer): Finding | undefined => {
   const sorted = [...keys].sort((a, b) => w.v(name(b)) - w.v(name(a)));
   const hi = sorted[0];
   const lo = sorted[sorted.length - 1];
-  const items = [
-    `${monthLabel(hi)} was the highest month at ${w.kwh(name(hi))} and ${monthLabel(lo)} the lowest at ${w.kwh(name(lo))}.`,
-  ];
+  const items = [`${monthLabel(hi)} was the highest month at ${w.kwh(name(hi))} and ${monthLabel(lo)} the lowest at ${w.kwh(name(lo))}.`];
   if (w.style.derived) {
-    items.push(`That is ${w.derived('hiPerDay', w.v(name(hi)) / daysInMonth(hi))} kWh a day in ${monthLabel(hi).split(' ')[0]}, against ${w.derived('loPerDay', w.v(name(lo)) / daysInMonth(lo))} kWh a day in ${monthLabel(lo).split(' ')[0]}.`);
+    items.push(
+      `That is ${w.derived('hiPerDay', w.v(name(hi)) / daysInMonth(hi))} kWh a day in ${monthLabel(hi).split(' ')[0]}, against ${w.derived('loPerDay', w.v(name(lo)) / daysInMonth(lo))} kWh a day in ${monthLabel(lo).split(' ')[0]}.`,
+    );
   }
   const outageMonths = w.data.dataIssues.flatMap(issueDates).map((d) => d.slice(0, 7));
   if (outageMonths.includes(lo)) items.push(`The low ${monthLabel(lo).split(' ')[0]} total partly reflects the outage in that month.`);
@@ -453,10 +501,12 @@ export const coverage = (w: Writer): Finding => {
   const ratio = w.k('coverage.coverageRatio');
   const items: string[] = [];
   if (w.has(valid) && w.has(expected)) {
-    items.push(w.rng.pick([
-      `${w.hours(valid).replace(/ (h|hours)$/, '')} of ${w.hours(expected)} have a valid reading (coverage ${w.pct(ratio)}).`,
-      `Coverage is ${w.pct(ratio)}: ${w.hours(valid)} valid out of ${w.hours(expected)} expected.`,
-    ]));
+    items.push(
+      w.rng.pick([
+        `${w.hours(valid).replace(/ (h|hours)$/, '')} of ${w.hours(expected)} have a valid reading (coverage ${w.pct(ratio)}).`,
+        `Coverage is ${w.pct(ratio)}: ${w.hours(valid)} valid out of ${w.hours(expected)} expected.`,
+      ]),
+    );
   } else if (w.has(ratio)) {
     items.push(`Coverage is ${w.pct(ratio)}.`);
   }
@@ -466,9 +516,11 @@ export const coverage = (w: Writer): Finding => {
   if (w.has(zero) && w.v(zero) > 0) {
     const outageHours = w.data.dataIssues.map(issueHours).filter((h): h is number => h !== undefined);
     const sum = outageHours.reduce((a, b) => a + b, 0);
-    items.push(sum === w.v(zero) && outageHours.length > 0
-      ? `The ${w.hours(zero)} of zero readings are exactly the outage hours${outageHours.length > 1 ? ` (${outageHours.join(' h + ')} h)` : ''}, so they are gaps, not real zero demand.`
-      : `${w.hours(zero)} read zero, which in this data means no reading.`);
+    items.push(
+      sum === w.v(zero) && outageHours.length > 0
+        ? `The ${w.hours(zero)} of zero readings are exactly the outage hours${outageHours.length > 1 ? ` (${outageHours.join(' h + ')} h)` : ''}, so they are gaps, not real zero demand.`
+        : `${w.hours(zero)} read zero, which in this data means no reading.`,
+    );
   } else if (w.has(zero)) {
     items.push('There are no zero readings.');
   }
@@ -477,9 +529,11 @@ export const coverage = (w: Writer): Finding => {
   const gap = w.k('coverage.longestGapHours');
   const outages = w.k('coverage.outageCount');
   if (w.has(gap) && w.v(gap) > 0) {
-    items.push(w.style.derived || w.style.energy === 'units'
-      ? `The longest gap is ${w.hours(gap)} (${w.derived('gapDays', w.v(gap) / 24, 2)} days) across ${w.count(outages)} outage${w.v(outages) === 1 ? '' : 's'}.`
-      : `There ${w.v(outages) === 1 ? 'is' : 'are'} ${w.count(outages)} outage${w.v(outages) === 1 ? '' : 's'}, the longest ${w.hours(gap)}.`);
+    items.push(
+      w.style.derived || w.style.energy === 'units'
+        ? `The longest gap is ${w.hours(gap)} (${w.derived('gapDays', w.v(gap) / 24, 2)} days) across ${w.count(outages)} outage${w.v(outages) === 1 ? '' : 's'}.`
+        : `There ${w.v(outages) === 1 ? 'is' : 'are'} ${w.count(outages)} outage${w.v(outages) === 1 ? '' : 's'}, the longest ${w.hours(gap)}.`,
+    );
   } else if (w.has(outages)) {
     items.push('No outages were detected.');
   }
@@ -543,49 +597,40 @@ export const anomaliesCombined = (w: Writer, list: Anomaly[]): Finding => {
 export const issueResponse = (w: Writer, issue: DataIssue, type: string): { issue: string; response: string } => {
   const hours = issueHours(issue);
   const dates = issueDates(issue);
-  const span = dates.length >= 2 ? `${dates[0]} to ${dates[1]}` : dates[0] ?? 'the affected period';
+  const span = dates.length >= 2 ? `${dates[0]} to ${dates[1]}` : (dates[0] ?? 'the affected period');
   if (issue.kind === 'outage') {
     const h = hours !== undefined ? `${hours} h` : 'the';
-    const options = type === 'data-quality-triage'
-      ? [
-          `Treat the ${h} gap (${span}) as missing, not zero; request the readings from the meter operator or infill them before any baseline work.`,
-          `Exclude ${span} from load statistics and ask for the missing ${hours ?? ''} hours of data to be recovered.`.replace('  ', ' '),
-          `Flag the outage (${span}) in the dataset; the annualised total already scales for it, but check the meter did not fail again.`,
-        ]
-      : [
-          `The ${h} outage (${span}) was treated as missing; annualised figures scale for it and the anomaly around it is read with caution.`,
-          `Excluded the outage from ${span} from the interpretation; conclusions rest on the remaining hours.`,
-          `Noted the gap from ${span}; monthly totals for that month are understated and not used for comparisons.`,
-        ];
+    const options =
+      type === 'data-quality-triage'
+        ? [
+            `Treat the ${h} gap (${span}) as missing, not zero; request the readings from the meter operator or infill them before any baseline work.`,
+            `Exclude ${span} from load statistics and ask for the missing ${hours ?? ''} hours of data to be recovered.`.replace('  ', ' '),
+            `Flag the outage (${span}) in the dataset; the annualised total already scales for it, but check the meter did not fail again.`,
+          ]
+        : [
+            `The ${h} outage (${span}) was treated as missing; annualised figures scale for it and the anomaly around it is read with caution.`,
+            `Excluded the outage from ${span} from the interpretation; conclusions rest on the remaining hours.`,
+            `Noted the gap from ${span}; monthly totals for that month are understated and not used for comparisons.`,
+          ];
     return { issue: issue.kind, response: w.sp(w.rng.pick(options)) };
   }
   return {
     issue: issue.kind,
-    response: w.sp(w.rng.pick([
-      `Noted "${issue.kind}" (${issue.severity}); results that depend on it are caveated and the source should be checked.`,
-      `Checked this ${issue.severity} issue; figures affected by it are read with caution.`,
-    ])),
+    response: w.sp(
+      w.rng.pick([
+        `Noted "${issue.kind}" (${issue.severity}); results that depend on it are caveated and the source should be checked.`,
+        `Checked this ${issue.severity} issue; figures affected by it are read with caution.`,
+      ]),
+    ),
   };
 };
 
 // ---------------------------------------------------------------- recommendations
 
-const savingsRec = (
-  w: Writer,
-  pct: number,
-  action: string,
-  why: string,
-  evidence: Evidence[],
-  priority: Recommendation['priority'],
-): Recommendation => {
+const savingsRec = (w: Writer, pct: number, action: string, why: string, evidence: Evidence[], priority: Recommendation['priority']): Recommendation => {
   const annual = w.v(w.k('annualKwh'));
   const kwh = Math.round((annual * pct) / 100);
-  const quote = w.rng.pick([
-    ` Estimated saving ${pct} % (${w.own(kwh)} kWh a year).`,
-    ` Worth roughly ${pct} % of annual use.`,
-    '',
-    ` That is about ${w.own(kwh)} kWh a year.`,
-  ]);
+  const quote = w.rng.pick([` Estimated saving ${pct} % (${w.own(kwh)} kWh a year).`, ` Worth roughly ${pct} % of annual use.`, '', ` That is about ${w.own(kwh)} kWh a year.`]);
   return {
     action: w.sp(action),
     rationale: w.sp(why + quote),
@@ -606,68 +651,80 @@ export const retrofitRecs = (w: Writer, max: number): Recommendation[] => {
   if (!w.has(annual)) return recs;
   if (w.has(bl) && w.has(nd)) {
     const high = w.v(nd) > 0.6;
-    recs.push(savingsRec(
-      w,
-      high ? w.rng.pick([6, 8, 10]) : w.rng.pick([3, 4, 5]),
-      w.rng.pick(['Cut out-of-hours baseload', 'Reduce overnight and standby load', 'Tighten out-of-hours scheduling']),
-      `Baseload is ${w.kw(bl)} and night-time demand runs at ${w.ratio(nd)} of daytime; switching off plant and equipment out of hours lowers the floor.`,
-      [w.ev(bl, 'kW'), w.ev(nd)],
-      high ? 'high' : 'medium',
-    ));
+    recs.push(
+      savingsRec(
+        w,
+        high ? w.rng.pick([6, 8, 10]) : w.rng.pick([3, 4, 5]),
+        w.rng.pick(['Cut out-of-hours baseload', 'Reduce overnight and standby load', 'Tighten out-of-hours scheduling']),
+        `Baseload is ${w.kw(bl)} and night-time demand runs at ${w.ratio(nd)} of daytime; switching off plant and equipment out of hours lowers the floor.`,
+        [w.ev(bl, 'kW'), w.ev(nd)],
+        high ? 'high' : 'medium',
+      ),
+    );
   }
   const slope = w.k('weather.slopeKwhPerDegC');
   const hb = w.k('weather.changePoint.heatingBalancePointC');
   const cb = w.k('weather.changePoint.coolingBalancePointC');
   if (w.has(hb) || w.has(cb)) {
     const which = w.has(cb) ? cb : hb;
-    recs.push(savingsRec(
-      w,
-      w.rng.pick([2, 3, 4, 5]),
-      w.has(cb) ? 'Raise cooling set points and widen the control dead band' : 'Optimise heating controls and set-back temperatures',
-      `The change-point model puts the ${w.has(cb) ? 'cooling' : 'heating'} balance point at ${w.temp(which)}; widening the dead band moves it and cuts weather-driven use.`,
-      [w.ev(which, '°C')],
-      'medium',
-    ));
+    recs.push(
+      savingsRec(
+        w,
+        w.rng.pick([2, 3, 4, 5]),
+        w.has(cb) ? 'Raise cooling set points and widen the control dead band' : 'Optimise heating controls and set-back temperatures',
+        `The change-point model puts the ${w.has(cb) ? 'cooling' : 'heating'} balance point at ${w.temp(which)}; widening the dead band moves it and cuts weather-driven use.`,
+        [w.ev(which, '°C')],
+        'medium',
+      ),
+    );
   } else if (w.has(slope)) {
-    recs.push(savingsRec(
-      w,
-      w.rng.pick([2, 3, 4]),
-      'Optimise weather-dependent controls',
-      `Use responds to temperature at ${w.plain(slope)} kWh/°C; better control tuning reduces that sensitivity.`,
-      [w.ev(slope, 'kWh/°C')],
-      'medium',
-    ));
+    recs.push(
+      savingsRec(
+        w,
+        w.rng.pick([2, 3, 4]),
+        'Optimise weather-dependent controls',
+        `Use responds to temperature at ${w.plain(slope)} kWh/°C; better control tuning reduces that sensitivity.`,
+        [w.ev(slope, 'kWh/°C')],
+        'medium',
+      ),
+    );
   }
   const use = (w.data.building.primaryUse ?? '').toLowerCase();
   if (w.has(ww) && w.v(ww) < 1.5 && /office|education|retail/.test(use)) {
-    recs.push(savingsRec(
-      w,
-      w.rng.pick([2, 3, 4]),
-      'Set back systems at weekends',
-      `Weekday use is only ${w.ratio(ww)} times weekend use for a ${use} building, so weekend operation looks largely unnecessary.`,
-      [w.ev(ww)],
-      'medium',
-    ));
+    recs.push(
+      savingsRec(
+        w,
+        w.rng.pick([2, 3, 4]),
+        'Set back systems at weekends',
+        `Weekday use is only ${w.ratio(ww)} times weekend use for a ${use} building, so weekend operation looks largely unnecessary.`,
+        [w.ev(ww)],
+        'medium',
+      ),
+    );
   }
   if (w.has(lf) && w.v(lf) < 0.35) {
-    recs.push(savingsRec(
-      w,
-      w.rng.pick([1, 2]),
-      'Manage peak demand',
-      `A load factor of ${w.ratio(lf)} means short, sharp peaks; staggering start-up of large loads trims them.`,
-      [w.ev(lf), w.ev(w.k('load.peakKw'), 'kW')],
-      'low',
-    ));
+    recs.push(
+      savingsRec(
+        w,
+        w.rng.pick([1, 2]),
+        'Manage peak demand',
+        `A load factor of ${w.ratio(lf)} means short, sharp peaks; staggering start-up of large loads trims them.`,
+        [w.ev(lf), w.ev(w.k('load.peakKw'), 'kW')],
+        'low',
+      ),
+    );
   }
   if (recs.length < 2) {
-    recs.push(savingsRec(
-      w,
-      w.rng.pick([3, 4, 5]),
-      'Upgrade lighting to LED with occupancy controls',
-      `With annual use of ${w.kwh(annual)}, lighting upgrades are a dependable measure for a ${use || 'building'} of this type.`,
-      [w.ev(annual, 'kWh')],
-      'medium',
-    ));
+    recs.push(
+      savingsRec(
+        w,
+        w.rng.pick([3, 4, 5]),
+        'Upgrade lighting to LED with occupancy controls',
+        `With annual use of ${w.kwh(annual)}, lighting upgrades are a dependable measure for a ${use || 'building'} of this type.`,
+        [w.ev(annual, 'kWh')],
+        'medium',
+      ),
+    );
   }
   return recs.slice(0, Math.max(2, max));
 };
@@ -677,7 +734,9 @@ export const nextSteps = (w: Writer, top: Anomaly | undefined): Recommendation[]
   if (top) {
     recs.push({
       action: w.sp(`Investigate the ${top.kind.startsWith('week') ? 'week' : 'day'} of ${top.date}`),
-      rationale: w.sp(`It is the largest anomaly (${w.energyOf(top.actualMetric ?? 'a', top.actualKwh)} against ${w.energyOf(top.expectedMetric ?? 'e', top.expectedKwh)} expected); find out what was running that ${top.kind.startsWith('week') ? 'week' : 'day'}.`),
+      rationale: w.sp(
+        `It is the largest anomaly (${w.energyOf(top.actualMetric ?? 'a', top.actualKwh)} against ${w.energyOf(top.expectedMetric ?? 'e', top.expectedKwh)} expected); find out what was running that ${top.kind.startsWith('week') ? 'week' : 'day'}.`,
+      ),
       estimatedAnnualSavingsKwh: null,
       estimatedSavingsPct: null,
       evidence: [w.evAnomaly(top, 'actual'), w.evAnomaly(top, 'expected')],
@@ -724,4 +783,3 @@ export const confidenceFor = (w: Writer): number => {
   c += w.rng.pick([-0.05, 0, 0, 0.02]);
   return Math.round(c * 100) / 100;
 };
-

@@ -86,9 +86,7 @@ describe('isSecretFieldName', () => {
     '%s is secret',
     (name) => expect(isSecretFieldName(name)).toBe(true),
   );
-  it.each(['inputTokens', 'outputTokens', 'maxTokens', 'key', 'model', 'keys', 'monkey', 'tokenizer'])('%s is not secret', (name) =>
-    expect(isSecretFieldName(name)).toBe(false),
-  );
+  it.each(['inputTokens', 'outputTokens', 'maxTokens', 'key', 'model', 'keys', 'monkey', 'tokenizer'])('%s is not secret', (name) => expect(isSecretFieldName(name)).toBe(false));
 });
 
 describe('child loggers', () => {

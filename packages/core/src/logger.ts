@@ -42,8 +42,7 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 
 const createScrubber = (secrets: readonly string[]) => {
   const known = secrets.filter((secret) => secret.length >= 4).map((secret) => new RegExp(escapeRegExp(secret), 'g'));
-  const scrubText = (text: string): string =>
-    [...known, ...KEY_PATTERNS].reduce((result, pattern) => result.replace(pattern, REDACTED), text);
+  const scrubText = (text: string): string => [...known, ...KEY_PATTERNS].reduce((result, pattern) => result.replace(pattern, REDACTED), text);
 
   const scrub = (value: unknown, seen: WeakSet<object>, depth: number): unknown => {
     if (typeof value === 'string') return scrubText(value);
@@ -51,9 +50,8 @@ const createScrubber = (secrets: readonly string[]) => {
     if (seen.has(value) || depth > 10) return '[unlogged]';
     seen.add(value);
     if (Array.isArray(value)) return value.map((item) => scrub(item, seen, depth + 1));
-    const entries: [string, unknown][] = value instanceof Error
-      ? [['type', value.name], ['message', value.message], ['stack', value.stack], ...Object.entries(value)]
-      : Object.entries(value);
+    const entries: [string, unknown][] =
+      value instanceof Error ? [['type', value.name], ['message', value.message], ['stack', value.stack], ...Object.entries(value)] : Object.entries(value);
     const result: Record<string, unknown> = {};
     for (const [key, item] of entries) {
       result[key] = isSecretFieldName(key) && item !== undefined && item !== null ? REDACTED : scrub(item, seen, depth + 1);

@@ -29,5 +29,4 @@ export type GenericTaskType = (typeof GENERIC_TASK_TYPES)[number];
 
 export type TaskType = AnalysisType | GenericTaskType;
 
-export const isAnalysisType = (value: string): value is AnalysisType =>
-  (ANALYSIS_TYPES as readonly string[]).includes(value);
+export const isAnalysisType = (value: string): value is AnalysisType => (ANALYSIS_TYPES as readonly string[]).includes(value);

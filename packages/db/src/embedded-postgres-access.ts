@@ -87,7 +87,9 @@ export const reachableBinaries = (nativeDir: string, version: string, runAs: Run
     renameSync(staging, target);
   }
   if (!canReach(join(target, 'bin', 'postgres'), runAs)) {
-    throw new Error(`embedded PostgreSQL runs as the "postgres" user, which can reach neither ${nativeDir} nor ${target}: move the checkout where that user can read it (e.g. /opt/eaio) or set DATABASE_URL`);
+    throw new Error(
+      `embedded PostgreSQL runs as the "postgres" user, which can reach neither ${nativeDir} nor ${target}: move the checkout where that user can read it (e.g. /opt/eaio) or set DATABASE_URL`,
+    );
   }
   return { nativeDir: target, copied: true };
 };

@@ -4,14 +4,7 @@ import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import {
-  embeddedDataDir,
-  ensurePostgresUser,
-  isRoot,
-  prepareDataDir,
-  reachableBinaries,
-  type RunAs,
-} from './embedded-postgres-access';
+import { embeddedDataDir, ensurePostgresUser, isRoot, prepareDataDir, reachableBinaries, type RunAs } from './embedded-postgres-access';
 import { hydrateEmbeddedPostgresSymlinks } from './embedded-postgres-symlinks';
 
 export { embeddedDataDir, EMBEDDED_POSTGRES_HOME } from './embedded-postgres-access';
@@ -34,7 +27,12 @@ export interface EmbeddedPostgresOptions {
 /** The embedded server did not start (port taken, binaries or data dir out of the `postgres` user's reach, …). */
 export class EmbeddedPostgresStartError extends Error {
   private readonly marker = 'eaio.db.EmbeddedPostgresStartError';
-  constructor(readonly dataDir: string, readonly port: number, readonly log: string[], options: { cause: unknown }) {
+  constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    readonly log: string[],
+    options: { cause: unknown },
+  ) {
     const reason = options.cause instanceof Error ? options.cause.message : '';
     super(`embedded PostgreSQL did not start (data dir ${dataDir}, port ${port})${reason ? `: ${reason}` : ''}${log.length ? `\n${log.slice(-5).join('\n')}` : ''}`, options);
     this.name = 'EmbeddedPostgresStartError';

@@ -34,7 +34,10 @@ export interface MigrateResult {
 /** The TimescaleDB step failed after the extension was reported available. */
 export class TimescaleSetupError extends Error {
   private readonly marker = 'eaio.db.TimescaleSetupError';
-  constructor(readonly statement: string, options: { cause: unknown }) {
+  constructor(
+    readonly statement: string,
+    options: { cause: unknown },
+  ) {
     super(`TimescaleDB setup failed at "${statement}": ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
     this.name = 'TimescaleSetupError';
   }

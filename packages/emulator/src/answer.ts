@@ -11,14 +11,9 @@ export interface Answer {
 export const REFUSAL_TEXT = "I'm sorry, but I can't help with that.";
 
 /** The text an answer synthesizer sees: system text, then every turn, blank-line separated. */
-export const promptTextOf = (chat: NormalizedChat): string =>
-  [chat.system, ...chat.messages.map((message) => message.content)].filter((part) => part !== '').join('\n\n');
+export const promptTextOf = (chat: NormalizedChat): string => [chat.system, ...chat.messages.map((message) => message.content)].filter((part) => part !== '').join('\n\n');
 
-const OPENINGS = [
-  'Based on the figures provided,',
-  'Looking at the data you shared,',
-  'From the information in the request,',
-];
+const OPENINGS = ['Based on the figures provided,', 'Looking at the data you shared,', 'From the information in the request,'];
 const BODIES = [
   'the pattern is consistent with a steady baseload and a clear daytime schedule.',
   'consumption tracks the occupied hours closely, with little activity overnight.',
@@ -42,11 +37,8 @@ const genericProse = (behaviour: AnswerBehaviour, random: Random): string => {
 };
 
 const genericJson = (chat: NormalizedChat, behaviour: AnswerBehaviour, random: Random): string => {
-  const base = chat.schema
-    ? valueFromSchema(chat.schema, random)
-    : { answer: genericProse('grounded', random), confidence: Math.round(random() * 100) / 100 };
-  const value: Record<string, unknown> =
-    base !== null && typeof base === 'object' && !Array.isArray(base) ? { ...(base as Record<string, unknown>) } : { answer: base };
+  const base = chat.schema ? valueFromSchema(chat.schema, random) : { answer: genericProse('grounded', random), confidence: Math.round(random() * 100) / 100 };
+  const value: Record<string, unknown> = base !== null && typeof base === 'object' && !Array.isArray(base) ? { ...(base as Record<string, unknown>) } : { answer: base };
   if (behaviour === 'hallucination') value.note = `Annual use was ${Math.round(1000 + random() * 9000)} MWh.`;
   if (behaviour === 'missing-sections') {
     const keys = Object.keys(value);
@@ -62,12 +54,7 @@ const genericJson = (chat: NormalizedChat, behaviour: AnswerBehaviour, random: R
  * The answer for a request that suffered no fault: the synthesizer's when one is given and
  * knows the prompt, else a deterministic generic answer (prose, or JSON when asked for JSON).
  */
-export const makeAnswer = (
-  chat: NormalizedChat,
-  behaviour: AnswerBehaviour,
-  random: Random,
-  synthesizer: AnswerSynthesizer | undefined,
-): Answer => {
+export const makeAnswer = (chat: NormalizedChat, behaviour: AnswerBehaviour, random: Random, synthesizer: AnswerSynthesizer | undefined): Answer => {
   const synthesized = synthesizer?.(promptTextOf(chat), behaviour, random) ?? null;
   if (synthesized) return synthesized;
   if (chat.json) return { text: genericJson(chat, behaviour, random), label: `generic-json-${behaviour}` };

@@ -33,7 +33,10 @@ describe('answers and injected faults', () => {
     const client = openAi(emulator.url);
     const energy = await client.chat.completions.create({
       model: 'gpt-4o-mini',
-      messages: [{ role: 'system', content: 'Analyst.' }, { role: 'user', content: 'BUILDING-FACTS: {...}' }],
+      messages: [
+        { role: 'system', content: 'Analyst.' },
+        { role: 'user', content: 'BUILDING-FACTS: {...}' },
+      ],
     });
     expect(synthesizer).toHaveBeenCalledWith('Analyst.\n\nBUILDING-FACTS: {...}', 'hallucination', expect.any(Function));
     expect(energy.choices[0].message.content).toMatch(/^analysis hallucination 0\.\d{6}$/);

@@ -134,7 +134,11 @@ const callChat = (batch: EmulatedBatch, customId: string, body: unknown): Promis
       [BATCH_ITEM_HEADER]: batch.id,
       // The custom id as the attempt id, so the log matches a batch line to its caller's attempt.
       'x-eaio-attempt-id': customId,
-      ...(batch.provider === 'anthropic' ? { 'anthropic-version': '2023-06-01', ...(batch.apiKey ? { 'x-api-key': batch.apiKey } : {}) } : batch.apiKey ? { authorization: `Bearer ${batch.apiKey}` } : {}),
+      ...(batch.provider === 'anthropic'
+        ? { 'anthropic-version': '2023-06-01', ...(batch.apiKey ? { 'x-api-key': batch.apiKey } : {}) }
+        : batch.apiKey
+          ? { authorization: `Bearer ${batch.apiKey}` }
+          : {}),
     };
     const outgoing = httpRequest({ host: '127.0.0.1', port: batch.port, method: 'POST', path, headers }, (response) => {
       const chunks: Buffer[] = [];
@@ -162,7 +166,12 @@ const writeOpenAiFiles = (memory: BatchMemory, batch: EmulatedBatch): void => {
   const ok = batch.items.filter((item) => item.result?.status === 200);
   const failed = batch.items.filter((item) => item.result && item.result.status !== 200);
   const line = (item: BatchItem) =>
-    JSON.stringify({ id: `batch_req_${requestId()}`, custom_id: item.customId, response: { status_code: item.result!.status, request_id: `req_${requestId()}`, body: item.result!.body }, error: null });
+    JSON.stringify({
+      id: `batch_req_${requestId()}`,
+      custom_id: item.customId,
+      response: { status_code: item.result!.status, request_id: `req_${requestId()}`, body: item.result!.body },
+      error: null,
+    });
   const store = (items: BatchItem[]): string | undefined => {
     if (items.length === 0) return undefined;
     const id = `file-${requestId()}`;
@@ -220,12 +229,30 @@ export const handleBatch = async (context: RequestContext, route: Route, raw: Bu
       if (!form?.file) return badRequest(context, 'openai', "multipart/form-data with a 'file' part is required");
       const file: EmulatedFile = { id: `file-${requestId()}`, purpose: form.fields.purpose ?? 'batch', filename: form.file.name, bytes: form.file.bytes, createdAt: Date.now() };
       memory.files.set(file.id, file);
-      return json(context, 200, { id: file.id, object: 'file', bytes: file.bytes.length, created_at: seconds(file.createdAt), filename: file.filename, purpose: file.purpose, status: 'processed', expires_at: null, status_details: null });
+      return json(context, 200, {
+        id: file.id,
+        object: 'file',
+        bytes: file.bytes.length,
+        created_at: seconds(file.createdAt),
+        filename: file.filename,
+        purpose: file.purpose,
+        status: 'processed',
+        expires_at: null,
+        status_details: null,
+      });
     }
     case 'file-retrieve': {
       const file = memory.files.get(id);
       if (!file) return notFound(context, 'openai', `file ${id}`);
-      return json(context, 200, { id: file.id, object: 'file', bytes: file.bytes.length, created_at: seconds(file.createdAt), filename: file.filename, purpose: file.purpose, status: 'processed' });
+      return json(context, 200, {
+        id: file.id,
+        object: 'file',
+        bytes: file.bytes.length,
+        created_at: seconds(file.createdAt),
+        filename: file.filename,
+        purpose: file.purpose,
+        status: 'processed',
+      });
     }
     case 'file-content': {
       const file = memory.files.get(id);
@@ -251,7 +278,10 @@ export const handleBatch = async (context: RequestContext, route: Route, raw: Bu
         const file = memory.files.get(String(body.input_file_id));
         if (!file) return notFound(context, 'openai', `file ${String(body.input_file_id)}`);
         if (body.endpoint !== '/v1/chat/completions') return badRequest(context, 'openai', `endpoint ${String(body.endpoint)} is not emulated; use /v1/chat/completions`);
-        const lines = file.bytes.toString('utf8').split('\n').filter((line) => line.trim() !== '');
+        const lines = file.bytes
+          .toString('utf8')
+          .split('\n')
+          .filter((line) => line.trim() !== '');
         for (const [index, line] of lines.entries()) {
           let parsed: { custom_id?: unknown; method?: unknown; url?: unknown; body?: unknown };
           try {
@@ -271,7 +301,8 @@ export const handleBatch = async (context: RequestContext, route: Route, raw: Bu
       } else {
         if (!Array.isArray(body.requests) || body.requests.length === 0) return badRequest(context, 'anthropic', 'requests: a non-empty array is required');
         for (const [index, request] of (body.requests as { custom_id?: unknown; params?: unknown }[]).entries()) {
-          if (typeof request?.custom_id !== 'string' || typeof request.params !== 'object') return badRequest(context, 'anthropic', `requests.${index}: custom_id and params are required`);
+          if (typeof request?.custom_id !== 'string' || typeof request.params !== 'object')
+            return badRequest(context, 'anthropic', `requests.${index}: custom_id and params are required`);
           batch.items.push({ customId: request.custom_id, body: request.params });
         }
       }
@@ -298,16 +329,18 @@ export const handleBatch = async (context: RequestContext, route: Route, raw: Bu
     }
     case 'batch-results': {
       const batch = memory.batches.get(id);
-      if (!batch || batch.provider !== 'anthropic') return notFound(context, 'anthropic', `batch ${id}`);
+      if (batch?.provider !== 'anthropic') return notFound(context, 'anthropic', `batch ${id}`);
       if (batch.status !== 'completed' && batch.status !== 'cancelled') return badRequest(context, 'anthropic', `batch ${id} has not ended`);
-      const lines = batch.items.map((item) => JSON.stringify({
-        custom_id: item.customId,
-        result: !item.result
-          ? { type: 'canceled' }
-          : item.result.status === 200
-            ? { type: 'succeeded', message: item.result.body }
-            : { type: 'errored', error: item.result.body },
-      }));
+      const lines = batch.items.map((item) =>
+        JSON.stringify({
+          custom_id: item.customId,
+          result: !item.result
+            ? { type: 'canceled' }
+            : item.result.status === 200
+              ? { type: 'succeeded', message: item.result.body }
+              : { type: 'errored', error: item.result.body },
+        }),
+      );
       context.entry.status = 200;
       send(context.response, { status: 200, headers: { 'content-type': 'application/binary' }, body: lines.join('\n') + '\n' });
       return;

@@ -3,16 +3,7 @@ import { send, sendJson } from './http-io';
 import type { RequestContext } from './request-context';
 import type { Route } from './routes';
 import { WIRE_FORMATS } from './wire';
-import {
-  anthropicModel,
-  anthropicModels,
-  geminiModel,
-  geminiModels,
-  ollamaShow,
-  ollamaTags,
-  openAiModel,
-  openAiModels,
-} from './wire/model-catalog';
+import { anthropicModel, anthropicModels, geminiModel, geminiModels, ollamaShow, ollamaTags, openAiModel, openAiModels } from './wire/model-catalog';
 
 /** Version string `GET /api/version` reports. */
 export const EMULATED_OLLAMA_VERSION = '0.12.6';

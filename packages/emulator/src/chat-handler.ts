@@ -175,10 +175,7 @@ export const handleChat = async (context: RequestContext, wire: WireFormat, path
 
   const tokenIntervalMs = behaviour.tokensPerSecond > 0 ? (1000 / behaviour.tokensPerSecond) * scale : 0;
   const atLeastFourPieces = Math.ceil(outputTokens / 4);
-  const tokensPerPiece = Math.max(
-    1,
-    tokenIntervalMs > 0 ? Math.min(Math.ceil(MIN_CHUNK_INTERVAL_MS / tokenIntervalMs), atLeastFourPieces) : Math.ceil(outputTokens / 8),
-  );
+  const tokensPerPiece = Math.max(1, tokenIntervalMs > 0 ? Math.min(Math.ceil(MIN_CHUNK_INTERVAL_MS / tokenIntervalMs), atLeastFourPieces) : Math.ceil(outputTokens / 8));
   const pieces = text === '' ? [] : tokens.split(text, tokensPerPiece);
   const startedAt = Date.now();
   for (const [index, piece] of pieces.entries()) {

@@ -9,12 +9,7 @@ export const CONTROL_PREFIX = '/__emulator/';
  * `GET log[?since=id]`, `GET stats`, `GET config`, `POST reset`, `POST config` (a JSON
  * {@link EmulatorConfigPatch}; the answer synthesizer cannot be set over HTTP).
  */
-export const handleControl = async (
-  state: EmulatorState,
-  request: IncomingMessage,
-  response: ServerResponse,
-  url: URL,
-): Promise<void> => {
+export const handleControl = async (state: EmulatorState, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
   const action = url.pathname.slice(CONTROL_PREFIX.length);
   const method = request.method ?? 'GET';
   if (method === 'GET' && action === 'log') {

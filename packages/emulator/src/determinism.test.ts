@@ -37,8 +37,7 @@ describe('determinism', () => {
     for (const question of questions) sequential.push(await ask(first.url, question));
     const concurrent = await Promise.all([...questions].reverse().map((question) => ask(second.url, question)));
     expect(concurrent.reverse()).toEqual(sequential);
-    const labels = (emulator: Emulator) =>
-      Object.fromEntries(emulator.log().map((entry) => [JSON.stringify(entry.body), `${entry.injected.join()}|${entry.answerLabel ?? ''}`]));
+    const labels = (emulator: Emulator) => Object.fromEntries(emulator.log().map((entry) => [JSON.stringify(entry.body), `${entry.injected.join()}|${entry.answerLabel ?? ''}`]));
     expect(labels(second)).toEqual(labels(first));
     const injected = first.log().flatMap((entry) => entry.injected);
     expect(injected.length).toBeGreaterThan(5);

@@ -73,8 +73,7 @@ export const resetState = (state: EmulatorState): void => {
 };
 
 /** `llama3.2` and `llama3.2:latest` name the same Ollama model. */
-const nameVariants = (model: string): string[] =>
-  model.endsWith(':latest') ? [model, model.slice(0, -':latest'.length)] : [model, `${model}:latest`];
+const nameVariants = (model: string): string[] => (model.endsWith(':latest') ? [model, model.slice(0, -':latest'.length)] : [model, `${model}:latest`]);
 
 export const behaviourFor = (config: EmulatorConfig, model: string): ModelBehaviour => {
   for (const name of nameVariants(model)) {
@@ -85,8 +84,7 @@ export const behaviourFor = (config: EmulatorConfig, model: string): ModelBehavi
 };
 
 /** Models a host lists: its `availableModels` entry, else every configured model. */
-export const modelsOnHost = (config: EmulatorConfig, host: string): string[] =>
-  config.availableModels[host] ?? Object.keys(config.models);
+export const modelsOnHost = (config: EmulatorConfig, host: string): string[] => config.availableModels[host] ?? Object.keys(config.models);
 
 /** A host without an `availableModels` entry serves any model. */
 export const hostServes = (config: EmulatorConfig, host: string, model: string): boolean => {

@@ -23,10 +23,7 @@ const loadFixtures = (): [string, Fixture][] =>
     .flatMap((directory) =>
       readdirSync(join(FIXTURES, directory.name))
         .filter((file) => file.endsWith('.json'))
-        .map((file): [string, Fixture] => [
-          `${directory.name}/${file}`,
-          JSON.parse(readFileSync(join(FIXTURES, directory.name, file), 'utf8')) as Fixture,
-        ]),
+        .map((file): [string, Fixture] => [`${directory.name}/${file}`, JSON.parse(readFileSync(join(FIXTURES, directory.name, file), 'utf8')) as Fixture]),
     );
 
 /**
@@ -39,7 +36,11 @@ const structure = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.length === 0 ? [] : [structure(value[0])];
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(record).sort().map((key) => [key, structure(record[key])]));
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((key) => [key, structure(record[key])]),
+    );
   }
   return typeof value;
 };
@@ -55,8 +56,12 @@ const differences = (expected: unknown, actual: unknown, path = '$'): string[] =
   if (typeof expected === 'object' && typeof actual === 'object') {
     const wanted = expected as Record<string, unknown>;
     const got = actual as Record<string, unknown>;
-    const missing = Object.keys(wanted).filter((key) => !(key in got)).map((key) => `${path}.${key}: missing`);
-    const extra = Object.keys(got).filter((key) => !(key in wanted)).map((key) => `${path}.${key}: not in fixture`);
+    const missing = Object.keys(wanted)
+      .filter((key) => !(key in got))
+      .map((key) => `${path}.${key}: missing`);
+    const extra = Object.keys(got)
+      .filter((key) => !(key in wanted))
+      .map((key) => `${path}.${key}: not in fixture`);
     const nested = Object.keys(wanted)
       .filter((key) => key in got)
       .flatMap((key) => differences(wanted[key], got[key], `${path}.${key}`));

@@ -19,7 +19,10 @@ export class InFlightTracker {
   private chatRequestsByHost: Record<string, number> = {};
   private timeline: InFlightSample[] = [];
 
-  constructor(private readonly maxSamples: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly maxSamples: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   countRequest(host: string): void {
     increment(this.requestsByHost, host);

@@ -47,9 +47,7 @@ describe('in-flight accounting, hangs and host outages', () => {
     emulator = await startEmulator({ timeScale: 0, defaultModel: withBehaviour(PRESETS.instant, { faults: { hang: 1 } }) });
     const client = new OpenAI({ baseURL: `${emulator.url}/v1`, apiKey: 'k', maxRetries: 0, timeout: 300 });
     const started = performance.now();
-    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(
-      OpenAI.APIConnectionTimeoutError,
-    );
+    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     await expect.poll(() => emulator!.stats().inFlightByHost.emulator).toBe(0);
     const [entry] = emulator.log();

@@ -6,8 +6,7 @@ const WORDS = ['baseload', 'schedule', 'weather', 'coverage', 'peak', 'setback',
 
 const pick = <T>(items: readonly T[], random: Random): T => items[Math.floor(random() * items.length) % items.length];
 
-const asSchema = (value: unknown): Schema | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Schema) : undefined;
+const asSchema = (value: unknown): Schema | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Schema) : undefined);
 
 /**
  * A small value that satisfies common JSON-schema constructs (object with properties and
@@ -30,9 +29,7 @@ export const valueFromSchema = (schema: Schema | undefined, random: Random, dept
   switch (type) {
     case 'object': {
       const properties = asSchema(schema.properties) ?? {};
-      return Object.fromEntries(
-        Object.entries(properties).map(([key, inner]) => [key, valueFromSchema(asSchema(inner), random, depth + 1)]),
-      );
+      return Object.fromEntries(Object.entries(properties).map(([key, inner]) => [key, valueFromSchema(asSchema(inner), random, depth + 1)]));
     }
     case 'array': {
       const count = Math.max(1, typeof schema.minItems === 'number' ? schema.minItems : 1);

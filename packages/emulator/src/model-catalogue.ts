@@ -26,6 +26,4 @@ export const MODEL_CATALOGUE: readonly CatalogueModel[] = [
 
 /** `EmulatorOptions.models` for the whole catalogue (or one provider's part of it). */
 export const catalogueModels = (provider?: string): Record<string, ModelBehaviour> =>
-  Object.fromEntries(
-    MODEL_CATALOGUE.filter((entry) => provider === undefined || entry.provider === provider).map((entry) => [entry.model, entry.behaviour]),
-  );
+  Object.fromEntries(MODEL_CATALOGUE.filter((entry) => provider === undefined || entry.provider === provider).map((entry) => [entry.model, entry.behaviour]));

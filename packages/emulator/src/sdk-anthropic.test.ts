@@ -59,7 +59,9 @@ describe('Anthropic wire format through @anthropic-ai/sdk', () => {
 
   it('answers an injected overload with 529 overloaded_error and retry-after', async () => {
     emulator = await startEmulator({ timeScale: 0, defaultModel: withBehaviour(PRESETS.instant, { faults: { unavailable: 1 }, retryAfterSeconds: 3 }) });
-    const error = await client(emulator.url).messages.create(request).catch((caught: unknown) => caught);
+    const error = await client(emulator.url)
+      .messages.create(request)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.APIError);
     const apiError = error as InstanceType<typeof Anthropic.APIError>;
     expect(apiError.status).toBe(529);

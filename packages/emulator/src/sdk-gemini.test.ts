@@ -59,11 +59,15 @@ describe('Gemini wire format through @google/genai', () => {
 
   it('answers an injected rate limit with 429 RESOURCE_EXHAUSTED and a bad key with API_KEY_INVALID', async () => {
     emulator = await startEmulator({ timeScale: 0, defaultModel: withBehaviour(PRESETS.instant, { faults: { rateLimit: 1 } }) });
-    const limited = await client(emulator.url).models.generateContent({ model: 'gemini-2.5-flash', contents }).catch((caught: unknown) => caught);
+    const limited = await client(emulator.url)
+      .models.generateContent({ model: 'gemini-2.5-flash', contents })
+      .catch((caught: unknown) => caught);
     expect(limited).toBeInstanceOf(ApiError);
     expect((limited as ApiError).status).toBe(429);
     expect((limited as ApiError).message).toContain('RESOURCE_EXHAUSTED');
-    const refused = await client(emulator.url, 'bad-key').models.generateContent({ model: 'gemini-2.5-flash', contents }).catch((caught: unknown) => caught);
+    const refused = await client(emulator.url, 'bad-key')
+      .models.generateContent({ model: 'gemini-2.5-flash', contents })
+      .catch((caught: unknown) => caught);
     expect((refused as ApiError).status).toBe(400);
     expect((refused as ApiError).message).toContain('API_KEY_INVALID');
   });

@@ -33,7 +33,10 @@ describe('Ollama wire format through the ollama SDK', () => {
   });
 
   it('streams NDJSON chunks that add up to the answer, with counts on the final chunk', async () => {
-    emulator = await startEmulator({ timeScale: 0.01, defaultModel: withBehaviour(PRESETS.local3b, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }) });
+    emulator = await startEmulator({
+      timeScale: 0.01,
+      defaultModel: withBehaviour(PRESETS.local3b, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
+    });
     const client = new Ollama({ host: emulator.url });
     const stream = await client.chat({ model: 'qwen2.5:7b', messages, stream: true });
     const parts: string[] = [];

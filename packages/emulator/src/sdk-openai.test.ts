@@ -72,7 +72,13 @@ describe('OpenAI wire format through the openai SDK', () => {
     emulator = await startEmulator({ timeScale: 0 });
     const system = 'Facts: '.repeat(100);
     const ask = (question: string) =>
-      client(emulator!.url).chat.completions.create({ model: 'deepseek-chat', messages: [{ role: 'system', content: system }, { role: 'user', content: question }] });
+      client(emulator!.url).chat.completions.create({
+        model: 'deepseek-chat',
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: question },
+        ],
+      });
     const first = (await ask('first')).usage as unknown as Record<string, number>;
     const second = (await ask('second')).usage as unknown as Record<string, number>;
     expect(first.prompt_cache_hit_tokens).toBe(0);
@@ -83,7 +89,9 @@ describe('OpenAI wire format through the openai SDK', () => {
 
   it('answers 429 with retry-after headers in the OpenAI error shape', async () => {
     emulator = await startEmulator({ timeScale: 0, defaultModel: withBehaviour(PRESETS.instant, { faults: { rateLimit: 1 }, retryAfterSeconds: 7 }) });
-    const error = await client(emulator.url).chat.completions.create({ model: 'gpt-4o-mini', messages }).catch((caught: unknown) => caught);
+    const error = await client(emulator.url)
+      .chat.completions.create({ model: 'gpt-4o-mini', messages })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     const apiError = error as InstanceType<typeof OpenAI.RateLimitError>;
     expect(apiError.status).toBe(429);
@@ -100,14 +108,18 @@ describe('OpenAI wire format through the openai SDK', () => {
       availableModels: { openai: ['gpt-4o-mini'] },
       models: { 'gpt-4o-mini': withBehaviour(PRESETS.instant, { contextWindow: 50 }) },
     });
-    const auth = await client(emulator.url, 'bad-key').chat.completions.create({ model: 'gpt-4o-mini', messages }).catch((caught: unknown) => caught);
+    const auth = await client(emulator.url, 'bad-key')
+      .chat.completions.create({ model: 'gpt-4o-mini', messages })
+      .catch((caught: unknown) => caught);
     expect(auth).toMatchObject({ status: 401, code: 'invalid_api_key' });
     expect(String((auth as Error).message)).not.toContain('bad-key');
     const good = client(emulator.url, 'sk-right');
     await expect(good.chat.completions.create({ model: 'gpt-9', messages })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
-    await expect(
-      good.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(400) }] }),
-    ).rejects.toMatchObject({ status: 400, code: 'context_length_exceeded', param: 'messages' });
+    await expect(good.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(400) }] })).rejects.toMatchObject({
+      status: 400,
+      code: 'context_length_exceeded',
+      param: 'messages',
+    });
     expect((await good.models.list()).data.map((model) => model.id)).toEqual(['gpt-4o-mini']);
   });
 });

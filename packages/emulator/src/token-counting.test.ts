@@ -22,7 +22,10 @@ const openAiUsage = async (url: string, maxTokens = 400) => {
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'k', maxRetries: 0 });
   const answer = await client.chat.completions.create({
     model: 'gpt-test',
-    messages: [{ role: 'system', content: system }, { role: 'user', content: user }],
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content: user },
+    ],
     max_tokens: maxTokens,
     response_format: { type: 'json_schema', json_schema: { name: 'analysis', schema, strict: true } },
   });

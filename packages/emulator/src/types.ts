@@ -10,9 +10,19 @@ export type WireProvider = 'ollama' | 'openai' | 'anthropic' | 'gemini';
 
 /** Which part of a provider API a request hit. */
 export type Operation =
-  | 'chat' | 'list-models' | 'show-model' | 'version'
+  | 'chat'
+  | 'list-models'
+  | 'show-model'
+  | 'version'
   // Files + Batch API (OpenAI) and Message Batches (Anthropic); `batch-item` is one line of a batch answered by the host itself.
-  | 'file-upload' | 'file-retrieve' | 'file-content' | 'batch-create' | 'batch-retrieve' | 'batch-cancel' | 'batch-results' | 'batch-item';
+  | 'file-upload'
+  | 'file-retrieve'
+  | 'file-content'
+  | 'batch-create'
+  | 'batch-retrieve'
+  | 'batch-cancel'
+  | 'batch-results'
+  | 'batch-item';
 
 /** Faults injected at random, each a rate in 0..1 (their sum is capped at 1). */
 export interface FaultRates {
@@ -90,11 +100,7 @@ export interface ModelBehaviourPatch extends Partial<Omit<ModelBehaviour, 'fault
  * Produces an analysis answer for a prompt; `@eaio/energy`'s `synthesizeAnswer` fits.
  * Returns `null` when the prompt is not one it knows (the emulator then answers generically).
  */
-export type AnswerSynthesizer = (
-  promptText: string,
-  behaviour: AnswerBehaviour,
-  random: () => number,
-) => { text: string; label: string } | null;
+export type AnswerSynthesizer = (promptText: string, behaviour: AnswerBehaviour, random: () => number) => { text: string; label: string } | null;
 
 export interface HostOptions {
   /** Name used in logs, stats and `stopHost`. */

@@ -4,9 +4,7 @@
  * parse is reported, never guessed.
  */
 
-export type ParsedAnswerText =
-  | { ok: true; value: unknown; repaired: string[] }
-  | { ok: false; error: string };
+export type ParsedAnswerText = { ok: true; value: unknown; repaired: string[] } | { ok: false; error: string };
 
 const FENCE = /```(?:json|JSON)?\s*\n?([\s\S]*?)```/;
 

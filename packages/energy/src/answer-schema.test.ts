@@ -5,7 +5,14 @@ const answer = (): AnalysisAnswer => ({
   summary: 'The building uses 1,234,568 kWh of electricity a year.',
   findings: [{ title: 'Consumption', detail: 'Annual consumption is high.', evidence: [{ metric: 'electricity.annualKwh', value: 1234568, unit: 'kWh' }] }],
   recommendations: [
-    { action: 'Cut baseload', rationale: 'Baseload runs all night.', estimatedAnnualSavingsKwh: 61700, estimatedSavingsPct: 5, evidence: [{ metric: 'electricity.load.baseloadKw', value: 98.6 }], priority: 'high' },
+    {
+      action: 'Cut baseload',
+      rationale: 'Baseload runs all night.',
+      estimatedAnnualSavingsKwh: 61700,
+      estimatedSavingsPct: 5,
+      evidence: [{ metric: 'electricity.load.baseloadKw', value: 98.6 }],
+      priority: 'high',
+    },
   ],
   dataIssuesAddressed: [{ issue: 'outage', response: 'Outage hours excluded.' }],
   confidence: 0.8,

@@ -65,9 +65,7 @@ const RetrofitAnswerSchema = AnalysisAnswerSchema.extend({
 });
 
 /** The zod schema an answer to `analysisType` must satisfy. */
-export const answerSchemaFor = (analysisType: AnalysisType): z.ZodType<AnalysisAnswer> =>
-  analysisType === 'retrofit-plan' ? RetrofitAnswerSchema : AnalysisAnswerSchema;
+export const answerSchemaFor = (analysisType: AnalysisType): z.ZodType<AnalysisAnswer> => (analysisType === 'retrofit-plan' ? RetrofitAnswerSchema : AnalysisAnswerSchema);
 
 /** JSON Schema (draft 2020-12) of the answer for `analysisType`, for structured-output requests. */
-export const answerJsonSchemaFor = (analysisType: AnalysisType): Record<string, unknown> =>
-  z.toJSONSchema(answerSchemaFor(analysisType)) as Record<string, unknown>;
+export const answerJsonSchemaFor = (analysisType: AnalysisType): Record<string, unknown> => z.toJSONSchema(answerSchemaFor(analysisType)) as Record<string, unknown>;

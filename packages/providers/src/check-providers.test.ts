@@ -23,7 +23,11 @@ const closedPort = async (): Promise<number> =>
 
 describe('checkProviders', () => {
   it('reports reachable endpoints with models and missing ones, an endpoint down, and a disabled one', async () => {
-    emulator = await startEmulator({ timeScale: 0, hosts: [{ name: 'ollama-1' }, { name: 'api', requireApiKey: true }], availableModels: { 'ollama-1': ['llama3.2:3b'], api: ['gpt-4o-mini'] } });
+    emulator = await startEmulator({
+      timeScale: 0,
+      hosts: [{ name: 'ollama-1' }, { name: 'api', requireApiKey: true }],
+      availableModels: { 'ollama-1': ['llama3.2:3b'], api: ['gpt-4o-mini'] },
+    });
     const [ollama, api] = emulator.hosts;
     const port = await closedPort();
     const endpoints: EndpointConfig[] = [
@@ -35,7 +39,12 @@ describe('checkProviders', () => {
     const configured = { 'ollama-1': ['llama3.2:3b', 'qwen2.5:7b-instruct'], 'ollama-2': ['llama3.2:3b'], openai: ['gpt-4o-mini'], anthropic: ['claude-3-5-haiku-latest'] };
     const report = await checkProviders(endpoints, configured, (endpoint) => createAdapter(endpoint), { timeoutMs: 1_000 });
 
-    expect(report.map((check) => [check.endpointId, check.reachable])).toEqual([['ollama-1', true], ['ollama-2', false], ['openai', true], ['anthropic', false]]);
+    expect(report.map((check) => [check.endpointId, check.reachable])).toEqual([
+      ['ollama-1', true],
+      ['ollama-2', false],
+      ['openai', true],
+      ['anthropic', false],
+    ]);
     expect(report[0]).toMatchObject({ models: ['llama3.2:3b'], missingModels: ['qwen2.5:7b-instruct'] });
     expect(report[0].latencyMs).toBeGreaterThanOrEqual(0);
     expect(report[1]).toMatchObject({ enabled: true, missingModels: ['llama3.2:3b'], error: expect.stringMatching(/network error: ECONNREFUSED/) });
@@ -69,15 +78,17 @@ describe('checkProviders with a model lifecycle lookup', () => {
       { id: 'openai', provider: 'openai', kind: 'openai-compatible', baseUrl: `${api.url}/v1`, apiKey: 'test-key', local: false },
     ];
     const notices: Record<string, { status: 'retired' | 'deprecated'; message: string; replacement: string }> = {
-      'anthropic/claude-3-5-haiku-latest': { status: 'retired', message: 'anthropic/claude-3-5-haiku-latest was retired on 2026-02-19 (requests fail); use claude-haiku-4-5', replacement: 'claude-haiku-4-5' },
+      'anthropic/claude-3-5-haiku-latest': {
+        status: 'retired',
+        message: 'anthropic/claude-3-5-haiku-latest was retired on 2026-02-19 (requests fail); use claude-haiku-4-5',
+        replacement: 'claude-haiku-4-5',
+      },
       'openai/gpt-4o-mini': { status: 'deprecated', message: 'openai/gpt-4o-mini is deprecated and retires on 2027-01-14 (in 45 days); use gpt-6-luna', replacement: 'gpt-6-luna' },
     };
-    const report = await checkProviders(
-      endpoints,
-      { anthropic: ['claude-3-5-haiku-latest'], openai: ['gpt-4o-mini'] },
-      (endpoint) => createAdapter(endpoint),
-      { timeoutMs: 1_000, modelNotice: (provider, model) => notices[`${provider}/${model}`] },
-    );
+    const report = await checkProviders(endpoints, { anthropic: ['claude-3-5-haiku-latest'], openai: ['gpt-4o-mini'] }, (endpoint) => createAdapter(endpoint), {
+      timeoutMs: 1_000,
+      modelNotice: (provider, model) => notices[`${provider}/${model}`],
+    });
     expect(report[0]).toMatchObject({ reachable: true, missingModels: ['claude-3-5-haiku-latest'], modelNotices: [{ model: 'claude-3-5-haiku-latest', status: 'retired' }] });
     expect(report[1]).toMatchObject({ reachable: true, missingModels: [], modelNotices: [{ model: 'gpt-4o-mini', status: 'deprecated' }] });
     const text = formatProvidersReport(report);

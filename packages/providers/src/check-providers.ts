@@ -91,7 +91,12 @@ export const checkProviders = async (
 
 const pad = (rows: string[][]): string[] => {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd(),
+  );
 };
 
 const statusOf = (check: ProviderCheck): string =>
@@ -158,7 +163,14 @@ export const formatGuardReport = (report: GuardReport, now = Date.now()): string
       ? ['circuit breakers: none has seen a failure (all closed)']
       : pad([
           ['BREAKER', 'STATE', 'FAILURES', 'OPENED', 'PROBE AT', 'LAST ERROR'],
-          ...report.breakers.map((breaker) => [breaker.key, breaker.state, String(breaker.failures), `${breaker.opens}x`, breaker.state === 'open' ? time(breaker.retryAt) : '-', breaker.lastError?.slice(0, 80) ?? '-']),
+          ...report.breakers.map((breaker) => [
+            breaker.key,
+            breaker.state,
+            String(breaker.failures),
+            `${breaker.opens}x`,
+            breaker.state === 'open' ? time(breaker.retryAt) : '-',
+            breaker.lastError?.slice(0, 80) ?? '-',
+          ]),
         ]);
   for (const pause of report.pauses) lines.push(`${pause.provider}: paused until ${time(pause.until)}: ${pause.reason.slice(0, 120)}`);
   for (const [provider, count] of Object.entries(report.requestsInWindow)) lines.push(`${provider}: ${count} requests in its current rate-limit window`);

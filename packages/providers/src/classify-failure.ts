@@ -45,8 +45,7 @@ export const kindForHttpFailure = (failure: HttpFailure): ProviderErrorKind => {
   return 'bad-request';
 };
 
-const requestIdFrom = (headers: Headers | undefined): string | undefined =>
-  headers?.get('x-request-id') ?? headers?.get('request-id') ?? undefined;
+const requestIdFrom = (headers: Headers | undefined): string | undefined => headers?.get('x-request-id') ?? headers?.get('request-id') ?? undefined;
 
 /**
  * A typed error for an HTTP failure. The server's wait (`retry-after-ms`, `retry-after`,
@@ -71,8 +70,7 @@ export const httpFailureToError = (failure: HttpFailure, context: FailureContext
 };
 
 const isSyntaxError = (error: unknown): boolean =>
-  error instanceof SyntaxError ||
-  (error instanceof Error && (error.name === 'SyntaxError' || (error.cause !== undefined && isSyntaxError(error.cause))));
+  error instanceof SyntaxError || (error instanceof Error && (error.name === 'SyntaxError' || (error.cause !== undefined && isSyntaxError(error.cause))));
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -82,12 +80,7 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
  * fetch that never got a response (network); a body that did not parse (invalid
  * response); anything else after a 2xx (invalid response) or before one (server).
  */
-export const toProviderError = (
-  error: unknown,
-  scope: RequestScope,
-  context: FailureContext,
-  describeHttp: (error: unknown) => HttpFailure | undefined,
-): ProviderError => {
+export const toProviderError = (error: unknown, scope: RequestScope, context: FailureContext, describeHttp: (error: unknown) => HttpFailure | undefined): ProviderError => {
   if (ProviderError.isInstance(error)) return error;
   const base = { provider: context.provider, endpoint: context.endpoint, cause: error };
   const say = (text: string): string => redactSecrets(`${context.provider} (${context.endpoint}): ${text}`, context.secrets);

@@ -17,7 +17,12 @@ const endpoints = (url: string): [EndpointConfig, string][] => [
   [{ id: 'gemini', provider: 'gemini', kind: 'gemini', baseUrl: url, apiKey: KEY, local: false }, 'gemini-emulated-1'],
   [{ id: 'ollama-1', provider: 'ollama', kind: 'ollama', baseUrl: url, local: true }, 'llama3.2:3b'],
 ];
-const request = { system: 'You are an energy analyst.', messages: [{ role: 'user' as const, content: 'Building Ü-12 “Hazel House”: summarise its load shape.' }], timeoutMs: 5_000, responseFormat: { type: 'json' as const, schema: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] } } };
+const request = {
+  system: 'You are an energy analyst.',
+  messages: [{ role: 'user' as const, content: 'Building Ü-12 “Hazel House”: summarise its load shape.' }],
+  timeoutMs: 5_000,
+  responseFormat: { type: 'json' as const, schema: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] } },
+};
 
 describe('beforeSend: the body exactly as it goes on the wire, through every SDK', () => {
   it('hands over the SHA-256 and size of the very bytes the server received, once per request', async () => {
@@ -25,7 +30,14 @@ describe('beforeSend: the body exactly as it goes on the wire, through every SDK
     for (const [endpoint, model] of endpoints(emulator.url)) {
       emulator.reset();
       const seen: OutgoingRequest[] = [];
-      await createAdapter(endpoint).chat({ ...request, model, attemptId: `a-${endpoint.id}`, beforeSend: async (outgoing) => { seen.push(outgoing); } });
+      await createAdapter(endpoint).chat({
+        ...request,
+        model,
+        attemptId: `a-${endpoint.id}`,
+        beforeSend: async (outgoing) => {
+          seen.push(outgoing);
+        },
+      });
       const chats = emulator.log().filter((entry) => entry.operation === 'chat');
       expect(chats, endpoint.id).toHaveLength(1);
       expect(seen, endpoint.id).toHaveLength(1);
@@ -42,11 +54,23 @@ describe('beforeSend: the body exactly as it goes on the wire, through every SDK
     for (const [endpoint, model] of endpoints(emulator.url)) {
       emulator.reset();
       const error = await createAdapter(endpoint)
-        .chat({ ...request, model, beforeSend: async () => { throw new Error('audit table unreachable'); } })
-        .then(() => undefined, (caught: unknown) => caught);
+        .chat({
+          ...request,
+          model,
+          beforeSend: async () => {
+            throw new Error('audit table unreachable');
+          },
+        })
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
       expect(EgressRecordError.isInstance(error), `${endpoint.id}: ${String(error)}`).toBe(true);
       expect((error as Error).message).toContain('audit table unreachable');
-      expect(emulator.log().filter((entry) => entry.operation === 'chat'), endpoint.id).toEqual([]);
+      expect(
+        emulator.log().filter((entry) => entry.operation === 'chat'),
+        endpoint.id,
+      ).toEqual([]);
     }
   });
 });

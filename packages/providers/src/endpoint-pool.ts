@@ -69,9 +69,7 @@ export class EndpointPool {
     this.healthTimeoutMs = options.healthTimeoutMs ?? 3_000;
     this.now = options.now ?? Date.now;
     this.entries = new Map(
-      options.endpoints
-        .filter((endpoint) => endpoint.enabled !== false)
-        .map((endpoint) => [endpoint.id, { endpoint, adapter: factory(endpoint), inFlight: 0, lastPick: 0 }]),
+      options.endpoints.filter((endpoint) => endpoint.enabled !== false).map((endpoint) => [endpoint.id, { endpoint, adapter: factory(endpoint), inFlight: 0, lastPick: 0 }]),
     );
   }
 
@@ -109,9 +107,7 @@ export class EndpointPool {
     await Promise.all(candidates.map((entry) => this.ensureFresh(entry, false)));
     const serving = candidates.filter((entry) => entry.health?.ok === true && servesModel(entry.health.models, model));
     if (serving.length === 0) return undefined;
-    const chosen = serving.reduce((best, entry) =>
-      entry.inFlight < best.inFlight || (entry.inFlight === best.inFlight && entry.lastPick < best.lastPick) ? entry : best,
-    );
+    const chosen = serving.reduce((best, entry) => (entry.inFlight < best.inFlight || (entry.inFlight === best.inFlight && entry.lastPick < best.lastPick) ? entry : best));
     this.pickCount += 1;
     chosen.lastPick = this.pickCount;
     return { endpoint: chosen.endpoint, adapter: chosen.adapter };

@@ -44,7 +44,13 @@ describe('kindForHttpFailure', () => {
 
   it('builds a typed error with retry-after from headers winning over the body, and no key in the message', () => {
     const error = httpFailureToError(
-      { status: 429, message: 'key sk-live-abcdef123456 is over its limit', codes: ['rate_limit_exceeded'], headers: new Headers({ 'retry-after': '2', 'x-request-id': 'req_1' }), retryAfterMs: 31_000 },
+      {
+        status: 429,
+        message: 'key sk-live-abcdef123456 is over its limit',
+        codes: ['rate_limit_exceeded'],
+        headers: new Headers({ 'retry-after': '2', 'x-request-id': 'req_1' }),
+        retryAfterMs: 31_000,
+      },
       context,
     );
     expect(error).toMatchObject({ kind: 'rate-limit', statusCode: 429, retryAfterMs: 2_000, requestId: 'req_1', code: 'rate_limit_exceeded' });
@@ -60,7 +66,9 @@ describe('kindForHttpFailure', () => {
     const dated = httpFailureToError({ status: 503, message: 'busy', headers: new Headers({ 'retry-after': new Date(Date.now() + 86_400_000).toUTCString() }) }, context);
     expect(dated.retryAfterMs).toBe(60_000);
     expect(httpFailureToError({ status: 429, message: 'quota', retryAfterMs: 7_200_000 }, { ...context, retryAfterMaxMs: 5_000 }).retryAfterMs).toBe(5_000);
-    expect(httpFailureToError({ status: 429, message: 'quota', headers: new Headers({ 'retry-after-ms': '1500' }) }, { ...context, retryAfterMaxMs: 5_000 }).retryAfterMs).toBe(1_500);
+    expect(httpFailureToError({ status: 429, message: 'quota', headers: new Headers({ 'retry-after-ms': '1500' }) }, { ...context, retryAfterMaxMs: 5_000 }).retryAfterMs).toBe(
+      1_500,
+    );
     expect(httpFailureToError({ status: 429, message: 'quota' }, context).retryAfterMs).toBeUndefined();
   });
 

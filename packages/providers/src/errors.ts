@@ -213,12 +213,8 @@ const CONSTRUCTORS: Record<ProviderErrorKind, new (details: ProviderErrorDetails
 };
 
 /** The subclass instance for `kind`. */
-export const createProviderError = (kind: ProviderErrorKind, details: ProviderErrorDetails): ProviderError =>
-  new CONSTRUCTORS[kind](details);
+export const createProviderError = (kind: ProviderErrorKind, details: ProviderErrorDetails): ProviderError => new CONSTRUCTORS[kind](details);
 
 /** Replaces every occurrence of each secret (length ≥ 4) with `[redacted]`. */
 export const redactSecrets = (text: string, secrets: (string | undefined)[]): string =>
-  secrets.reduce<string>(
-    (result, secret) => (secret && secret.length >= 4 ? result.split(secret).join('[redacted]') : result),
-    text,
-  );
+  secrets.reduce<string>((result, secret) => (secret && secret.length >= 4 ? result.split(secret).join('[redacted]') : result), text);

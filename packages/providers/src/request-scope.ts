@@ -53,10 +53,7 @@ export const createRequestScope = (options: RequestScopeOptions): RequestScope =
   const timer =
     options.timeoutMs === undefined
       ? undefined
-      : setTimeout(
-          () => timeoutController.abort(new DOMException(`request timed out after ${options.timeoutMs} ms`, 'TimeoutError')),
-          options.timeoutMs,
-        );
+      : setTimeout(() => timeoutController.abort(new DOMException(`request timed out after ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeoutController.signal, options.signal]) : timeoutController.signal;
   let last: ResponseSnapshot | undefined;
   let failure: unknown;
@@ -82,7 +79,9 @@ export const createRequestScope = (options: RequestScopeOptions): RequestScope =
           bodyBytes: bytes.byteLength,
         });
       } catch (error) {
-        egressFailure = EgressRecordError.isInstance(error) ? error : new EgressRecordError(`request not sent: its egress record failed (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+        egressFailure = EgressRecordError.isInstance(error)
+          ? error
+          : new EgressRecordError(`request not sent: its egress record failed (${error instanceof Error ? error.message : String(error)})`, { cause: error });
         throw egressFailure;
       }
     }

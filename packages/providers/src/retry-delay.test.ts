@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, BadRequestError, ContentFilterError, ContextLengthError, InvalidResponseError, ModelNotFoundError, AbortedError, NetworkError, RateLimitError, ServerError, TimeoutError } from './errors';
+import {
+  AuthError,
+  BadRequestError,
+  ContentFilterError,
+  ContextLengthError,
+  InvalidResponseError,
+  ModelNotFoundError,
+  AbortedError,
+  NetworkError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from './errors';
 import { NO_RETRY, retryDelayMs } from './retry-delay';
 import { durationTextToMs, retryAfterMsFromHeaders } from './retry-after';
 
@@ -21,7 +33,14 @@ describe('retryDelayMs', () => {
   });
 
   it('refuses to retry what a retry cannot cure', () => {
-    for (const error of [new AuthError(details), new ContextLengthError(details), new ContentFilterError(details), new BadRequestError(details), new ModelNotFoundError(details), new AbortedError(details)]) {
+    for (const error of [
+      new AuthError(details),
+      new ContextLengthError(details),
+      new ContentFilterError(details),
+      new BadRequestError(details),
+      new ModelNotFoundError(details),
+      new AbortedError(details),
+    ]) {
       expect(retryDelayMs(error, 1)).toBe(NO_RETRY);
     }
     for (const error of [new TimeoutError(details), new NetworkError(details), new ServerError(details), new RateLimitError(details)]) {

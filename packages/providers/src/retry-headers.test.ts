@@ -33,7 +33,10 @@ afterEach(async () => {
 });
 
 const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!ProviderError.isInstance(error)) throw new Error(`expected a ProviderError, got ${String(error)}`);
   return error;
 };
@@ -74,7 +77,11 @@ describe('retry-after cap and x-should-retry through the SDKs (their own retries
   });
 
   it('gemini: a RetryInfo of an hour (emulator) is cut to the cap', async () => {
-    emulator = await startEmulator({ timeScale: 0, hosts: [{ name: 'api', requireApiKey: true }], defaultModel: withBehaviour(PRESETS.api, { faults: { rateLimit: 1 }, retryAfterSeconds: 3_600 }) });
+    emulator = await startEmulator({
+      timeScale: 0,
+      hosts: [{ name: 'api', requireApiKey: true }],
+      defaultModel: withBehaviour(PRESETS.api, { faults: { rateLimit: 1 }, retryAfterSeconds: 3_600 }),
+    });
     const endpoint: EndpointConfig = { id: 'gemini', provider: 'gemini', kind: 'gemini', baseUrl: emulator.url, apiKey: 'gm-test-0123456789', local: false };
     const error = await failure(createGeminiAdapter(endpoint).chat({ ...request, model: 'gemini-2.5-flash' }));
     expect(error).toMatchObject({ kind: 'rate-limit', retryAfterMs: 60_000, isRetryable: true });

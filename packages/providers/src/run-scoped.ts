@@ -133,13 +133,11 @@ export const healthFromListing = async (
 };
 
 /** A finite non-negative number, else `undefined` (unknown stays unknown). */
-export const count = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+export const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined);
 
 /** Sum of the known parts; `undefined` when none is known. */
 export const sumKnown = (...values: (number | undefined)[]): number | undefined =>
   values.every((value) => value === undefined) ? undefined : values.reduce<number>((total, value) => total + (value ?? 0), 0);
 
 /** `a + b` only when both are known. */
-export const totalOf = (a: number | undefined, b: number | undefined): number | undefined =>
-  a === undefined || b === undefined ? undefined : a + b;
+export const totalOf = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a + b);

@@ -19,9 +19,7 @@ export type EndpointConfig = Omit<ConfiguredEndpoint, 'enabled'> & { enabled?: b
 
 export type ChatMessage = { role: 'user' | 'assistant'; content: string };
 
-export type ResponseFormat =
-  | { type: 'text' }
-  | { type: 'json'; schema?: Record<string, unknown>; name?: string };
+export type ResponseFormat = { type: 'text' } | { type: 'json'; schema?: Record<string, unknown>; name?: string };
 
 export interface ChatRequest {
   model: string;

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { withTransaction } from '@eaio/core';
 import { parseGuardState, type GuardStateStore } from './provider-guard';
 
@@ -14,10 +14,9 @@ export const createPostgresGuardStore = (pool: pg.Pool, namespace = 'eaio'): Gua
     async update(provider, change) {
       return withTransaction(pool, async (client) => {
         await client.query(`INSERT INTO provider_guard_states (key, state) VALUES ($1, '{}'::jsonb) ON CONFLICT (key) DO NOTHING`, [keyOf(provider)]);
-        const { rows } = await client.query(
-          `SELECT state, (extract(epoch from clock_timestamp()) * 1000)::float8 AS now FROM provider_guard_states WHERE key = $1 FOR UPDATE`,
-          [keyOf(provider)],
-        );
+        const { rows } = await client.query(`SELECT state, (extract(epoch from clock_timestamp()) * 1000)::float8 AS now FROM provider_guard_states WHERE key = $1 FOR UPDATE`, [
+          keyOf(provider),
+        ]);
         const state = parseGuardState(rows[0].state);
         const result = change(state, Math.floor(Number(rows[0].now)));
         await client.query('UPDATE provider_guard_states SET state = $2::jsonb, updated_at = clock_timestamp() WHERE key = $1', [keyOf(provider), JSON.stringify(state)]);

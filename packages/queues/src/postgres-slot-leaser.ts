@@ -1,13 +1,10 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { DEFAULT_LEASE_MS, type HostHealthBoard, type SlotLease, type SlotLeaser, type SlotLeaserOptions } from './slot-leaser';
 
 /** Shared host health in `host_health` (one row per host; `claimed_until` = a check under way). */
 const postgresHealthBoard = (pool: pg.Pool): HostHealthBoard => ({
   async read(host) {
-    const result = await pool.query(
-      'SELECT ok, models, latency_ms, error, checked_at FROM host_health WHERE host = $1 AND checked_at IS NOT NULL',
-      [host],
-    );
+    const result = await pool.query('SELECT ok, models, latency_ms, error, checked_at FROM host_health WHERE host = $1 AND checked_at IS NOT NULL', [host]);
     const row = result.rows[0];
     if (!row) return undefined;
     return { ok: row.ok, models: row.models ?? [], latencyMs: row.latency_ms ?? 0, error: row.error ?? undefined, checkedAt: new Date(row.checked_at).getTime() };
@@ -43,10 +40,7 @@ const postgresHealthBoard = (pool: pg.Pool): HostHealthBoard => ({
  * processes can never both see a free slot. The table is created by the migrations
  * (`host_slot_leases`).
  */
-export const createPostgresSlotLeaser = (
-  pool: pg.Pool,
-  options: SlotLeaserOptions = {},
-): SlotLeaser => {
+export const createPostgresSlotLeaser = (pool: pg.Pool, options: SlotLeaserOptions = {}): SlotLeaser => {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   return {
     leaseMs,
@@ -85,10 +79,7 @@ export const createPostgresSlotLeaser = (
       await pool.query('DELETE FROM host_slot_leases WHERE lease_id = $1', [lease.leaseId]);
     },
     async held(host) {
-      const result = await pool.query(
-        'SELECT count(*)::int AS n FROM host_slot_leases WHERE host = $1 AND expires_at >= clock_timestamp()',
-        [host],
-      );
+      const result = await pool.query('SELECT count(*)::int AS n FROM host_slot_leases WHERE host = $1 AND expires_at >= clock_timestamp()', [host]);
       return result.rows[0].n as number;
     },
     health: postgresHealthBoard(pool),

@@ -83,8 +83,7 @@ export type FailureEffect = 'count' | 'open';
 
 export const emptyState = (): ProviderGuardState => ({ breakers: {}, window: [] });
 
-const breakerOf = (state: ProviderGuardState, key: string): BreakerRecord =>
-  (state.breakers[key] ??= { state: 'closed', failures: [], opens: 0 });
+const breakerOf = (state: ProviderGuardState, key: string): BreakerRecord => (state.breakers[key] ??= { state: 'closed', failures: [], opens: 0 });
 
 /** Slice length: 1/60 of the window (1 s for a minute), at least 10 ms. */
 const sliceMs = (limit: RateLimitPolicy): number => Math.max(10, Math.floor(limit.windowMs / 60));
@@ -216,7 +215,13 @@ export const releaseAdmission = (state: ProviderGuardState, breakerKeys: string[
  * now, if the window (counted from now, without it) still has room; else it stays where it was
  * and the answer says when to try again. So every call is counted within `marginMs` of its sending.
  */
-export const restamp = (state: ProviderGuardState, now: number, slice: number, tokens: number, limit: RateLimitPolicy): { ok: true; slice: number } | { ok: false; retryAt: number } => {
+export const restamp = (
+  state: ProviderGuardState,
+  now: number,
+  slice: number,
+  tokens: number,
+  limit: RateLimitPolicy,
+): { ok: true; slice: number } | { ok: false; retryAt: number } => {
   const entry = state.window.find(([start]) => start === slice);
   if (entry) {
     entry[1] = Math.max(0, entry[1] - 1);

@@ -135,7 +135,9 @@ export const createProviderGuard = (store: GuardStateStore, options: ProviderGua
       });
     },
     async released(ticket) {
-      await store.update(ticket.provider, (state) => releaseAdmission(state, breakerKeysOf(ticket), ticket.probe, ticket.slice, ticket.tokens, limitOf(ticket.provider) !== undefined));
+      await store.update(ticket.provider, (state) =>
+        releaseAdmission(state, breakerKeysOf(ticket), ticket.probe, ticket.slice, ticket.tokens, limitOf(ticket.provider) !== undefined),
+      );
     },
     async failed(ticket, failure) {
       if (failure.effect === 'none') return { open: false };

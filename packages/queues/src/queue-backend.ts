@@ -33,11 +33,7 @@ export interface QueueStore {
   /** A short label for logs, without credentials. */
   readonly label: string;
   createQueue<Data = unknown>(name: string, options?: Partial<QueueOptions>): Queue<Data>;
-  createWorker<Data = unknown, Result = unknown>(
-    name: string,
-    processor: Processor<Data, Result> | null,
-    options?: Partial<WorkerOptions>,
-  ): Worker<Data, Result>;
+  createWorker<Data = unknown, Result = unknown>(name: string, processor: Processor<Data, Result> | null, options?: Partial<WorkerOptions>): Worker<Data, Result>;
 }
 
 const redisConnection = (url: string) => {
@@ -71,8 +67,7 @@ export const createQueueStore = (options: QueueStoreOptions): QueueStore => {
     return {
       kind: 'redis',
       label: `redis ${redactUrl(options.url)} prefix=${prefix}`,
-      createQueue: <Data>(name: string, extra?: Partial<QueueOptions>) =>
-        new Queue(name, { connection, prefix, ...extra }) as unknown as Queue<Data>,
+      createQueue: <Data>(name: string, extra?: Partial<QueueOptions>) => new Queue(name, { connection, prefix, ...extra }) as unknown as Queue<Data>,
       createWorker: <Data, Result>(name: string, processor: Processor<Data, Result> | null, extra?: Partial<WorkerOptions>) =>
         new Worker(name, processor as never, { connection, prefix, autorun: false, ...extra }) as unknown as Worker<Data, Result>,
     };

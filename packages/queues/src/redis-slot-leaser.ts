@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { DEFAULT_LEASE_MS, type HostHealthBoard, type SharedHostHealth, type SlotLease, type SlotLeaser, type SlotLeaserOptions } from './slot-leaser';
+import { DEFAULT_LEASE_MS, type HostHealthBoard, type SharedHostHealth, type SlotLeaser, type SlotLeaserOptions } from './slot-leaser';
 
 /** Sorted set per host: member = lease id, score = expiry (ms, Redis clock). */
 const ACQUIRE = `
@@ -70,11 +70,7 @@ const redisHealthBoard = (redis: Redis, prefix: string): HostHealthBoard => {
   };
 };
 
-export const createRedisSlotLeaser = (
-  url: string,
-  prefix: string,
-  options: SlotLeaserOptions = {},
-): SlotLeaser => {
+export const createRedisSlotLeaser = (url: string, prefix: string, options: SlotLeaserOptions = {}): SlotLeaser => {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
   // Failed commands reject to their callers (the local runner reports them); without a

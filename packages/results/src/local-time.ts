@@ -14,5 +14,4 @@ export const localTime = (iso: string | Date, zone: string): string => {
 export const localPeriod = (start: string, end: string, zone: string): string => `${localTime(start, zone)} – ${localTime(end, zone)}`;
 
 /** Rewrites every UTC timestamp inside `text` (analysis text, data-issue messages) into the building's local time. */
-export const localizeTimestamps = (text: string, zone: string): string =>
-  text.replace(UTC_TIMESTAMP, (match) => localTime(match, zone));
+export const localizeTimestamps = (text: string, zone: string): string => text.replace(UTC_TIMESTAMP, (match) => localTime(match, zone));

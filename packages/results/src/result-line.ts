@@ -60,13 +60,7 @@ export const reasonWithoutResult = (record: JobRecord): string => {
 export const toResultLine = (record: JobRecord): ResultLine => {
   const result = record.result;
   const threshold = typeof record.qualityChecks?.threshold === 'number' ? record.qualityChecks.threshold : null;
-  const verdict: ResultLine['gate']['verdict'] = result
-    ? 'passed'
-    : record.gateScore === null
-      ? null
-      : threshold !== null && record.gateScore >= threshold
-        ? 'passed'
-        : 'failed';
+  const verdict: ResultLine['gate']['verdict'] = result ? 'passed' : record.gateScore === null ? null : threshold !== null && record.gateScore >= threshold ? 'passed' : 'failed';
   const source = result ?? record.lastAttempt;
   return {
     jobId: record.jobId,

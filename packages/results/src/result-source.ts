@@ -153,10 +153,7 @@ export async function* readBatchJobs(pool: pg.Pool, batchId: string, options: Re
 
 /** The batch row, or undefined. */
 export const readBatch = async (pool: pg.Pool, batchId: string) => {
-  const { rows } = await pool.query(
-    'SELECT id, tenant, name, status, job_count, created_at, completed_at FROM batches WHERE id = $1',
-    [batchId],
-  );
+  const { rows } = await pool.query('SELECT id, tenant, name, status, job_count, created_at, completed_at FROM batches WHERE id = $1', [batchId]);
   if (rows.length === 0) return undefined;
   const row = rows[0];
   return {

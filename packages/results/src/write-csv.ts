@@ -6,19 +6,58 @@ import { writeOut } from './write-out';
 
 /** CSV columns: the JSONL line flattened; the answer as its summary plus the whole answer as JSON. */
 export const CSV_COLUMNS = [
-  'job_id', 'batch_id', 'building_id', 'source_id', 'analysis_type', 'privacy', 'state',
-  'gate_verdict', 'gate_score', 'gate_threshold', 'tier', 'provider', 'model',
-  'calls', 'cost_micro_usd', 'kept_cost_micro_usd', 'simulated', 'reason', 'finished_at', 'summary', 'answer_json',
+  'job_id',
+  'batch_id',
+  'building_id',
+  'source_id',
+  'analysis_type',
+  'privacy',
+  'state',
+  'gate_verdict',
+  'gate_score',
+  'gate_threshold',
+  'tier',
+  'provider',
+  'model',
+  'calls',
+  'cost_micro_usd',
+  'kept_cost_micro_usd',
+  'simulated',
+  'reason',
+  'finished_at',
+  'summary',
+  'answer_json',
 ] as const;
 
 const summaryOf = (answer: unknown): string =>
-  typeof answer === 'string' ? answer : answer && typeof answer === 'object' && typeof (answer as { summary?: unknown }).summary === 'string' ? (answer as { summary: string }).summary : '';
+  typeof answer === 'string'
+    ? answer
+    : answer && typeof answer === 'object' && typeof (answer as { summary?: unknown }).summary === 'string'
+      ? (answer as { summary: string }).summary
+      : '';
 
 export const csvRow = (line: ResultLine): (string | number | boolean)[] => [
-  line.jobId, line.batchId, line.buildingId ?? '', line.sourceId ?? '', line.analysisType, line.privacy, line.state,
-  line.gate.verdict ?? '', line.gate.score ?? '', line.gate.threshold ?? '', line.tier ?? '', line.provider ?? '', line.model ?? '',
-  line.calls, line.costMicroUsd, line.keptCostMicroUsd, line.simulated, line.reason ?? '', line.finishedAt ?? '',
-  summaryOf(line.answer), line.answer === null ? '' : JSON.stringify(line.answer),
+  line.jobId,
+  line.batchId,
+  line.buildingId ?? '',
+  line.sourceId ?? '',
+  line.analysisType,
+  line.privacy,
+  line.state,
+  line.gate.verdict ?? '',
+  line.gate.score ?? '',
+  line.gate.threshold ?? '',
+  line.tier ?? '',
+  line.provider ?? '',
+  line.model ?? '',
+  line.calls,
+  line.costMicroUsd,
+  line.keptCostMicroUsd,
+  line.simulated,
+  line.reason ?? '',
+  line.finishedAt ?? '',
+  summaryOf(line.answer),
+  line.answer === null ? '' : JSON.stringify(line.answer),
 ];
 
 /** Streams a batch's results as CSV (RFC 4180 quoting by csv-stringify), header first. Returns the row count. */

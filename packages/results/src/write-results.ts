@@ -11,8 +11,7 @@ import type { ResultFormat } from './result-formats';
 export { RESULT_FORMATS, type ResultFormat } from './result-formats';
 
 /** File name of a batch's results in `format`: `<batch>.results.jsonl`, `<batch>.report.html`, … */
-export const resultsFileName = (batchId: string, format: ResultFormat): string =>
-  `${batchId}.${format === 'jsonl' || format === 'csv' ? 'results' : 'report'}.${format}`;
+export const resultsFileName = (batchId: string, format: ResultFormat): string => `${batchId}.${format === 'jsonl' || format === 'csv' ? 'results' : 'report'}.${format}`;
 
 /**
  * Writes a batch's results to `out`: one line per job (`jsonl`, `csv`) or the portfolio

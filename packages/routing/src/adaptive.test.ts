@@ -9,7 +9,9 @@ const ALL: Tier[] = ['local-fast', 'local-quality', 'api'];
 const clean: BuildingFeatures = { coverageRatio: 1, anomalyCount: 0, meterCount: 1, hasWeatherModel: false, dataIssueCount: 0 };
 const policy: AdaptiveRoutingPolicy = { minSamples: 20, localSlotMicroUsdPerHour: 50_000, reviewMicroUsd: 50_000 };
 const evidence = (rows: [Tier, number, number, number, number][]): Map<Tier, TierEvidence> =>
-  new Map(rows.map(([tier, samples, passShare, meanCostMicroUsd, meanSlotMs]) => [tier, { tier, samples, visits: samples, passes: samples * passShare, meanCostMicroUsd, meanSlotMs }]));
+  new Map(
+    rows.map(([tier, samples, passShare, meanCostMicroUsd, meanSlotMs]) => [tier, { tier, samples, visits: samples, passes: samples * passShare, meanCostMicroUsd, meanSlotMs }]),
+  );
 
 describe('adaptStart', () => {
   const triage = decide({ kind: 'building', analysisType: 'data-quality-triage', privacy: 'ENHANCED', features: clean }, makePolicy(), { availableTiers: ALL });

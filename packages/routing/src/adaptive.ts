@@ -95,14 +95,10 @@ export const adaptStart = (
   if (chain.length <= 1) {
     return { ...decision, adaptive: { estimates: [], moved: false } };
   }
-  const estimates = chain
-    .map((_, index) => expectedCost(chain.slice(index), evidence, policy))
-    .filter((estimate): estimate is StartEstimate => estimate !== undefined);
+  const estimates = chain.map((_, index) => expectedCost(chain.slice(index), evidence, policy)).filter((estimate): estimate is StartEstimate => estimate !== undefined);
   const fixed = estimates.find((estimate) => estimate.start === chain[0]);
   if (estimates.length === 0 || fixed === undefined) {
-    const thin = chain
-      .map((tier) => `${tier} ${evidence.get(tier)?.samples ?? 0}`)
-      .join(', ');
+    const thin = chain.map((tier) => `${tier} ${evidence.get(tier)?.samples ?? 0}`).join(', ');
     return {
       ...decision,
       reason: `${decision.reason} Adaptive: too little evidence for ${label} (visits ${thin}; ${policy.minSamples} needed on every tier), so the fixed start stands.`,
@@ -110,10 +106,12 @@ export const adaptStart = (
     };
   }
   const best = estimates.reduce((cheapest, estimate) => (estimate.expectedMicroUsd < cheapest.expectedMicroUsd ? estimate : cheapest));
-  const rates = chain.map((tier) => {
-    const tierEvidence = evidence.get(tier);
-    return tierEvidence ? `${tier} ${percent(passRate(tierEvidence))} of ${tierEvidence.samples}` : `${tier} unknown`;
-  }).join(', ');
+  const rates = chain
+    .map((tier) => {
+      const tierEvidence = evidence.get(tier);
+      return tierEvidence ? `${tier} ${percent(passRate(tierEvidence))} of ${tierEvidence.samples}` : `${tier} unknown`;
+    })
+    .join(', ');
   const compared = estimates.map((estimate) => `from ${estimate.start} ${usd(estimate.expectedMicroUsd)}`).join(', ');
   if (best.start === chain[0]) {
     return {

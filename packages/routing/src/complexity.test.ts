@@ -115,13 +115,20 @@ describe('scoreComplexity properties', () => {
     const random = seededRandom(7);
     const words = ['analyse', 'classify', 'kwh', 'compare', 'the', 'building', 'yes or no', '```', 'plan', 'extract', 'why is'];
     for (let index = 0; index < 500; index += 1) {
-      const job: RouteJob = random.next() < 0.5
-        ? { kind: 'prompt', taskType: random.pick(GENERIC_TASK_TYPES), prompt: Array.from({ length: random.integer(300) }, () => random.pick(words)).join(' ') }
-        : {
-            kind: 'building',
-            analysisType: random.pick(ANALYSIS_TYPES),
-            features: { coverageRatio: random.next(), anomalyCount: random.integer(20), meterCount: 1 + random.integer(4), hasWeatherModel: random.next() < 0.5, dataIssueCount: random.integer(6) },
-          };
+      const job: RouteJob =
+        random.next() < 0.5
+          ? { kind: 'prompt', taskType: random.pick(GENERIC_TASK_TYPES), prompt: Array.from({ length: random.integer(300) }, () => random.pick(words)).join(' ') }
+          : {
+              kind: 'building',
+              analysisType: random.pick(ANALYSIS_TYPES),
+              features: {
+                coverageRatio: random.next(),
+                anomalyCount: random.integer(20),
+                meterCount: 1 + random.integer(4),
+                hasWeatherModel: random.next() < 0.5,
+                dataIssueCount: random.integer(6),
+              },
+            };
       const first = scoreComplexity(job);
       expect(scoreComplexity(job)).toEqual(first);
       expect(first.score).toBeGreaterThanOrEqual(0);

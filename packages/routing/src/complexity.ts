@@ -32,8 +32,7 @@ const GENERIC_BASE: Record<GenericTaskType, number> = {
   reasoning: 0.5,
 };
 
-const baseFor = (taskType: TaskType): number =>
-  isAnalysisType(taskType) ? ANALYSIS_BASE[taskType] : (GENERIC_BASE[taskType] ?? GENERIC_BASE.generic);
+const baseFor = (taskType: TaskType): number => (isAnalysisType(taskType) ? ANALYSIS_BASE[taskType] : (GENERIC_BASE[taskType] ?? GENERIC_BASE.generic));
 
 /** Words that ask for multi-step work. Each distinct match adds 0.06, at most 0.24. */
 const COMPLEX_KEYWORDS: readonly [string, RegExp][] = [

@@ -87,14 +87,21 @@ describe('decide properties (random jobs, policies and contexts)', () => {
     const random = seededRandom(42);
     for (let index = 0; index < 2000; index += 1) {
       const privacy = random.pick(PRIVACY_LEVELS);
-      const job: RouteJob = random.next() < 0.5
-        ? { kind: 'prompt', privacy, taskType: random.pick(GENERIC_TASK_TYPES), prompt: 'analyse compare classify plan '.repeat(random.integer(30)) }
-        : {
-            kind: 'building',
-            privacy,
-            analysisType: random.pick(ANALYSIS_TYPES),
-            features: { coverageRatio: random.next(), anomalyCount: random.integer(10), meterCount: 1 + random.integer(3), hasWeatherModel: random.next() < 0.5, dataIssueCount: random.integer(5) },
-          };
+      const job: RouteJob =
+        random.next() < 0.5
+          ? { kind: 'prompt', privacy, taskType: random.pick(GENERIC_TASK_TYPES), prompt: 'analyse compare classify plan '.repeat(random.integer(30)) }
+          : {
+              kind: 'building',
+              privacy,
+              analysisType: random.pick(ANALYSIS_TYPES),
+              features: {
+                coverageRatio: random.next(),
+                anomalyCount: random.integer(10),
+                meterCount: 1 + random.integer(3),
+                hasWeatherModel: random.next() < 0.5,
+                dataIssueCount: random.integer(5),
+              },
+            };
       const [low, high] = [random.next(), random.next()].sort((a, b) => a - b);
       const policy = makePolicy({
         localQualityAbove: low,

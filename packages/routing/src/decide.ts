@@ -106,9 +106,10 @@ export const decide = (job: RouteJob, policy: RoutingPolicy, context: RouteConte
   const chain = start === undefined ? [] : usable.filter((tier) => tierRank(tier) >= tierRank(start));
 
   const subject = `${privacy} ${taskType} job with complexity ${formatScore(score)}${complexity.factors.length > 0 ? ` (${topFactors(complexity)})` : ''}`;
-  const outcome = start === undefined
-    ? `no allowed tier is available (allowed: ${allowed.join(', ')}; available: ${context.availableTiers.join(', ') || 'none'}), so it goes to review`
-    : `starts at ${start} with chain ${chain.join(' → ')}`;
+  const outcome =
+    start === undefined
+      ? `no allowed tier is available (allowed: ${allowed.join(', ')}; available: ${context.availableTiers.join(', ') || 'none'}), so it goes to review`
+      : `starts at ${start} with chain ${chain.join(' → ')}`;
   const reason = `${subject} is ${clause}, so it ${outcome}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`;
 
   return { startTier: start ?? REVIEW_QUEUE, chain, privacy, taskType, complexity, reason };

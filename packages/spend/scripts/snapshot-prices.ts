@@ -63,7 +63,8 @@ for (const { provider, model } of wanted) {
   const conditional = Array.isArray(found.model.prices) ? found.model.prices : [{ prices: found.model.prices }];
   const base = conditional.find((item) => item.constraint === undefined) ?? conditional[0]!;
   const entry: SnapshotEntry = { provider, model, effectiveFrom: '1970-01-01', price: toPrice(base.prices) };
-  if (entry.price.inputPerMTok === 0 && entry.price.outputPerMTok === 0) throw new Error(`genai-prices gave ${provider}/${model} no token price; set it under prices: in the config`);
+  if (entry.price.inputPerMTok === 0 && entry.price.outputPerMTok === 0)
+    throw new Error(`genai-prices gave ${provider}/${model} no token price; set it under prices: in the config`);
   for (const item of conditional) {
     if (item.constraint?.type === 'start_date') {
       entries.push({ provider, model, effectiveFrom: item.constraint.start_date, price: toPrice(item.prices) });

@@ -42,7 +42,12 @@ const OVERSHOOT_METRIC = 'eaio_budget_overshoots_total';
 
 const overshootCounter = (registry: Registry): Counter<'scope'> =>
   (registry.getSingleMetric(OVERSHOOT_METRIC) as Counter<'scope'> | undefined) ??
-  new Counter({ name: OVERSHOOT_METRIC, help: 'Settlements that pushed a budget past its cap (a call cost more than its reservation), by scope', labelNames: ['scope'], registers: [registry] });
+  new Counter({
+    name: OVERSHOOT_METRIC,
+    help: 'Settlements that pushed a budget past its cap (a call cost more than its reservation), by scope',
+    labelNames: ['scope'],
+    registers: [registry],
+  });
 
 const alertCounter = (registry: Registry): Counter<'scope'> =>
   (registry.getSingleMetric(METRIC) as Counter<'scope'> | undefined) ??
@@ -79,10 +84,14 @@ export const createBudgetAlerter = (options: BudgetAlertOptions): BudgetAlerter 
   return {
     async overshoot(event) {
       const usedShare = (event.spentMicro + event.reservedMicro) / event.capMicro;
-      const message = `eaio budget OVERSHOOT: ${event.scope} ${event.period} at ${formatUsd(event.spentMicro + event.reservedMicro, 2)} of ${formatUsd(event.capMicro, 2)} `
-        + `(${formatUsd(event.overMicro)} over; call ${event.attemptId} cost ${formatUsd(event.costMicro)}, reserved ${formatUsd(event.heldMicro)}); closed to new API calls until the period ends or the cap is raised`;
+      const message =
+        `eaio budget OVERSHOOT: ${event.scope} ${event.period} at ${formatUsd(event.spentMicro + event.reservedMicro, 2)} of ${formatUsd(event.capMicro, 2)} ` +
+        `(${formatUsd(event.overMicro)} over; call ${event.attemptId} cost ${formatUsd(event.costMicro)}, reserved ${formatUsd(event.heldMicro)}); closed to new API calls until the period ends or the cap is raised`;
       const alert = { scope: event.scope, period: event.period, spentMicro: event.spentMicro, capMicro: event.capMicro, usedShare, message };
-      options.logger.error({ scope: event.scope, period: event.period, spentMicro: event.spentMicro, reservedMicro: event.reservedMicro, capMicro: event.capMicro, overMicro: event.overMicro }, message);
+      options.logger.error(
+        { scope: event.scope, period: event.period, spentMicro: event.spentMicro, reservedMicro: event.reservedMicro, capMicro: event.capMicro, overMicro: event.overMicro },
+        message,
+      );
       overshoots?.inc({ scope: event.scope });
       await send(alert);
       return alert;
@@ -94,15 +103,11 @@ export const createBudgetAlerter = (options: BudgetAlertOptions): BudgetAlerter 
       for (const { scope, period } of unique) {
         const capMicro = capOf(options.budgets, scope, period);
         if (capMicro === undefined || capMicro <= 0) continue;
-        const row = (await options.db.query<{ spent_micro_usd: string }>(
-          'SELECT spent_micro_usd FROM budget_counters WHERE scope = $1 AND period = $2', [scope, period],
-        )).rows[0];
+        const row = (await options.db.query<{ spent_micro_usd: string }>('SELECT spent_micro_usd FROM budget_counters WHERE scope = $1 AND period = $2', [scope, period])).rows[0];
         const spentMicro = Number(row?.spent_micro_usd ?? 0);
         const usedShare = spentMicro / capMicro;
         if (usedShare < options.budgets.alertThreshold) continue;
-        const inserted = await options.db.query(
-          'INSERT INTO budget_alerts (scope, period, used_share) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [scope, period, usedShare],
-        );
+        const inserted = await options.db.query('INSERT INTO budget_alerts (scope, period, used_share) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [scope, period, usedShare]);
         if ((inserted.rowCount ?? 0) === 0) continue;
         const message = `eaio budget alert: ${scope} ${period} spent ${formatUsd(spentMicro, 2)} of ${formatUsd(capMicro, 2)} (${Math.round(usedShare * 100)}%, threshold ${Math.round(options.budgets.alertThreshold * 100)}%)`;
         const alert = { scope, period, spentMicro, capMicro, usedShare, message };

@@ -49,11 +49,14 @@ export const budgetKeysFor = (budgets: BudgetsConfig, call: { provider: string; 
 
 /** Cap (micro-USD) of a stored counter key, from the config; `undefined` = uncapped. */
 export const capOf = (budgets: BudgetsConfig, scope: string, period: string): number | undefined => {
-  const caps = scope === 'global'
-    ? budgets
-    : scope.startsWith('provider:')
-      ? budgets.perProvider[scope.slice('provider:'.length)]
-      : scope.startsWith('tenant:') ? budgets.perTenant[scope.slice('tenant:'.length)] : undefined;
+  const caps =
+    scope === 'global'
+      ? budgets
+      : scope.startsWith('provider:')
+        ? budgets.perProvider[scope.slice('provider:'.length)]
+        : scope.startsWith('tenant:')
+          ? budgets.perTenant[scope.slice('tenant:'.length)]
+          : undefined;
   const usd = period.startsWith('day:') ? caps?.dailyUsd : caps?.monthlyUsd;
   return usd === undefined ? undefined : usdToMicro(usd);
 };

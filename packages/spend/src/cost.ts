@@ -3,8 +3,7 @@ import { picoPerToken, picoToMicroCeil, picoToMicroHalfUp } from './money';
 import type { TokenUsage } from './token-usage';
 
 /** A token count as a non-negative whole number (missing, negative or NaN → 0; fractions round up). */
-const tokens = (value: number | undefined): bigint =>
-  value === undefined || !Number.isFinite(value) || value <= 0 ? 0n : BigInt(Math.ceil(value));
+const tokens = (value: number | undefined): bigint => (value === undefined || !Number.isFinite(value) || value <= 0 ? 0n : BigInt(Math.ceil(value)));
 
 const larger = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
@@ -46,8 +45,5 @@ export const settledCostMicro = (usage: TokenUsage, price: ModelPrice): number =
   const reasoning = tokens(usage.reasoningTokens);
   const plainInput = larger(0n, tokens(usage.inputTokens) - cached - written);
   const plainOutput = larger(0n, tokens(usage.outputTokens) - reasoning);
-  return picoToMicroHalfUp(
-    plainInput * rate.input + cached * rate.cached + written * rate.write + plainOutput * rate.output + reasoning * rate.reasoning,
-  );
+  return picoToMicroHalfUp(plainInput * rate.input + cached * rate.cached + written * rate.write + plainOutput * rate.output + reasoning * rate.reasoning);
 };
-

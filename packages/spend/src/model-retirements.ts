@@ -38,13 +38,55 @@ const OPENAI = 'https://developers.openai.com/api/docs/deprecations';
 const GOOGLE = 'https://ai.google.dev/gemini-api/docs/deprecations';
 
 export const MODEL_RETIREMENTS: readonly ModelRetirement[] = [
-  { provider: 'anthropic', models: ['claude-3-5-haiku-latest', 'claude-3-5-haiku-20241022'], retiresOn: '2026-02-19', replacement: 'claude-haiku-4-5', source: ANTHROPIC, checkedOn: '2026-11-30' },
-  { provider: 'anthropic', models: ['claude-3-5-sonnet-latest', 'claude-3-5-sonnet-20241022', 'claude-3-5-sonnet-20240620'], retiresOn: '2025-10-22', replacement: 'claude-sonnet-4-5', source: ANTHROPIC, checkedOn: '2026-11-30' },
-  { provider: 'openai', models: ['o3-mini', 'o3-mini-2025-01-31', 'o4-mini', 'o4-mini-2025-04-16', 'gpt-4.1-nano', 'gpt-4.1-nano-2025-04-14'], retiresOn: '2026-10-23', replacement: 'gpt-6-luna', source: OPENAI, checkedOn: '2026-11-30' },
-  { provider: 'openai', models: ['gpt-5-mini', 'gpt-5-mini-2025-08-07', 'gpt-5-nano', 'gpt-5-nano-2025-08-07'], retiresOn: '2026-12-11', replacement: 'gpt-6-luna', source: OPENAI, checkedOn: '2026-11-30' },
-  { provider: 'openai', models: ['gpt-4o-mini', 'gpt-4o-mini-2024-07-18', 'gpt-4.1-mini', 'gpt-4.1-mini-2025-04-14'], retiresOn: '2027-01-14', replacement: 'gpt-6-luna', source: OPENAI, checkedOn: '2026-11-30' },
+  {
+    provider: 'anthropic',
+    models: ['claude-3-5-haiku-latest', 'claude-3-5-haiku-20241022'],
+    retiresOn: '2026-02-19',
+    replacement: 'claude-haiku-4-5',
+    source: ANTHROPIC,
+    checkedOn: '2026-11-30',
+  },
+  {
+    provider: 'anthropic',
+    models: ['claude-3-5-sonnet-latest', 'claude-3-5-sonnet-20241022', 'claude-3-5-sonnet-20240620'],
+    retiresOn: '2025-10-22',
+    replacement: 'claude-sonnet-4-5',
+    source: ANTHROPIC,
+    checkedOn: '2026-11-30',
+  },
+  {
+    provider: 'openai',
+    models: ['o3-mini', 'o3-mini-2025-01-31', 'o4-mini', 'o4-mini-2025-04-16', 'gpt-4.1-nano', 'gpt-4.1-nano-2025-04-14'],
+    retiresOn: '2026-10-23',
+    replacement: 'gpt-6-luna',
+    source: OPENAI,
+    checkedOn: '2026-11-30',
+  },
+  {
+    provider: 'openai',
+    models: ['gpt-5-mini', 'gpt-5-mini-2025-08-07', 'gpt-5-nano', 'gpt-5-nano-2025-08-07'],
+    retiresOn: '2026-12-11',
+    replacement: 'gpt-6-luna',
+    source: OPENAI,
+    checkedOn: '2026-11-30',
+  },
+  {
+    provider: 'openai',
+    models: ['gpt-4o-mini', 'gpt-4o-mini-2024-07-18', 'gpt-4.1-mini', 'gpt-4.1-mini-2025-04-14'],
+    retiresOn: '2027-01-14',
+    replacement: 'gpt-6-luna',
+    source: OPENAI,
+    checkedOn: '2026-11-30',
+  },
   { provider: 'openai', models: ['gpt-4o', 'gpt-4o-2024-08-06', 'gpt-4o-2024-11-20'], retiresOn: '2027-01-14', source: OPENAI, checkedOn: '2026-11-30' },
-  { provider: 'gemini', models: ['gemini-2.0-flash', 'gemini-2.0-flash-001', 'gemini-2.0-flash-lite', 'gemini-2.0-flash-lite-001'], retiresOn: '2026-06-01', replacement: 'gemini-3.1-flash-lite', source: GOOGLE, checkedOn: '2026-11-30' },
+  {
+    provider: 'gemini',
+    models: ['gemini-2.0-flash', 'gemini-2.0-flash-001', 'gemini-2.0-flash-lite', 'gemini-2.0-flash-lite-001'],
+    retiresOn: '2026-06-01',
+    replacement: 'gemini-3.1-flash-lite',
+    source: GOOGLE,
+    checkedOn: '2026-11-30',
+  },
   // Google's table gives earliest dates: versions of it showed 2026-06-17 for 2.5 Flash; the
   // date announced later for the actual shutdown is 2026-12-01, replacement 3.5 Flash-Lite.
   { provider: 'gemini', models: ['gemini-2.5-flash'], retiresOn: '2026-12-01', replacement: 'gemini-3.5-flash-lite', source: GOOGLE, checkedOn: '2026-11-30' },
@@ -73,12 +115,7 @@ const DAY_MS = 86_400_000;
  * The notice for `provider/model` at `at`, `undefined` when the table names no retirement.
  * A model `@`-suffixed or prefixed `models/` (Gemini listings) is matched by its bare id.
  */
-export const retirementNotice = (
-  provider: string,
-  model: string,
-  at: Date,
-  table: readonly ModelRetirement[] = MODEL_RETIREMENTS,
-): RetirementNotice | undefined => {
+export const retirementNotice = (provider: string, model: string, at: Date, table: readonly ModelRetirement[] = MODEL_RETIREMENTS): RetirementNotice | undefined => {
   const bare = model.replace(/^models\//, '');
   const row = table.find((entry) => entry.provider === provider && entry.models.includes(bare));
   if (!row) return undefined;

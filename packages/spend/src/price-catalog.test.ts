@@ -40,7 +40,11 @@ describe('price catalog', () => {
 
   it('reads the config prices section, keyed by model or provider/model', () => {
     const overrides = overridesFromConfig(
-      { 'gpt-4o-mini': { inputPerMTok: 1, outputPerMTok: 2 }, 'anthropic/claude-x': { inputPerMTok: 3, outputPerMTok: 4 }, 'meta-llama/llama-3': { inputPerMTok: 0.1, outputPerMTok: 0.1 } },
+      {
+        'gpt-4o-mini': { inputPerMTok: 1, outputPerMTok: 2 },
+        'anthropic/claude-x': { inputPerMTok: 3, outputPerMTok: 4 },
+        'meta-llama/llama-3': { inputPerMTok: 0.1, outputPerMTok: 0.1 },
+      },
       ['openai', 'anthropic'],
     );
     expect(overrides).toEqual([

@@ -50,9 +50,7 @@ export const overridesFromConfig = (prices: Record<string, ModelPrice>, provider
   Object.entries(prices).map(([key, price]) => {
     const slash = key.indexOf('/');
     const provider = slash > 0 ? key.slice(0, slash) : undefined;
-    return provider !== undefined && providers.includes(provider)
-      ? { ...price, provider, model: key.slice(slash + 1) }
-      : { ...price, model: key };
+    return provider !== undefined && providers.includes(provider) ? { ...price, provider, model: key.slice(slash + 1) } : { ...price, model: key };
   });
 
 const startOf = (iso: string | undefined): number => Date.parse(iso ?? '1970-01-01T00:00:00Z');
@@ -61,7 +59,10 @@ const canonical = (value: unknown): string =>
   Array.isArray(value)
     ? `[${value.map(canonical).join(',')}]`
     : typeof value === 'object' && value !== null
-      ? `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`
+      ? `{${Object.keys(value)
+          .sort()
+          .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+          .join(',')}}`
       : JSON.stringify(value);
 
 const secondsOfDay = (hms: string): number => {
@@ -81,9 +82,7 @@ const applyTimeOfDay = (entry: SnapshotEntry, at: Date): ModelPrice => {
 
 /** Latest item whose `effectiveFrom` is not after `at`. */
 const latest = <T extends { effectiveFrom?: string }>(items: T[], at: Date): T | undefined =>
-  items
-    .filter((item) => startOf(item.effectiveFrom) <= at.getTime())
-    .sort((a, b) => startOf(b.effectiveFrom) - startOf(a.effectiveFrom))[0];
+  items.filter((item) => startOf(item.effectiveFrom) <= at.getTime()).sort((a, b) => startOf(b.effectiveFrom) - startOf(a.effectiveFrom))[0];
 
 /**
  * The versioned price catalog: the bundled genai-prices snapshot, with config
@@ -95,19 +94,28 @@ export const createPriceCatalog = (options: PriceCatalogOptions = {}): PriceCata
   const snapshot = options.snapshot ?? PRICE_SNAPSHOT;
   const overrides = options.overrides ?? [];
   const localEnergyPerMTok = options.localEnergyPerMTok ?? 0;
-  const hash = overrides.length === 0 && localEnergyPerMTok === 0
-    ? 'none'
-    : createHash('sha256').update(canonical({ overrides, localEnergyPerMTok })).digest('hex').slice(0, 8);
+  const hash = overrides.length === 0 && localEnergyPerMTok === 0 ? 'none' : createHash('sha256').update(canonical({ overrides, localEnergyPerMTok })).digest('hex').slice(0, 8);
   const version = `${snapshot.source}+overrides:${hash}`;
 
   const find = (provider: string, model: string, at: Date): ResolvedPrice | undefined => {
-    const exact = latest(overrides.filter((item) => item.provider === provider && item.model === model), at);
-    const loose = exact ?? latest(overrides.filter((item) => item.provider === undefined && item.model === model), at);
+    const exact = latest(
+      overrides.filter((item) => item.provider === provider && item.model === model),
+      at,
+    );
+    const loose =
+      exact ??
+      latest(
+        overrides.filter((item) => item.provider === undefined && item.model === model),
+        at,
+      );
     if (loose) {
       const { provider: _provider, model: _model, effectiveFrom: _from, ...price } = loose;
       return { price, source: 'override' };
     }
-    const entry = latest(snapshot.entries.filter((item) => item.provider === provider && item.model === model), at);
+    const entry = latest(
+      snapshot.entries.filter((item) => item.provider === provider && item.model === model),
+      at,
+    );
     return entry ? { price: applyTimeOfDay(entry, at), source: snapshot.source } : undefined;
   };
 

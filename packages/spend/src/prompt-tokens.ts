@@ -63,8 +63,10 @@ export const promptTexts = (parts: PromptParts): string[] => {
  */
 export const measurePrompt = (parts: PromptParts): PromptMeasure => {
   const texts = promptTexts(parts);
-  const framing = PER_REQUEST_TOKENS + PER_MESSAGE_TOKENS * (parts.messages.length + (parts.system ? 1 : 0))
-    + (parts.responseFormat?.type === 'json' || (parts.tools?.length ?? 0) > 0 ? SCHEMA_WRAPPER_TOKENS : 0);
+  const framing =
+    PER_REQUEST_TOKENS +
+    PER_MESSAGE_TOKENS * (parts.messages.length + (parts.system ? 1 : 0)) +
+    (parts.responseFormat?.type === 'json' || (parts.tools?.length ?? 0) > 0 ? SCHEMA_WRAPPER_TOKENS : 0);
   return {
     tokens: texts.reduce((sum, text) => sum + tokensOf(text), 0) + framing,
     bytes: texts.reduce((sum, text) => sum + bytesOf(text), 0) + framing,
@@ -98,12 +100,7 @@ export interface PromptEstimate {
  *   provider whose tokenizer is far worse than o200k on this data (1 token per character)
  *   cannot overspend in the calls it takes to learn its ratio.
  */
-export const estimatePromptTokens = (
-  measure: PromptMeasure,
-  provider: string,
-  settings: PromptEstimateSettings,
-  observedRatio?: number,
-): PromptEstimate => {
+export const estimatePromptTokens = (measure: PromptMeasure, provider: string, settings: PromptEstimateSettings, observedRatio?: number): PromptEstimate => {
   const providerFactor = settings.providerFactors[provider] ?? 1;
   const margin = 1 + Math.max(0, settings.margin);
   if (observedRatio !== undefined && Number.isFinite(observedRatio) && observedRatio > 0) {

@@ -19,7 +19,12 @@ export interface GuardChoice {
   maxTokens: number;
   timeoutMs: number;
 }
-export interface GuardJob { jobId: string; batchId: string; tenant: string; tier: string }
+export interface GuardJob {
+  jobId: string;
+  batchId: string;
+  tenant: string;
+  tier: string;
+}
 export interface GuardRequest {
   system?: string;
   messages: { content: string }[];
@@ -28,7 +33,10 @@ export interface GuardRequest {
   responseFormat?: { type: string; schema?: Record<string, unknown>; name?: string };
   tools?: unknown[];
 }
-export interface GuardResult { usage: TokenUsage; text?: string }
+export interface GuardResult {
+  usage: TokenUsage;
+  text?: string;
+}
 
 /**
  * A call sent through a provider batch endpoint: every rate of the model's price times
@@ -36,7 +44,10 @@ export interface GuardResult { usage: TokenUsage; text?: string }
  * batch's deadline) instead of the call's timeout, so the sweeper leaves it alone while the
  * provider works on it.
  */
-export interface BatchPricing { priceShare: number; holdUntil: Date }
+export interface BatchPricing {
+  priceShare: number;
+  holdUntil: Date;
+}
 
 /** A price with every rate times `share` (batch endpoints). */
 export const scaledPrice = (price: ModelPrice, share: number): ModelPrice =>
@@ -76,7 +87,17 @@ export interface BudgetRoutingState {
   reason: string | undefined;
   /** Largest single reservation allowed now (micro-USD); `Infinity` without caps. */
   maxReservationMicro: number;
-  budgets: { name: string; scope: string; period: string; capMicro: number; spentMicro: number; reservedMicro: number; usedShare: number; localOnly: boolean; /** Closed by an overshoot until the period ends or the cap is raised. */ closed: boolean }[];
+  budgets: {
+    name: string;
+    scope: string;
+    period: string;
+    capMicro: number;
+    spentMicro: number;
+    reservedMicro: number;
+    usedShare: number;
+    localOnly: boolean /** Closed by an overshoot until the period ends or the cap is raised. */;
+    closed: boolean;
+  }[];
 }
 
 export interface SpendGuard {
@@ -107,7 +128,8 @@ export interface SpendGuard {
  */
 const NEVER_BILLED_KINDS: ReadonlySet<string> = new Set(['auth', 'bad-request', 'model-not-found', 'context-length']);
 const neverBilled = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null &&
+  typeof error === 'object' &&
+  error !== null &&
   // An `EgressRecordError` (providers) stopped the request before it was sent: its audit row could not be written.
   (NEVER_BILLED_KINDS.has(String((error as { kind?: unknown }).kind)) || (error as { name?: unknown }).name === 'EgressRecordError');
 
@@ -206,7 +228,10 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
       }
       const settled = await ledger.settle(attemptId, { kind, usage: result?.usage, costMicro, capOf: capFor });
       for (const overshoot of settled.overshoots) {
-        logger.error({ ...overshoot, provider: choice.endpoint.provider, model: choice.model, inputTokens: result?.usage.inputTokens }, 'budget overshoot: a call cost more than its reservation and passed the cap; the budget is closed to new API calls');
+        logger.error(
+          { ...overshoot, provider: choice.endpoint.provider, model: choice.model, inputTokens: result?.usage.inputTokens },
+          'budget overshoot: a call cost more than its reservation and passed the cap; the budget is closed to new API calls',
+        );
         try {
           await options.alerter?.overshoot(overshoot);
         } catch (error) {
@@ -230,26 +255,44 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
       if (options.emergencyLocalOnly) {
         return { localOnly: true, reason: 'EMERGENCY_LOCAL_ONLY is set', maxReservationMicro: 0, budgets: [] };
       }
-      const keys = budgetKeysFor(options.budgets, { provider: scope.provider ?? '', tenant: scope.tenant ?? '' }, at, timezone)
-        .filter((key) => key.capMicro !== undefined && (key.scope === 'global' || (scope.provider !== undefined && key.scope === `provider:${scope.provider}`) || (scope.tenant !== undefined && key.scope === `tenant:${scope.tenant}`)));
+      const keys = budgetKeysFor(options.budgets, { provider: scope.provider ?? '', tenant: scope.tenant ?? '' }, at, timezone).filter(
+        (key) =>
+          key.capMicro !== undefined &&
+          (key.scope === 'global' ||
+            (scope.provider !== undefined && key.scope === `provider:${scope.provider}`) ||
+            (scope.tenant !== undefined && key.scope === `tenant:${scope.tenant}`)),
+      );
       const counters = await ledger.counters(keys);
       const budgets = keys.map((key, index) => {
         const { spentMicro, reservedMicro, closedCapMicro } = counters[index]!;
         const standing = budgetStanding(key.capMicro!, spentMicro, reservedMicro, options.budgets);
         const closed = closedCapMicro !== undefined && key.capMicro! <= closedCapMicro;
         return {
-          name: key.name, scope: key.scope, period: key.period, capMicro: key.capMicro!, spentMicro, reservedMicro, usedShare: standing.usedShare,
-          localOnly: standing.localOnly || closed, closed, maxReservationMicro: closed ? 0 : standing.maxReservationMicro,
+          name: key.name,
+          scope: key.scope,
+          period: key.period,
+          capMicro: key.capMicro!,
+          spentMicro,
+          reservedMicro,
+          usedShare: standing.usedShare,
+          localOnly: standing.localOnly || closed,
+          closed,
+          maxReservationMicro: closed ? 0 : standing.maxReservationMicro,
         };
       });
       const limiting = budgets.filter((budget) => budget.localOnly);
       return {
         localOnly: limiting.length > 0,
-        reason: limiting.length === 0
-          ? undefined
-          : `${limiting.map((budget) => (budget.closed
-            ? `${budget.name} closed after an overshoot (${formatUsd(budget.spentMicro, 2)} spent of ${formatUsd(budget.capMicro, 2)})`
-            : `${budget.name} ${Math.round(budget.usedShare * 100)}% used (${formatUsd(Math.max(0, budget.capMicro - budget.spentMicro - budget.reservedMicro), 2)} left)`)).join(', ')}: routing local-only`,
+        reason:
+          limiting.length === 0
+            ? undefined
+            : `${limiting
+                .map((budget) =>
+                  budget.closed
+                    ? `${budget.name} closed after an overshoot (${formatUsd(budget.spentMicro, 2)} spent of ${formatUsd(budget.capMicro, 2)})`
+                    : `${budget.name} ${Math.round(budget.usedShare * 100)}% used (${formatUsd(Math.max(0, budget.capMicro - budget.spentMicro - budget.reservedMicro), 2)} left)`,
+                )
+                .join(', ')}: routing local-only`,
         maxReservationMicro: budgets.reduce((least, budget) => Math.min(least, budget.maxReservationMicro), Number.POSITIVE_INFINITY),
         budgets: budgets.map(({ maxReservationMicro: _max, ...budget }) => budget),
       };
@@ -260,7 +303,9 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
 /** Runs `releaseExpired` every `intervalMs` until the returned stop function is called. */
 export const startReservationSweeper = (guard: Pick<SpendGuard, 'releaseExpired'>, options: { intervalMs?: number; logger?: SpendLogger } = {}): (() => void) => {
   const timer = setInterval(() => {
-    guard.releaseExpired().catch((error: unknown) => (options.logger ?? silentSpendLogger).error({ error: error instanceof Error ? error.message : String(error) }, 'reservation sweeper failed'));
+    guard
+      .releaseExpired()
+      .catch((error: unknown) => (options.logger ?? silentSpendLogger).error({ error: error instanceof Error ? error.message : String(error) }, 'reservation sweeper failed'));
   }, options.intervalMs ?? 60_000);
   timer.unref();
   return () => clearInterval(timer);

@@ -32,9 +32,7 @@ export interface ReservationRequest extends CallIdentity {
   promptTokensReserved?: number;
 }
 
-export type ReservationOutcome =
-  | { ok: true; reservedMicroUsd: number; repeated: boolean }
-  | { ok: false; reason: string; /** When the limiting cap frees up. */ freesAt?: Date };
+export type ReservationOutcome = { ok: true; reservedMicroUsd: number; repeated: boolean } | { ok: false; reason: string /** When the limiting cap frees up. */; freesAt?: Date };
 
 /** How a call ended, for the ledger. */
 export type SettlementKind = 'billed' | 'unbilled' | 'unknown';
@@ -108,10 +106,9 @@ const recordOvershoots = async (
 ): Promise<Overshoot[]> => {
   if (!capOf || money.costMicro <= money.heldMicro) return [];
   const { scopes, periods } = keyList(keys);
-  const rows = (await client.query<CounterRow>(
-    `SELECT c.* FROM budget_counters c JOIN unnest($1::text[], $2::text[]) AS k(s, p) ON c.scope = k.s AND c.period = k.p`,
-    [scopes, periods],
-  )).rows;
+  const rows = (
+    await client.query<CounterRow>(`SELECT c.* FROM budget_counters c JOIN unnest($1::text[], $2::text[]) AS k(s, p) ON c.scope = k.s AND c.period = k.p`, [scopes, periods])
+  ).rows;
   const overshoots: Overshoot[] = [];
   for (const row of rows) {
     const capMicro = capOf(row.scope, row.period);
@@ -165,10 +162,24 @@ const insertLedger = async (
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
      ON CONFLICT (attempt_id) DO NOTHING`,
     [
-      call.attemptId, call.jobId, call.batchId, call.tenant, call.tier, call.provider, call.endpoint, call.model, row.kind,
-      row.usage?.inputTokens ?? null, row.usage?.outputTokens ?? null, row.usage?.cachedInputTokens ?? null,
-      row.usage?.cacheWriteTokens ?? null, row.usage?.reasoningTokens ?? null,
-      row.costMicro, row.reservedMicro, row.priceVersion, row.pricedAt,
+      call.attemptId,
+      call.jobId,
+      call.batchId,
+      call.tenant,
+      call.tier,
+      call.provider,
+      call.endpoint,
+      call.model,
+      row.kind,
+      row.usage?.inputTokens ?? null,
+      row.usage?.outputTokens ?? null,
+      row.usage?.cachedInputTokens ?? null,
+      row.usage?.cacheWriteTokens ?? null,
+      row.usage?.reasoningTokens ?? null,
+      row.costMicro,
+      row.reservedMicro,
+      row.priceVersion,
+      row.pricedAt,
     ],
   );
   return (inserted.rowCount ?? 0) > 0;
@@ -186,8 +197,7 @@ const RATIO_TTL_MS = 5_000;
  * a counter does not exist yet (nothing was written). Otherwise false: refused or a repeat;
  * the caller's transaction finds out which.
  */
-const reserveStatement = (db: Queryable, request: ReservationRequest, scopes: string[], periods: string[]) =>
-  againOnDeadlock(() => reserveOnce(db, request, scopes, periods));
+const reserveStatement = (db: Queryable, request: ReservationRequest, scopes: string[], periods: string[]) => againOnDeadlock(() => reserveOnce(db, request, scopes, periods));
 
 /**
  * Runs a single statement (or a whole transaction) again when Postgres aborted it as a deadlock
@@ -205,10 +215,9 @@ const againOnDeadlock = async <T>(work: () => Promise<T>, tries = 3): Promise<T>
 
 const reserveOnce = async (db: Queryable, request: ReservationRequest, scopes: string[], periods: string[]) => {
   const caps = request.keys.map((key) => (key.capMicro === undefined ? null : String(key.capMicro)));
-  const { rows } = await db.query<{ ok: boolean; found: number }>(
-    {
-      name: 'eaio_reserve_v2',
-      text: `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS k(scope, period, cap)),
+  const { rows } = await db.query<{ ok: boolean; found: number }>({
+    name: 'eaio_reserve_v2',
+    text: `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS k(scope, period, cap)),
         c AS (SELECT c.scope, c.period, c.spent_micro_usd AS spent, c.reserved_micro_usd AS reserved, c.closed_cap_micro_usd AS closed_cap, k.cap
               FROM budget_counters c JOIN k ON c.scope = k.scope AND c.period = k.period
               ORDER BY c.scope, c.period FOR UPDATE OF c),
@@ -229,14 +238,30 @@ const reserveOnce = async (db: Queryable, request: ReservationRequest, scopes: s
                  closed_cap_micro_usd = CASE WHEN c.closed_cap IS NOT NULL AND c.cap > c.closed_cap THEN NULL ELSE b.closed_cap_micro_usd END
                FROM c WHERE b.scope = c.scope AND b.period = c.period AND EXISTS (SELECT 1 FROM ins) RETURNING 1)
         SELECT EXISTS (SELECT 1 FROM ins) AND (SELECT count(*) FROM up) = cardinality($1::text[]) AS ok, (SELECT count(*) FROM c)::int AS found`,
-      values: [
-        scopes, periods, caps, request.amountMicro, request.attemptId, request.localOnlyBelowShare, request.maxReservationShare,
-        request.jobId, request.batchId, request.tenant, request.tier, request.provider, request.endpoint, request.model,
-        JSON.stringify(request.keys.map(({ scope, period }) => ({ scope, period }))), JSON.stringify(request.price),
-        request.priceVersion, request.pricedAt, request.expiresAt, request.promptTokensCounted ?? null, request.promptTokensReserved ?? null,
-      ],
-    } as never,
-  );
+    values: [
+      scopes,
+      periods,
+      caps,
+      request.amountMicro,
+      request.attemptId,
+      request.localOnlyBelowShare,
+      request.maxReservationShare,
+      request.jobId,
+      request.batchId,
+      request.tenant,
+      request.tier,
+      request.provider,
+      request.endpoint,
+      request.model,
+      JSON.stringify(request.keys.map(({ scope, period }) => ({ scope, period }))),
+      JSON.stringify(request.price),
+      request.priceVersion,
+      request.pricedAt,
+      request.expiresAt,
+      request.promptTokensCounted ?? null,
+      request.promptTokensReserved ?? null,
+    ],
+  } as never);
   return { ok: rows[0].ok === true, found: rows[0].found };
 };
 
@@ -246,8 +271,7 @@ const reserveOnce = async (db: Queryable, request: ReservationRequest, scopes: s
  * holds. Returns `undefined` when the reservation is not open (a repeat, released or
  * abandoned: the caller's transaction handles those) or unknown.
  */
-const settleStatement = (db: Queryable, attemptId: string, settlement: Settlement): Promise<SettleFast | undefined> =>
-  againOnDeadlock(() => settleOnce(db, attemptId, settlement));
+const settleStatement = (db: Queryable, attemptId: string, settlement: Settlement): Promise<SettleFast | undefined> => againOnDeadlock(() => settleOnce(db, attemptId, settlement));
 
 interface SettleFast {
   settled: SettledRow;
@@ -259,12 +283,16 @@ interface SettleFast {
 const settleOnce = async (db: Queryable, attemptId: string, settlement: Settlement): Promise<SettleFast | undefined> => {
   const usage = settlement.usage;
   const { rows } = await db.query<{
-    amount: string; price_version: string; counter_keys: { scope: string; period: string }[]; cost: string;
-    provider: string; model: string; prompt_tokens_counted: number | null;
-  }>(
-    {
-      name: 'eaio_settle_v1',
-      text: `WITH r AS (UPDATE budget_reservations SET status = 'settled', closed_at = now()
+    amount: string;
+    price_version: string;
+    counter_keys: { scope: string; period: string }[];
+    cost: string;
+    provider: string;
+    model: string;
+    prompt_tokens_counted: number | null;
+  }>({
+    name: 'eaio_settle_v1',
+    text: `WITH r AS (UPDATE budget_reservations SET status = 'settled', closed_at = now()
                  WHERE attempt_id = $1 AND status = 'open' RETURNING *),
         money AS (SELECT r.*, CASE WHEN $2 = 'unknown' THEN r.amount_micro_usd ELSE $3::bigint END AS cost FROM r),
         l AS (INSERT INTO spend_ledger (attempt_id, job_id, batch_id, tenant, tier, provider, endpoint, model, kind,
@@ -279,18 +307,26 @@ const settleOnce = async (db: Queryable, attemptId: string, settlement: Settleme
               WHERE b.scope = k.scope AND b.period = k.period RETURNING 1)
         SELECT amount_micro_usd AS amount, price_version, counter_keys, cost, provider, model, prompt_tokens_counted,
           (SELECT count(*) FROM c) AS counted FROM money`,
-      values: [attemptId, settlement.kind, settlement.costMicro, usage?.inputTokens ?? null, usage?.outputTokens ?? null,
-        usage?.cachedInputTokens ?? null, usage?.cacheWriteTokens ?? null, usage?.reasoningTokens ?? null],
-    } as never,
-  );
+    values: [
+      attemptId,
+      settlement.kind,
+      settlement.costMicro,
+      usage?.inputTokens ?? null,
+      usage?.outputTokens ?? null,
+      usage?.cachedInputTokens ?? null,
+      usage?.cacheWriteTokens ?? null,
+      usage?.reasoningTokens ?? null,
+    ],
+  } as never);
   const row = rows[0];
   if (!row) return undefined;
   const amount = Number(row.amount);
   const cost = Number(row.cost);
   const settled: SettledRow = { costMicroUsd: cost, priceVersion: row.price_version, kind: settlement.kind, touched: row.counter_keys, overshoots: [] };
-  const ratio = settlement.kind === 'billed' && usage?.inputTokens !== undefined && row.prompt_tokens_counted
-    ? { provider: row.provider, model: row.model, ratio: usage.inputTokens / row.prompt_tokens_counted }
-    : undefined;
+  const ratio =
+    settlement.kind === 'billed' && usage?.inputTokens !== undefined && row.prompt_tokens_counted
+      ? { provider: row.provider, model: row.model, ratio: usage.inputTokens / row.prompt_tokens_counted }
+      : undefined;
   return { settled, money: { heldMicro: amount, costMicro: cost }, overshootRisk: cost > amount, ratio };
 };
 
@@ -378,70 +414,78 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
     },
   };
   // A deadlock victim's transaction was rolled back whole, so it is safe to run again.
-  const reserveInTransaction = (request: ReservationRequest): Promise<ReservationOutcome> =>
-    againOnDeadlock(() => reserveInTransactionOnce(request), 5);
+  const reserveInTransaction = (request: ReservationRequest): Promise<ReservationOutcome> => againOnDeadlock(() => reserveInTransactionOnce(request), 5);
   const reserveInTransactionOnce = (request: ReservationRequest): Promise<ReservationOutcome> =>
-      inTransaction(db, async (client) => {
-        const { scopes, periods } = keyList(request.keys);
-        await client.query(
-          `INSERT INTO budget_counters (scope, period) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-          [scopes, periods],
-        );
-        const locked = await client.query<CounterRow>(
-          `SELECT c.* FROM budget_counters c JOIN unnest($1::text[], $2::text[]) AS k(s, p) ON c.scope = k.s AND c.period = k.p
+    inTransaction(db, async (client) => {
+      const { scopes, periods } = keyList(request.keys);
+      await client.query(`INSERT INTO budget_counters (scope, period) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`, [scopes, periods]);
+      const locked = await client.query<CounterRow>(
+        `SELECT c.* FROM budget_counters c JOIN unnest($1::text[], $2::text[]) AS k(s, p) ON c.scope = k.s AND c.period = k.p
            ORDER BY c.scope, c.period FOR UPDATE OF c`,
-          [scopes, periods],
-        );
-        const existing = await lockReservation(client, request.attemptId);
-        if (existing) {
-          return existing.status === 'open'
-            ? { ok: true, reservedMicroUsd: Number(existing.amount_micro_usd), repeated: true }
-            : { ok: false, reason: `attempt ${request.attemptId} was already ${existing.status}; a new call needs a new attempt id` };
-        }
-        for (const key of request.keys) {
-          if (key.capMicro === undefined) continue;
-          const row = locked.rows.find((item) => item.scope === key.scope && item.period === key.period);
-          if (row?.closed_cap_micro_usd != null) {
-            if (key.capMicro <= Number(row.closed_cap_micro_usd)) {
-              return {
-                ok: false,
-                reason: `${key.name} closed after an overshoot (spent ${formatUsd(Number(row.spent_micro_usd), 2)} of ${formatUsd(key.capMicro, 2)}): API calls stop until the period ends or the cap is raised`,
-                freesAt: key.endsAt,
-              };
-            }
-            // A person raised the cap above the one that was passed: the counter reopens.
-            await client.query('UPDATE budget_counters SET closed_at = NULL, closed_cap_micro_usd = NULL WHERE scope = $1 AND period = $2', [key.scope, key.period]);
-          }
-          const standing = budgetStanding(key.capMicro, Number(row?.spent_micro_usd ?? 0), Number(row?.reserved_micro_usd ?? 0), request);
-          const left = `${formatUsd(standing.remainingMicro)} of ${formatUsd(key.capMicro, 2)} left`;
-          if (request.amountMicro > standing.remainingMicro) {
-            return { ok: false, reason: `${key.name} exhausted: ${left}, call may cost ${formatUsd(request.amountMicro)}`, freesAt: key.endsAt };
-          }
-          if (standing.localOnly) {
-            return { ok: false, reason: `${key.name} nearly spent (${left}, under ${Math.round(request.localOnlyBelowShare * 100)}%): API calls paused`, freesAt: key.endsAt };
-          }
-          if (request.amountMicro > standing.maxReservationMicro) {
+        [scopes, periods],
+      );
+      const existing = await lockReservation(client, request.attemptId);
+      if (existing) {
+        return existing.status === 'open'
+          ? { ok: true, reservedMicroUsd: Number(existing.amount_micro_usd), repeated: true }
+          : { ok: false, reason: `attempt ${request.attemptId} was already ${existing.status}; a new call needs a new attempt id` };
+      }
+      for (const key of request.keys) {
+        if (key.capMicro === undefined) continue;
+        const row = locked.rows.find((item) => item.scope === key.scope && item.period === key.period);
+        if (row?.closed_cap_micro_usd != null) {
+          if (key.capMicro <= Number(row.closed_cap_micro_usd)) {
             return {
               ok: false,
-              reason: `call may cost ${formatUsd(request.amountMicro)}, more than ${Math.round(request.maxReservationShare * 100)}% of what remains of the ${key.name} (${left})`,
+              reason: `${key.name} closed after an overshoot (spent ${formatUsd(Number(row.spent_micro_usd), 2)} of ${formatUsd(key.capMicro, 2)}): API calls stop until the period ends or the cap is raised`,
               freesAt: key.endsAt,
             };
           }
+          // A person raised the cap above the one that was passed: the counter reopens.
+          await client.query('UPDATE budget_counters SET closed_at = NULL, closed_cap_micro_usd = NULL WHERE scope = $1 AND period = $2', [key.scope, key.period]);
         }
-        await adjustCounters(client, request.keys, 0, request.amountMicro);
-        await client.query(
-          `INSERT INTO budget_reservations (attempt_id, job_id, batch_id, tenant, tier, provider, endpoint, model,
+        const standing = budgetStanding(key.capMicro, Number(row?.spent_micro_usd ?? 0), Number(row?.reserved_micro_usd ?? 0), request);
+        const left = `${formatUsd(standing.remainingMicro)} of ${formatUsd(key.capMicro, 2)} left`;
+        if (request.amountMicro > standing.remainingMicro) {
+          return { ok: false, reason: `${key.name} exhausted: ${left}, call may cost ${formatUsd(request.amountMicro)}`, freesAt: key.endsAt };
+        }
+        if (standing.localOnly) {
+          return { ok: false, reason: `${key.name} nearly spent (${left}, under ${Math.round(request.localOnlyBelowShare * 100)}%): API calls paused`, freesAt: key.endsAt };
+        }
+        if (request.amountMicro > standing.maxReservationMicro) {
+          return {
+            ok: false,
+            reason: `call may cost ${formatUsd(request.amountMicro)}, more than ${Math.round(request.maxReservationShare * 100)}% of what remains of the ${key.name} (${left})`,
+            freesAt: key.endsAt,
+          };
+        }
+      }
+      await adjustCounters(client, request.keys, 0, request.amountMicro);
+      await client.query(
+        `INSERT INTO budget_reservations (attempt_id, job_id, batch_id, tenant, tier, provider, endpoint, model,
              amount_micro_usd, counter_keys, price, price_version, priced_at, expires_at, prompt_tokens_counted, prompt_tokens_reserved)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
-          [
-            request.attemptId, request.jobId, request.batchId, request.tenant, request.tier, request.provider, request.endpoint, request.model,
-            request.amountMicro, JSON.stringify(request.keys.map(({ scope, period }) => ({ scope, period }))),
-            JSON.stringify(request.price), request.priceVersion, request.pricedAt, request.expiresAt,
-            request.promptTokensCounted ?? null, request.promptTokensReserved ?? null,
-          ],
-        );
-        return { ok: true, reservedMicroUsd: request.amountMicro, repeated: false };
-      });
+        [
+          request.attemptId,
+          request.jobId,
+          request.batchId,
+          request.tenant,
+          request.tier,
+          request.provider,
+          request.endpoint,
+          request.model,
+          request.amountMicro,
+          JSON.stringify(request.keys.map(({ scope, period }) => ({ scope, period }))),
+          JSON.stringify(request.price),
+          request.priceVersion,
+          request.pricedAt,
+          request.expiresAt,
+          request.promptTokensCounted ?? null,
+          request.promptTokensReserved ?? null,
+        ],
+      );
+      return { ok: true, reservedMicroUsd: request.amountMicro, repeated: false };
+    });
   return {
     ...methods,
     async reservation(attemptId) {
@@ -458,9 +502,7 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
       const fast = await settleStatement(db, attemptId, settlement);
       if (fast) {
         noteRatio(fast.ratio);
-        const overshoots = fast.overshootRisk
-          ? await recordOvershoots(db, attemptId, fast.settled.touched, settlement.capOf, fast.money)
-          : [];
+        const overshoots = fast.overshootRisk ? await recordOvershoots(db, attemptId, fast.settled.touched, settlement.capOf, fast.money) : [];
         return { ...fast.settled, overshoots };
       }
       return inTransaction(db, async (client) => {
@@ -481,17 +523,27 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
           const overshoots = await recordOvershoots(client, call.attemptId, keys, settlement.capOf, { heldMicro: held, costMicro: cost });
           return { costMicroUsd: cost, priceVersion: reservation.price_version, kind: settlement.kind, touched: keys, overshoots };
         }
-        const ledger = (await client.query<{ cost_micro_usd: string; kind: SettledRow['kind'] }>(
-          'SELECT cost_micro_usd, kind FROM spend_ledger WHERE attempt_id = $1 FOR UPDATE', [call.attemptId],
-        )).rows[0];
+        const ledger = (
+          await client.query<{ cost_micro_usd: string; kind: SettledRow['kind'] }>('SELECT cost_micro_usd, kind FROM spend_ledger WHERE attempt_id = $1 FOR UPDATE', [
+            call.attemptId,
+          ])
+        ).rows[0];
         const charged = Number(ledger?.cost_micro_usd ?? 0);
         if (reservation.status === 'abandoned' && settlement.kind !== 'unknown' && ledger) {
           // The sweeper charged the worst case; the worker came back with the real outcome.
           await client.query(
             `UPDATE spend_ledger SET kind = $2, cost_micro_usd = $3, input_tokens = $4, output_tokens = $5,
                cached_input_tokens = $6, cache_write_tokens = $7, reasoning_tokens = $8 WHERE attempt_id = $1`,
-            [call.attemptId, settlement.kind, cost, settlement.usage?.inputTokens ?? null, settlement.usage?.outputTokens ?? null,
-              settlement.usage?.cachedInputTokens ?? null, settlement.usage?.cacheWriteTokens ?? null, settlement.usage?.reasoningTokens ?? null],
+            [
+              call.attemptId,
+              settlement.kind,
+              cost,
+              settlement.usage?.inputTokens ?? null,
+              settlement.usage?.outputTokens ?? null,
+              settlement.usage?.cachedInputTokens ?? null,
+              settlement.usage?.cacheWriteTokens ?? null,
+              settlement.usage?.reasoningTokens ?? null,
+            ],
           );
           await adjustCounters(client, keys, cost - charged, 0);
           await client.query(`UPDATE budget_reservations SET status = 'settled', closed_at = now() WHERE attempt_id = $1`, [call.attemptId]);
@@ -507,7 +559,7 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
       inTransaction(db, async (client) => {
         reservedHere.delete(attemptId);
         const reservation = await lockReservation(client, attemptId);
-        if (!reservation || reservation.status !== 'open') return false;
+        if (reservation?.status !== 'open') return false;
         await adjustCounters(client, reservation.counter_keys, 0, -Number(reservation.amount_micro_usd));
         await client.query(`UPDATE budget_reservations SET status = 'released', closed_at = now() WHERE attempt_id = $1`, [attemptId]);
         return true;
@@ -537,10 +589,9 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
 
     async counters(keys) {
       const { scopes, periods } = keyList(keys);
-      const rows = (await db.query<CounterRow>(
-        `SELECT c.* FROM budget_counters c JOIN unnest($1::text[], $2::text[]) AS k(s, p) ON c.scope = k.s AND c.period = k.p`,
-        [scopes, periods],
-      )).rows;
+      const rows = (
+        await db.query<CounterRow>(`SELECT c.* FROM budget_counters c JOIN unnest($1::text[], $2::text[]) AS k(s, p) ON c.scope = k.s AND c.period = k.p`, [scopes, periods])
+      ).rows;
       return keys.map(({ scope, period }) => {
         const row = rows.find((item) => item.scope === scope && item.period === period);
         return {
@@ -557,15 +608,17 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
       const key = `${provider}\u0000${model}\u0000${window}`;
       const cached = ratios.get(key);
       if (cached && cached.until > Date.now()) return cached.ratio;
-      const row = (await db.query<{ ratio: number | null }>(
-        `SELECT max(l.input_tokens::float8 / r.prompt_tokens_counted) AS ratio
+      const row = (
+        await db.query<{ ratio: number | null }>(
+          `SELECT max(l.input_tokens::float8 / r.prompt_tokens_counted) AS ratio
          FROM (SELECT attempt_id, prompt_tokens_counted FROM budget_reservations
                WHERE provider = $1 AND model = $2 AND status = 'settled' AND prompt_tokens_counted IS NOT NULL AND prompt_tokens_counted > 0
                ORDER BY closed_at DESC LIMIT $3) r
          JOIN spend_ledger l ON l.attempt_id = r.attempt_id
          WHERE l.kind = 'billed' AND l.input_tokens IS NOT NULL`,
-        [provider, model, window],
-      )).rows[0];
+          [provider, model, window],
+        )
+      ).rows[0];
       const ratio = row?.ratio == null ? undefined : Number(row.ratio);
       ratios.set(key, { ratio, until: Date.now() + RATIO_TTL_MS, provider, model });
       return ratio;
@@ -573,8 +626,22 @@ export const createSpendLedger = (db: TransactionalDb): SpendLedger => {
   };
 };
 
-interface CallRow { job_id: string; batch_id: string; tenant: string; tier: string; provider: string; endpoint: string; model: string }
+interface CallRow {
+  job_id: string;
+  batch_id: string;
+  tenant: string;
+  tier: string;
+  provider: string;
+  endpoint: string;
+  model: string;
+}
 const callOf = (row: ReservationRow & CallRow): CallIdentity => ({
-  attemptId: row.attempt_id, jobId: row.job_id, batchId: row.batch_id, tenant: row.tenant, tier: row.tier,
-  provider: row.provider, endpoint: row.endpoint, model: row.model,
+  attemptId: row.attempt_id,
+  jobId: row.job_id,
+  batchId: row.batch_id,
+  tenant: row.tenant,
+  tier: row.tier,
+  provider: row.provider,
+  endpoint: row.endpoint,
+  model: row.model,
 });

@@ -46,9 +46,10 @@ export const usageFromWire = (shape: WireUsageShape, raw: Raw): TokenUsage => {
   switch (shape) {
     case 'openai':
     case 'deepseek': {
-      const cached = shape === 'deepseek'
-        ? count(raw.prompt_cache_hit_tokens) ?? count(field(raw, 'prompt_tokens_details').cached_tokens)
-        : count(field(raw, 'prompt_tokens_details').cached_tokens);
+      const cached =
+        shape === 'deepseek'
+          ? (count(raw.prompt_cache_hit_tokens) ?? count(field(raw, 'prompt_tokens_details').cached_tokens))
+          : count(field(raw, 'prompt_tokens_details').cached_tokens);
       return {
         inputTokens: count(raw.prompt_tokens),
         outputTokens: count(raw.completion_tokens),

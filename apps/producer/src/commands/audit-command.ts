@@ -4,7 +4,24 @@ import type { Runtime } from '../runtime';
 export const AUDIT_FORMATS = ['csv', 'jsonl'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-const COLUMNS = ['sent_at', 'attempt_id', 'request_seq', 'job_id', 'batch_id', 'tenant', 'privacy', 'tier', 'provider', 'endpoint', 'model', 'method', 'url', 'fields_sent', 'body_sha256', 'body_bytes'] as const;
+const COLUMNS = [
+  'sent_at',
+  'attempt_id',
+  'request_seq',
+  'job_id',
+  'batch_id',
+  'tenant',
+  'privacy',
+  'tier',
+  'provider',
+  'endpoint',
+  'model',
+  'method',
+  'url',
+  'fields_sent',
+  'body_sha256',
+  'body_bytes',
+] as const;
 
 const record = (row: EgressAuditRow) => ({
   sent_at: row.sentAt.toISOString(),
@@ -43,11 +60,7 @@ export const parseSince = (text: string | undefined): Date | undefined => {
  * `AUDIT_ALL_API_CALLS`), oldest first, as CSV (header + one line per request; fields
  * sent joined by "; ") or JSONL. Streams a page at a time. Returns the rows written.
  */
-export const runAudit = async (
-  runtime: Runtime,
-  options: { batch?: string; since?: string; format?: string },
-  out: NodeJS.WritableStream = process.stdout,
-): Promise<number> => {
+export const runAudit = async (runtime: Runtime, options: { batch?: string; since?: string; format?: string }, out: NodeJS.WritableStream = process.stdout): Promise<number> => {
   const format = (options.format ?? 'csv') as AuditFormat;
   if (!AUDIT_FORMATS.includes(format)) throw new Error(`--format must be csv or jsonl (got "${options.format}")`);
   const filter = { batchId: options.batch, since: parseSince(options.since) };

@@ -37,7 +37,11 @@ export const boardMetrics = (runtime: Runtime): Registry => {
     onCollectError: (error, metric) => runtime.log.warn({ metric, error: error instanceof Error ? error.message : String(error) }, 'metrics: a store did not answer'),
   }).registry;
   // Circuit breakers, 429 pauses and rate-limit windows shared by every worker.
-  registerGuardMetrics(registry, () => runtime.guard.snapshot(), (error, metric) => runtime.log.warn({ metric, error: error instanceof Error ? error.message : String(error) }, 'metrics: a store did not answer'));
+  registerGuardMetrics(
+    registry,
+    () => runtime.guard.snapshot(),
+    (error, metric) => runtime.log.warn({ metric, error: error instanceof Error ? error.message : String(error) }, 'metrics: a store did not answer'),
+  );
   return registry;
 };
 

@@ -49,6 +49,8 @@ export const runCancel = async (runtime: Runtime, batchId: string, out: NodeJS.W
     if (await failJob(runtime.database, { jobId: row.id, batchId, reason: CANCEL_REASON })) report.ended += 1;
     if (job) await job.remove().catch(() => undefined);
   }
-  out.write(`batch ${batchId} cancelled: ${report.ended} queued jobs ended failed, ${report.parked} calls in provider batches being cancelled by the workers, ${report.running} running now (they finish)\n`);
+  out.write(
+    `batch ${batchId} cancelled: ${report.ended} queued jobs ended failed, ${report.parked} calls in provider batches being cancelled by the workers, ${report.running} running now (they finish)\n`,
+  );
   return report;
 };

@@ -57,7 +57,10 @@ describe('eaio providers check', () => {
       overrides: { tiers: { api: { candidates: [{ endpoint: 'anthropic', model: 'claude-3-5-haiku-latest', maxTokens: 2048, contextWindow: 200_000 }] } } },
     });
     const report = await checkConfiguredModels(config, { now: new Date('2026-11-30T12:00:00Z'), timeoutMs: 500 });
-    expect(report.find((check) => check.endpointId === 'anthropic')).toMatchObject({ enabled: false, modelNotices: [{ model: 'claude-3-5-haiku-latest', status: 'retired', replacement: 'claude-haiku-4-5' }] });
+    expect(report.find((check) => check.endpointId === 'anthropic')).toMatchObject({
+      enabled: false,
+      modelNotices: [{ model: 'claude-3-5-haiku-latest', status: 'retired', replacement: 'claude-haiku-4-5' }],
+    });
   });
 
   it('worker start-up logs missing and retired models as errors, deprecated ones as warnings', async () => {

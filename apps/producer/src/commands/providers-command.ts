@@ -64,7 +64,10 @@ export const logModelProblems = (report: readonly ProviderCheck[], log: Pick<Log
   for (const check of report) {
     if (check.enabled && check.reachable && check.missingModels.length > 0) {
       problems += 1;
-      log.error({ endpoint: check.endpointId, models: check.missingModels }, `${check.endpointId} does not list configured model(s) ${check.missingModels.join(', ')}; calls to them will fail`);
+      log.error(
+        { endpoint: check.endpointId, models: check.missingModels },
+        `${check.endpointId} does not list configured model(s) ${check.missingModels.join(', ')}; calls to them will fail`,
+      );
     }
     for (const notice of check.modelNotices) {
       if (notice.status === 'scheduled') continue;

@@ -18,11 +18,7 @@ export const formatReconcileReport = (report: ReconcileReport): string =>
  * batches in line with it once and prints what it did. Exit 1 when another process held
  * the lock.
  */
-export const runReconcile = async (
-  runtime: Runtime,
-  options: { graceSec?: string } = {},
-  out: NodeJS.WritableStream = process.stdout,
-): Promise<ReconcileReport> => {
+export const runReconcile = async (runtime: Runtime, options: { graceSec?: string } = {}, out: NodeJS.WritableStream = process.stdout): Promise<ReconcileReport> => {
   const graceSec = options.graceSec === undefined ? undefined : Number(options.graceSec);
   if (graceSec !== undefined && !(Number.isFinite(graceSec) && graceSec >= 0)) throw new Error(`--grace must be a number of seconds, 0 or more (got "${options.graceSec}")`);
   const report = await reconcile({

@@ -12,15 +12,17 @@ export const formatReviewList = (items: ReviewListItem[]): string => {
   if (items.length === 0) return 'no job waits in review';
   const lines = ['job                                   building/source        analysis              privacy   calls  best   why'];
   for (const item of items) {
-    lines.push([
-      item.jobId.padEnd(37),
-      subject(item).slice(0, 22).padEnd(22),
-      item.analysisType.padEnd(21),
-      item.privacy.padEnd(9),
-      String(item.attempts).padStart(5),
-      (item.bestScore === null ? '–' : item.bestScore.toFixed(2)).padStart(5),
-      ` ${item.reason.replace(/\s+/g, ' ').slice(0, 160)}`,
-    ].join(' '));
+    lines.push(
+      [
+        item.jobId.padEnd(37),
+        subject(item).slice(0, 22).padEnd(22),
+        item.analysisType.padEnd(21),
+        item.privacy.padEnd(9),
+        String(item.attempts).padStart(5),
+        (item.bestScore === null ? '–' : item.bestScore.toFixed(2)).padStart(5),
+        ` ${item.reason.replace(/\s+/g, ' ').slice(0, 160)}`,
+      ].join(' '),
+    );
   }
   lines.push(`${items.length} job${items.length === 1 ? '' : 's'} in review; eaio review show <job> for the answers and the gate's findings`);
   return lines.join('\n');
@@ -32,7 +34,13 @@ interface StoredChecks {
 }
 
 /** The gate's findings of one attempt: each check's score and issues, and the figures it could not ground. */
-export const gateFindings = (attempt: ReviewAttempt): { checks: { name: string; score: number | undefined; issues: string[] }[]; claims: { where: string; written: string; status: string; note: string }[]; threshold: number | undefined } => {
+export const gateFindings = (
+  attempt: ReviewAttempt,
+): {
+  checks: { name: string; score: number | undefined; issues: string[] }[];
+  claims: { where: string; written: string; status: string; note: string }[];
+  threshold: number | undefined;
+} => {
   const stored = (attempt.qualityChecks ?? {}) as StoredChecks;
   const checks = Object.entries(stored.checks ?? {})
     .filter(([name, value]) => name !== 'claims' && name !== 'repairs' && typeof value === 'object' && value !== null)
@@ -70,10 +78,14 @@ export const formatReviewJob = (job: ReviewJobView): string => {
   ];
   if (job.attemptList.length === 0) lines.push('no provider call was made for this job');
   for (const decision of job.decisions) {
-    lines.push(`decision: ${decision.decision}${decision.attemptId ? ` ${decision.attemptId}` : ''}${decision.tier ? ` on ${decision.tier}` : ''} by ${decision.decidedBy} at ${decision.decidedAt.toISOString()}: ${decision.reason}`);
+    lines.push(
+      `decision: ${decision.decision}${decision.attemptId ? ` ${decision.attemptId}` : ''}${decision.tier ? ` on ${decision.tier}` : ''} by ${decision.decidedBy} at ${decision.decidedAt.toISOString()}: ${decision.reason}`,
+    );
   }
   if (job.state === 'review') {
-    lines.push(`decide: eaio review accept ${job.jobId} [--attempt <id>] --reason "…" | reject ${job.jobId} --reason "…" | retry ${job.jobId} --tier ${job.retryTiers.join('|')} --reason "…"`);
+    lines.push(
+      `decide: eaio review accept ${job.jobId} [--attempt <id>] --reason "…" | reject ${job.jobId} --reason "…" | retry ${job.jobId} --tier ${job.retryTiers.join('|')} --reason "…"`,
+    );
   }
   return lines.join('\n');
 };

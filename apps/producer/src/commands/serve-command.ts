@@ -23,23 +23,30 @@ const fail = (response: Response, status: number, error: string, message: string
 };
 
 /** One JSON answer for every error, never an HTML page (body-parser, 413, a throw anywhere). */
-const jsonErrors = (runtime: Runtime): ErrorRequestHandler => (error: unknown, request, response, _next) => {
-  const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
-  if (response.headersSent) {
-    runtime.log.warn({ err: error, path: request.path }, 'intake: error after the answer started; closing the connection');
-    request.socket.destroy();
-    return;
-  }
-  if (status >= 500) {
-    runtime.log.error({ err: error, path: request.path }, 'intake: request failed');
-    fail(response, 500, 'internal', `the intake could not finish this request (${(error as Error).name ?? 'error'})`,
-      'see the intake log; sending the same body again is safe (job ids are deterministic, nothing is duplicated)');
-    return;
-  }
-  const type = (error as { type?: string }).type;
-  const message = error instanceof Error ? error.message.split('\n')[0].slice(0, 300) : String(error).slice(0, 300);
-  fail(response, status, type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message, JSONL_HINT);
-};
+const jsonErrors =
+  (runtime: Runtime): ErrorRequestHandler =>
+  (error: unknown, request, response, _next) => {
+    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    if (response.headersSent) {
+      runtime.log.warn({ err: error, path: request.path }, 'intake: error after the answer started; closing the connection');
+      request.socket.destroy();
+      return;
+    }
+    if (status >= 500) {
+      runtime.log.error({ err: error, path: request.path }, 'intake: request failed');
+      fail(
+        response,
+        500,
+        'internal',
+        `the intake could not finish this request (${(error as Error).name ?? 'error'})`,
+        'see the intake log; sending the same body again is safe (job ids are deterministic, nothing is duplicated)',
+      );
+      return;
+    }
+    const type = (error as { type?: string }).type;
+    const message = error instanceof Error ? error.message.split('\n')[0].slice(0, 300) : String(error).slice(0, 300);
+    fail(response, status, type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message, JSONL_HINT);
+  };
 
 /** Who is calling: an operator (the board token: every tenant) or one tenant (its `TENANT_TOKENS` entry). */
 export type IntakeCaller = { admin: true } | { admin: false; tenant: string };
@@ -85,8 +92,13 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
   const maxBodyBytes = Math.floor(runtime.config.intake.maxBodyMb * 1024 * 1024);
   const tooLarge = (response: Response): void => {
     response.set('Connection', 'close');
-    fail(response, 413, 'payload_too_large', `the request body is larger than the intake accepts (${formatBytes(maxBodyBytes)})`,
-      'split the JSONL into several requests (each line is one job; resubmitting a line creates no duplicate), send it gzip-compressed (Content-Encoding: gzip; the limit counts uncompressed bytes), or raise INTAKE_MAX_BODY_MB');
+    fail(
+      response,
+      413,
+      'payload_too_large',
+      `the request body is larger than the intake accepts (${formatBytes(maxBodyBytes)})`,
+      'split the JSONL into several requests (each line is one job; resubmitting a line creates no duplicate), send it gzip-compressed (Content-Encoding: gzip; the limit counts uncompressed bytes), or raise INTAKE_MAX_BODY_MB',
+    );
   };
   const app = express();
   app.disable('x-powered-by');
@@ -107,14 +119,26 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
   app.post('/v1/batches', async (request: Request, response: Response) => {
     const privacy = request.query.privacy;
     if (privacy !== undefined && !(PRIVACY_LEVELS as readonly unknown[]).includes(privacy)) {
-      fail(response, 400, 'bad_request', `privacy ${JSON.stringify(privacy).slice(0, 60)} is not one of ${PRIVACY_LEVELS.join(', ')}`, 'pass ?privacy=PRIVATE|ENHANCED|PUBLIC, or leave it out for the configured default');
+      fail(
+        response,
+        400,
+        'bad_request',
+        `privacy ${JSON.stringify(privacy).slice(0, 60)} is not one of ${PRIVACY_LEVELS.join(', ')}`,
+        'pass ?privacy=PRIVATE|ENHANCED|PUBLIC, or leave it out for the configured default',
+      );
       return;
     }
     let deadline: Date | undefined;
     try {
       deadline = typeof request.query.deadline === 'string' ? parseDeadline(request.query.deadline) : undefined;
     } catch (error) {
-      fail(response, 400, 'bad_request', error instanceof Error ? error.message : String(error), 'pass ?deadline=24h (or 90m, 2d, an ISO time) to let api work go through the providers\' batch endpoints, or leave it out');
+      fail(
+        response,
+        400,
+        'bad_request',
+        error instanceof Error ? error.message : String(error),
+        "pass ?deadline=24h (or 90m, 2d, an ISO time) to let api work go through the providers' batch endpoints, or leave it out",
+      );
       return;
     }
     const caller = callerOfResponse(response);
@@ -134,7 +158,11 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
       fail(response, 415, 'unsupported_media_type', `Content-Type ${JSON.stringify(contentType || '(none)')} is not JSONL`, JSONL_HINT);
       return;
     }
-    const charset = /charset=([^;]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.trim().replace(/"/g, '').toLowerCase();
+    const charset = /charset=([^;]+)/i
+      .exec(request.headers['content-type'] ?? '')?.[1]
+      ?.trim()
+      .replace(/"/g, '')
+      .toLowerCase();
     if (charset && charset !== 'utf-8' && charset !== 'utf8') {
       fail(response, 415, 'unsupported_media_type', `charset ${JSON.stringify(charset)} is not UTF-8`, 'send the body as UTF-8 (JSON text is UTF-8 by definition)');
       return;
@@ -185,7 +213,10 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
         response.status(202).json({ batchId: result.batchId, ...summary });
         return;
       }
-      const kinds = Object.entries(result.issueCounts.byKind).sort(([, a], [, b]) => b - a).map(([kind, count]) => `${count} ${kind}`).join(', ');
+      const kinds = Object.entries(result.issueCounts.byKind)
+        .sort(([, a], [, b]) => b - a)
+        .map(([kind, count]) => `${count} ${kind}`)
+        .join(', ');
       response.status(422).json({
         error: 'rejected',
         message: `no line of the request body could be accepted (${result.issueCounts.total} issue${result.issueCounts.total === 1 ? '' : 's'}: ${kinds}); nothing was stored`,
@@ -198,13 +229,26 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
   });
   app.get('/v1/batches/:id', async (request, response) => {
     const status = (await visibleBatch(runtime, callerOfResponse(response), request.params.id)) === undefined ? undefined : await batchStatus(runtime.database, request.params.id);
-    if (!status) fail(response, 404, 'not_found', `no batch ${JSON.stringify(request.params.id.slice(0, 100))}`, 'use the batchId a POST /v1/batches answered with (a rejected submission stores no batch)');
+    if (!status)
+      fail(
+        response,
+        404,
+        'not_found',
+        `no batch ${JSON.stringify(request.params.id.slice(0, 100))}`,
+        'use the batchId a POST /v1/batches answered with (a rejected submission stores no batch)',
+      );
     else response.json(status);
   });
   app.get('/v1/batches/:id/results', async (request, response) => {
     // The batch's results streamed from Postgres as JSONL, one line per job (a failure mid-stream cuts the connection).
     if ((await visibleBatch(runtime, callerOfResponse(response), request.params.id)) === undefined || !(await readBatch(runtime.database.pool, request.params.id))) {
-      fail(response, 404, 'not_found', `no batch ${JSON.stringify(request.params.id.slice(0, 100))}`, 'use the batchId a POST /v1/batches answered with (a rejected submission stores no batch)');
+      fail(
+        response,
+        404,
+        'not_found',
+        `no batch ${JSON.stringify(request.params.id.slice(0, 100))}`,
+        'use the batchId a POST /v1/batches answered with (a rejected submission stores no batch)',
+      );
       return;
     }
     response.status(200).type('application/x-ndjson');
@@ -212,7 +256,13 @@ export const createIntakeApp = (runtime: Runtime, token: string) => {
     response.end();
   });
   app.use((request, response) => {
-    fail(response, 404, 'not_found', `no route ${request.method} ${request.path.slice(0, 100)}`, 'the intake serves POST /v1/batches, GET /v1/batches/:id and GET /v1/batches/:id/results');
+    fail(
+      response,
+      404,
+      'not_found',
+      `no route ${request.method} ${request.path.slice(0, 100)}`,
+      'the intake serves POST /v1/batches, GET /v1/batches/:id and GET /v1/batches/:id/results',
+    );
   });
   app.use(jsonErrors(runtime));
   return app;

@@ -129,7 +129,9 @@ export const runStart = async (makeContext: (env: Record<string, string>) => Cli
         `Queues:      ${runtime.store.label}`,
         rehearsal ? 'SIMULATED:   all answers come from the built-in emulator (--rehearse)' : '',
         '',
-      ].filter((line) => line !== '').join('\n') + '\n',
+      ]
+        .filter((line) => line !== '')
+        .join('\n') + '\n',
     );
     // Ctrl-C / SIGTERM: stop watching, then close workers gracefully (in-flight jobs finish).
     const stop = new AbortController();
@@ -147,7 +149,12 @@ export const runStart = async (makeContext: (env: Record<string, string>) => Cli
       date: today,
       timezone: config.report.timezone,
       db: runtime.database.pool,
-      catalog: createPriceCatalog({ overrides: overridesFromConfig(config.prices, config.endpoints.map((endpoint) => endpoint.provider)) }),
+      catalog: createPriceCatalog({
+        overrides: overridesFromConfig(
+          config.prices,
+          config.endpoints.map((endpoint) => endpoint.provider),
+        ),
+      }),
       referenceModel: config.report.referenceModel,
       outputDir: resolve(config.report.outputDir),
     });

@@ -14,7 +14,11 @@ const percent = (part: number, whole: number): string => (whole > 0 ? `${((part 
 export const statusLines = (status: BatchStatus): string[] => {
   const lines = [
     `batch ${status.batchId} (${status.name}) tenant=${status.tenant} status=${status.status}${status.simulated ? ' [SIMULATED: emulator answers]' : ''}`,
-    `jobs ${status.jobCount}: ${Object.entries(status.byState).map(([state, n]) => `${state} ${n}`).join(', ') || 'none'}`,
+    `jobs ${status.jobCount}: ${
+      Object.entries(status.byState)
+        .map(([state, n]) => `${state} ${n}`)
+        .join(', ') || 'none'
+    }`,
     'tier           queued  active  succeeded  review  failed  rejected  calls  passed  failed-gate  errors  in-flight  pass  spend',
   ];
   for (const tier of QUEUES) {
@@ -41,11 +45,22 @@ export const statusLines = (status: BatchStatus): string[] => {
     );
   }
   const without = status.withoutResult;
-  const jobs = Math.max(status.jobCount, Object.values(status.byState).reduce((sum, n) => sum + n, 0));
-  lines.push(`without a result: ${without.total} of ${jobs} jobs (${Object.entries(without.byState).map(([state, n]) => `${state} ${n}`).join(', ')})`);
+  const jobs = Math.max(
+    status.jobCount,
+    Object.values(status.byState).reduce((sum, n) => sum + n, 0),
+  );
+  lines.push(
+    `without a result: ${without.total} of ${jobs} jobs (${Object.entries(without.byState)
+      .map(([state, n]) => `${state} ${n}`)
+      .join(', ')})`,
+  );
   lines.push(`spend ${usd(status.spendMicroUsd)} over ${status.attempts.total} provider calls`);
   if (status.cacheHits.total > 0) {
-    lines.push(`cache hits: ${status.cacheHits.total} jobs answered with a kept result, no call (${Object.entries(status.cacheHits.byTier).map(([tier, n]) => `${tier} ${n}`).join(', ')})`);
+    lines.push(
+      `cache hits: ${status.cacheHits.total} jobs answered with a kept result, no call (${Object.entries(status.cacheHits.byTier)
+        .map(([tier, n]) => `${tier} ${n}`)
+        .join(', ')})`,
+    );
   }
   return lines;
 };
@@ -55,7 +70,11 @@ export const formatStatus = (status: BatchStatus): string => statusLines(status)
 export const runStatus = async (runtime: Runtime, batchId: string | undefined, out: NodeJS.WritableStream = process.stdout): Promise<BatchStatus | undefined> => {
   if (!batchId) {
     const rows = await recentBatches(runtime.database);
-    out.write(rows.length ? `${rows.map((row) => `${row.id}  ${row.status.padEnd(5)} ${String(row.job_count).padStart(5)} jobs  ${row.created_at.toISOString()}  ${row.name}`).join('\n')}\n` : 'no batches yet\n');
+    out.write(
+      rows.length
+        ? `${rows.map((row) => `${row.id}  ${row.status.padEnd(5)} ${String(row.job_count).padStart(5)} jobs  ${row.created_at.toISOString()}  ${row.name}`).join('\n')}\n`
+        : 'no batches yet\n',
+    );
     return undefined;
   }
   const status = await batchStatus(runtime.database, batchId);
@@ -68,8 +87,7 @@ const BAR_SIZE = 30;
 const BAR_OPTIONS = { barsize: BAR_SIZE, barCompleteString: '\u2588'.repeat(BAR_SIZE), barIncompleteString: '\u2591'.repeat(BAR_SIZE), barGlue: '', autopaddingChar: '0' };
 
 /** Jobs that ended (with or without a result) of all the batch's jobs. */
-const endedJobs = (status: BatchStatus): number =>
-  (status.byState.succeeded ?? 0) + (status.byState.review ?? 0) + (status.byState.failed ?? 0) + (status.byState.rejected ?? 0);
+const endedJobs = (status: BatchStatus): number => (status.byState.succeeded ?? 0) + (status.byState.review ?? 0) + (status.byState.failed ?? 0) + (status.byState.rejected ?? 0);
 
 /**
  * The progress line: a bar (cli-progress's formatter), jobs ended of all, and an ETA from
@@ -77,7 +95,10 @@ const endedJobs = (status: BatchStatus): number =>
  */
 export const progressLine = (status: BatchStatus, start: { at: number; ended: number }, now = Date.now()): string => {
   const ended = endedJobs(status);
-  const jobs = Math.max(status.jobCount, Object.values(status.byState).reduce((sum, n) => sum + n, 0));
+  const jobs = Math.max(
+    status.jobCount,
+    Object.values(status.byState).reduce((sum, n) => sum + n, 0),
+  );
   const share = jobs > 0 ? Math.min(1, ended / jobs) : 0;
   const rate = (ended - start.ended) / Math.max((now - start.at) / 1000, 0.001);
   const left = jobs - ended;
@@ -90,7 +111,12 @@ export const progressLine = (status: BatchStatus, start: { at: number; ended: nu
  * table in place (cursor moved back over the previous drawing, nothing scrolls) with a
  * progress bar and an ETA; elsewhere (a log, a pipe) it prints the table only when it changed.
  */
-export const runWatch = async (runtime: Runtime, batchId: string, options: { intervalMs?: number; signal?: AbortSignal } = {}, out: NodeJS.WritableStream = process.stdout): Promise<BatchStatus> => {
+export const runWatch = async (
+  runtime: Runtime,
+  batchId: string,
+  options: { intervalMs?: number; signal?: AbortSignal } = {},
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<BatchStatus> => {
   let last = '';
   let drawn = 0;
   let start: { at: number; ended: number } | undefined;

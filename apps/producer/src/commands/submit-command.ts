@@ -39,9 +39,8 @@ export const runSubmit = async (runtime: Runtime, options: SubmitOptions, out: N
   if (!options.jsonl && !options.meter?.length) {
     throw new Error('nothing to submit: give --meter <file> (with --metadata <file>) for building analyses, or --jsonl <file> for prompt jobs');
   }
-  const bar = options.progress && process.stderr.isTTY
-    ? new SingleBar({ format: '{phase} | rows read {rows} | jobs enqueued {jobs}', hideCursor: true }, Presets.shades_classic)
-    : undefined;
+  const bar =
+    options.progress && process.stderr.isTTY ? new SingleBar({ format: '{phase} | rows read {rows} | jobs enqueued {jobs}', hideCursor: true }, Presets.shades_classic) : undefined;
   bar?.start(1, 0, { phase: 'reading', rows: 0, jobs: 0 });
   const { guard } = createSpend(runtime, runtime.log);
   const deps = {
@@ -78,7 +77,10 @@ export const runSubmit = async (runtime: Runtime, options: SubmitOptions, out: N
   bar?.stop();
   const { counts, issueCounts } = result;
   const printed = issueCounts.listed;
-  const kinds = Object.entries(issueCounts.byKind).sort(([, a], [, b]) => b - a).map(([kind, count]) => `${count} ${kind}`).join(', ');
+  const kinds = Object.entries(issueCounts.byKind)
+    .sort(([, a], [, b]) => b - a)
+    .map(([kind, count]) => `${count} ${kind}`)
+    .join(', ');
   out.write(
     [
       result.stored

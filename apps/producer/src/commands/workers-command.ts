@@ -34,13 +34,16 @@ export const runWorkers = async (
   const tiers = parseTiers(options.tier);
   // /metrics of this process: its calls, tokens, spend, gate scores, slot leases; queue depth, slot use and budgets at scrape time.
   const { guard } = createSpend(runtime, runtime.log);
-  const metrics = options.metrics === false ? undefined : createPipelineMetrics({
-    queues: Object.values(runtime.queues) as Queue[],
-    config: runtime.config,
-    leaser: runtime.leaser,
-    budgets: async () => (await guard.budgetRoutingState(new Date())).budgets,
-    onCollectError: (error, metric) => runtime.log.warn({ metric, error: error instanceof Error ? error.message : String(error) }, 'metrics: a store did not answer'),
-  });
+  const metrics =
+    options.metrics === false
+      ? undefined
+      : createPipelineMetrics({
+          queues: Object.values(runtime.queues) as Queue[],
+          config: runtime.config,
+          leaser: runtime.leaser,
+          budgets: async () => (await guard.budgetRoutingState(new Date())).budgets,
+          onCollectError: (error, metric) => runtime.log.warn({ metric, error: error instanceof Error ? error.message : String(error) }, 'metrics: a store did not answer'),
+        });
   let metricsServer: MetricsServer | undefined;
   if (metrics) {
     const port = Number(options.metricsPort ?? 9464);
@@ -49,15 +52,21 @@ export const runWorkers = async (
     metricsServer = await startMetricsServer(metrics.registry, {
       port,
       host: options.metricsHost ?? '127.0.0.1',
-      onPortTaken: (taken) => runtime.log.warn({ port: taken }, `metrics port ${taken} is taken (another eaio process on this host?): serving /metrics on a free port instead; pass --metrics-port to choose one`),
+      onPortTaken: (taken) =>
+        runtime.log.warn(
+          { port: taken },
+          `metrics port ${taken} is taken (another eaio process on this host?): serving /metrics on a free port instead; pass --metrics-port to choose one`,
+        ),
     });
   }
   const workers = await composeWorkers(runtime, {
     metrics,
-    onOutcome: metrics ? (job, outcome) => {
-      metrics.outcomes.inc({ tier: job.data.tier, outcome: outcome.status });
-      if (job.processedOn) metrics.latency.observe({ tier: job.data.tier }, (Date.now() - job.processedOn) / 1000);
-    } : undefined,
+    onOutcome: metrics
+      ? (job, outcome) => {
+          metrics.outcomes.inc({ tier: job.data.tier, outcome: outcome.status });
+          if (job.processedOn) metrics.latency.observe({ tier: job.data.tier }, (Date.now() - job.processedOn) / 1000);
+        }
+      : undefined,
     tiers,
     lockDurationMs: parseMs(options.lockDuration, '--lock-duration'),
     stalledIntervalMs: parseMs(options.stalledInterval, '--stalled-interval'),
@@ -71,7 +80,16 @@ export const runWorkers = async (
       await metricsServer?.close();
     },
   };
-  runtime.log.info({ worker: handle.id, tiers, queues: runtime.store.label, metrics: metricsServer ? `${metricsServer.url}/metrics` : 'off', nightlyReport: reports ? `${runtime.config.report.cron} ${runtime.config.report.timezone}` : 'off' }, 'workers running; Ctrl-C to stop');
+  runtime.log.info(
+    {
+      worker: handle.id,
+      tiers,
+      queues: runtime.store.label,
+      metrics: metricsServer ? `${metricsServer.url}/metrics` : 'off',
+      nightlyReport: reports ? `${runtime.config.report.cron} ${runtime.config.report.timezone}` : 'off',
+    },
+    'workers running; Ctrl-C to stop',
+  );
   await new Promise<void>((resolve) => {
     let closing = false;
     const stop = (signal: string) => {

@@ -10,8 +10,7 @@ export interface EnvApplied {
   sources: Map<string, string>;
 }
 
-const isObject = (value: unknown): value is RawObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is RawObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const setPath = (target: RawObject, path: string, value: unknown): void => {
   const keys = path.split('.');
@@ -49,7 +48,10 @@ const applyOllamaHosts = (raw: RawObject, env: Env, sources: Map<string, string>
   if (value === undefined) return;
   const endpoints = endpointsOf(raw);
   if (!Array.isArray(raw.endpoints)) return; // malformed section: the schema reports it
-  const urls = value.split(',').map((url) => url.trim()).filter((url) => url !== '');
+  const urls = value
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
   const isOllama = (endpoint: unknown) => isObject(endpoint) && endpoint.provider === 'ollama';
   const firstIndex = endpoints.findIndex(isOllama);
   const template: RawObject = firstIndex >= 0 ? (endpoints[firstIndex] as RawObject) : { provider: 'ollama', kind: 'ollama', local: true };

@@ -14,7 +14,14 @@ describe('batchApi config and --deadline', () => {
     expect(() => parseDeadline('tomorrow', now)).toThrow(/duration \(30m, 24h, 2d\) or an ISO date-time/);
   });
   it('defaults: on, half price at OpenAI and Anthropic, an hour of margin; a share above 1 is refused', () => {
-    expect(batchApiSchema.parse({})).toEqual({ enabled: true, priceShare: { openai: 0.5, anthropic: 0.5 }, fallbackMarginSec: 3600, collectSec: 5, maxRequestsPerBatch: 10_000, pollSec: 30 });
+    expect(batchApiSchema.parse({})).toEqual({
+      enabled: true,
+      priceShare: { openai: 0.5, anthropic: 0.5 },
+      fallbackMarginSec: 3600,
+      collectSec: 5,
+      maxRequestsPerBatch: 10_000,
+      pollSec: 30,
+    });
     expect(batchApiSchema.safeParse({ priceShare: { openai: 1.5 } }).success).toBe(false);
   });
 });

@@ -14,9 +14,7 @@ export class ConfigError extends Error {
   readonly issues: ConfigIssue[];
 
   constructor(issues: ConfigIssue[]) {
-    const lines = issues.map(
-      (issue) => `  - ${issue.path || '(file)'} [${issue.source}]: ${issue.message}. ${issue.hint}`,
-    );
+    const lines = issues.map((issue) => `  - ${issue.path || '(file)'} [${issue.source}]: ${issue.message}. ${issue.hint}`);
     super(`Invalid eaio configuration:\n${lines.join('\n')}`);
     this.name = 'ConfigError';
     this.issues = issues;

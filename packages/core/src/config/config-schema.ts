@@ -22,7 +22,10 @@ const endpointSchema = z.strictObject({
   provider: z.string().min(1),
   kind: z.enum(PROVIDER_KINDS),
   baseUrl: z.url().optional(),
-  apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'name an environment variable, e.g. OPENAI_API_KEY').optional(),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'name an environment variable, e.g. OPENAI_API_KEY')
+    .optional(),
   local: z.boolean(),
   maxInFlight: positiveInt.optional(),
   unsupportedParams: z.array(z.string()).optional(),
@@ -69,9 +72,7 @@ const priceSchema = z.strictObject({
   reasoningPerMTok: usd.optional(),
 });
 
-const cronSchema = z
-  .string()
-  .regex(/^\s*(\S+\s+){4}\S+\s*$/, 'a cron expression has 5 fields, e.g. "0 2 * * *"');
+const cronSchema = z.string().regex(/^\s*(\S+\s+){4}\S+\s*$/, 'a cron expression has 5 fields, e.g. "0 2 * * *"');
 
 const timezoneSchema = z.string().refine((zone) => {
   try {
@@ -86,26 +87,40 @@ export const fileConfigSchema = z.strictObject({
   logLevel: z.enum(LOG_LEVELS).default('info'),
   connections: z
     .strictObject({
-      redisUrl: z.string().regex(/^rediss?:\/\//, 'use redis://host:port or rediss://…').optional(),
-      databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'use postgres://user:password@host:port/db').optional(),
+      redisUrl: z
+        .string()
+        .regex(/^rediss?:\/\//, 'use redis://host:port or rediss://…')
+        .optional(),
+      databaseUrl: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'use postgres://user:password@host:port/db')
+        .optional(),
     })
     .prefault({}),
   board: z
     .strictObject({
       port: z.number().int().min(1).max(65535).default(3000),
       token: z.string().min(16, 'use at least 16 characters').optional(),
-      tokenName: z.string().regex(/^[\w.@-]{1,64}$/, 'use 1-64 letters, digits, . _ @ -').default('board'),
+      tokenName: z
+        .string()
+        .regex(/^[\w.@-]{1,64}$/, 'use 1-64 letters, digits, . _ @ -')
+        .default('board'),
       adminToken: z.string().min(16, 'use at least 16 characters').optional(),
       reviewerTokens: z
         .union([z.string(), z.record(z.string().regex(/^[\w.@-]{1,64}$/, 'use 1-64 letters, digits, . _ @ -'), z.string())])
         .optional()
         .transform((value, context) => {
-          const pairs: [string, string][] = typeof value === 'string'
-            ? value.split(',').map((pair) => pair.trim()).filter((pair) => pair !== '').map((pair) => {
-              const equals = pair.indexOf('=');
-              return equals > 0 ? [pair.slice(0, equals).trim(), pair.slice(equals + 1).trim()] : [pair, ''];
-            })
-            : Object.entries(value ?? {});
+          const pairs: [string, string][] =
+            typeof value === 'string'
+              ? value
+                  .split(',')
+                  .map((pair) => pair.trim())
+                  .filter((pair) => pair !== '')
+                  .map((pair) => {
+                    const equals = pair.indexOf('=');
+                    return equals > 0 ? [pair.slice(0, equals).trim(), pair.slice(equals + 1).trim()] : [pair, ''];
+                  })
+              : Object.entries(value ?? {});
           for (const [name, token] of pairs) {
             if (!/^[\w.@-]{1,64}$/.test(name)) context.addIssue({ code: 'custom', message: 'each entry is name=token, the name 1-64 letters, digits, . _ @ -' });
             else if (token.length < 16) context.addIssue({ code: 'custom', message: `the token of "${name}" is shorter than 16 characters` });
@@ -142,9 +157,7 @@ export const fileConfigSchema = z.strictObject({
       models: z.record(z.string(), z.number().positive()).default({}),
       firstTokenSec: z.number().nonnegative().default(10),
       modelLoadSec: z.number().nonnegative().default(60),
-      keepAlive: z
-        .union([z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/, 'a duration such as "30m", "1h", "300s", or -1 for ever'), z.number()])
-        .default('30m'),
+      keepAlive: z.union([z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/, 'a duration such as "30m", "1h", "300s", or -1 for ever'), z.number()]).default('30m'),
       safetyFactor: z.number().min(1).default(1.5),
       minSec: z.number().positive().default(30),
       maxSec: z.number().positive().default(900),
@@ -229,9 +242,7 @@ export const fileConfigSchema = z.strictObject({
     .strictObject({
       cron: cronSchema.default('0 2 * * *'),
       timezone: timezoneSchema.default('UTC'),
-      referenceModel: z
-        .strictObject({ provider: z.string().min(1), model: z.string().min(1) })
-        .default({ provider: 'openai', model: 'gpt-6-luna' }),
+      referenceModel: z.strictObject({ provider: z.string().min(1), model: z.string().min(1) }).default({ provider: 'openai', model: 'gpt-6-luna' }),
       outputDir: z.string().min(1).default('reports'),
     })
     .prefault({}),
@@ -258,9 +269,7 @@ export const fileConfigSchema = z.strictObject({
       windowSec: z.number().positive().default(60),
       marginMs: z.number().int().nonnegative().default(1000),
       pauseWithoutRetryAfterSec: z.number().nonnegative().default(5),
-      providers: z
-        .record(z.string(), z.strictObject({ requestsPerMinute: positiveInt.optional(), tokensPerMinute: positiveInt.optional() }))
-        .default({}),
+      providers: z.record(z.string(), z.strictObject({ requestsPerMinute: positiveInt.optional(), tokensPerMinute: positiveInt.optional() })).default({}),
     })
     .prefault({}),
   batchApi: batchApiSchema.prefault({}),

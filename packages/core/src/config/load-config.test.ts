@@ -37,12 +37,7 @@ describe('loadConfig with the shipped config/eaio.yaml', () => {
     expect(availableTiers(config)).toEqual(['local-fast', 'local-quality']);
     expect(config.tiers['local-fast'].candidates[0]).toMatchObject({ model: 'llama3.2:3b', endpointIds: ['ollama-1'] });
     expect(config.tiers['local-quality'].candidates[0].model).toBe('qwen2.5:7b-instruct');
-    expect(config.tiers.api.candidates.map((candidate) => candidate.model)).toEqual([
-      'gpt-6-luna',
-      'deepseek-chat',
-      'claude-haiku-4-5',
-      'gemini-3.1-flash-lite',
-    ]);
+    expect(config.tiers.api.candidates.map((candidate) => candidate.model)).toEqual(['gpt-6-luna', 'deepseek-chat', 'claude-haiku-4-5', 'gemini-3.1-flash-lite']);
     for (const endpoint of config.endpoints.filter((candidate) => !candidate.local)) {
       expect(endpoint.enabled).toBe(false);
       expect(endpoint.disabledReason).toContain(endpoint.apiKeyEnv);
@@ -51,7 +46,14 @@ describe('loadConfig with the shipped config/eaio.yaml', () => {
     expect(config.limits).toEqual({ maxConcurrentLocal: 2, maxConcurrentApi: 10, localTimeoutSec: undefined, apiTimeoutSec: 30, slotLeaseMs: 4000 });
     // No fixed local timeout: the workers derive one per call (localTimeout).
     expect(config.tiers['local-fast']).toMatchObject({ timeoutSec: undefined, concurrency: 2 });
-    expect(config.localTimeout).toMatchObject({ tokensPerSecond: 20, models: { 'qwen2.5:7b-instruct': 25 }, firstTokenSec: 10, modelLoadSec: 60, keepAlive: '30m', safetyFactor: 1.5 });
+    expect(config.localTimeout).toMatchObject({
+      tokensPerSecond: 20,
+      models: { 'qwen2.5:7b-instruct': 25 },
+      firstTokenSec: 10,
+      modelLoadSec: 60,
+      keepAlive: '30m',
+      safetyFactor: 1.5,
+    });
     expect(config.tiers.api).toMatchObject({ timeoutSec: 30, concurrency: 10, available: false });
     expect(config.routing.defaultPrivacy).toBe('PRIVATE');
     expect(config.quality.defaultThreshold).toBe(0.7);
@@ -145,7 +147,9 @@ describe('loadConfig with the shipped config/eaio.yaml', () => {
   });
 
   it('never echoes a rejected secret value in the error', () => {
-    const error = configError(() => loadConfig({ env: { DATABASE_URL: 'mysql://root:db-secret-771@db/eaio', BOARD_TOKEN: 'tok-772', COST_ALERT_WEBHOOK_URL: 'not a url secret-773' } }));
+    const error = configError(() =>
+      loadConfig({ env: { DATABASE_URL: 'mysql://root:db-secret-771@db/eaio', BOARD_TOKEN: 'tok-772', COST_ALERT_WEBHOOK_URL: 'not a url secret-773' } }),
+    );
     expect(error.issues.map((issue) => issue.path).sort()).toEqual(['board.token', 'budgets.alertWebhookUrl', 'connections.databaseUrl']);
     for (const secret of ['db-secret-771', 'tok-772', 'secret-773']) expect(error.message).not.toContain(secret);
   });
@@ -185,7 +189,13 @@ describe('loadConfig with other files', () => {
 
   it('an empty file means all defaults', () => {
     const config = loadConfig({ env: {}, path: writeYaml('') });
-    expect(config.retries).toEqual({ attemptsPerTier: { 'local-fast': 2, 'local-quality': 2, api: 3 }, backoffBaseMs: 1000, backoffMaxMs: 30000, retryAfterMaxMs: 60000, maxTotalAttempts: 10 });
+    expect(config.retries).toEqual({
+      attemptsPerTier: { 'local-fast': 2, 'local-quality': 2, api: 3 },
+      backoffBaseMs: 1000,
+      backoffMaxMs: 30000,
+      retryAfterMaxMs: 60000,
+      maxTotalAttempts: 10,
+    });
   });
 
   it('reports a missing file', () => {
@@ -217,10 +227,7 @@ tiers:
       - { endpoint: ollama, model: "", maxTokens: -5 }
 `);
     const error = configError(() => loadConfig({ env: {}, path }));
-    expect(error.issues.map((issue) => issue.path).sort()).toEqual([
-      'tiers.local-fast.candidates[1].maxTokens',
-      'tiers.local-fast.candidates[1].model',
-    ]);
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['tiers.local-fast.candidates[1].maxTokens', 'tiers.local-fast.candidates[1].model']);
   });
 
   it('refuses a local tier that names a paid endpoint (PRIVATE jobs would leak)', () => {
@@ -268,9 +275,7 @@ describe('redactConfig and configSecrets', () => {
     }
     expect(text).toContain('postgres://eaio:[redacted]@db:5432/eaio');
     expect(config.endpoints.find((endpoint) => endpoint.id === 'openai')?.apiKey).toBe(OPENAI_KEY);
-    expect(configSecrets(config).sort()).toEqual(
-      [OPENAI_KEY, 'board-token-abcdef012345', 'db-pass-991', 'redis-pass-992', env.COST_ALERT_WEBHOOK_URL].sort(),
-    );
+    expect(configSecrets(config).sort()).toEqual([OPENAI_KEY, 'board-token-abcdef012345', 'db-pass-991', 'redis-pass-992', env.COST_ALERT_WEBHOOK_URL].sort());
   });
 });
 

@@ -33,7 +33,10 @@ const displayPath = (path: readonly PropertyKey[]): string =>
 
 /** Most specific recorded source of a path (`endpoints[1].baseUrl` → `endpoints.1.baseUrl` → `endpoints.1` …). */
 const sourceOf = (path: string, sources: Map<string, string>, fileLabel: string): string => {
-  const parts = path.replace(/\[(\d+)\]/g, '.$1').split('.').filter((part) => part !== '');
+  const parts = path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((part) => part !== '');
   for (let length = parts.length; length > 0; length -= 1) {
     const found = sources.get(parts.slice(0, length).join('.'));
     if (found !== undefined) return found;

@@ -17,7 +17,7 @@ const configError = (load: () => unknown): ConfigError => {
   throw new Error('expected a ConfigError');
 };
 
-describe('the design\'s environment names', () => {
+describe("the design's environment names", () => {
   it('defaults: hybrid, ENHANCED may use APIs, every API call audited, no secret in config', () => {
     const config = loadConfig({ env: KEYS });
     expect(config.privacy).toMatchObject({ strategy: 'hybrid', allowApiForEnhanced: true, auditApiCalls: true });
@@ -72,7 +72,10 @@ describe('the design\'s environment names', () => {
   });
 
   it('identifying columns are configurable: plain and coordinate columns from the file, lower-cased', () => {
-    const config = loadConfig({ env: {}, overrides: { privacy: { anonymisation: { plainColumns: ['sqm', 'yearbuilt'], coordinateColumns: ['gps_lat'], coordinateDecimals: 2 } } } });
+    const config = loadConfig({
+      env: {},
+      overrides: { privacy: { anonymisation: { plainColumns: ['sqm', 'yearbuilt'], coordinateColumns: ['gps_lat'], coordinateDecimals: 2 } } },
+    });
     expect(config.privacy.anonymisation).toMatchObject({ plainColumns: ['sqm', 'yearbuilt'], coordinateColumns: ['gps_lat'], coordinateDecimals: 2 });
   });
 });

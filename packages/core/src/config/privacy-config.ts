@@ -15,15 +15,26 @@ export type LlmStrategy = (typeof LLM_STRATEGIES)[number];
  * Every other metadata column is replaced by a pseudonym (or coarsened, for coordinates).
  */
 export const DEFAULT_PLAIN_COLUMNS = [
-  'sqm', 'sqft', 'primaryspaceusage', 'sub_primaryspaceusage', 'timezone', 'yearbuilt', 'numberoffloors',
-  'approx_roof_area_sqm', 'occupants', 'heatingtype', 'industry', 'subindustry', 'energystarscore',
-  'has_electricity_2019', 'has_gas_2019', 'privacy',
+  'sqm',
+  'sqft',
+  'primaryspaceusage',
+  'sub_primaryspaceusage',
+  'timezone',
+  'yearbuilt',
+  'numberoffloors',
+  'approx_roof_area_sqm',
+  'occupants',
+  'heatingtype',
+  'industry',
+  'subindustry',
+  'energystarscore',
+  'has_electricity_2019',
+  'has_gas_2019',
+  'privacy',
 ] as const;
 
 /** Metadata columns holding a latitude or longitude: rounded to `coordinateDecimals` instead of pseudonymised. */
-export const DEFAULT_COORDINATE_COLUMNS = [
-  'lat', 'latitude', 'lng', 'lon', 'long', 'longitude', 'weather_station_lat', 'weather_station_lng',
-] as const;
+export const DEFAULT_COORDINATE_COLUMNS = ['lat', 'latitude', 'lng', 'lon', 'long', 'longitude', 'weather_station_lat', 'weather_station_lng'] as const;
 
 const columnName = z.string().regex(/^[a-z0-9_ .-]+$/, 'a metadata column name in lower case');
 
@@ -77,10 +88,30 @@ export interface PrivacyConfig {
 }
 
 export const PRIVACY_ENV_VARIABLES: readonly EnvVariable[] = [
-  { name: 'LLM_STRATEGY', path: 'privacy.strategy', parse: 'string', description: 'local (never call a paid API) | hybrid (default) | api-only (skip local tiers where privacy allows)' },
-  { name: 'ALLOW_API_FOR_AGGREGATED', path: 'privacy.allowApiForEnhanced', parse: 'boolean', description: 'false = ENHANCED jobs stay on local tiers (default true: anonymised before they leave)' },
-  { name: 'AUDIT_ALL_API_CALLS', path: 'privacy.auditApiCalls', parse: 'boolean', description: 'one egress_audit row per request to a non-local endpoint, read with eaio audit (default true)' },
-  { name: 'EAIO_ANONYMISATION_SECRET', path: undefined, parse: 'string', description: 'HMAC key of ENHANCED pseudonyms (16+ characters, never sent); unset = generated once into privacy.anonymisation.secretFile' },
+  {
+    name: 'LLM_STRATEGY',
+    path: 'privacy.strategy',
+    parse: 'string',
+    description: 'local (never call a paid API) | hybrid (default) | api-only (skip local tiers where privacy allows)',
+  },
+  {
+    name: 'ALLOW_API_FOR_AGGREGATED',
+    path: 'privacy.allowApiForEnhanced',
+    parse: 'boolean',
+    description: 'false = ENHANCED jobs stay on local tiers (default true: anonymised before they leave)',
+  },
+  {
+    name: 'AUDIT_ALL_API_CALLS',
+    path: 'privacy.auditApiCalls',
+    parse: 'boolean',
+    description: 'one egress_audit row per request to a non-local endpoint, read with eaio audit (default true)',
+  },
+  {
+    name: 'EAIO_ANONYMISATION_SECRET',
+    path: undefined,
+    parse: 'string',
+    description: 'HMAC key of ENHANCED pseudonyms (16+ characters, never sent); unset = generated once into privacy.anonymisation.secretFile',
+  },
   { name: 'OPENAI_ORG_ID', path: undefined, parse: 'string', description: 'OpenAI organization sent by the openai endpoint (OpenAI-Organization header)' },
 ];
 
@@ -106,7 +137,11 @@ const readEnv = (env: Env, name: string): string | undefined => {
 export const resolvePrivacy = (file: FilePrivacyConfig, env: Env, issues: Omit<ConfigIssue, 'source'>[]): PrivacyConfig => {
   const secret = readEnv(env, 'EAIO_ANONYMISATION_SECRET');
   if (secret !== undefined && secret.length < 16) {
-    issues.push({ path: 'privacy.anonymisation.secret', message: 'EAIO_ANONYMISATION_SECRET is shorter than 16 characters', hint: 'Use a random value of 32+ characters (e.g. `openssl rand -hex 32`), or unset it to have one generated into privacy.anonymisation.secretFile.' });
+    issues.push({
+      path: 'privacy.anonymisation.secret',
+      message: 'EAIO_ANONYMISATION_SECRET is shorter than 16 characters',
+      hint: 'Use a random value of 32+ characters (e.g. `openssl rand -hex 32`), or unset it to have one generated into privacy.anonymisation.secretFile.',
+    });
   }
   const lower = (columns: string[]) => columns.map((column) => column.toLowerCase());
   return {

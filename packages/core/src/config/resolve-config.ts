@@ -29,9 +29,7 @@ const resolveEndpoint = (endpoint: FileConfig['endpoints'][number], file: FileCo
 
   if (endpoint.baseUrl === undefined) {
     resolved.enabled = false;
-    resolved.disabledReason = endpoint.provider === 'local-openai'
-      ? 'no base URL: set LOCAL_OPENAI_BASE_URL'
-      : `no base URL: set endpoints[id=${endpoint.id}].baseUrl`;
+    resolved.disabledReason = endpoint.provider === 'local-openai' ? 'no base URL: set LOCAL_OPENAI_BASE_URL' : `no base URL: set endpoints[id=${endpoint.id}].baseUrl`;
   } else if (!endpoint.local && endpoint.apiKeyEnv !== undefined && apiKey === undefined) {
     resolved.enabled = false;
     resolved.disabledReason = `no API key: set ${endpoint.apiKeyEnv}`;
@@ -89,11 +87,7 @@ const resolveTier = (tier: Tier, file: FileConfig, endpoints: EndpointConfig[], 
  * cross-field rules the schema cannot (unique ids, known endpoints, local tiers
  * only on local endpoints). Problems come back as issues, not thrown.
  */
-export const resolveConfig = (
-  file: FileConfig,
-  env: Env,
-  source: string | undefined,
-): { config: EaioConfig; issues: Issue[] } => {
+export const resolveConfig = (file: FileConfig, env: Env, source: string | undefined): { config: EaioConfig; issues: Issue[] } => {
   const issues: Issue[] = [];
   const seen = new Set<string>();
   file.endpoints.forEach((endpoint, index) => {
@@ -166,5 +160,4 @@ const normalizeCaps = (caps: FileConfig['budgets']['perTenant']): EaioConfig['bu
   Object.fromEntries(Object.entries(caps).map(([key, value]) => [key, { monthlyUsd: value.monthlyUsd, dailyUsd: value.dailyUsd }]));
 
 /** Tiers with at least one enabled model: the `availableTiers` routing needs. */
-export const availableTiers = (config: Pick<EaioConfig, 'tiers'>): Tier[] =>
-  TIERS.filter((tier) => config.tiers[tier].available);
+export const availableTiers = (config: Pick<EaioConfig, 'tiers'>): Tier[] => TIERS.filter((tier) => config.tiers[tier].available);

@@ -10,10 +10,14 @@ export const isTenantName = (value: unknown): value is string => typeof value ==
 /** `name=value,name=value` (env form) or a YAML map → entries. */
 const pairsOf = (value: string | Record<string, string> | undefined): [string, string][] =>
   typeof value === 'string'
-    ? value.split(',').map((pair) => pair.trim()).filter((pair) => pair !== '').map((pair) => {
-      const equals = pair.indexOf('=');
-      return equals > 0 ? [pair.slice(0, equals).trim(), pair.slice(equals + 1).trim()] : [pair, ''];
-    })
+    ? value
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter((pair) => pair !== '')
+        .map((pair) => {
+          const equals = pair.indexOf('=');
+          return equals > 0 ? [pair.slice(0, equals).trim(), pair.slice(equals + 1).trim()] : [pair, ''];
+        })
     : Object.entries(value ?? {});
 
 const nameValueMap = z.union([z.string(), z.record(z.string(), z.string())]).optional();
@@ -33,7 +37,8 @@ export const tenantsSchema = z.strictObject({
     const pairs = pairsOf(value);
     for (const [name, level] of pairs) {
       if (!TENANT_NAME.test(name)) context.addIssue({ code: 'custom', message: `each entry is tenant=LEVEL, the tenant ${TENANT_NAME_HINT}` });
-      else if (!(PRIVACY_LEVELS as readonly string[]).includes(level)) context.addIssue({ code: 'custom', message: `the privacy of tenant "${name}" is "${level}", not one of ${PRIVACY_LEVELS.join(', ')}` });
+      else if (!(PRIVACY_LEVELS as readonly string[]).includes(level))
+        context.addIssue({ code: 'custom', message: `the privacy of tenant "${name}" is "${level}", not one of ${PRIVACY_LEVELS.join(', ')}` });
     }
     return Object.fromEntries(pairs) as Record<string, PrivacyLevel>;
   }),
@@ -59,5 +64,7 @@ export interface TenantsConfig {
  * The privacy level of one job: its own (metadata `privacy` column, JSONL `privacy` field),
  * else the submit's (`--privacy`, `?privacy=`), else the tenant's default, else the app's.
  */
-export const jobPrivacy = (levels: { own?: PrivacyLevel; submit?: PrivacyLevel; tenant: string }, config: { tenants: TenantsConfig; routing: { defaultPrivacy: PrivacyLevel } }): PrivacyLevel =>
-  levels.own ?? levels.submit ?? config.tenants.privacy[levels.tenant] ?? config.routing.defaultPrivacy;
+export const jobPrivacy = (
+  levels: { own?: PrivacyLevel; submit?: PrivacyLevel; tenant: string },
+  config: { tenants: TenantsConfig; routing: { defaultPrivacy: PrivacyLevel } },
+): PrivacyLevel => levels.own ?? levels.submit ?? config.tenants.privacy[levels.tenant] ?? config.routing.defaultPrivacy;

@@ -19,7 +19,11 @@ export interface EgressAuditFilter {
 }
 
 /** Audit rows oldest first, a page at a time (`afterKey` = the last row of the previous page). */
-export const listEgress = async (database: Database, filter: EgressAuditFilter, page: { limit: number; after?: { sentAt: Date; attemptId: string; requestSeq: number } }): Promise<EgressAuditRow[]> => {
+export const listEgress = async (
+  database: Database,
+  filter: EgressAuditFilter,
+  page: { limit: number; after?: { sentAt: Date; attemptId: string; requestSeq: number } },
+): Promise<EgressAuditRow[]> => {
   const conditions = [
     filter.batchId === undefined ? undefined : eq(egressAudit.batchId, filter.batchId),
     filter.since === undefined ? undefined : gte(egressAudit.sentAt, filter.since),

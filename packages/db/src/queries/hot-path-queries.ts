@@ -50,15 +50,13 @@ export interface RecordedAttemptRow {
  * one statement.
  * Only the first claim of an id writes anything; a replay returns the stored `started_at`.
  */
-export const recordAttemptStatement = async (
-  database: Database,
-  row: NewAttemptRow,
-  options: { markActive?: boolean } = {},
-): Promise<RecordedAttemptRow> => {
+export const recordAttemptStatement = async (database: Database, row: NewAttemptRow, options: { markActive?: boolean } = {}): Promise<RecordedAttemptRow> => {
   const { names, values } = attemptValues(row);
   const at = (field: AttemptField) => names.indexOf(`"${columnName(attemptColumns[field])}"`) + 1;
   // INSERT … SELECT does not type its parameters from the target columns: cast each.
-  const types = Object.entries(row).filter(([, value]) => value !== undefined).map(([field]) => attemptColumns[field].getSQLType());
+  const types = Object.entries(row)
+    .filter(([, value]) => value !== undefined)
+    .map(([field]) => attemptColumns[field].getSQLType());
   const placeholders = names.map((name, index) => (name === '"started_at"' ? 'k.started_at' : `$${index + 1}::${types[index]}`));
   const text = `WITH k AS (
       INSERT INTO attempt_keys (attempt_id, started_at, job_id) VALUES ($${at('attemptId')}, $${at('startedAt')}, $${at('jobId')})
@@ -68,7 +66,8 @@ export const recordAttemptStatement = async (
       options.markActive
         ? `, state = CASE WHEN state IN (${TERMINAL_SQL}) THEN state ELSE 'active' END,
             current_tier = CASE WHEN state IN (${TERMINAL_SQL}) THEN current_tier ELSE $${at('tier')}::text END`
-        : ''}
+        : ''
+    }
           WHERE id = $${at('jobId')} AND EXISTS (SELECT 1 FROM k))
     SELECT (SELECT started_at FROM k) AS claimed, (SELECT started_at FROM attempt_keys WHERE attempt_id = $${at('attemptId')}) AS stored`;
   const { rows } = await database.pool.query<{ claimed: Date | null; stored: Date | null }>({ name: statementName('eaio_attempt', text), text, values });
@@ -89,11 +88,7 @@ const finishAssignments = (fields: Partial<NewAttemptRow>, offset: number) => {
  * `abandoned` attempt changes (the first real ending wins). One statement. Returns whether
  * a row changed.
  */
-export const finishAttemptStatement = async (
-  database: Database,
-  attemptId: string,
-  fields: Partial<Omit<NewAttemptRow, 'attemptId' | 'startedAt'>>,
-): Promise<boolean> => {
+export const finishAttemptStatement = async (database: Database, attemptId: string, fields: Partial<Omit<NewAttemptRow, 'attemptId' | 'startedAt'>>): Promise<boolean> => {
   const { set, values } = finishAssignments(fields, 1);
   if (values.length === 0) return false;
   const text = `UPDATE attempts a SET ${set} FROM attempt_keys k
@@ -118,8 +113,18 @@ export const finishAndCompleteStatement = async (
   fields: Partial<Omit<NewAttemptRow, 'attemptId' | 'startedAt'>>,
   input: FinishAndCompleteInput,
 ): Promise<{ finished: boolean; stored: boolean }> => {
-  const result = [input.jobId, input.attemptId, input.batchId, input.tier, input.provider, input.model, input.text,
-    input.answer === undefined || input.answer === null ? null : JSON.stringify(input.answer), input.qualityScore, input.simulated];
+  const result = [
+    input.jobId,
+    input.attemptId,
+    input.batchId,
+    input.tier,
+    input.provider,
+    input.model,
+    input.text,
+    input.answer === undefined || input.answer === null ? null : JSON.stringify(input.answer),
+    input.qualityScore,
+    input.simulated,
+  ];
   const { set, values } = finishAssignments(fields, result.length);
   const text = `WITH fin AS (
       UPDATE attempts a SET ${set} FROM attempt_keys k

@@ -8,7 +8,7 @@ const INSERT_CHUNK = 1000;
 /** Creates the batch unless it exists (its id is deterministic from the input); says which. */
 export const upsertBatch = async (
   database: Database,
-  batch: { id: string; tenant: string; name: string; source: unknown; /** `eaio submit --deadline`; a resubmission with one sets it. */ deadline?: Date },
+  batch: { id: string; tenant: string; name: string; source: unknown /** `eaio submit --deadline`; a resubmission with one sets it. */; deadline?: Date },
 ): Promise<{ existed: boolean }> => {
   const inserted = await database.db
     .insert(batches)
@@ -37,11 +37,7 @@ export const insertJobs = async (database: Database, rows: NewJobRow[]): Promise
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const chunk = rows.slice(start, start + INSERT_CHUNK);
     const inserted = await database.db.transaction(async (tx) => {
-      const added = await tx
-        .insert(jobs)
-        .values(chunk)
-        .onConflictDoNothing()
-        .returning({ id: jobs.id, batchId: jobs.batchId, state: jobs.state });
+      const added = await tx.insert(jobs).values(chunk).onConflictDoNothing().returning({ id: jobs.id, batchId: jobs.batchId, state: jobs.state });
       const openByBatch = new Map<string, number>();
       for (const row of added) {
         if (!TERMINAL_JOB_STATES.includes(row.state)) openByBatch.set(row.batchId, (openByBatch.get(row.batchId) ?? 0) + 1);
@@ -58,10 +54,7 @@ export const insertJobs = async (database: Database, rows: NewJobRow[]): Promise
     for (const id of fresh) states.set(id, { state: 'new', currentTier: null });
     const existing = chunk.map((row) => row.id).filter((id) => !fresh.has(id));
     if (existing.length === 0) continue;
-    const stored = await database.db
-      .select({ id: jobs.id, state: jobs.state, currentTier: jobs.currentTier })
-      .from(jobs)
-      .where(inArray(jobs.id, existing));
+    const stored = await database.db.select({ id: jobs.id, state: jobs.state, currentTier: jobs.currentTier }).from(jobs).where(inArray(jobs.id, existing));
     for (const row of stored) states.set(row.id, { state: row.state, currentTier: row.currentTier });
   }
   return states;

@@ -160,7 +160,7 @@ export const recountOpenBatches = async (database: Database): Promise<BatchRecou
     const outcome = await database.db.transaction(async (tx) => {
       const locked = await tx.execute<{ open_jobs: number; status: string }>(sql`SELECT open_jobs, status FROM batches WHERE id = ${id} FOR UPDATE`);
       const row = locked.rows[0];
-      if (!row || row.status !== 'open') return undefined;
+      if (row?.status !== 'open') return undefined;
       const counted = await tx.execute<{ n: number }>(
         sql`SELECT count(*)::int AS n FROM jobs WHERE batch_id = ${id} AND state NOT IN ('succeeded', 'review', 'failed', 'rejected')`,
       );
@@ -188,9 +188,8 @@ export const recountOpenBatches = async (database: Database): Promise<BatchRecou
  */
 export const abandonAttempts = async (database: Database, attemptIds: string[]): Promise<number> => {
   if (attemptIds.length === 0) return 0;
-  const updated = await database.pool.query(
-    "UPDATE attempts SET outcome = 'abandoned', finished_at = now() WHERE attempt_id = ANY($1::text[]) AND outcome = 'started'",
-    [attemptIds],
-  );
+  const updated = await database.pool.query("UPDATE attempts SET outcome = 'abandoned', finished_at = now() WHERE attempt_id = ANY($1::text[]) AND outcome = 'started'", [
+    attemptIds,
+  ]);
   return updated.rowCount ?? 0;
 };

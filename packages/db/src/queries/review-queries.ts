@@ -179,10 +179,7 @@ const recordDecision = async (client: PoolClient, batchId: string, input: Decisi
  * `reviewed`, with the gate's score as stored), the job `succeeded`. One transaction with
  * the decision row. `answer` is the parsed JSON of the attempt's text (or null).
  */
-export const acceptReviewedAnswer = async (
-  database: Database,
-  input: DecisionBase & { attemptId: string; answer: (text: string) => unknown },
-): Promise<{ decisionId: number }> =>
+export const acceptReviewedAnswer = async (database: Database, input: DecisionBase & { attemptId: string; answer: (text: string) => unknown }): Promise<{ decisionId: number }> =>
   inTransaction(database, async (client) => {
     const job = await lockReviewJob(client, input.jobId);
     const { rows } = await client.query(
@@ -195,14 +192,25 @@ export const acceptReviewedAnswer = async (
     const inserted = await client.query(
       `INSERT INTO results (job_id, attempt_id, batch_id, tier, provider, model, answer, text, quality_score, simulated, reviewed)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true) ON CONFLICT (job_id) DO NOTHING RETURNING job_id`,
-      [input.jobId, attempt.attempt_id, job.batch_id, attempt.tier, attempt.provider, attempt.model, JSON.stringify(input.answer(attempt.answer_text) ?? null),
-        attempt.answer_text, attempt.quality_score ?? 0, job.simulated || attempt.simulated],
+      [
+        input.jobId,
+        attempt.attempt_id,
+        job.batch_id,
+        attempt.tier,
+        attempt.provider,
+        attempt.model,
+        JSON.stringify(input.answer(attempt.answer_text) ?? null),
+        attempt.answer_text,
+        attempt.quality_score ?? 0,
+        job.simulated || attempt.simulated,
+      ],
     );
     if (inserted.rowCount === 0) throw new ReviewConflictError(`job ${input.jobId} already has a result`);
-    await client.query(
-      `UPDATE jobs SET state = 'succeeded', current_tier = $2, route_reason = $3, updated_at = now(), finished_at = now() WHERE id = $1`,
-      [input.jobId, attempt.tier, `${job.route_reason}; accepted at review by ${input.decidedBy}: ${input.reason}`.slice(0, 4000)],
-    );
+    await client.query(`UPDATE jobs SET state = 'succeeded', current_tier = $2, route_reason = $3, updated_at = now(), finished_at = now() WHERE id = $1`, [
+      input.jobId,
+      attempt.tier,
+      `${job.route_reason}; accepted at review by ${input.decidedBy}: ${input.reason}`.slice(0, 4000),
+    ]);
     return { decisionId: await recordDecision(client, job.batch_id, { ...input, decision: 'accept' }) };
   });
 
@@ -210,10 +218,10 @@ export const acceptReviewedAnswer = async (
 export const rejectReviewJob = async (database: Database, input: DecisionBase): Promise<{ decisionId: number }> =>
   inTransaction(database, async (client) => {
     const job = await lockReviewJob(client, input.jobId);
-    await client.query(
-      `UPDATE jobs SET state = 'rejected', route_reason = $2, updated_at = now(), finished_at = now() WHERE id = $1`,
-      [input.jobId, `${job.route_reason}; rejected at review by ${input.decidedBy}: ${input.reason}`.slice(0, 4000)],
-    );
+    await client.query(`UPDATE jobs SET state = 'rejected', route_reason = $2, updated_at = now(), finished_at = now() WHERE id = $1`, [
+      input.jobId,
+      `${job.route_reason}; rejected at review by ${input.decidedBy}: ${input.reason}`.slice(0, 4000),
+    ]);
     return { decisionId: await recordDecision(client, job.batch_id, { ...input, decision: 'reject' }) };
   });
 
@@ -227,13 +235,12 @@ export const retryReviewJob = async (database: Database, input: DecisionBase & {
   inTransaction(database, async (client) => {
     const job = await lockReviewJob(client, input.jobId);
     const routeReason = `${job.route_reason}; sent back to ${input.tier} at review by ${input.decidedBy}: ${input.reason}`.slice(0, 4000);
-    await client.query(
-      `UPDATE jobs SET state = 'queued', current_tier = $2, chain = $3, route_reason = $4, updated_at = now(), finished_at = NULL WHERE id = $1`,
-      [input.jobId, input.tier, input.chain, routeReason],
-    );
-    await client.query(
-      `UPDATE batches SET open_jobs = open_jobs + 1, status = 'open', completed_at = NULL WHERE id = $1`,
-      [job.batch_id],
-    );
+    await client.query(`UPDATE jobs SET state = 'queued', current_tier = $2, chain = $3, route_reason = $4, updated_at = now(), finished_at = NULL WHERE id = $1`, [
+      input.jobId,
+      input.tier,
+      input.chain,
+      routeReason,
+    ]);
+    await client.query(`UPDATE batches SET open_jobs = open_jobs + 1, status = 'open', completed_at = NULL WHERE id = $1`, [job.batch_id]);
     return { decisionId: await recordDecision(client, job.batch_id, { ...input, decision: 'retry' }), routeReason };
   });

@@ -81,11 +81,7 @@ export interface CacheHit {
  * tenant unless `acrossTenants`. A hit ends the job `succeeded` with a copy of that result
  * (`cached_from` names its job) and lowers its batch's open-job count, in one transaction.
  */
-export const reuseCachedResults = async (
-  database: Database,
-  candidates: CacheCandidate[],
-  options: { acrossTenants: boolean },
-): Promise<CacheHit[]> => {
+export const reuseCachedResults = async (database: Database, candidates: CacheCandidate[], options: { acrossTenants: boolean }): Promise<CacheHit[]> => {
   if (candidates.length === 0) return [];
   const client = await database.pool.connect();
   try {
@@ -127,7 +123,17 @@ export const reuseCachedResults = async (
        SELECT p.job_id, p.source_job_id, p.tier, (SELECT count(*) FROM counted) AS batches_counted, (SELECT count(*) FROM kept) AS kept
        FROM picked p JOIN ended e ON e.id = p.job_id`,
       [
-        JSON.stringify(candidates.map((c) => ({ job_id: c.jobId, batch_id: c.batchId, tenant: c.tenant, task_type: c.taskType, facts_hash: c.factsHash, prompt_version: c.promptVersion, chain: c.chain }))),
+        JSON.stringify(
+          candidates.map((c) => ({
+            job_id: c.jobId,
+            batch_id: c.batchId,
+            tenant: c.tenant,
+            task_type: c.taskType,
+            facts_hash: c.factsHash,
+            prompt_version: c.promptVersion,
+            chain: c.chain,
+          })),
+        ),
         options.acrossTenants,
       ],
     );

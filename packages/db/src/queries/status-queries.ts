@@ -30,10 +30,7 @@ export interface BatchStatus {
 
 /** Per-tier counts and spend of one batch, for `eaio status` / `watch` and the board API. */
 export const batchStatus = async (database: Database, batchId: string): Promise<BatchStatus | undefined> => {
-  const batch = await database.pool.query(
-    'SELECT id, tenant, name, status, job_count, created_at, completed_at FROM batches WHERE id = $1',
-    [batchId],
-  );
+  const batch = await database.pool.query('SELECT id, tenant, name, status, job_count, created_at, completed_at FROM batches WHERE id = $1', [batchId]);
   if (!batch.rowCount) return undefined;
   const jobRows = await database.pool.query(
     `SELECT coalesce(current_tier, start_tier) AS tier, state, count(*)::int AS n, bool_or(simulated) AS simulated
@@ -50,14 +47,8 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
      FROM attempts WHERE batch_id = $1 GROUP BY tier`,
     [batchId],
   );
-  const ledger = await database.pool.query(
-    'SELECT coalesce(sum(cost_micro_usd), 0)::bigint AS cost FROM spend_ledger WHERE batch_id = $1',
-    [batchId],
-  );
-  const cacheRows = await database.pool.query(
-    'SELECT tier, count(*)::int AS n FROM results WHERE batch_id = $1 AND cached_from IS NOT NULL GROUP BY tier',
-    [batchId],
-  );
+  const ledger = await database.pool.query('SELECT coalesce(sum(cost_micro_usd), 0)::bigint AS cost FROM spend_ledger WHERE batch_id = $1', [batchId]);
+  const cacheRows = await database.pool.query('SELECT tier, count(*)::int AS n FROM results WHERE batch_id = $1 AND cached_from IS NOT NULL GROUP BY tier', [batchId]);
   const cacheHits: BatchStatus['cacheHits'] = { total: 0, byTier: {} };
   for (const row of cacheRows.rows) {
     cacheHits.byTier[row.tier] = row.n;
@@ -76,7 +67,13 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
   let total = 0;
   for (const row of attemptRows.rows) {
     attemptsByTier[row.tier] = {
-      calls: row.calls, costMicroUsd: Number(row.cost), passed: row.passed, failedGate: row.failed_gate, errors: row.errors, abandoned: row.abandoned, started: row.started,
+      calls: row.calls,
+      costMicroUsd: Number(row.cost),
+      passed: row.passed,
+      failedGate: row.failed_gate,
+      errors: row.errors,
+      abandoned: row.abandoned,
+      started: row.started,
     };
     total += row.calls;
   }
@@ -104,8 +101,7 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
   };
 };
 
-export const batchById = async (database: Database, batchId: string): Promise<BatchRow | undefined> =>
-  (await database.db.select().from(batches).where(eq(batches.id, batchId)))[0];
+export const batchById = async (database: Database, batchId: string): Promise<BatchRow | undefined> => (await database.db.select().from(batches).where(eq(batches.id, batchId)))[0];
 
 /** The newest batches, for `eaio status` without an id. */
 export const recentBatches = async (database: Database, limit = 10) =>

@@ -28,11 +28,7 @@ export const egressAudit = pgTable(
     bodyBytes: integer().notNull(),
     sentAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [
-    primaryKey({ columns: [table.attemptId, table.requestSeq] }),
-    index('egress_audit_sent_at').on(table.sentAt),
-    index('egress_audit_batch').on(table.batchId),
-  ],
+  (table) => [primaryKey({ columns: [table.attemptId, table.requestSeq] }), index('egress_audit_sent_at').on(table.sentAt), index('egress_audit_batch').on(table.batchId)],
 );
 
 export type EgressAuditRow = typeof egressAudit.$inferSelect;

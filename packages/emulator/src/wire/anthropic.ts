@@ -1,13 +1,4 @@
-import {
-  contentText,
-  isRecord,
-  jsonResponse,
-  positiveInteger,
-  type Generation,
-  type NormalizedChat,
-  type WireErrorDetails,
-  type WireFormat,
-} from './wire-format';
+import { contentText, isRecord, jsonResponse, positiveInteger, type Generation, type NormalizedChat, type WireErrorDetails, type WireFormat } from './wire-format';
 
 const STOP_REASON = { stop: 'end_turn', length: 'max_tokens', refusal: 'refusal' } as const;
 
@@ -75,11 +66,7 @@ export const anthropicWire: WireFormat = {
       if (!isRecord(message)) return 'messages.0: Input should be an object';
       messages.push({ role: String(message.role), content: contentText(message.content) });
     }
-    const format = isRecord(body.output_format)
-      ? body.output_format
-      : isRecord(body.output_config) && isRecord(body.output_config.format)
-        ? body.output_config.format
-        : undefined;
+    const format = isRecord(body.output_format) ? body.output_format : isRecord(body.output_config) && isRecord(body.output_config.format) ? body.output_config.format : undefined;
     return {
       model: body.model,
       system: contentText(body.system),
@@ -127,8 +114,7 @@ export const anthropicWire: WireFormat = {
         event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
         event('ping', { type: 'ping' }),
       ],
-      delta: (piece) =>
-        event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }),
+      delta: (piece) => event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }),
       end: (generation) => [
         event('content_block_stop', { type: 'content_block_stop', index: 0 }),
         event('message_delta', {
@@ -144,10 +130,7 @@ export const anthropicWire: WireFormat = {
 
   renderError(details, meta) {
     const shape = ERRORS[details.kind];
-    const retry: Record<string, string> =
-      details.kind === 'rate-limit' || details.kind === 'unavailable'
-        ? { 'retry-after': String(details.retryAfterSeconds ?? 1) }
-        : {};
+    const retry: Record<string, string> = details.kind === 'rate-limit' || details.kind === 'unavailable' ? { 'retry-after': String(details.retryAfterSeconds ?? 1) } : {};
     return jsonResponse(
       shape.status,
       { type: 'error', error: { type: shape.type, message: errorMessage(details) }, request_id: meta.requestId },

@@ -101,11 +101,7 @@ export const geminiWire: WireFormat = {
       messages.push({ role: content.role === 'model' ? 'assistant' : 'user', content: contentText(content.parts) });
     }
     const config = isRecord(body.generationConfig) ? body.generationConfig : {};
-    const schema = isRecord(config.responseJsonSchema)
-      ? config.responseJsonSchema
-      : isRecord(config.responseSchema)
-        ? config.responseSchema
-        : undefined;
+    const schema = isRecord(config.responseJsonSchema) ? config.responseJsonSchema : isRecord(config.responseSchema) ? config.responseSchema : undefined;
     return {
       model: pathModel,
       system: isRecord(body.systemInstruction) ? contentText(body.systemInstruction.parts) : '',
@@ -130,8 +126,7 @@ export const geminiWire: WireFormat = {
   },
 
   streamWriter(chat, meta) {
-    const chunk = (body: Record<string, unknown>): string =>
-      `data: ${JSON.stringify({ ...body, modelVersion: chat.model, responseId: responseId(meta) })}\r\n\r\n`;
+    const chunk = (body: Record<string, unknown>): string => `data: ${JSON.stringify({ ...body, modelVersion: chat.model, responseId: responseId(meta) })}\r\n\r\n`;
     return {
       contentType: 'text/event-stream',
       start: () => [],

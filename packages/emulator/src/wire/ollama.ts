@@ -1,13 +1,4 @@
-import {
-  contentText,
-  isRecord,
-  jsonResponse,
-  positiveInteger,
-  type Generation,
-  type NormalizedChat,
-  type WireErrorDetails,
-  type WireFormat,
-} from './wire-format';
+import { contentText, isRecord, jsonResponse, positiveInteger, type Generation, type NormalizedChat, type WireErrorDetails, type WireFormat } from './wire-format';
 
 const DONE_REASON = { stop: 'stop', length: 'length', refusal: 'stop' } as const;
 
@@ -103,15 +94,12 @@ export const ollamaWire: WireFormat = {
   },
 
   streamWriter(chat, meta) {
-    const line = (body: Record<string, unknown>): string =>
-      `${JSON.stringify({ model: chat.model, created_at: new Date(meta.created * 1000).toISOString(), ...body })}\n`;
+    const line = (body: Record<string, unknown>): string => `${JSON.stringify({ model: chat.model, created_at: new Date(meta.created * 1000).toISOString(), ...body })}\n`;
     return {
       contentType: 'application/x-ndjson',
       start: () => [],
       delta: (piece) => line({ message: { role: 'assistant', content: piece }, done: false }),
-      end: (generation) => [
-        line({ message: { role: 'assistant', content: '' }, done_reason: DONE_REASON[generation.finish], done: true, ...timings(generation) }),
-      ],
+      end: (generation) => [line({ message: { role: 'assistant', content: '' }, done_reason: DONE_REASON[generation.finish], done: true, ...timings(generation) })],
       malformed: () => '{"model":"broken","message":{"role":"assistant","content":"The buil\n',
     };
   },
@@ -129,4 +117,3 @@ export const ollamaWire: WireFormat = {
     return `{"model":"${chat.model}","created_at":"${new Date(meta.created * 1000).toISOString()}","message":{"role":"assistant","content":"The buil`;
   },
 };
-

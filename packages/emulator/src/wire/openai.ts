@@ -5,7 +5,6 @@ import {
   positiveInteger,
   type Generation,
   type NormalizedChat,
-  type ResponseMeta,
   type WireErrorDetails,
   type WireFormat,
 } from './wire-format';
@@ -25,9 +24,7 @@ const renderUsage = (model: string, generation: Generation): Record<string, unkn
     return {
       ...base,
       prompt_tokens_details: { cached_tokens: generation.cachedInputTokens },
-      ...(generation.reasoningTokens > 0
-        ? { completion_tokens_details: { reasoning_tokens: generation.reasoningTokens } }
-        : {}),
+      ...(generation.reasoningTokens > 0 ? { completion_tokens_details: { reasoning_tokens: generation.reasoningTokens } } : {}),
       prompt_cache_hit_tokens: generation.cachedInputTokens,
       prompt_cache_miss_tokens: generation.inputTokens - generation.cachedInputTokens,
     };

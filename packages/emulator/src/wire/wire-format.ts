@@ -44,15 +44,7 @@ export interface Generation {
 }
 
 /** Error kinds every wire format can render in its own shape. */
-export type WireErrorKind =
-  | 'auth'
-  | 'model-not-found'
-  | 'context-length'
-  | 'bad-request'
-  | 'rate-limit'
-  | 'server-error'
-  | 'unavailable'
-  | 'route-not-found';
+export type WireErrorKind = 'auth' | 'model-not-found' | 'context-length' | 'bad-request' | 'rate-limit' | 'server-error' | 'unavailable' | 'route-not-found';
 
 export interface WireErrorDetails {
   kind: WireErrorKind;
@@ -123,8 +115,6 @@ export const contentText = (content: unknown): string => {
   return '';
 };
 
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+export const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-export const positiveInteger = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : undefined;
+export const positiveInteger = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : undefined);

@@ -6,7 +6,10 @@ import { median, medianAbsoluteDeviation } from './statistics';
 /** MAD → standard deviation for normal data. */
 const MAD_SCALE = 1.4826;
 
-interface Test { actual: number; reference: number[] }
+interface Test {
+  actual: number;
+  reference: number[];
+}
 
 const score = (test: Test, options: ResolvedFactsOptions, minReference: number): Omit<AnomalyFact, 'kind' | 'date'> | null => {
   if (test.reference.length < minReference) return null;

@@ -5,7 +5,14 @@ import { flattenFacts } from './flatten-facts';
 import { comparePeers } from './peers';
 import { makeSeries } from './test-series';
 
-const metadata = (overrides: Partial<BuildingMetadata> = {}): BuildingMetadata => ({ buildingId: 'b1', sqm: 1000, primaryUse: 'Office', timezone: 'Europe/London', siteId: 's', ...overrides });
+const metadata = (overrides: Partial<BuildingMetadata> = {}): BuildingMetadata => ({
+  buildingId: 'b1',
+  sqm: 1000,
+  primaryUse: 'Office',
+  timezone: 'Europe/London',
+  siteId: 's',
+  ...overrides,
+});
 const weekdayShape = (index: number, date: Date): number => (date.getUTCDay() % 6 === 0 ? 3 : 5) + (index % 24 >= 8 && index % 24 < 18 ? 4 : 0);
 const year = makeSeries('2019-01-01T00:00:00Z', 8760, weekdayShape);
 const temperature = makeSeries('2019-01-01T00:00:00Z', 8760, (index) => 10 - 8 * Math.cos((2 * Math.PI * index) / 8760));
@@ -41,7 +48,9 @@ describe('computeFacts on bad data', () => {
     expect(meter.weather).toBeNull();
     expect(meter.anomalies).toEqual([]);
     expect(facts.dataIssues.find((issue) => issue.kind === 'short-period')?.severity).toBe('critical');
-    expect(facts.missing.map((entry) => entry.metric)).toEqual(expect.arrayContaining(['electricity.annualKwh', 'electricity.euiKwhPerSqm', 'electricity.weather', 'electricity.load.weekdayWeekendRatio', 'electricity.anomalies']));
+    expect(facts.missing.map((entry) => entry.metric)).toEqual(
+      expect.arrayContaining(['electricity.annualKwh', 'electricity.euiKwhPerSqm', 'electricity.weather', 'electricity.load.weekdayWeekendRatio', 'electricity.anomalies']),
+    );
     expect(facts.missing.find((entry) => entry.metric === 'electricity.weather')!.reason).toContain('only 1 days');
     expectFinite(facts);
   });
@@ -62,7 +71,9 @@ describe('computeFacts on bad data', () => {
     expect(facts.meters[0].euiKwhPerSqm).toBeNull();
     expect(facts.missing).toContainEqual({ metric: 'electricity.euiKwhPerSqm', reason: 'floor area is 0 or absent' });
     expect(facts.dataIssues.map((issue) => issue.kind)).toContain('no-floor-area');
-    const others = Array.from({ length: 5 }, (_, index) => computeFacts({ metadata: metadata({ buildingId: `o${index}`, sqm: 500 + index * 100 }), meters: [{ meter: 'electricity', series: year }] }));
+    const others = Array.from({ length: 5 }, (_, index) =>
+      computeFacts({ metadata: metadata({ buildingId: `o${index}`, sqm: 500 + index * 100 }), meters: [{ meter: 'electricity', series: year }] }),
+    );
     const peers = comparePeers([facts, ...others]);
     expect(peers[0].peers).toMatchObject({ group: 'Office', groupSize: 5, euiPercentile: null });
     expect(peers[0].missing.find((entry) => entry.metric === 'peers.euiPercentile')?.reason).toContain('no electricity EUI');
@@ -97,8 +108,13 @@ describe('comparePeers', () => {
     const build = (buildingId: string, sqm: number, primaryUse: string | null) =>
       computeFacts({ metadata: metadata({ buildingId, sqm, primaryUse }), meters: [{ meter: 'electricity', series: year }] });
     const all = comparePeers([
-      build('a', 1000, 'Office'), build('b', 2000, 'Office'), build('c', 500, 'Office'), build('d', 4000, 'Office'), build('e', 800, 'Office'),
-      build('f', 1000, null), build('g', 100, 'Lab'),
+      build('a', 1000, 'Office'),
+      build('b', 2000, 'Office'),
+      build('c', 500, 'Office'),
+      build('d', 4000, 'Office'),
+      build('e', 800, 'Office'),
+      build('f', 1000, null),
+      build('g', 100, 'Lab'),
     ]);
     const byId = new Map(all.map((facts) => [facts.building.buildingId, facts.peers!]));
     expect(byId.get('d')).toMatchObject({ group: 'Office', groupSize: 5, euiPercentile: 0 });

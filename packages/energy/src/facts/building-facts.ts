@@ -66,10 +66,19 @@ export const computeFacts = (input: ComputeFactsInput): BuildingFacts => {
     }
     firstHour = Math.min(firstHour, meter.series.startHour);
     lastHour = Math.max(lastHour, meter.series.startHour + meter.series.values.length);
-    const result = computeMeterFacts({
-      meter: meter.meter, series: meter.series, sqm: metadata.sqm, timezone: metadata.timezone,
-      temperature: temperature.series, temperatureMissingReason: temperature.reason, duplicateHours: meter.duplicateHours,
-    }, calendars, options);
+    const result = computeMeterFacts(
+      {
+        meter: meter.meter,
+        series: meter.series,
+        sqm: metadata.sqm,
+        timezone: metadata.timezone,
+        temperature: temperature.series,
+        temperatureMissingReason: temperature.reason,
+        duplicateHours: meter.duplicateHours,
+      },
+      calendars,
+      options,
+    );
     meters.push(result.facts);
     dataIssues.push(...result.dataIssues);
     missing.push(...result.missing);

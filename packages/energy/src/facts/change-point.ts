@@ -8,7 +8,10 @@ export interface ChangePointOptions {
   minDaysPerSide: number;
 }
 
-interface Candidate { model: ChangePointModel; adjustedR2: number }
+interface Candidate {
+  model: ChangePointModel;
+  adjustedR2: number;
+}
 
 const solve3 = (matrix: number[][], vector: number[]): number[] | null => {
   const [a, b, c] = matrix;
@@ -61,9 +64,13 @@ export const fitChangePoint = (temperatures: Float64Array, energy: Float64Array,
       consider({
         adjustedR2: adjustedR2(fit.r2, count, 2),
         model: {
-          model, heatingBalancePointC: model === 'heating' ? balance : null, coolingBalancePointC: model === 'cooling' ? balance : null,
-          heatingSlopeKwhPerDegC: model === 'heating' ? fit.slope : null, coolingSlopeKwhPerDegC: model === 'cooling' ? fit.slope : null,
-          baseKwhPerDay: fit.intercept, r2: fit.r2,
+          model,
+          heatingBalancePointC: model === 'heating' ? balance : null,
+          coolingBalancePointC: model === 'cooling' ? balance : null,
+          heatingSlopeKwhPerDegC: model === 'heating' ? fit.slope : null,
+          coolingSlopeKwhPerDegC: model === 'cooling' ? fit.slope : null,
+          baseKwhPerDay: fit.intercept,
+          r2: fit.r2,
         },
       });
     }
@@ -72,7 +79,14 @@ export const fitChangePoint = (temperatures: Float64Array, energy: Float64Array,
     for (let cool = heat + 1; cool <= high; cool += 1) {
       let heatingDays = 0;
       let coolingDays = 0;
-      let s1 = 0, s2 = 0, s11 = 0, s22 = 0, s12 = 0, sy = 0, s1y = 0, s2y = 0;
+      let s1 = 0,
+        s2 = 0,
+        s11 = 0,
+        s22 = 0,
+        s12 = 0,
+        sy = 0,
+        s1y = 0,
+        s2y = 0;
       for (let index = 0; index < count; index += 1) {
         const t = temperatures[index];
         const h = Math.max(0, heat - t);
@@ -80,10 +94,24 @@ export const fitChangePoint = (temperatures: Float64Array, energy: Float64Array,
         if (h > 0) heatingDays += 1;
         if (c > 0) coolingDays += 1;
         const y = energy[index];
-        s1 += h; s2 += c; s11 += h * h; s22 += c * c; s12 += h * c; sy += y; s1y += h * y; s2y += c * y;
+        s1 += h;
+        s2 += c;
+        s11 += h * h;
+        s22 += c * c;
+        s12 += h * c;
+        sy += y;
+        s1y += h * y;
+        s2y += c * y;
       }
       if (heatingDays < options.minDaysPerSide || coolingDays < options.minDaysPerSide) continue;
-      const solution = solve3([[count, s1, s2], [s1, s11, s12], [s2, s12, s22]], [sy, s1y, s2y]);
+      const solution = solve3(
+        [
+          [count, s1, s2],
+          [s1, s11, s12],
+          [s2, s12, s22],
+        ],
+        [sy, s1y, s2y],
+      );
       if (!solution) continue;
       const [base, heatingSlope, coolingSlope] = solution;
       if (heatingSlope <= 0 || coolingSlope <= 0) continue;
@@ -96,7 +124,15 @@ export const fitChangePoint = (temperatures: Float64Array, energy: Float64Array,
       const r2 = 1 - sse / totalSquares;
       consider({
         adjustedR2: adjustedR2(r2, count, 4),
-        model: { model: 'heating-cooling', heatingBalancePointC: heat, coolingBalancePointC: cool, heatingSlopeKwhPerDegC: heatingSlope, coolingSlopeKwhPerDegC: coolingSlope, baseKwhPerDay: base, r2 },
+        model: {
+          model: 'heating-cooling',
+          heatingBalancePointC: heat,
+          coolingBalancePointC: cool,
+          heatingSlopeKwhPerDegC: heatingSlope,
+          coolingSlopeKwhPerDegC: coolingSlope,
+          baseKwhPerDay: base,
+          r2,
+        },
       });
     }
   }

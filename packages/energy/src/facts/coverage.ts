@@ -59,9 +59,14 @@ export const computeCoverage = (series: HourlySeries, outageMinHours: number, ze
   if (zeroRun > 0) closeZeroRun(values.length);
   const expectedHours = values.length;
   return {
-    expectedHours, validHours, missingHours, zeroHours, negativeHours,
+    expectedHours,
+    validHours,
+    missingHours,
+    zeroHours,
+    negativeHours,
     coverageRatio: expectedHours > 0 ? validHours / expectedHours : 0,
-    longestGapHours, outages,
+    longestGapHours,
+    outages,
     ...(zeroIsMissing ? {} : { zeroRuns }),
   };
 };

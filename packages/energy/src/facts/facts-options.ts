@@ -10,7 +10,13 @@ export const FACTS_VERSION = 'facts-2';
  * read 0 overnight and out of season. Types not listed here count zeros as missing.
  */
 export const DEFAULT_ZERO_IS_MISSING: Readonly<Record<MeterType, boolean>> = {
-  electricity: true, gas: false, steam: false, hotwater: false, chilledwater: false, water: true, other: true,
+  electricity: true,
+  gas: false,
+  steam: false,
+  hotwater: false,
+  chilledwater: false,
+  water: true,
+  other: true,
 };
 
 /** Thresholds of the fact definitions (each documented in FACTS.md). */
@@ -54,8 +60,7 @@ export interface FactsOptions {
 export type ResolvedFactsOptions = Required<Omit<FactsOptions, 'zeroIsMissing'>> & { zeroIsMissing: Record<MeterType, boolean> };
 
 /** Whether zeros on `meter` count as missing under the resolved options (`true` for an unknown type). */
-export const zeroIsMissingFor = (options: Pick<ResolvedFactsOptions, 'zeroIsMissing'>, meter: MeterType): boolean =>
-  options.zeroIsMissing[meter] ?? true;
+export const zeroIsMissingFor = (options: Pick<ResolvedFactsOptions, 'zeroIsMissing'>, meter: MeterType): boolean => options.zeroIsMissing[meter] ?? true;
 
 export const resolveFactsOptions = (options: FactsOptions = {}): ResolvedFactsOptions => ({
   outageMinHours: 24,

@@ -37,7 +37,10 @@ describe('computeCoverage', () => {
     expect(coverage.outages).toEqual([{ start: '2019-01-01T10:00:00Z', end: '2019-01-02T16:00:00Z', hours: 30 }]);
   });
   it('closes a gap that runs to the end of the series', () => {
-    const coverage = computeCoverage(makeSeries('2019-01-01T00:00:00Z', 50, (index) => (index < 20 ? 1 : 0)), 24);
+    const coverage = computeCoverage(
+      makeSeries('2019-01-01T00:00:00Z', 50, (index) => (index < 20 ? 1 : 0)),
+      24,
+    );
     expect(coverage.outages).toEqual([{ start: '2019-01-01T20:00:00Z', end: '2019-01-03T02:00:00Z', hours: 30 }]);
   });
 });
@@ -93,7 +96,10 @@ describe('calendar, daily energy and monthly profile', () => {
     // The last UTC hour is 00:00 BST on 2 April: a one-hour local day that does not count.
     expect(calendar.dates).toHaveLength(4);
     expect([...daily.kwh]).toEqual([24, 23, 24, Number.NaN]);
-    expect(computeMonthlyProfile(series, calendar)).toEqual([{ month: '2019-03', kwh: 47, validHours: 47 }, { month: '2019-04', kwh: 25, validHours: 25 }]);
+    expect(computeMonthlyProfile(series, calendar)).toEqual([
+      { month: '2019-03', kwh: 47, validHours: 47 },
+      { month: '2019-04', kwh: 25, validHours: 25 },
+    ]);
   });
 });
 

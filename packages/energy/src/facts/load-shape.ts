@@ -53,7 +53,10 @@ export const computeLoadShape = (series: HourlySeries, calendar: LocalCalendar, 
   for (const value of sorted) total += value;
   const ratio = (top: 'weekday' | 'night', bottom: 'weekend' | 'day', metric: string, what: string): number | null => {
     if (counts[top] < MIN_HOURS_PER_RATIO_SIDE || counts[bottom] < MIN_HOURS_PER_RATIO_SIDE) {
-      missing.push({ metric: `${meterName}.load.${metric}`, reason: `too few valid ${what} hours (${counts[top]} and ${counts[bottom]}; ${MIN_HOURS_PER_RATIO_SIDE} each needed)` });
+      missing.push({
+        metric: `${meterName}.load.${metric}`,
+        reason: `too few valid ${what} hours (${counts[top]} and ${counts[bottom]}; ${MIN_HOURS_PER_RATIO_SIDE} each needed)`,
+      });
       return null;
     }
     if (!(sums[bottom] > 0)) {

@@ -95,8 +95,16 @@ export const createCalendarCache = (options: { maxCalendars?: number } = {}): Ca
       monthOfHour[index] = months.length - 1;
     }
     return {
-      zone: zoneName, startHour, hours, dayOfHour, hourOfDay, monthOfHour, dates, months,
-      weekdays: Uint8Array.from(weekdayList), hoursInDay: Uint8Array.from(hoursPerDay),
+      zone: zoneName,
+      startHour,
+      hours,
+      dayOfHour,
+      hourOfDay,
+      monthOfHour,
+      dates,
+      months,
+      weekdays: Uint8Array.from(weekdayList),
+      hoursInDay: Uint8Array.from(hoursPerDay),
     };
   };
 

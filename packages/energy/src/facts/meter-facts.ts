@@ -52,16 +52,30 @@ export const computeMeterFacts = (input: MeterFactsInput, calendars: CalendarCac
   const daily = computeDailyEnergy(series, calendar, options.minValidHoursPerDay, zeroIsMissing);
 
   if (coverage.validHours === 0) {
-    dataIssues.push({ kind: 'all-zero', severity: 'critical', message: `${meter}: no positive reading in ${formatHours(coverage.expectedHours)} h (${formatHours(coverage.zeroHours)} zero, ${formatHours(coverage.missingHours)} missing${coverage.negativeHours ? `, ${formatHours(coverage.negativeHours)} negative` : ''})` });
+    dataIssues.push({
+      kind: 'all-zero',
+      severity: 'critical',
+      message: `${meter}: no positive reading in ${formatHours(coverage.expectedHours)} h (${formatHours(coverage.zeroHours)} zero, ${formatHours(coverage.missingHours)} missing${coverage.negativeHours ? `, ${formatHours(coverage.negativeHours)} negative` : ''})`,
+    });
   }
   if (totals.annualKwh === null) {
-    missing.push({ metric: `${meter}.annualKwh`, reason: coverage.validHours === 0 ? 'no valid (positive) hourly reading' : `only ${formatHours(coverage.validHours)} valid hours (${formatHours(options.minValidHoursForAnnual)} needed to extrapolate a year)` });
+    missing.push({
+      metric: `${meter}.annualKwh`,
+      reason:
+        coverage.validHours === 0
+          ? 'no valid (positive) hourly reading'
+          : `only ${formatHours(coverage.validHours)} valid hours (${formatHours(options.minValidHoursForAnnual)} needed to extrapolate a year)`,
+    });
   }
   if (totals.euiKwhPerSqm === null) {
     missing.push({ metric: `${meter}.euiKwhPerSqm`, reason: input.sqm === null ? 'floor area is 0 or absent' : 'no annual kWh to divide' });
   }
   if (coverage.expectedHours < options.minValidHoursForAnnual) {
-    dataIssues.push({ kind: 'short-period', severity: coverage.expectedHours < 7 * 24 ? 'critical' : 'warning', message: `${meter}: only ${formatHours(coverage.expectedHours)} h of data (${(coverage.expectedHours / 24).toFixed(1)} days)` });
+    dataIssues.push({
+      kind: 'short-period',
+      severity: coverage.expectedHours < 7 * 24 ? 'critical' : 'warning',
+      message: `${meter}: only ${formatHours(coverage.expectedHours)} h of data (${(coverage.expectedHours / 24).toFixed(1)} days)`,
+    });
   }
   if (coverage.negativeHours) {
     dataIssues.push({ kind: 'negative-values', severity: 'warning', message: `${meter}: ${formatHours(coverage.negativeHours)} hours read below zero and are treated as invalid` });
@@ -70,11 +84,19 @@ export const computeMeterFacts = (input: MeterFactsInput, calendars: CalendarCac
     dataIssues.push({ kind: 'duplicate-timestamps', severity: 'info', message: `${meter}: ${formatHours(input.duplicateHours)} hours appeared twice; the first reading was kept` });
   }
   if (coverage.validHours > 0 && coverage.coverageRatio < options.lowCoverageRatio) {
-    dataIssues.push({ kind: 'low-coverage', severity: coverage.coverageRatio < 0.5 ? 'critical' : 'warning', message: `${meter}: ${(coverage.coverageRatio * 100).toFixed(1)}% of hours have a valid reading` });
+    dataIssues.push({
+      kind: 'low-coverage',
+      severity: coverage.coverageRatio < 0.5 ? 'critical' : 'warning',
+      message: `${meter}: ${(coverage.coverageRatio * 100).toFixed(1)}% of hours have a valid reading`,
+    });
   }
   if (coverage.validHours > 0) {
     for (const outage of coverage.outages.slice(0, 5)) {
-      dataIssues.push({ kind: 'outage', severity: outage.hours >= 30 * 24 ? 'critical' : 'warning', message: `${meter}: ${formatHours(outage.hours)} h with no valid reading from ${outage.start} to ${outage.end}` });
+      dataIssues.push({
+        kind: 'outage',
+        severity: outage.hours >= 30 * 24 ? 'critical' : 'warning',
+        message: `${meter}: ${formatHours(outage.hours)} h with no valid reading from ${outage.start} to ${outage.end}`,
+      });
     }
     if (coverage.outages.length > 5) {
       dataIssues.push({ kind: 'outage', severity: 'info', message: `${meter}: ${coverage.outages.length - 5} more outages of ${options.outageMinHours} h or more` });
@@ -84,7 +106,11 @@ export const computeMeterFacts = (input: MeterFactsInput, calendars: CalendarCac
   if (coverage.zeroRuns && coverage.zeroRuns.length > 0) {
     const longest = coverage.zeroRuns.reduce((best, run) => (run.hours > best.hours ? run : best));
     const zeroRunHours = coverage.zeroRuns.reduce((sum, run) => sum + run.hours, 0);
-    dataIssues.push({ kind: 'zero-runs', severity: 'info', message: `${meter}: ${coverage.zeroRuns.length} runs of ${options.outageMinHours} h or more reading 0 (${formatHours(zeroRunHours)} h in all; longest ${formatHours(longest.hours)} h from ${longest.start} to ${longest.end}), counted as no consumption (heating off), not as missing data` });
+    dataIssues.push({
+      kind: 'zero-runs',
+      severity: 'info',
+      message: `${meter}: ${coverage.zeroRuns.length} runs of ${options.outageMinHours} h or more reading 0 (${formatHours(zeroRunHours)} h in all; longest ${formatHours(longest.hours)} h from ${longest.start} to ${longest.end}), counted as no consumption (heating off), not as missing data`,
+    });
   }
 
   let weather: MeterFacts['weather'] = null;
@@ -106,8 +132,15 @@ export const computeMeterFacts = (input: MeterFactsInput, calendars: CalendarCac
 
   return {
     facts: {
-      meter, totalKwh: totals.totalKwh, annualKwh: totals.annualKwh, euiKwhPerSqm: totals.euiKwhPerSqm,
-      coverage, load, weather, anomalies, monthly: computeMonthlyProfile(series, calendar, zeroIsMissing),
+      meter,
+      totalKwh: totals.totalKwh,
+      annualKwh: totals.annualKwh,
+      euiKwhPerSqm: totals.euiKwhPerSqm,
+      coverage,
+      load,
+      weather,
+      anomalies,
+      monthly: computeMonthlyProfile(series, calendar, zeroIsMissing),
     },
     dataIssues,
     missing,

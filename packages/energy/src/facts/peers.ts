@@ -6,8 +6,7 @@ export interface ComparePeersOptions {
   minGroupSize?: number;
 }
 
-const electricityEui = (facts: BuildingFacts): number | null =>
-  facts.meters.find((meter) => meter.meter === 'electricity')?.euiKwhPerSqm ?? null;
+const electricityEui = (facts: BuildingFacts): number | null => facts.meters.find((meter) => meter.meter === 'electricity')?.euiKwhPerSqm ?? null;
 
 /**
  * Peer comparison on electricity EUI. The group is the building's `primaryUse`; buildings
@@ -38,7 +37,8 @@ export const comparePeers = (allFacts: BuildingFacts[], options: ComparePeersOpt
     const missing = [...facts.missing.filter((entry) => !entry.metric.startsWith('peers'))];
     let euiPercentile: number | null = null;
     if (eui === null) missing.push({ metric: 'peers.euiPercentile', reason: 'this building has no electricity EUI' });
-    else if (values.length < minGroupSize) missing.push({ metric: 'peers.euiPercentile', reason: `group '${group}' has ${values.length} buildings with an EUI (${minGroupSize} needed)` });
+    else if (values.length < minGroupSize)
+      missing.push({ metric: 'peers.euiPercentile', reason: `group '${group}' has ${values.length} buildings with an EUI (${minGroupSize} needed)` });
     else {
       let below = 0;
       let tied = -1;

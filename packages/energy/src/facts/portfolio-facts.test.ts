@@ -25,7 +25,11 @@ describe('generatePortfolio', () => {
   });
 
   it('facts recover the injected outages and anomalies', async () => {
-    const { facts, issues } = await computePortfolioFacts({ meters: [{ meter: 'electricity', source: portfolio.files.meter }], metadata: portfolio.files.metadata, weather: portfolio.files.weather });
+    const { facts, issues } = await computePortfolioFacts({
+      meters: [{ meter: 'electricity', source: portfolio.files.meter }],
+      metadata: portfolio.files.metadata,
+      weather: portfolio.files.weather,
+    });
     expect(issues).toEqual([]);
     for (const [index, building] of portfolio.buildings.entries()) {
       const meter = facts[index].meters[0];
@@ -42,7 +46,10 @@ describe('generatePortfolio', () => {
 
   it('an unsorted long file (path or stream) gives the same facts as the sorted one', async () => {
     const [header, ...rows] = (await readFile(portfolio.files.meter, 'utf8')).trim().split('\n');
-    const shuffled = rows.map((row, index) => ({ row, key: (index * 7919) % rows.length })).sort((a, b) => a.key - b.key).map((entry) => entry.row);
+    const shuffled = rows
+      .map((row, index) => ({ row, key: (index * 7919) % rows.length }))
+      .sort((a, b) => a.key - b.key)
+      .map((entry) => entry.row);
     const unsortedPath = join(dir, 'unsorted.csv');
     await writeFile(unsortedPath, `${header}\n${shuffled.join('\n')}\n`);
     const base = { metadata: portfolio.files.metadata, weather: portfolio.files.weather };

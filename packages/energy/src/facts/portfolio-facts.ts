@@ -65,7 +65,13 @@ export const computePortfolioFacts = async (input: PortfolioFactsInput): Promise
   };
   /** Facts of one meter, computed now so the series can be dropped. */
   const reduce = (part: BuildingSeries): void => {
-    const facts = computeFacts({ metadata: metadataFor(part.buildingId), meters: [{ meter: part.meter, series: part.series, duplicateHours: part.duplicateHours, unusableReason: part.series ? undefined : unusableReason(part) }], weather, options: input.options, calendars });
+    const facts = computeFacts({
+      metadata: metadataFor(part.buildingId),
+      meters: [{ meter: part.meter, series: part.series, duplicateHours: part.duplicateHours, unusableReason: part.series ? undefined : unusableReason(part) }],
+      weather,
+      options: input.options,
+      calendars,
+    });
     single.set(`${part.buildingId}|${part.meter}`, facts);
     store({ ...part, series: null });
   };
@@ -75,13 +81,21 @@ export const computePortfolioFacts = async (input: PortfolioFactsInput): Promise
     for (const part of parts) {
       if (!part.series) continue;
       const partBuilder = new HourlySeriesBuilder();
-      part.series.values.forEach((value, index) => { if (!Number.isNaN(value)) partBuilder.set(part.series!.startHour + index, value); });
+      part.series.values.forEach((value, index) => {
+        if (!Number.isNaN(value)) partBuilder.set(part.series!.startHour + index, value);
+      });
       duplicateHours += builder.merge(partBuilder);
     }
     const sum = (key: 'rows' | 'rejectedRows' | 'duplicateHours' | 'negativeHours' | 'implausibleHours'): number => parts.reduce((total, part) => total + part[key], 0);
     return {
-      ...parts[0], series: builder.build(), rows: sum('rows'), rejectedRows: sum('rejectedRows'), duplicateHours: sum('duplicateHours') + duplicateHours,
-      negativeHours: sum('negativeHours'), implausibleHours: sum('implausibleHours'), continuation: false,
+      ...parts[0],
+      series: builder.build(),
+      rows: sum('rows'),
+      rejectedRows: sum('rejectedRows'),
+      duplicateHours: sum('duplicateHours') + duplicateHours,
+      negativeHours: sum('negativeHours'),
+      implausibleHours: sum('implausibleHours'),
+      continuation: false,
     };
   };
 
@@ -121,7 +135,8 @@ export const computePortfolioFacts = async (input: PortfolioFactsInput): Promise
       combined.meters.push(...other.meters);
       combined.dataIssues.push(...other.dataIssues.filter((issue) => issue.kind !== 'no-floor-area' && issue.kind !== 'no-weather'));
       combined.missing.push(...other.missing);
-      if (other.period.hours > 0 && (combined.period.hours === 0 || other.period.start < combined.period.start)) combined.period = { ...combined.period, start: other.period.start };
+      if (other.period.hours > 0 && (combined.period.hours === 0 || other.period.start < combined.period.start))
+        combined.period = { ...combined.period, start: other.period.start };
       if (other.period.hours > 0 && other.period.end > combined.period.end) combined.period = { ...combined.period, end: other.period.end };
     }
     if (combined.period.start && combined.period.end) combined.period.hours = (Date.parse(combined.period.end) - Date.parse(combined.period.start)) / 3_600_000;

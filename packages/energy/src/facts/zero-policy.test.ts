@@ -107,7 +107,11 @@ describe('zero policy per meter type', () => {
     const utc = { ...metadata, timezone: 'UTC' };
     const facts = computeFacts({ metadata: utc, meters: [{ meter: 'gas', series }], weather });
     expect(facts.meters[0].load.weekdayWeekendRatio).toBe(0);
-    const weekendOnly = computeFacts({ metadata: utc, meters: [{ meter: 'gas', series: makeSeries(start, 8760, (index, date) => (date.getUTCDay() % 6 === 0 ? 0 : 3)) }], weather });
+    const weekendOnly = computeFacts({
+      metadata: utc,
+      meters: [{ meter: 'gas', series: makeSeries(start, 8760, (index, date) => (date.getUTCDay() % 6 === 0 ? 0 : 3)) }],
+      weather,
+    });
     expect(weekendOnly.meters[0].load.weekdayWeekendRatio).toBeNull();
     expect(weekendOnly.missing.find((entry) => entry.metric === 'gas.load.weekdayWeekendRatio')?.reason).toMatch(/all read 0/);
     expectFinite(facts);

@@ -5,17 +5,26 @@ import type { AnalysisAnswer } from '../answer-schema';
  * what is there and treats what is not as absent, so one malformed section does not hide
  * a hallucinated number in another.
  */
-export interface EvidenceItem { metric: string; value: number; unit?: string; where: string; rawValue?: unknown }
+export interface EvidenceItem {
+  metric: string;
+  value: number;
+  unit?: string;
+  where: string;
+  rawValue?: unknown;
+}
 /**
  * `meter`: the one meter whose metrics the surrounding finding or recommendation cites
  * (`peers.*` and `building.*` aside), when it cites exactly one; prose in it that names
  * no meter is read as being about that meter.
  */
-export interface ProseField { text: string; where: string; meter?: string }
+export interface ProseField {
+  text: string;
+  where: string;
+  meter?: string;
+}
 
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const asRecord = (value: unknown): Record<string, unknown> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+const asRecord = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 const asText = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 export const evidenceItems = (answer: unknown): EvidenceItem[] => {
@@ -44,9 +53,11 @@ export const proseFields = (answer: unknown): ProseField[] => {
     if (text) fields.push(meter === undefined ? { text, where } : { text, where, meter });
   };
   const citedMeter = (entry: unknown): string | undefined => {
-    const meters = new Set(asArray(asRecord(entry).evidence)
-      .map((raw) => asText(asRecord(raw).metric)?.split('.')[0])
-      .filter((prefix): prefix is string => prefix !== undefined && prefix !== 'peers' && prefix !== 'building'));
+    const meters = new Set(
+      asArray(asRecord(entry).evidence)
+        .map((raw) => asText(asRecord(raw).metric)?.split('.')[0])
+        .filter((prefix): prefix is string => prefix !== undefined && prefix !== 'peers' && prefix !== 'building'),
+    );
     return meters.size === 1 ? [...meters][0] : undefined;
   };
   add(root.summary, 'summary');

@@ -14,8 +14,14 @@ import { evaluateAnswer } from './evaluate-answer';
  * the facts say what is missing, grounded answers pass, and the gate demands nothing
  * that could not be computed, while a number given for a missing fact still fails.
  */
-const metadata = (overrides: Partial<BuildingMetadata> = {}): BuildingMetadata =>
-  ({ buildingId: 'b1', sqm: 1000, primaryUse: 'Office', timezone: 'Europe/London', siteId: 's', ...overrides });
+const metadata = (overrides: Partial<BuildingMetadata> = {}): BuildingMetadata => ({
+  buildingId: 'b1',
+  sqm: 1000,
+  primaryUse: 'Office',
+  timezone: 'Europe/London',
+  siteId: 's',
+  ...overrides,
+});
 const officeHours = (index: number, date: Date): number => (date.getUTCDay() % 6 === 0 ? 3 : 5) + (index % 24 >= 8 && index % 24 < 18 ? 4 : 0) + (index % 97) / 50;
 const temperature = makeSeries('2019-01-01T00:00:00Z', 8760, (index) => 10 - 8 * Math.cos((2 * Math.PI * index) / 8760));
 const weather = { sites: new Map([['s', temperature]]) };
@@ -38,7 +44,12 @@ const CASES: { name: string; facts: () => BuildingFacts; missing: string[]; issu
   },
   {
     name: 'negative values',
-    facts: () => computeFacts({ metadata: metadata(), meters: electricity(makeSeries('2019-01-01T00:00:00Z', 8760, (index, date) => (index % 100 === 0 ? -5 : officeHours(index, date)))), weather }),
+    facts: () =>
+      computeFacts({
+        metadata: metadata(),
+        meters: electricity(makeSeries('2019-01-01T00:00:00Z', 8760, (index, date) => (index % 100 === 0 ? -5 : officeHours(index, date)))),
+        weather,
+      }),
     missing: [],
     issues: ['negative-values'],
     citedMissing: 'electricity.load.shoulderKw',
@@ -54,7 +65,9 @@ const CASES: { name: string; facts: () => BuildingFacts; missing: string[]; issu
     name: 'no floor area',
     facts: () => {
       const year = makeSeries('2019-01-01T00:00:00Z', 8760, officeHours);
-      const others = Array.from({ length: 5 }, (_, index) => computeFacts({ metadata: metadata({ buildingId: `o${index}`, sqm: 500 + 100 * index }), meters: electricity(year), weather }));
+      const others = Array.from({ length: 5 }, (_, index) =>
+        computeFacts({ metadata: metadata({ buildingId: `o${index}`, sqm: 500 + 100 * index }), meters: electricity(year), weather }),
+      );
       return comparePeers([computeFacts({ metadata: metadata({ sqm: null }), meters: electricity(year), weather }), ...others])[0];
     },
     missing: ['electricity.euiKwhPerSqm', 'peers.euiPercentile'],
@@ -82,7 +95,10 @@ describe.each(CASES)('gate on real facts: $name', ({ facts: makeFacts, missing, 
   it('the facts say what is missing and why, and hold no value for it', () => {
     const listed = facts.missing.map((entry) => entry.metric);
     for (const metric of missing) {
-      expect(listed.some((name) => metric === name || metric.startsWith(`${name}.`)), `${metric} listed missing`).toBe(true);
+      expect(
+        listed.some((name) => metric === name || metric.startsWith(`${name}.`)),
+        `${metric} listed missing`,
+      ).toBe(true);
       expect(data.metrics[metric], `${metric} has no value`).toBeUndefined();
     }
     for (const entry of facts.missing) expect(entry.reason.length).toBeGreaterThan(5);

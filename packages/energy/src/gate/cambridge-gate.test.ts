@@ -28,11 +28,16 @@ const seeded = (seed: number) => {
 describe.skipIf(!hasData)('quality gate on the Cambridge Estates facts', () => {
   let facts: BuildingFacts[];
   beforeAll(async () => {
-    facts = (await computePortfolioFacts({
-      meters: [{ meter: 'electricity', source: join(DATA, 'electricity.csv') }, { meter: 'gas', source: join(DATA, 'gas.csv.gz') }],
-      metadata: join(DATA, 'metadata.csv'),
-      weather: join(DATA, 'weather.csv'),
-    })).facts;
+    facts = (
+      await computePortfolioFacts({
+        meters: [
+          { meter: 'electricity', source: join(DATA, 'electricity.csv') },
+          { meter: 'gas', source: join(DATA, 'gas.csv.gz') },
+        ],
+        metadata: join(DATA, 'metadata.csv'),
+        weather: join(DATA, 'weather.csv'),
+      })
+    ).facts;
   }, 30_000);
 
   const run = (behaviour: AnswerBehaviour, samples: number): { pass: number; fail: number; wrong: string[] } => {

@@ -23,10 +23,16 @@ export interface CompletenessOptions {
 }
 
 /** Cite at least one of `cite` (per meter suffix) when the facts hold any of `when`. */
-interface KeyMetricGroup { cite: string[]; when: string[] }
+interface KeyMetricGroup {
+  cite: string[];
+  when: string[];
+}
 const CONSUMPTION: KeyMetricGroup = { cite: ['annualKwh', 'euiKwhPerSqm', 'totalKwh'], when: ['annualKwh', 'euiKwhPerSqm'] };
 const LOAD: KeyMetricGroup = { cite: ['load.baseloadKw', 'load.peakKw', 'load.loadFactor'], when: ['load.baseloadKw', 'load.peakKw', 'load.loadFactor'] };
-const COVERAGE: KeyMetricGroup = { cite: ['coverage.coverageRatio', 'coverage.validHours', 'coverage.zeroHours', 'coverage.missingHours'], when: ['coverage.coverageRatio', 'coverage.validHours', 'coverage.zeroHours', 'coverage.missingHours'] };
+const COVERAGE: KeyMetricGroup = {
+  cite: ['coverage.coverageRatio', 'coverage.validHours', 'coverage.zeroHours', 'coverage.missingHours'],
+  when: ['coverage.coverageRatio', 'coverage.validHours', 'coverage.zeroHours', 'coverage.missingHours'],
+};
 const KEY_METRICS: Record<AnalysisType, KeyMetricGroup[]> = {
   'data-quality-triage': [COVERAGE],
   'building-diagnostic': [CONSUMPTION, LOAD],
@@ -67,7 +73,13 @@ const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'sev
 const CANNOT_QUANTIFY = /(?:cannot|can't|can ?not|not possible to|unable to)\s+(?:be\s+)?(?:quantif|estimat)|unknown|not (?:be )?quantifi|missing|unavailable/i;
 
 /** `citedInProse`: metrics the answer's prose states correctly (from the grounded check). */
-export const checkComplete = (answer: unknown, data: PromptData, analysisType: AnalysisType, options: CompletenessOptions = {}, citedInProse: Set<string> = new Set()): CheckOutcome => {
+export const checkComplete = (
+  answer: unknown,
+  data: PromptData,
+  analysisType: AnalysisType,
+  options: CompletenessOptions = {},
+  citedInProse: Set<string> = new Set(),
+): CheckOutcome => {
   const root = asRecord(answer);
   const issues: string[] = [];
   let required = 0;
@@ -91,8 +103,9 @@ export const checkComplete = (answer: unknown, data: PromptData, analysisType: A
     recommendations.forEach((raw, index) => {
       const recommendation = asRecord(raw);
       const explained = CANNOT_QUANTIFY.test(`${asText(recommendation.rationale) ?? ''} ${asText(recommendation.action) ?? ''}`);
-      require(typeof recommendation.estimatedSavingsPct === 'number' || !consumptionKnown || explained,
-        `recommendations[${index}] has no estimatedSavingsPct and does not say why`);
+      require(typeof recommendation.estimatedSavingsPct === 'number' ||
+        !consumptionKnown ||
+        explained, `recommendations[${index}] has no estimatedSavingsPct and does not say why`);
       if (consumptionKnown) {
         require(typeof recommendation.estimatedAnnualSavingsKwh === 'number' || explained, `recommendations[${index}] has no estimatedAnnualSavingsKwh and does not say why`);
       }
@@ -104,9 +117,9 @@ export const checkComplete = (answer: unknown, data: PromptData, analysisType: A
   const mustAddress = data.dataIssues.filter((issue) => analysisType === 'data-quality-triage' || issue.severity !== 'info');
   for (const kind of new Set(mustAddress.map((issue) => issue.kind))) {
     // An entry labelled with a kind answers that kind; an unlabelled one is read by its words.
-    const answering = entries.filter((entry) => knownKinds.has(normalizeKind(entry.issue))
-      ? normalizeKind(entry.issue).includes(normalizeKind(kind))
-      : addressesIssue(kind, [entry.issue, entry.response]));
+    const answering = entries.filter((entry) =>
+      knownKinds.has(normalizeKind(entry.issue)) ? normalizeKind(entry.issue).includes(normalizeKind(kind)) : addressesIssue(kind, [entry.issue, entry.response]),
+    );
     const count = mustAddress.filter((issue) => issue.kind === kind).length;
     // Several issues of one kind (five outages) need an entry each, or one that speaks of them all.
     const coversAll = answering.some((entry) => new RegExp(`\\b(?:all|each|every|both|${count}|${NUMBER_WORDS[count] ?? count})\\b`, 'i').test(entry.response));
@@ -120,11 +133,15 @@ export const checkComplete = (answer: unknown, data: PromptData, analysisType: A
   }
 
   if (analysisType === 'building-diagnostic') {
-    const findingText = findings.map((raw) => {
-      const finding = asRecord(raw);
-      const evidence = asArray(finding.evidence).map((entry) => asText(asRecord(entry).metric) ?? '').join(' ');
-      return `${asText(finding.title) ?? ''} ${asText(finding.detail) ?? ''} ${evidence}`;
-    }).join('\n');
+    const findingText = findings
+      .map((raw) => {
+        const finding = asRecord(raw);
+        const evidence = asArray(finding.evidence)
+          .map((entry) => asText(asRecord(entry).metric) ?? '')
+          .join(' ');
+        return `${asText(finding.title) ?? ''} ${asText(finding.detail) ?? ''} ${evidence}`;
+      })
+      .join('\n');
     // "Address each of the largest anomalies": the largest (by |robustZ|) must be addressed, and
     // at least `majorAnomalyCount` − 1 of the largest `majorAnomalyCount + 2` (writers rank them
     // by robustZ, by kWh or by deviation; a terse answer covers two).

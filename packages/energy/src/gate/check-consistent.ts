@@ -13,12 +13,16 @@ import { ISO_DATE, NAMED_DATE } from './quantities';
  * plan recommends measures). Score: 1 − issues / checks made.
  */
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const ANOMALY_WORD = /\b(?:anomal\w*|spike\w*|surge\w*|dip\w*|drop\w*|unusual\w*|abnormal\w*|outlier\w*|irregular\w*|excursion\w*|jump\w*|plunge\w*|deviat\w*|high[- ]day|low[- ]day|high[- ]week|low[- ]week)\b/i;
-const LOW_CONFIDENCE = /\b(?:unreliable|not reliable|of limited reliability|questionable|highly uncertain|should be treated with caution)\b|\b(?:low|limited|weak|modest|reduced|little)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was|should be|must be)\s+(?:\w+\s+)?(?:low|limited|weak|poor|reduced)\b|\bconfidence\s*(?::|-|–)\s*(?:low|limited|weak|poor)\b|\b(?:tentative|provisional|preliminary) (?:conclusions|findings)\b/i;
-const HIGH_CONFIDENCE = /\b(?:fully|highly|entirely|very|completely) reliable\b|\bthe data support every (?:figure|finding)\b|\b(?:high|strong|full|great)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was)\s+(?:\w+\s+)?(?:high|strong)\b|\bconfidence\s*(?::|-|–)\s*(?:high|strong)\b|\bhighly confident\b|\b(?:support|supports|allow|allows) (?:firm|robust|confident|strong) conclusions\b/i;
+const ANOMALY_WORD =
+  /\b(?:anomal\w*|spike\w*|surge\w*|dip\w*|drop\w*|unusual\w*|abnormal\w*|outlier\w*|irregular\w*|excursion\w*|jump\w*|plunge\w*|deviat\w*|high[- ]day|low[- ]day|high[- ]week|low[- ]week)\b/i;
+const LOW_CONFIDENCE =
+  /\b(?:unreliable|not reliable|of limited reliability|questionable|highly uncertain|should be treated with caution)\b|\b(?:low|limited|weak|modest|reduced|little)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was|should be|must be)\s+(?:\w+\s+)?(?:low|limited|weak|poor|reduced)\b|\bconfidence\s*(?::|-|–)\s*(?:low|limited|weak|poor)\b|\b(?:tentative|provisional|preliminary) (?:conclusions|findings)\b/i;
+const HIGH_CONFIDENCE =
+  /\b(?:fully|highly|entirely|very|completely) reliable\b|\bthe data support every (?:figure|finding)\b|\b(?:high|strong|full|great)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was)\s+(?:\w+\s+)?(?:high|strong)\b|\bconfidence\s*(?::|-|–)\s*(?:high|strong)\b|\bhighly confident\b|\b(?:support|supports|allow|allows) (?:firm|robust|confident|strong) conclusions\b/i;
 const NO_ISSUES = /\bno (?:data[- ]quality |data )?(?:issues|problems)\b(?! (?:beyond|other than|besides|apart from|except))|\bthe record is (?:continuous|complete|clean)\b/i;
 const NO_ZERO_RUNS = /\bno\s+(?:(?:gaps|outages),?\s+)*(?:(?:or|and)\s+)?zero[- ]runs?\b|\bno\s+(?:runs of\s+)?zero readings\b/i;
-const NO_OUTAGES = /\b(?:with |has |have |had |shows? |contains? |there (?:are|were) )?no (?:gaps|outages)\b|\bwithout (?:any )?(?:gaps|outages)\b|\bcomplete with no gaps\b|\bthe record is continuous\b/i;
+const NO_OUTAGES =
+  /\b(?:with |has |have |had |shows? |contains? |there (?:are|were) )?no (?:gaps|outages)\b|\bwithout (?:any )?(?:gaps|outages)\b|\bcomplete with no gaps\b|\bthe record is continuous\b/i;
 const DATA_QUALITY_WORDS = /\b(?:coverage|complete(?:ness)?|missing|gaps?|outages?|zero|valid|data quality|fit for|readings?|metering|meter data)\b/i;
 
 const namedDateToIso = (text: string, year: string): string | undefined => {
@@ -47,7 +51,8 @@ const knownDates = (data: PromptData): Set<string> => {
   for (const issue of data.dataIssues) for (const match of issue.message.matchAll(ISO_DATE)) add(match[0]);
   for (const anomaly of data.anomalies) {
     // A week anomaly's date is its first day; the days after it belong to it.
-    if (anomaly.kind.startsWith('week')) for (let day = 1; day < 7; day += 1) dates.add(new Date(Date.parse(`${anomaly.date}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10));
+    if (anomaly.kind.startsWith('week'))
+      for (let day = 1; day < 7; day += 1) dates.add(new Date(Date.parse(`${anomaly.date}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10));
   }
   return dates;
 };
@@ -86,7 +91,8 @@ const idPattern = (id: string): RegExp | undefined => {
 
 const MORE = '(?:higher|greater|more|larger|above|exceeds?|exceeding|outstrips?|heavier|rises? above)';
 const LESS = '(?:lower|less|smaller|below|drops?(?: well)? below|falls?(?: well)? below|under|lighter)';
-const USE = '(?:[- ]?time)?\\s*(?:(?:gas|electricity|electric|electrical)\\s+)?(?:use|usage|load|consumption|demand|draw)?\\s*(?:is|are|was|runs?|stays?|sits?|remains?)?\\s*(?:\\w+\\s+)?';
+const USE =
+  '(?:[- ]?time)?\\s*(?:(?:gas|electricity|electric|electrical)\\s+)?(?:use|usage|load|consumption|demand|draw)?\\s*(?:is|are|was|runs?|stays?|sits?|remains?)?\\s*(?:\\w+\\s+)?';
 /** "night use is higher than day use" needs nightDayRatio > 1; the reverse < 1. */
 const comparisons = (left: string, right: string): { above: RegExp; below: RegExp } => ({
   above: new RegExp(`\\b${left}${USE}${MORE}(?:\\s+than)?\\s+(?:the\\s+)?${right}|\\b${right}${USE}${LESS}(?:\\s+than)?\\s+(?:the\\s+)?${left}`, 'i'),
@@ -102,15 +108,20 @@ const GETS_COLDER = `(?:(?:it\\s+)?(?:gets?|becomes?|turns?)?\\s*(?:colder|coole
 /** "use rises as it gets warmer", "use falls as outdoor temperature falls": use grows with warmth. */
 const WARMER = new RegExp(`\\b${USE_UP}\\s+(?:as|when|with)\\s+${GETS_WARMER}|\\b${USE_DOWN}\\s+(?:as|when|with)\\s+${GETS_COLDER}|\\bcooling[- ](?:driven|dominated)\\b`, 'i');
 const COLDER = new RegExp(`\\b${USE_UP}\\s+(?:as|when|with)\\s+${GETS_COLDER}|\\b${USE_DOWN}\\s+(?:as|when|with)\\s+${GETS_WARMER}|\\bheating[- ](?:driven|dominated)\\b`, 'i');
-const ANOMALY_HIGH = /\b(?:above|over|higher than|more than|exceed(?:ed|ing|s)?)\s+(?:the\s+)?(?:expected|normal|typical|predicted|baseline)\b|\b(?:a\s+)?(?:spike|surge|jump)\b|\bspiked\b|\bjumped\b/i;
-const ANOMALY_LOW = /\b(?:below|under|lower than|less than|short of)\s+(?:the\s+)?(?:expected|normal|typical|predicted|baseline)\b|\b(?:a\s+)?(?:dip|drop|slump|shortfall)\b|\bdipped\b|\bdropped\b/i;
+const ANOMALY_HIGH =
+  /\b(?:above|over|higher than|more than|exceed(?:ed|ing|s)?)\s+(?:the\s+)?(?:expected|normal|typical|predicted|baseline)\b|\b(?:a\s+)?(?:spike|surge|jump)\b|\bspiked\b|\bjumped\b/i;
+const ANOMALY_LOW =
+  /\b(?:below|under|lower than|less than|short of)\s+(?:the\s+)?(?:expected|normal|typical|predicted|baseline)\b|\b(?:a\s+)?(?:dip|drop|slump|shortfall)\b|\bdipped\b|\bdropped\b/i;
 const ABOVE_MEDIAN = /\b(?:above|higher than|exceeds?|over)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
 const BELOW_MEDIAN = /\b(?:below|lower than|under)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
-const MORE_INTENSIVE = /\b(?:more|higher)[- ](?:energy[- ])?intensive than (?:most|the majority|the typical|a typical|its peers)|\bamong the (?:more|most) (?:energy[- ])?intensive\b|\b(?:uses|consumes) more (?:energy )?per (?:square metre|m²|m2) than (?:most|the majority|the typical)/i;
-const LESS_INTENSIVE = /\b(?:less|lower)[- ](?:energy[- ])?intensive than (?:most|the majority|the typical|a typical|its peers)|\bamong the (?:less|least) (?:energy[- ])?intensive\b|\b(?:uses|consumes) less (?:energy )?per (?:square metre|m²|m2) than (?:most|the majority|the typical)/i;
+const MORE_INTENSIVE =
+  /\b(?:more|higher)[- ](?:energy[- ])?intensive than (?:most|the majority|the typical|a typical|its peers)|\bamong the (?:more|most) (?:energy[- ])?intensive\b|\b(?:uses|consumes) more (?:energy )?per (?:square metre|m²|m2) than (?:most|the majority|the typical)/i;
+const LESS_INTENSIVE =
+  /\b(?:less|lower)[- ](?:energy[- ])?intensive than (?:most|the majority|the typical|a typical|its peers)|\bamong the (?:less|least) (?:energy[- ])?intensive\b|\b(?:uses|consumes) less (?:energy )?per (?:square metre|m²|m2) than (?:most|the majority|the typical)/i;
 /** "the week starting 2019-06-10": the date must be the week anomaly's own first day. */
 const WEEK_STARTING = /\bweek\s+(?:starting|beginning|commencing|from|of)(?:\s+on)?\s*$/i;
-const NEAR = /\b(?:close to|in line with|near|around|roughly (?:equal|level with|at)|similar to|essentially (?:at|level with)|about the same as|on a par with|level with|at)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
+const NEAR =
+  /\b(?:close to|in line with|near|around|roughly (?:equal|level with|at)|similar to|essentially (?:at|level with)|about the same as|on a par with|level with|at)\s+(?:the\s+)?(?:peer\s+|group\s+)?median\b/i;
 
 /** Direction words the facts contradict: a ratio's side of 1, the weather slope's sign, the side of the peer median, an anomaly's side of expected. */
 const directionIssues = (text: string, where: string, data: PromptData, meter: string | undefined): string[] => {
@@ -121,24 +132,34 @@ const directionIssues = (text: string, where: string, data: PromptData, meter: s
   for (const sentence of text.split(/(?<=[.!?;])\s+/)) {
     const named = /\bgas\b/i.test(sentence) && !/\belectric/i.test(sentence) ? ['gas'] : /\belectric/i.test(sentence) && !/\bgas\b/i.test(sentence) ? ['electricity'] : meters;
     const ratio = (suffix: string) => named.map((name) => data.metrics[`${name}.${suffix}`]).filter((value): value is number => typeof value === 'number');
-    if (NIGHT_DAY.above.test(sentence) && sides(ratio('load.nightDayRatio'), true)) issues.push(`${where}: says night use exceeds day use, but the night/day ratio is ${ratio('load.nightDayRatio').join(', ')}`);
-    else if (NIGHT_DAY.below.test(sentence) && sides(ratio('load.nightDayRatio'), false)) issues.push(`${where}: says night use is below day use, but the night/day ratio is ${ratio('load.nightDayRatio').join(', ')}`);
-    if (WEEKDAY_WEEKEND.above.test(sentence) && sides(ratio('load.weekdayWeekendRatio'), true)) issues.push(`${where}: says weekday use exceeds weekend use, but the weekday/weekend ratio is ${ratio('load.weekdayWeekendRatio').join(', ')}`);
-    else if (WEEKDAY_WEEKEND.below.test(sentence) && sides(ratio('load.weekdayWeekendRatio'), false)) issues.push(`${where}: says weekend use exceeds weekday use, but the weekday/weekend ratio is ${ratio('load.weekdayWeekendRatio').join(', ')}`);
+    if (NIGHT_DAY.above.test(sentence) && sides(ratio('load.nightDayRatio'), true))
+      issues.push(`${where}: says night use exceeds day use, but the night/day ratio is ${ratio('load.nightDayRatio').join(', ')}`);
+    else if (NIGHT_DAY.below.test(sentence) && sides(ratio('load.nightDayRatio'), false))
+      issues.push(`${where}: says night use is below day use, but the night/day ratio is ${ratio('load.nightDayRatio').join(', ')}`);
+    if (WEEKDAY_WEEKEND.above.test(sentence) && sides(ratio('load.weekdayWeekendRatio'), true))
+      issues.push(`${where}: says weekday use exceeds weekend use, but the weekday/weekend ratio is ${ratio('load.weekdayWeekendRatio').join(', ')}`);
+    else if (WEEKDAY_WEEKEND.below.test(sentence) && sides(ratio('load.weekdayWeekendRatio'), false))
+      issues.push(`${where}: says weekend use exceeds weekday use, but the weekday/weekend ratio is ${ratio('load.weekdayWeekendRatio').join(', ')}`);
     const slopes = ratio('weather.slopeKwhPerDegC');
-    if (WARMER.test(sentence) && slopes.length > 0 && slopes.every((slope) => slope < 0)) issues.push(`${where}: says use rises as it gets warmer, but the weather slope is ${slopes.join(', ')} kWh/day/°C`);
-    if (COLDER.test(sentence) && slopes.length > 0 && slopes.every((slope) => slope > 0)) issues.push(`${where}: says use rises as it gets colder, but the weather slope is ${slopes.join(', ')} kWh/day/°C`);
+    if (WARMER.test(sentence) && slopes.length > 0 && slopes.every((slope) => slope < 0))
+      issues.push(`${where}: says use rises as it gets warmer, but the weather slope is ${slopes.join(', ')} kWh/day/°C`);
+    if (COLDER.test(sentence) && slopes.length > 0 && slopes.every((slope) => slope > 0))
+      issues.push(`${where}: says use rises as it gets colder, but the weather slope is ${slopes.join(', ')} kWh/day/°C`);
     const eui = data.metrics[`${data.meters[0]}.euiKwhPerSqm`];
     const median = data.metrics['peers.medianEuiKwhPerSqm'];
     if (typeof eui === 'number' && typeof median === 'number' && !NEAR.test(sentence) && (!meter || meter === data.meters[0])) {
-      if (ABOVE_MEDIAN.test(sentence) && eui < median * 0.998) issues.push(`${where}: says the intensity is above the peer median, but ${eui.toPrecision(4)} < ${median.toPrecision(4)}`);
-      if (BELOW_MEDIAN.test(sentence) && eui > median * 1.002) issues.push(`${where}: says the intensity is below the peer median, but ${eui.toPrecision(4)} > ${median.toPrecision(4)}`);
+      if (ABOVE_MEDIAN.test(sentence) && eui < median * 0.998)
+        issues.push(`${where}: says the intensity is above the peer median, but ${eui.toPrecision(4)} < ${median.toPrecision(4)}`);
+      if (BELOW_MEDIAN.test(sentence) && eui > median * 1.002)
+        issues.push(`${where}: says the intensity is below the peer median, but ${eui.toPrecision(4)} > ${median.toPrecision(4)}`);
     }
     const percentile = data.metrics['peers.euiPercentile'];
-    const intensitySide = typeof percentile === 'number' ? percentile - 50 : typeof eui === 'number' && typeof median === 'number' ? (eui - median) / median * 100 : undefined;
+    const intensitySide = typeof percentile === 'number' ? percentile - 50 : typeof eui === 'number' && typeof median === 'number' ? ((eui - median) / median) * 100 : undefined;
     if (intensitySide !== undefined && (!meter || meter === data.meters[0])) {
-      if (MORE_INTENSIVE.test(sentence) && intensitySide < -2) issues.push(`${where}: says the building is more intensive than most peers, but it ranks at the ${Math.round(Number(percentile ?? 0))}th percentile`);
-      if (LESS_INTENSIVE.test(sentence) && intensitySide > 2) issues.push(`${where}: says the building is less intensive than most peers, but it ranks at the ${Math.round(Number(percentile ?? 0))}th percentile`);
+      if (MORE_INTENSIVE.test(sentence) && intensitySide < -2)
+        issues.push(`${where}: says the building is more intensive than most peers, but it ranks at the ${Math.round(Number(percentile ?? 0))}th percentile`);
+      if (LESS_INTENSIVE.test(sentence) && intensitySide > 2)
+        issues.push(`${where}: says the building is less intensive than most peers, but it ranks at the ${Math.round(Number(percentile ?? 0))}th percentile`);
     }
     const datesNamed = data.anomalies.filter((anomaly) => sentence.includes(anomaly.date));
     if (datesNamed.length > 0 && new Set(datesNamed.map((anomaly) => anomaly.actualKwh > anomaly.expectedKwh)).size === 1) {
@@ -149,8 +170,14 @@ const directionIssues = (text: string, where: string, data: PromptData, meter: s
     for (const anomaly of data.anomalies) {
       if (!sentence.includes(anomaly.date)) continue;
       const high = anomaly.actualKwh > anomaly.expectedKwh;
-      if (high && /\b(?:below|under|less than|lower than|short of|dropped|fell|ran low)\b[^.]{0,20}(?:expected|normal|the model|baseline|typical)?/i.test(sentence) && /\d+(?:\.\d+)?\s*%\s*(?:below|under|less)|ran low|fell (?:well )?below/i.test(sentence)) issues.push(`${where}: calls ${anomaly.date} low, but it used more than expected`);
-      if (!high && /\d+(?:\.\d+)?\s*%\s*(?:above|over|more)|ran high|(?:rose|jumped|spiked) (?:well )?above/i.test(sentence)) issues.push(`${where}: calls ${anomaly.date} high, but it used less than expected`);
+      if (
+        high &&
+        /\b(?:below|under|less than|lower than|short of|dropped|fell|ran low)\b[^.]{0,20}(?:expected|normal|the model|baseline|typical)?/i.test(sentence) &&
+        /\d+(?:\.\d+)?\s*%\s*(?:below|under|less)|ran low|fell (?:well )?below/i.test(sentence)
+      )
+        issues.push(`${where}: calls ${anomaly.date} low, but it used more than expected`);
+      if (!high && /\d+(?:\.\d+)?\s*%\s*(?:above|over|more)|ran high|(?:rose|jumped|spiked) (?:well )?above/i.test(sentence))
+        issues.push(`${where}: calls ${anomaly.date} high, but it used less than expected`);
     }
   }
   return issues;
@@ -169,7 +196,9 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
   const anomalyDates = new Set(data.anomalies.map((anomaly) => anomaly.date));
   // Days an anomaly covers: its date, and for a week anomaly the six days after it.
   const anomalyDays = new Set<string>(anomalyDates);
-  for (const anomaly of data.anomalies) if (anomaly.kind.startsWith('week')) for (let day = 1; day < 7; day += 1) anomalyDays.add(new Date(Date.parse(`${anomaly.date}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10));
+  for (const anomaly of data.anomalies)
+    if (anomaly.kind.startsWith('week'))
+      for (let day = 1; day < 7; day += 1) anomalyDays.add(new Date(Date.parse(`${anomaly.date}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10));
   // Days a data issue names (an outage "dropped out from 2019-09-23"), a day either side for time zones.
   const issueDays = new Set<string>();
   for (const issue of data.dataIssues) {
@@ -183,14 +212,22 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
   for (const field of fields) {
     // A finding that cites anomalies speaks of those: its dates are theirs.
     const index = /^findings\[(\d+)\]/.exec(field.where)?.[1];
-    const cited = index === undefined ? [] : evidenceItems({ findings: [findings[Number(index)]] }).map((item) => /\.anomaly\.[a-z-]+\.(\d{4}-\d{2}-\d{2})\./.exec(item.metric)?.[1]).filter((date): date is string => date !== undefined);
+    const cited =
+      index === undefined
+        ? []
+        : evidenceItems({ findings: [findings[Number(index)]] })
+            .map((item) => /\.anomaly\.[a-z-]+\.(\d{4}-\d{2}-\d{2})\./.exec(item.metric)?.[1])
+            .filter((date): date is string => date !== undefined);
     for (const sentence of field.text.split(/(?<=[.!?;])\s+/)) {
       for (const { date, written } of datesIn(sentence, year)) {
         const before = sentence.slice(0, Math.max(0, sentence.indexOf(written)));
         if (WEEK_STARTING.test(before)) {
           check(weekStarts.has(date), `${field.where}: names the week starting ${written}, but no week anomaly starts then`);
         } else if (cited.length > 0 && !/\b(?:outage|gap|missing|no valid|zero)\b/i.test(sentence)) {
-          check(cited.includes(date) || cited.some((start) => anomalyDays.has(date) && weekStarts.has(start) && date >= start && date <= weekEnd(start)), `${field.where}: names ${written}, but the anomalies it cites are on ${[...new Set(cited)].join(', ')}`);
+          check(
+            cited.includes(date) || cited.some((start) => anomalyDays.has(date) && weekStarts.has(start) && date >= start && date <= weekEnd(start)),
+            `${field.where}: names ${written}, but the anomalies it cites are on ${[...new Set(cited)].join(', ')}`,
+          );
         } else if (ANOMALY_WORD.test(sentence) && !/\b(?:outage|gap|missing|no valid|zero)\b/i.test(sentence)) {
           check(anomalyDays.has(date) || issueDays.has(date), `${field.where}: names ${written} beside an anomaly, but no anomaly in the data falls on ${date}`);
         } else {
@@ -200,7 +237,14 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
     }
   }
   // A month called anomalous ("flags December 2019 as abnormal") must hold one of the data's anomalies.
-  const anomalyMonths = new Set([...anomalyDates, ...[...known].filter((date) => anomalyDates.has(date) || data.anomalies.some((anomaly) => anomaly.kind.startsWith('week') && date >= anomaly.date && date <= weekEnd(anomaly.date)))].map((date) => date.slice(0, 7)));
+  const anomalyMonths = new Set(
+    [
+      ...anomalyDates,
+      ...[...known].filter(
+        (date) => anomalyDates.has(date) || data.anomalies.some((anomaly) => anomaly.kind.startsWith('week') && date >= anomaly.date && date <= weekEnd(anomaly.date)),
+      ),
+    ].map((date) => date.slice(0, 7)),
+  );
   for (const field of fields) {
     for (const sentence of field.text.split(/(?<=[.!?;])\s+/)) {
       if (!ANOMALY_WORD.test(sentence) || /\b(?:outage|gap|missing|no valid)\b/i.test(sentence)) continue;
@@ -215,7 +259,9 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
   const lastYear = Number(data.period.end.slice(0, 4)) - (data.period.end.slice(5, 10) === '01-01' ? 1 : 0);
   for (let year = Number(data.period.start.slice(0, 4)); year <= Math.max(lastYear, Number(data.period.start.slice(0, 4))); year += 1) periodYears.add(year);
   for (const field of fields) {
-    for (const match of field.text.replace(ISO_DATE, ' ').matchAll(/(?<![\d.:/-])\b((?:19|20)\d{2})\b(?![\d:/-]|\.\d|\s*(?:k?wh|mwh|gwh|kw|mw|kva|%|h\b|hrs?\b|hours|m²|m2|sq|days?|buildings?))/gi)) {
+    for (const match of field.text
+      .replace(ISO_DATE, ' ')
+      .matchAll(/(?<![\d.:/-])\b((?:19|20)\d{2})\b(?![\d:/-]|\.\d|\s*(?:k?wh|mwh|gwh|kw|mw|kva|%|h\b|hrs?\b|hours|m²|m2|sq|days?|buildings?))/gi)) {
       const year = Number(match[1]);
       const before = field.text.slice(Math.max(0, (match.index ?? 0) - 12), match.index);
       if (/\b(?:ISO|EN|BS|ASHRAE|CIBSE|TM|Part|Standard|Regulations?|Act)\s*[\w.]*\s*$/i.test(before)) continue;
@@ -272,9 +318,12 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
   }
 
   if (analysisType === 'data-quality-triage') {
-    const summaryAndFindings = fields.filter((field) => field.where === 'summary' || field.where.startsWith('findings')).map((field) => field.text).join('\n');
+    const summaryAndFindings = fields
+      .filter((field) => field.where === 'summary' || field.where.startsWith('findings'))
+      .map((field) => field.text)
+      .join('\n');
     const cited = evidenceItems(answer).some((item) => /coverage|Hours$/.test(item.metric));
-    check(DATA_QUALITY_WORDS.test(summaryAndFindings) || cited, 'a data-quality triage that never discusses the data\'s coverage or quality');
+    check(DATA_QUALITY_WORDS.test(summaryAndFindings) || cited, "a data-quality triage that never discusses the data's coverage or quality");
   }
   return { score: checks === 0 ? 1 : (checks - issues.length) / checks, issues };
 };

@@ -40,15 +40,19 @@ export interface GroundedOutcome extends CheckOutcome {
   matchedMetrics: Set<string>;
 }
 
-const SAVINGS_CONTEXT = /\b(?:sav(?:e|es|ed|ing|ings)|reduc\w*|cut\w*|lower(?:ing|s)?|trim\w*|shav\w*|avoid\w*|eliminat\w*|recover\w*|potential|estimated?|could|would|target\w*|aim\w*|goal|payback|worth|opportunit\w*)\b/i;
-const TARGET_BEFORE = /\b(?:to|by|below|under|towards?|target(?:ing)?|aim(?:ing)? for|goal of|down to|no more than|at most|around|of)\s*(?:about|around|roughly|approximately|~|some|just)?\s*$/i;
+const SAVINGS_CONTEXT =
+  /\b(?:sav(?:e|es|ed|ing|ings)|reduc\w*|cut\w*|lower(?:ing|s)?|trim\w*|shav\w*|avoid\w*|eliminat\w*|recover\w*|potential|estimated?|could|would|target\w*|aim\w*|goal|payback|worth|opportunit\w*)\b/i;
+const TARGET_BEFORE =
+  /\b(?:to|by|below|under|towards?|target(?:ing)?|aim(?:ing)? for|goal of|down to|no more than|at most|around|of)\s*(?:about|around|roughly|approximately|~|some|just)?\s*$/i;
 const SMALL_COUNT = 12;
 /** A payback period is a cost claim ("a payback of 3 years"). */
 const PAYBACK = /\bpay(?:s)?[- ]?back\b[^.;]{0,30}$/i;
 /** A figure that sizes plant the data never describes ("the 74 kW chiller plant", "an 80 kWp rooftop PV array"). */
-const EQUIPMENT_AFTER = /^\s*(?:[a-z-]+\s+){0,2}?(?:chillers?|boilers?|heat pumps?|CHP|PV|photovoltaic|solar (?:array|panels?|installation)|(?:rooftop )?arrays?|air[- ]handling units?|AHUs?|generators?|batter(?:y|ies)|transformers?|inverters?|cooling towers?|lifts?|elevators?|compressors?|refurbishment|retrofit of \d{4}|extension)\b/i;
+const EQUIPMENT_AFTER =
+  /^\s*(?:[a-z-]+\s+){0,2}?(?:chillers?|boilers?|heat pumps?|CHP|PV|photovoltaic|solar (?:array|panels?|installation)|(?:rooftop )?arrays?|air[- ]handling units?|AHUs?|generators?|batter(?:y|ies)|transformers?|inverters?|cooling towers?|lifts?|elevators?|compressors?|refurbishment|retrofit of \d{4}|extension)\b/i;
 /** A percentage a reduction word governs ("cut by 150 %", "save 120 %", "a 140 % reduction"), not a share ("weekday use is 114.8 % of weekend use"). */
-const REDUCTION_GOVERNS = /\b(?:by|cut(?:s|ting)?|reduc\w*|sav(?:e|es|ed|ing)|lower(?:s|ed|ing)?|trim\w*|shav\w*|drop\w*|fall\w*|down)\s+(?:\w+\s+)?(?:about|around|roughly|some|up to|over|nearly)?\s*$/i;
+const REDUCTION_GOVERNS =
+  /\b(?:by|cut(?:s|ting)?|reduc\w*|sav(?:e|es|ed|ing)|lower(?:s|ed|ing)?|trim\w*|shav\w*|drop\w*|fall\w*|down)\s+(?:\w+\s+)?(?:about|around|roughly|some|up to|over|nearly)?\s*$/i;
 const REDUCTION_AFTER = /^\s*(?:reduction|saving|savings|cut|less|lower|decrease|drop)\b/i;
 
 const matchesValue = (cited: number, halfStep: number, fact: number, tolerance: NumberToleranceOptions, floor = 0): boolean =>
@@ -101,12 +105,16 @@ const figureMatches = (quantity: Quantity, universe: Figure[], tolerance: Number
   const value = quantity.value * quantity.unit.scale;
   const halfStep = quantity.halfStep * quantity.unit.scale;
   const reach = Math.max(tolerance.relative ?? 0.005, tolerance.roundingCap ?? 0.06, 0.1);
-  return universe.filter((figure) => (kinds === 'any' || kinds.includes(figure.kind))
-    // A cheap bound first: no tolerance reaches past 10 % of the figure, half a step or the floor.
-    && Math.abs(Math.abs(value) - Math.abs(figure.value)) <= Math.max(reach * Math.abs(figure.value), halfStep + (figure.slack ?? 0), floorFor(figure), tolerance.absoluteFloor ?? 1e-6) + 1e-9
-    && (period === undefined || figure.period === undefined || figure.period === period || figure.kind === 'slope')
-    && (matchesValue(value, halfStep, figure.value, tolerance, floorFor(figure) + (figure.slack ?? 0))
-      || (figure.value < 0 && matchesValue(value, halfStep, Math.abs(figure.value), tolerance, floorFor(figure) + (figure.slack ?? 0)))));
+  return universe.filter(
+    (figure) =>
+      (kinds === 'any' || kinds.includes(figure.kind)) &&
+      // A cheap bound first: no tolerance reaches past 10 % of the figure, half a step or the floor.
+      Math.abs(Math.abs(value) - Math.abs(figure.value)) <=
+        Math.max(reach * Math.abs(figure.value), halfStep + (figure.slack ?? 0), floorFor(figure), tolerance.absoluteFloor ?? 1e-6) + 1e-9 &&
+      (period === undefined || figure.period === undefined || figure.period === period || figure.kind === 'slope') &&
+      (matchesValue(value, halfStep, figure.value, tolerance, floorFor(figure) + (figure.slack ?? 0)) ||
+        (figure.value < 0 && matchesValue(value, halfStep, Math.abs(figure.value), tolerance, floorFor(figure) + (figure.slack ?? 0)))),
+  );
 };
 
 const evidenceMatches = (data: PromptData, metric: string, value: number, written: string, unit: WrittenUnit, tolerance: NumberToleranceOptions): boolean => {
@@ -124,7 +132,10 @@ const evidenceMatches = (data: PromptData, metric: string, value: number, writte
 const missingMetric = (data: PromptData, metric: string): boolean =>
   data.missing.some((entry) => entry.metric === metric || metric.endsWith(`.${entry.metric}`) || metric.startsWith(`${entry.metric}.`));
 
-interface SavingsFields { kwh: number[]; pct: number[] }
+interface SavingsFields {
+  kwh: number[];
+  pct: number[];
+}
 
 /**
  * The savings the recommendations' fields state, with their sum. `only`: the fields of one
@@ -155,8 +166,10 @@ const savingsFields = (answer: unknown, only?: number): SavingsFields => {
  * with or without the building; the meters). A subset ("the three largest anomalies", "two of the
  * outages", "two warning-level issues") may be any number up to the largest of those counts.
  */
-const COUNT_NOUN = /^\s+(?:(?!(?:for|of|in|on|at|to|with|without|from|by|per|and|or|but|the|a|an|no|not|is|are|was|were|has|have|had|this|that|its|their)\b)[A-Za-z][A-Za-z/-]*\s+){0,3}?(anomal(?:y|ies)|issues?|outages?|buildings?|peers?|meters?|(?<=(?:anomalous|unusual|abnormal|flagged)\s+)(?:periods?|days?|weeks?|events?))\b/i;
-const SUBSET_BEFORE = /\b(?:top|largest|biggest|main|first|last|worst|highest|lowest|strongest|key|notable|major|critical|warning|shown|listed|these|those|only|at least|up to|over|more than|fewer than|under)\s+$|\b(?:of|among|including)\s+(?:the\s+)?$/i;
+const COUNT_NOUN =
+  /^\s+(?:(?!(?:for|of|in|on|at|to|with|without|from|by|per|and|or|but|the|a|an|no|not|is|are|was|were|has|have|had|this|that|its|their)\b)[A-Za-z][A-Za-z/-]*\s+){0,3}?(anomal(?:y|ies)|issues?|outages?|buildings?|peers?|meters?|(?<=(?:anomalous|unusual|abnormal|flagged)\s+)(?:periods?|days?|weeks?|events?))\b/i;
+const SUBSET_BEFORE =
+  /\b(?:top|largest|biggest|main|first|last|worst|highest|lowest|strongest|key|notable|major|critical|warning|shown|listed|these|those|only|at least|up to|over|more than|fewer than|under)\s+$|\b(?:of|among|including)\s+(?:the\s+)?$/i;
 const SUBSET_AFTER = /^\s*(?:of|among)\b|^\s+(?:(?!were|was|are|is)\w+\s+){0,2}(?:shown|listed|below|above)\b|^\s+(?:\w+\s+){0,3}(?:critical|warning|info)\b/i;
 
 const countsFor = (noun: string, data: PromptData, meter: string | undefined): number[] => {
@@ -166,7 +179,8 @@ const countsFor = (noun: string, data: PromptData, meter: string | undefined): n
     const values = meters.map((name) => data.metrics[`${name}.${suffix}`]).filter((value): value is number => typeof value === 'number');
     return meter ? values : [...values, sum(values)];
   };
-  if (/^(?:anomal|period|day|week|event)/i.test(noun)) return [data.anomalies.length, ...perMeter('anomalyCount'), ...data.meters.map((name) => data.anomalies.filter((anomaly) => anomaly.meter === name).length)];
+  if (/^(?:anomal|period|day|week|event)/i.test(noun))
+    return [data.anomalies.length, ...perMeter('anomalyCount'), ...data.meters.map((name) => data.anomalies.filter((anomaly) => anomaly.meter === name).length)];
   if (/^issue/i.test(noun)) return [data.dataIssues.length];
   if (/^outage/i.test(noun)) return perMeter('coverage.outageCount');
   if (/^meter/i.test(noun)) return [data.meters.length];
@@ -182,8 +196,8 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
   let matchedProse = 0;
   const matchedMetrics = new Set<string>();
   const universe = buildFactUniverse(data);
-  const annualTotal = data.meters.reduce((sum, meter) => sum + (data.metrics[`${meter}.annualKwh`] ?? 0), 0)
-    || data.meters.reduce((sum, meter) => sum + (data.metrics[`${meter}.totalKwh`] ?? 0), 0);
+  const annualTotal =
+    data.meters.reduce((sum, meter) => sum + (data.metrics[`${meter}.annualKwh`] ?? 0), 0) || data.meters.reduce((sum, meter) => sum + (data.metrics[`${meter}.totalKwh`] ?? 0), 0);
   const largestOf = (kind: Figure['kind']) => Math.max(0, ...universe.filter((figure) => figure.kind === kind).map((figure) => Math.abs(figure.value)));
 
   for (const item of evidenceItems(answer)) {
@@ -205,7 +219,10 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
       matchedMetrics.add(hit);
       claims.push({ where, written: `${item.metric} = ${written}${item.unit ? ` ${item.unit}` : ''}`, status: 'matched', note: `${hit} = ${data.metrics[hit]}` });
     } else {
-      const facts = resolved.metrics.slice(0, 3).map((metric) => `${metric} = ${data.metrics[metric]}`).join(', ');
+      const facts = resolved.metrics
+        .slice(0, 3)
+        .map((metric) => `${metric} = ${data.metrics[metric]}`)
+        .join(', ');
       const note = `cited as ${written}${item.unit ? ` ${item.unit}` : ''}, fact is ${facts}`;
       issues.push(`${where}: ${item.metric} ${note}`);
       claims.push({ where, written: `${item.metric} = ${written}`, status: 'contradiction', note });
@@ -233,8 +250,12 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
       for (const quantity of quantitiesIn(sentence)) {
         // The claim on this very number (not an earlier one of the same value in the sentence).
         const at = sentenceAt + quantity.start;
-        const attributed = sentenceClaims.find((claim) => !claim.subject.includes('.') && Math.abs(claim.value - quantity.value) < 1e-9 * Math.max(1, Math.abs(quantity.value))
-          && Math.abs(field.text.indexOf(claim.sentence) + claim.start - at) <= 1);
+        const attributed = sentenceClaims.find(
+          (claim) =>
+            !claim.subject.includes('.') &&
+            Math.abs(claim.value - quantity.value) < 1e-9 * Math.max(1, Math.abs(quantity.value)) &&
+            Math.abs(field.text.indexOf(claim.sentence) + claim.start - at) <= 1,
+        );
         const outcome = judgeQuantity(quantity, sentence.masked, attributed);
         if (outcome.status === 'ignored') {
           claims.push({ where: field.where, written: quantity.written, status: 'ignored', note: outcome.note });
@@ -256,7 +277,10 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
   /** The verdict on one quantity, with the figures it matched (for `matchedMetrics`). */
   function judgeQuantity(quantity: Quantity, masked: string, attributed: ProseClaim | undefined): { status: ClaimStatus; note: string; matches: Figure[] } {
     if (quantity.money) return { status: 'unsupported', note: 'is a money figure; the data holds no prices or costs', matches: [] };
-    if (PAYBACK.test(masked.slice(Math.max(0, quantity.start - 40), quantity.start)) && /^\s*(?:years?|yrs?|months?)\b/i.test(masked.slice(quantity.start + quantity.written.replace(/\s*(?:years?|yrs?|months?)$/i, '').length))) {
+    if (
+      PAYBACK.test(masked.slice(Math.max(0, quantity.start - 40), quantity.start)) &&
+      /^\s*(?:years?|yrs?|months?)\b/i.test(masked.slice(quantity.start + quantity.written.replace(/\s*(?:years?|yrs?|months?)$/i, '').length))
+    ) {
       return { status: 'unsupported', note: 'is a payback period; the data holds no prices or costs', matches: [] };
     }
     if (EQUIPMENT_AFTER.test(masked.slice(quantity.end, quantity.end + 40))) {
@@ -269,14 +293,17 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
   function judgeAgainst(quantity: Quantity, masked: string, attributed: ProseClaim | undefined, matches: Figure[]): { status: ClaimStatus; note: string } {
     const value = quantity.value * quantity.unit.scale;
     const unitClass = quantity.unit.unitClass;
-    const counted = (unitClass === 'none' || unitClass === 'unknown') && Number.isInteger(value) && value >= 0 && quantity.halfStep >= 0.5 ? COUNT_NOUN.exec(masked.slice(quantity.end)) : null;
+    const counted =
+      (unitClass === 'none' || unitClass === 'unknown') && Number.isInteger(value) && value >= 0 && quantity.halfStep >= 0.5 ? COUNT_NOUN.exec(masked.slice(quantity.end)) : null;
     if (counted) {
       const noun = counted[1];
       const counts = countsFor(noun, data, meterWordNear(masked, quantity.end + counted[0].length));
       if (counts.length > 0) {
         if (counts.includes(value)) return { status: 'matched', note: `counts ${noun}: the facts give ${value}` };
-        const subset = SUBSET_BEFORE.test(masked.slice(Math.max(0, quantity.start - 24), quantity.start)) || SUBSET_AFTER.test(masked.slice(quantity.end + counted[0].length))
-          || /\b(?:top|largest|biggest|main|most|worst|highest|lowest|key|notable|major|first|last|strongest|remaining|other)\b/i.test(counted[0]);
+        const subset =
+          SUBSET_BEFORE.test(masked.slice(Math.max(0, quantity.start - 24), quantity.start)) ||
+          SUBSET_AFTER.test(masked.slice(quantity.end + counted[0].length)) ||
+          /\b(?:top|largest|biggest|main|most|worst|highest|lowest|key|notable|major|first|last|strongest|remaining|other)\b/i.test(counted[0]);
         if (subset && value <= Math.max(...counts)) return { status: 'matched', note: `counts some of the ${noun} (the facts give ${Math.max(...counts)})` };
         return { status: 'contradiction', note: `counts ${value} ${noun}; the facts give ${[...new Set(counts)].join(' or ')}` };
       }
@@ -288,16 +315,24 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
     if (isSavings && matches.length > 0 && !(unitClass === 'percent' && value > 100)) return { status: 'matched', note: describe(matches) };
     if (isSavings && !(matches.length > 0 && attributed && attributed.candidates.length > 0)) {
       if (unitClass === 'percent') {
-        if (value > 100 && (REDUCTION_GOVERNS.test(masked.slice(Math.max(0, quantity.start - 24), quantity.start)) || REDUCTION_AFTER.test(masked.slice(quantity.end, quantity.end + 24)) || matches.length === 0)) {
+        if (
+          value > 100 &&
+          (REDUCTION_GOVERNS.test(masked.slice(Math.max(0, quantity.start - 24), quantity.start)) ||
+            REDUCTION_AFTER.test(masked.slice(quantity.end, quantity.end + 24)) ||
+            matches.length === 0)
+        ) {
           return { status: 'unsupported', note: `is a reduction of more than 100 %` };
         }
         if (value > 100) return { status: 'matched', note: describe(matches) };
-        if (savings.pct.some((pct) => matchesValue(value, quantity.halfStep, pct, tolerance, 0.5))) return { status: 'estimate', note: 'agrees with a recommendation\'s estimatedSavingsPct' };
+        if (savings.pct.some((pct) => matchesValue(value, quantity.halfStep, pct, tolerance, 0.5)))
+          return { status: 'estimate', note: "agrees with a recommendation's estimatedSavingsPct" };
         if (savings.pct.length === 0 && value <= 60) return { status: 'estimate', note: 'a savings estimate (no recommendation states one)' };
         return { status: 'contradiction', note: `agrees with no recommendation's estimatedSavingsPct (${savings.pct.join(', ') || 'none'})` };
       }
-      if (annualTotal > 0 && value > annualTotal + Math.max(quantity.halfStep * quantity.unit.scale, annualTotal * 0.001)) return { status: 'unsupported', note: `is more than the ${Math.round(annualTotal)} kWh the building uses a year` };
-      if (savings.kwh.some((kwh) => matchesValue(value, quantity.halfStep * quantity.unit.scale, kwh, tolerance))) return { status: 'estimate', note: 'agrees with a recommendation\'s estimatedAnnualSavingsKwh' };
+      if (annualTotal > 0 && value > annualTotal + Math.max(quantity.halfStep * quantity.unit.scale, annualTotal * 0.001))
+        return { status: 'unsupported', note: `is more than the ${Math.round(annualTotal)} kWh the building uses a year` };
+      if (savings.kwh.some((kwh) => matchesValue(value, quantity.halfStep * quantity.unit.scale, kwh, tolerance)))
+        return { status: 'estimate', note: "agrees with a recommendation's estimatedAnnualSavingsKwh" };
       if (savings.kwh.length === 0 && annualTotal > 0 && value <= annualTotal * 0.6) return { status: 'estimate', note: 'a savings estimate (no recommendation states one)' };
       return { status: 'contradiction', note: `agrees with no recommendation's estimatedAnnualSavingsKwh (${savings.kwh.join(', ') || 'none'})` };
     }
@@ -321,26 +356,37 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
       // ("coverage (8,760 of 8,760 hours)", "use tracks temperature (r = -0.89)"), the phrase was
       // not about it.
       // (the phrase's leading candidates: for consumption, the year's figures, not a small anomaly day's)
-      const sameOrder = attributed?.candidates.slice(0, 2).some((metric) => {
-        const signed = data.metrics[metric] ?? Number.NaN;
-        if (value < 0 && signed >= 0) return false;
-        const fact = Math.abs(signed);
-        return fact === 0 ? Math.abs(value) <= 1 : Math.abs(value) >= fact / 20 && Math.abs(value) <= fact * 20;
-      }) ?? false;
+      const sameOrder =
+        attributed?.candidates.slice(0, 2).some((metric) => {
+          const signed = data.metrics[metric] ?? Number.NaN;
+          if (value < 0 && signed >= 0) return false;
+          const fact = Math.abs(signed);
+          return fact === 0 ? Math.abs(value) <= 1 : Math.abs(value) >= fact / 20 && Math.abs(value) <= fact * 20;
+        }) ?? false;
       const ownKind = sameKind.length === readable.length || sameOrder;
-      if (attributed && readable.length > 0 && ownKind && !matches.some((figure) => !figure.source.startsWith('1 / ') && figure.metrics.some((metric) => attributed.candidates.includes(metric)))) {
+      if (
+        attributed &&
+        readable.length > 0 &&
+        ownKind &&
+        !matches.some((figure) => !figure.source.startsWith('1 / ') && figure.metrics.some((metric) => attributed.candidates.includes(metric)))
+      ) {
         // A figure quoted from a data issue's own text ("a zero run of 3,717 h") is that issue's, not a swap.
         if (!matches.some((figure) => figure.source.startsWith('data issue'))) {
-          const facts = attributed.candidates.slice(0, 3).map((metric) => `${metric} = ${data.metrics[metric]}`).join(', ');
+          const facts = attributed.candidates
+            .slice(0, 3)
+            .map((metric) => `${metric} = ${data.metrics[metric]}`)
+            .join(', ');
           return { status: 'contradiction', note: `is given for ${attributed.subject} (${facts}) but is ${describe(matches)}` };
         }
       }
       return { status: 'matched', note: describe(matches) };
     }
     // The answer's own savings estimate restated outside a savings sentence ("That is about 16,755 kWh a year.").
-    if ((unitClass === 'energy' && savings.kwh.some((kwh) => matchesValue(value, quantity.halfStep * quantity.unit.scale, kwh, tolerance)))
-      || (unitClass === 'percent' && savings.pct.some((pct) => matchesValue(value, quantity.halfStep, pct, tolerance, 0.5)))) {
-      return { status: 'estimate', note: 'restates a recommendation\'s savings estimate' };
+    if (
+      (unitClass === 'energy' && savings.kwh.some((kwh) => matchesValue(value, quantity.halfStep * quantity.unit.scale, kwh, tolerance))) ||
+      (unitClass === 'percent' && savings.pct.some((pct) => matchesValue(value, quantity.halfStep, pct, tolerance, 0.5)))
+    ) {
+      return { status: 'estimate', note: "restates a recommendation's savings estimate" };
     }
     if (TARGET_BEFORE.test(before) && SAVINGS_CONTEXT.test(masked) && value >= 0) {
       const kinds = KINDS_FOR_UNIT[unitClass];
@@ -351,7 +397,10 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
       return { status: 'ignored', note: 'a small count nothing attributes to a fact' };
     }
     if (attributed) {
-      const facts = attributed.candidates.slice(0, 3).map((metric) => `${metric} = ${data.metrics[metric]}`).join(', ');
+      const facts = attributed.candidates
+        .slice(0, 3)
+        .map((metric) => `${metric} = ${data.metrics[metric]}`)
+        .join(', ');
       return { status: 'unsupported', note: `is given for ${attributed.subject} but matches no fact (${facts})` };
     }
     return { status: 'unsupported', note: `matches no figure the facts support${unitClass === 'none' || unitClass === 'unknown' ? '' : ` in ${unitClass}`}` };
@@ -366,7 +415,10 @@ const describe = (figures: Figure[]): string => {
   return `${direct.source} = ${Number(direct.value.toPrecision(6))}`;
 };
 
-const METER_OF_WORD: [RegExp, string][] = [[/\belectric(?:ity|al)?\b/i, 'electricity'], [/\bgas\b/i, 'gas']];
+const METER_OF_WORD: [RegExp, string][] = [
+  [/\belectric(?:ity|al)?\b/i, 'electricity'],
+  [/\bgas\b/i, 'gas'],
+];
 /** A meter named in the count phrase or in the words before it ("the gas record contains four outages"). */
 const meterWordNear = (masked: string, end: number): string | undefined => {
   const window = masked.slice(Math.max(0, end - 60), end);

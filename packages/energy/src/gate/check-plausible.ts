@@ -45,7 +45,8 @@ export const checkPlausible = (answer: unknown, data: PromptData): CheckOutcome 
       check(agrees, `recommendations[${index}]: ${kwh} kWh is not ${pct}% of any meter's annual consumption`);
     }
   });
-  if (annuals.length > 0 && sumKwh > 0) check(sumKwh <= totalAnnual, `recommendations save ${Math.round(sumKwh)} kWh together, more than the ${Math.round(totalAnnual)} kWh consumed`);
+  if (annuals.length > 0 && sumKwh > 0)
+    check(sumKwh <= totalAnnual, `recommendations save ${Math.round(sumKwh)} kWh together, more than the ${Math.round(totalAnnual)} kWh consumed`);
   if (sumPct > 0) check(sumPct <= 100, `recommendations save ${sumPct}% together, more than 100%`);
   for (const item of evidenceItems(answer)) {
     if (item.unit === undefined || !(item.metric in data.metrics)) continue;

@@ -7,22 +7,52 @@ import { evaluateAnswer } from './evaluate-answer';
 const goodDiagnostic = (): AnalysisAnswer => ({
   summary: 'The building uses 1.23 GWh of electricity a year, an EUI of 375 kWh/m², above the peer median of 252 kWh/m².',
   findings: [
-    { title: 'Consumption', detail: 'Annual electricity consumption is 1,234,568 kWh. It sits at the 71st percentile of its peers.',
-      evidence: [{ metric: 'electricity.annualKwh', value: 1234568, unit: 'kWh' }, { metric: 'peers.euiPercentile', value: 71.2 }] },
-    { title: 'Load', detail: 'The baseload is 98.6 kW against a 241 kW peak; the load factor is 0.58.',
-      evidence: [{ metric: 'electricity.load.baseloadKw', value: 98.6, unit: 'kW' }, { metric: 'electricity.load.peakKw', value: 241.3 }] },
-    { title: 'High day on 2019-07-24', detail: 'On 2019-07-24 the building used 5,120 kWh against an expected 3,390 kWh.',
-      evidence: [{ metric: 'electricity.anomaly.day-high.2019-07-24.actualKwh', value: 5120.4 }] },
-    { title: 'Christmas', detail: 'On 25 December 2019 use fell to 1,711 kWh, well under the expected 3,302 kWh.',
-      evidence: [{ metric: 'electricity.anomaly.day-low.2019-12-25.expectedKwh', value: 3301.5 }] },
-    { title: 'Low week of 2019-04-15', detail: 'Easter week used 17,980 kWh where 23,050 kWh was expected.',
-      evidence: [{ metric: 'electricity.anomaly.week-low.2019-04-15.actualKwh', value: 17980 }] },
+    {
+      title: 'Consumption',
+      detail: 'Annual electricity consumption is 1,234,568 kWh. It sits at the 71st percentile of its peers.',
+      evidence: [
+        { metric: 'electricity.annualKwh', value: 1234568, unit: 'kWh' },
+        { metric: 'peers.euiPercentile', value: 71.2 },
+      ],
+    },
+    {
+      title: 'Load',
+      detail: 'The baseload is 98.6 kW against a 241 kW peak; the load factor is 0.58.',
+      evidence: [
+        { metric: 'electricity.load.baseloadKw', value: 98.6, unit: 'kW' },
+        { metric: 'electricity.load.peakKw', value: 241.3 },
+      ],
+    },
+    {
+      title: 'High day on 2019-07-24',
+      detail: 'On 2019-07-24 the building used 5,120 kWh against an expected 3,390 kWh.',
+      evidence: [{ metric: 'electricity.anomaly.day-high.2019-07-24.actualKwh', value: 5120.4 }],
+    },
+    {
+      title: 'Christmas',
+      detail: 'On 25 December 2019 use fell to 1,711 kWh, well under the expected 3,302 kWh.',
+      evidence: [{ metric: 'electricity.anomaly.day-low.2019-12-25.expectedKwh', value: 3301.5 }],
+    },
+    {
+      title: 'Low week of 2019-04-15',
+      detail: 'Easter week used 17,980 kWh where 23,050 kWh was expected.',
+      evidence: [{ metric: 'electricity.anomaly.week-low.2019-04-15.actualKwh', value: 17980 }],
+    },
   ],
   recommendations: [
-    { action: 'Cut the overnight baseload', rationale: 'Reducing the baseload by 10 kW would save about 87,600 kWh a year.',
-      estimatedAnnualSavingsKwh: 87600, estimatedSavingsPct: 7.1, evidence: [{ metric: 'electricity.load.nightDayRatio', value: 0.617 }], priority: 'high' },
+    {
+      action: 'Cut the overnight baseload',
+      rationale: 'Reducing the baseload by 10 kW would save about 87,600 kWh a year.',
+      estimatedAnnualSavingsKwh: 87600,
+      estimatedSavingsPct: 7.1,
+      evidence: [{ metric: 'electricity.load.nightDayRatio', value: 0.617 }],
+      priority: 'high',
+    },
   ],
-  dataIssuesAddressed: [{ issue: 'outage', response: 'Outage hours excluded.' }, { issue: 'low-coverage', response: 'Gas figures are caveated.' }],
+  dataIssuesAddressed: [
+    { issue: 'outage', response: 'Outage hours excluded.' },
+    { issue: 'low-coverage', response: 'Gas figures are caveated.' },
+  ],
   confidence: 0.75,
 });
 
@@ -115,8 +145,9 @@ describe('evaluateAnswer', () => {
     answer.dataIssuesAddressed = [];
     answer.findings = answer.findings.filter((finding) => !finding.title.includes('2019-07-24'));
     const result = evaluate(answer);
-    expect(result.checks.complete.issues).toEqual(expect.arrayContaining([
-      'data issue outage is not addressed', 'data issue low-coverage is not addressed', 'the largest anomaly (day-high on 2019-07-24) is not addressed']));
+    expect(result.checks.complete.issues).toEqual(
+      expect.arrayContaining(['data issue outage is not addressed', 'data issue low-coverage is not addressed', 'the largest anomaly (day-high on 2019-07-24) is not addressed']),
+    );
     expect(result.checks.complete.score).toBeLessThan(1);
     // Triage must address info-level issues too.
     const triage = evaluate(goodDiagnostic(), healthyFacts(), 'data-quality-triage');
@@ -172,10 +203,34 @@ describe('evaluateAnswer', () => {
 const badDiagnostic = (): AnalysisAnswer => ({
   summary: 'Electricity use is 475,210 kWh a year; floor area and weather are unavailable.',
   findings: [
-    { title: 'Load', detail: 'Baseload is 31.2 kW and the peak 112.8 kW.', evidence: [{ metric: 'electricity.annualKwh', value: 475210 }, { metric: 'electricity.load.baseloadKw', value: 31.2 }] },
-    { title: 'High day on 2019-06-12', detail: 'On 2019-06-12 the building used 2,410 kWh against 1,460 kWh expected.', evidence: [{ metric: 'electricity.anomaly.day-high.2019-06-12.actualKwh', value: 2410 }] },
+    {
+      title: 'Load',
+      detail: 'Baseload is 31.2 kW and the peak 112.8 kW.',
+      evidence: [
+        { metric: 'electricity.annualKwh', value: 475210 },
+        { metric: 'electricity.load.baseloadKw', value: 31.2 },
+      ],
+    },
+    {
+      title: 'High day on 2019-06-12',
+      detail: 'On 2019-06-12 the building used 2,410 kWh against 1,460 kWh expected.',
+      evidence: [{ metric: 'electricity.anomaly.day-high.2019-06-12.actualKwh', value: 2410 }],
+    },
   ],
-  recommendations: [{ action: 'Reduce baseload', rationale: 'A 31.2 kW baseload is high.', estimatedAnnualSavingsKwh: 23800, estimatedSavingsPct: 5, evidence: [{ metric: 'electricity.load.baseloadKw', value: 31.2 }], priority: 'high' }],
-  dataIssuesAddressed: [{ issue: 'outage', response: 'Zero run excluded.' }, { issue: 'no-floor-area', response: 'No EUI given.' }, { issue: 'no-weather', response: 'No weather analysis.' }],
+  recommendations: [
+    {
+      action: 'Reduce baseload',
+      rationale: 'A 31.2 kW baseload is high.',
+      estimatedAnnualSavingsKwh: 23800,
+      estimatedSavingsPct: 5,
+      evidence: [{ metric: 'electricity.load.baseloadKw', value: 31.2 }],
+      priority: 'high',
+    },
+  ],
+  dataIssuesAddressed: [
+    { issue: 'outage', response: 'Zero run excluded.' },
+    { issue: 'no-floor-area', response: 'No EUI given.' },
+    { issue: 'no-weather', response: 'No weather analysis.' },
+  ],
   confidence: 0.5,
 });

@@ -29,12 +29,7 @@ export interface GateResult {
  * showed. Pure and synchronous; the same text, facts and options give the same result.
  * Every verdict explains itself: per-check scores and issues, and the list of claims.
  */
-export const evaluateAnswer = (
-  text: string,
-  facts: BuildingFacts | PromptData,
-  analysisType: AnalysisType,
-  options: QualityGateOptions = {},
-): GateResult => {
+export const evaluateAnswer = (text: string, facts: BuildingFacts | PromptData, analysisType: AnalysisType, options: QualityGateOptions = {}): GateResult => {
   const resolved = resolveGateOptions(analysisType, options);
   const data = 'metrics' in facts ? facts : promptData(facts);
   const parsed = parseAnswerText(text);
@@ -44,7 +39,14 @@ export const evaluateAnswer = (
   let slips: string[] = [];
   if (!parsed.ok) {
     const unreadable = { score: 0, issues: ['answer is not readable JSON'] };
-    outcomes = { schema: { score: 0, issues: [parsed.error] }, complete: unreadable, grounded: unreadable, consistent: unreadable, plausible: unreadable, notRefusal: checkNotRefusal({}, text) };
+    outcomes = {
+      schema: { score: 0, issues: [parsed.error] },
+      complete: unreadable,
+      grounded: unreadable,
+      consistent: unreadable,
+      plausible: unreadable,
+      notRefusal: checkNotRefusal({}, text),
+    };
   } else {
     const normalized = normalizeAnswer(parsed.value);
     const answer = normalized.value;

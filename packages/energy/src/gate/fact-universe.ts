@@ -12,8 +12,21 @@ import { quantitiesIn, sentencesOf } from './quantities';
  * these, in its unit, is a claim the data does not support.
  */
 export type FigureKind =
-  | 'energy' | 'power' | 'eui' | 'percent' | 'ratio' | 'percentile' | 'hours' | 'days' | 'weeks'
-  | 'months' | 'celsius' | 'slope' | 'area' | 'count' | 'power-density';
+  | 'energy'
+  | 'power'
+  | 'eui'
+  | 'percent'
+  | 'ratio'
+  | 'percentile'
+  | 'hours'
+  | 'days'
+  | 'weeks'
+  | 'months'
+  | 'celsius'
+  | 'slope'
+  | 'area'
+  | 'count'
+  | 'power-density';
 
 /** The period an energy figure covers, when it covers one. */
 export type EnergyPeriod = 'year' | 'month' | 'week' | 'day' | 'hour';
@@ -60,8 +73,18 @@ export const KINDS_FOR_UNIT: Record<WrittenUnitClass, FigureKind[] | 'any'> = {
 };
 
 export const KIND_OF_METRIC: Record<ReturnType<typeof metricUnitClass>, FigureKind> = {
-  energy: 'energy', power: 'power', eui: 'eui', ratio: 'ratio', percentile: 'percentile', 'signed-fraction': 'ratio',
-  hours: 'hours', celsius: 'celsius', slope: 'slope', 'energy-per-day': 'energy', area: 'area', count: 'count',
+  energy: 'energy',
+  power: 'power',
+  eui: 'eui',
+  ratio: 'ratio',
+  percentile: 'percentile',
+  'signed-fraction': 'ratio',
+  hours: 'hours',
+  celsius: 'celsius',
+  slope: 'slope',
+  'energy-per-day': 'energy',
+  area: 'area',
+  count: 'count',
 };
 
 export const buildFactUniverse = (data: PromptData): Figure[] => {
@@ -78,8 +101,7 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
     const value = data.metrics[name];
     return typeof value === 'number' ? value : undefined;
   };
-  const ratio = (top: number | undefined, bottom: number | undefined): number | undefined =>
-    top === undefined || bottom === undefined || bottom === 0 ? undefined : top / bottom;
+  const ratio = (top: number | undefined, bottom: number | undefined): number | undefined => (top === undefined || bottom === undefined || bottom === 0 ? undefined : top / bottom);
   const percentOf = (value: number | undefined): number | undefined => (value === undefined ? undefined : value * 100);
 
   for (const [name, value] of Object.entries(data.metrics)) {
@@ -120,7 +142,10 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
     const baseload = metric(at('load.baseloadKw'));
     const peak = metric(at('load.peakKw'));
     if (annual !== undefined) annuals.push(annual);
-    for (const [value, name] of [[annual, at('annualKwh')], [total, at('totalKwh')]] as const) {
+    for (const [value, name] of [
+      [annual, at('annualKwh')],
+      [total, at('totalKwh')],
+    ] as const) {
       if (value === undefined) continue;
       add(value / 365, 'energy', `${name} / 365 (a day)`, [name], 'day');
       add(value / 12, 'energy', `${name} / 12 (a month)`, [name], 'month');
@@ -147,7 +172,14 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
     add(ratio(peak, baseload), 'ratio', `${at('load.peakKw')} / baseloadKw`, [at('load.peakKw'), at('load.baseloadKw')]);
     add(ratio(baseload, peak), 'ratio', `${at('load.baseloadKw')} / peakKw`, [at('load.peakKw'), at('load.baseloadKw')]);
     add(percentOf(ratio(baseload, peak)), 'percent', `${at('load.baseloadKw')} / peakKw`, [at('load.peakKw'), at('load.baseloadKw')]);
-    add(peak !== undefined && baseload !== undefined ? peak - baseload : undefined, 'power', 'peak − baseload', [at('load.peakKw'), at('load.baseloadKw')], undefined, differenceSlack(peak, baseload));
+    add(
+      peak !== undefined && baseload !== undefined ? peak - baseload : undefined,
+      'power',
+      'peak − baseload',
+      [at('load.peakKw'), at('load.baseloadKw')],
+      undefined,
+      differenceSlack(peak, baseload),
+    );
     if (baseload !== undefined) {
       add(baseload * hoursInPeriod, 'energy', `${at('load.baseloadKw')} × period hours`, [at('load.baseloadKw')], 'year');
       add(baseload * 24, 'energy', `${at('load.baseloadKw')} × 24 h`, [at('load.baseloadKw')], 'day');
@@ -172,10 +204,33 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
       const highest = Math.max(...values);
       const lowest = Math.min(...values);
       const sum = values.reduce((left, right) => left + right, 0);
-      add(highest - lowest, 'energy', `${meter} highest − lowest month`, months.map(([name]) => name), 'month', differenceSlack(highest, lowest));
-      add(ratio(highest, lowest), 'ratio', `${meter} highest / lowest month`, months.map(([name]) => name));
-      add(percentOf(ratio(highest - lowest, lowest)), 'percent', `${meter} highest over lowest month`, months.map(([name]) => name));
-      add(sum / months.length, 'energy', `${meter} mean month`, months.map(([name]) => name), 'month');
+      add(
+        highest - lowest,
+        'energy',
+        `${meter} highest − lowest month`,
+        months.map(([name]) => name),
+        'month',
+        differenceSlack(highest, lowest),
+      );
+      add(
+        ratio(highest, lowest),
+        'ratio',
+        `${meter} highest / lowest month`,
+        months.map(([name]) => name),
+      );
+      add(
+        percentOf(ratio(highest - lowest, lowest)),
+        'percent',
+        `${meter} highest over lowest month`,
+        months.map(([name]) => name),
+      );
+      add(
+        sum / months.length,
+        'energy',
+        `${meter} mean month`,
+        months.map(([name]) => name),
+        'month',
+      );
       for (const [name, value] of months) {
         add(percentOf(ratio(value, annual ?? sum)), 'percent', `${name} as a share of the year`, [name]);
         add(value / 30.4, 'energy', `${name} per day`, [name], 'day');
@@ -193,9 +248,23 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
       add(ratio(eui, median), 'ratio', `${at('euiKwhPerSqm')} / peer median`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm']);
       add(ratio(median, eui), 'ratio', `peer median / ${at('euiKwhPerSqm')}`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm']);
       const over = ratio(eui - median, median);
-      add(over === undefined ? undefined : Math.abs(over) * 100, 'percent', `${at('euiKwhPerSqm')} over/under the peer median`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm'], undefined, (differenceSlack(eui, median) / Math.abs(median)) * 100);
+      add(
+        over === undefined ? undefined : Math.abs(over) * 100,
+        'percent',
+        `${at('euiKwhPerSqm')} over/under the peer median`,
+        [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm'],
+        undefined,
+        (differenceSlack(eui, median) / Math.abs(median)) * 100,
+      );
       const under = ratio(median - eui, eui);
-      add(under === undefined ? undefined : Math.abs(under) * 100, 'percent', `peer median relative to ${at('euiKwhPerSqm')}`, [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm'], undefined, eui === 0 ? undefined : (differenceSlack(eui, median) / Math.abs(eui)) * 100);
+      add(
+        under === undefined ? undefined : Math.abs(under) * 100,
+        'percent',
+        `peer median relative to ${at('euiKwhPerSqm')}`,
+        [at('euiKwhPerSqm'), 'peers.medianEuiKwhPerSqm'],
+        undefined,
+        eui === 0 ? undefined : (differenceSlack(eui, median) / Math.abs(eui)) * 100,
+      );
     }
     const base = metric(at('weather.changePoint.baseKwhPerDay'));
     if (base !== undefined) add(base * 365, 'energy', `${at('weather.changePoint.baseKwhPerDay')} × 365`, [at('weather.changePoint.baseKwhPerDay')], 'year');
@@ -215,7 +284,13 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
   }
   if (annuals.length > 1) {
     const sum = annuals.reduce((left, right) => left + right, 0);
-    add(sum, 'energy', 'all meters together', data.meters.map((meter) => `${meter}.annualKwh`), 'year');
+    add(
+      sum,
+      'energy',
+      'all meters together',
+      data.meters.map((meter) => `${meter}.annualKwh`),
+      'year',
+    );
     data.meters.forEach((meter) => add(percentOf(ratio(metric(`${meter}.annualKwh`), sum)), 'percent', `${meter} share of all energy`, [`${meter}.annualKwh`]));
     const sqm = metric('building.sqm');
     if (sqm) {
@@ -228,7 +303,14 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
   }
   for (const anomaly of data.anomalies) {
     const names = [anomaly.actualMetric, anomaly.expectedMetric];
-    add(Math.abs(anomaly.actualKwh - anomaly.expectedKwh), 'energy', `|actual − expected| on ${anomaly.date}`, names, anomaly.kind.startsWith('week') ? 'week' : 'day', differenceSlack(anomaly.actualKwh, anomaly.expectedKwh));
+    add(
+      Math.abs(anomaly.actualKwh - anomaly.expectedKwh),
+      'energy',
+      `|actual − expected| on ${anomaly.date}`,
+      names,
+      anomaly.kind.startsWith('week') ? 'week' : 'day',
+      differenceSlack(anomaly.actualKwh, anomaly.expectedKwh),
+    );
     add(ratio(anomaly.actualKwh, anomaly.expectedKwh), 'ratio', `actual / expected on ${anomaly.date}`, names);
     add(ratio(anomaly.expectedKwh, anomaly.actualKwh), 'ratio', `expected / actual on ${anomaly.date}`, names);
     add(Math.abs(anomaly.deviationPercent), 'percent', `deviation on ${anomaly.date}`, names);
@@ -239,7 +321,10 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
   }
   // Figures the data issues' messages and the missing metrics' reasons state ("46 h with no valid
   // reading", "86 h in all", "2 buildings with an EUI (5 needed)").
-  const texts = [...data.dataIssues.map((issue) => ({ kind: issue.kind, text: issue.message })), ...data.missing.map((entry) => ({ kind: `missing ${entry.metric}`, text: entry.reason }))];
+  const texts = [
+    ...data.dataIssues.map((issue) => ({ kind: issue.kind, text: issue.message })),
+    ...data.missing.map((entry) => ({ kind: `missing ${entry.metric}`, text: entry.reason })),
+  ];
   for (const issue of texts) {
     for (const sentence of sentencesOf(issue.text)) {
       for (const quantity of quantitiesIn(sentence)) {

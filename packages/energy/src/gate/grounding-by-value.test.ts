@@ -13,16 +13,34 @@ import { evaluateAnswer } from './evaluate-answer';
 const answer = (detail: string, extra: Partial<AnalysisAnswer> = {}): string => {
   const data = promptData(healthyFacts());
   const anomalies = data.anomalies.slice(0, 3).map((anomaly) => ({
-    title: `Anomaly ${anomaly.date}`, detail: `On ${anomaly.date} the building used ${anomaly.actualKwh} kWh against an expected ${anomaly.expectedKwh} kWh.`,
+    title: `Anomaly ${anomaly.date}`,
+    detail: `On ${anomaly.date} the building used ${anomaly.actualKwh} kWh against an expected ${anomaly.expectedKwh} kWh.`,
     evidence: [{ metric: anomaly.actualMetric, value: anomaly.actualKwh, unit: 'kWh' }],
   }));
   return JSON.stringify({
     summary: 'The building uses 1,234,568 kWh of electricity a year; its baseload is 98.6 kW.',
     findings: [
-      { title: 'Load', detail, evidence: [{ metric: 'electricity.annualKwh', value: 1234568, unit: 'kWh' }, { metric: 'electricity.load.baseloadKw', value: 98.6 }, { metric: 'electricity.load.peakKw', value: 241.3 }] },
+      {
+        title: 'Load',
+        detail,
+        evidence: [
+          { metric: 'electricity.annualKwh', value: 1234568, unit: 'kWh' },
+          { metric: 'electricity.load.baseloadKw', value: 98.6 },
+          { metric: 'electricity.load.peakKw', value: 241.3 },
+        ],
+      },
       ...anomalies,
     ],
-    recommendations: [{ action: 'Cut the overnight baseload', rationale: 'Night use is high for an office.', estimatedAnnualSavingsKwh: 61700, estimatedSavingsPct: 5, evidence: [{ metric: 'electricity.load.nightDayRatio', value: 0.617 }], priority: 'high' }],
+    recommendations: [
+      {
+        action: 'Cut the overnight baseload',
+        rationale: 'Night use is high for an office.',
+        estimatedAnnualSavingsKwh: 61700,
+        estimatedSavingsPct: 5,
+        evidence: [{ metric: 'electricity.load.nightDayRatio', value: 0.617 }],
+        priority: 'high',
+      },
+    ],
     dataIssuesAddressed: data.dataIssues.map((issue) => ({ issue: issue.kind, response: 'Excluded from the baseline and caveated.' })),
     confidence: 0.7,
     ...extra,
@@ -49,7 +67,7 @@ describe('grounding by value', () => {
     'Weekend use is lower than weekday use (weekday use is 141.2% of weekend use).',
     'Electricity use tracks outdoor temperature (r = -0.452).',
     '95.9% electricity coverage (8,398 of 8,760 hours valid).',
-    'The peer median among 60 office buildings is 251.9 kWh/m², so this building\'s 374.5 kWh/m² is higher by 122.6 kWh/m².',
+    "The peer median among 60 office buildings is 251.9 kWh/m², so this building's 374.5 kWh/m² is higher by 122.6 kWh/m².",
     'That is 3,491 kWh a day in January, against 3,479 kWh a day in February.',
     '4 measures for Building b7, led by out-of-hours shutdown.',
     'The gas data are fit for analysis: coverage is 0.882 with no outages.',
@@ -164,7 +182,12 @@ describe('grounding by value', () => {
   it('holds a recommendation\'s prose to its own savings, and "no zero runs" to the data issues', () => {
     const base = JSON.parse(answer('The peak is 241 kW.'));
     base.recommendations = [
-      { ...base.recommendations[0], rationale: 'Night use is high for an office. This should save roughly 23,000 kWh a year.', estimatedAnnualSavingsKwh: 61700, estimatedSavingsPct: 5 },
+      {
+        ...base.recommendations[0],
+        rationale: 'Night use is high for an office. This should save roughly 23,000 kWh a year.',
+        estimatedAnnualSavingsKwh: 61700,
+        estimatedSavingsPct: 5,
+      },
       { ...base.recommendations[0], action: 'Tighten weekend schedules', rationale: 'Weekend use is high.', estimatedAnnualSavingsKwh: 24700, estimatedSavingsPct: 2 },
     ];
     expect(evaluateAnswer(JSON.stringify(base), healthyFacts(), 'building-diagnostic').checks.grounded.issues.join('\n')).toMatch(/23,000 kWh/);
@@ -175,7 +198,7 @@ describe('grounding by value', () => {
     expect(evaluateAnswer(JSON.stringify(claim), facts, 'building-diagnostic').checks.consistent.issues.join('\n')).toMatch(/no zero runs/);
   });
 
-  it('fails a month called anomalous when none of the data\'s anomalies falls in it', () => {
+  it("fails a month called anomalous when none of the data's anomalies falls in it", () => {
     const data = promptData(healthyFacts());
     const month = data.anomalies[0].date.slice(0, 7);
     const other = month.endsWith('-11') ? `${month.slice(0, 5)}03` : `${month.slice(0, 5)}11`;
@@ -195,7 +218,11 @@ describe('grounding by value', () => {
   });
 
   it('reads format slips forgivingly, noted as slips, and lists every claim with what it matched', () => {
-    const result = evaluateAnswer(answer('Demand tops out at 241 kW.').replace('"confidence":0.7', '"confidence":"high"').replace('"electricity.load.peakKw","value":241.3', '"peak_kw","value":"241.3"'), healthyFacts(), 'building-diagnostic');
+    const result = evaluateAnswer(
+      answer('Demand tops out at 241 kW.').replace('"confidence":0.7', '"confidence":"high"').replace('"electricity.load.peakKw","value":241.3', '"peak_kw","value":"241.3"'),
+      healthyFacts(),
+      'building-diagnostic',
+    );
     expect(result.pass).toBe(true);
     expect(result.repairs.join('\n')).toMatch(/confidence written as "high"/);
     expect(result.repairs.join('\n')).toMatch(/metric written as "peak_kw"/);

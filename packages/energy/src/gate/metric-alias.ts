@@ -28,9 +28,7 @@ const formsOf = (name: string, meters: string[]): string[] => {
 };
 
 /** Unit words a name may carry that the data block's name spells differently. */
-const UNIT_SPELLINGS: [RegExp, string][] = [
-  [/kwhpersqm|kwhm2|kwhperm2|kwhsqm/g, 'kwhpersqm'],
-];
+const UNIT_SPELLINGS: [RegExp, string][] = [[/kwhpersqm|kwhm2|kwhperm2|kwhsqm/g, 'kwhpersqm']];
 
 export const resolveMetric = (written: string, data: PromptData): ResolvedMetric | undefined => {
   if (written in data.metrics) return { metrics: [written], exact: true };
@@ -45,7 +43,12 @@ export const resolveMetric = (written: string, data: PromptData): ResolvedMetric
     // "baseload" for `baseloadKw`, "eui" for `euiKwhPerSqm`: a prefix of the last part.
     for (const name of Object.keys(data.metrics)) {
       const last = squash(name.slice(name.lastIndexOf('.') + 1));
-      const meterFree = squash(name.split('.').filter((part) => !data.meters.includes(part as never)).join('.'));
+      const meterFree = squash(
+        name
+          .split('.')
+          .filter((part) => !data.meters.includes(part as never))
+          .join('.'),
+      );
       if (key.length >= 3 && (last.startsWith(key) || meterFree.startsWith(key) || key.endsWith(last))) hits.add(name);
     }
   }

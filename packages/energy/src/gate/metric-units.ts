@@ -3,13 +3,26 @@
  * writes them. The gate converts a cited value into the metric's own unit before it
  * compares (1.2 GWh against 1,234,000 kWh; 93 % against a 0.93 ratio).
  */
-export type MetricUnitClass =
-  | 'energy' | 'power' | 'eui' | 'ratio' | 'percentile' | 'signed-fraction' | 'hours'
-  | 'celsius' | 'slope' | 'energy-per-day' | 'area' | 'count';
+export type MetricUnitClass = 'energy' | 'power' | 'eui' | 'ratio' | 'percentile' | 'signed-fraction' | 'hours' | 'celsius' | 'slope' | 'energy-per-day' | 'area' | 'count';
 
 export type WrittenUnitClass =
-  | 'energy' | 'power' | 'eui' | 'percent' | 'ordinal' | 'hours' | 'celsius' | 'slope'
-  | 'energy-per-day' | 'area' | 'days' | 'weeks' | 'months' | 'times' | 'power-density' | 'none' | 'unknown';
+  | 'energy'
+  | 'power'
+  | 'eui'
+  | 'percent'
+  | 'ordinal'
+  | 'hours'
+  | 'celsius'
+  | 'slope'
+  | 'energy-per-day'
+  | 'area'
+  | 'days'
+  | 'weeks'
+  | 'months'
+  | 'times'
+  | 'power-density'
+  | 'none'
+  | 'unknown';
 
 export interface WrittenUnit {
   unitClass: WrittenUnitClass;
@@ -35,14 +48,26 @@ export const metricUnitClass = (metric: string): MetricUnitClass => {
 
 /** Unit name shown for a metric class (for synthesized answers and messages). */
 export const METRIC_UNIT_LABEL: Record<MetricUnitClass, string | undefined> = {
-  energy: 'kWh', power: 'kW', eui: 'kWh/m²', ratio: undefined, percentile: undefined,
-  'signed-fraction': undefined, hours: 'h', celsius: '°C', slope: 'kWh/°C',
-  'energy-per-day': 'kWh/day', area: 'm²', count: undefined,
+  energy: 'kWh',
+  power: 'kW',
+  eui: 'kWh/m²',
+  ratio: undefined,
+  percentile: undefined,
+  'signed-fraction': undefined,
+  hours: 'h',
+  celsius: '°C',
+  slope: 'kWh/°C',
+  'energy-per-day': 'kWh/day',
+  area: 'm²',
+  count: undefined,
 };
 
 const ENERGY_WORD = '(?:kwh|kilowatt[- ]?hours?)';
 const UNIT_PATTERNS: [RegExp, WrittenUnit][] = [
-  [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per)\\s*(?:m²|m2|m\\^2|sqm|sq\\.?\\s*m|square\\s+met(?:re|er))(?:\\s*(?:\\/|per|·|a|\\.)\\s*(?:yr|year|annum))?`, 'i'), { unitClass: 'eui', scale: 1 }],
+  [
+    new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per)\\s*(?:m²|m2|m\\^2|sqm|sq\\.?\\s*m|square\\s+met(?:re|er))(?:\\s*(?:\\/|per|·|a|\\.)\\s*(?:yr|year|annum))?`, 'i'),
+    { unitClass: 'eui', scale: 1 },
+  ],
   [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per)\\s*(?:(?:day|d)\\s*(?:\\/|per)\\s*)?(?:°\\s*c|deg(?:ree)?s?\\s*(?:c(?:elsius)?)?|k\\b)`, 'i'), { unitClass: 'slope', scale: 1 }],
   [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per|a|each)\\s*(?:day|d\\b)`, 'i'), { unitClass: 'energy-per-day', scale: 1 }],
   [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per|an|each)\\s*(?:hour|h\\b)`, 'i'), { unitClass: 'power', scale: 1 }],
@@ -84,7 +109,12 @@ export const readUnit = (text: string): WrittenUnit & { length: number } => {
 /** Reads a unit given as a separate string (evidence `unit`); words a reader accepts are read too. */
 export const parseUnitString = (unit: string | undefined): WrittenUnit => {
   const text = unit?.trim() ?? '';
-  if (text === '' || /^(?:ratio|fraction|-|none|count|x|×|dimensionless|unitless|n\/a|number|#|score|coefficient|r|r²|r2|index|buildings?|outages?|anomal(?:y|ies)|readings?|events?|runs?|gaps?|meters?|peers?)$/i.test(text)) {
+  if (
+    text === '' ||
+    /^(?:ratio|fraction|-|none|count|x|×|dimensionless|unitless|n\/a|number|#|score|coefficient|r|r²|r2|index|buildings?|outages?|anomal(?:y|ies)|readings?|events?|runs?|gaps?|meters?|peers?)$/i.test(
+      text,
+    )
+  ) {
     return { unitClass: 'none', scale: 1 };
   }
   if (/^(?:percentile|pctl|rank|th)$/i.test(text)) return { unitClass: 'ordinal', scale: 1 };
@@ -107,8 +137,7 @@ const COMPATIBLE: Record<MetricUnitClass, WrittenUnitClass[]> = {
   count: ['none', 'days', 'hours', 'weeks', 'months', 'unknown'],
 };
 
-export const isCompatibleUnit = (metric: string, unit: WrittenUnit): boolean =>
-  COMPATIBLE[metricUnitClass(metric)].includes(unit.unitClass);
+export const isCompatibleUnit = (metric: string, unit: WrittenUnit): boolean => COMPATIBLE[metricUnitClass(metric)].includes(unit.unitClass);
 
 /**
  * The readings of a cited number in the metric's own unit. A ratio cited in percent is

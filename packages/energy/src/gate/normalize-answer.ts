@@ -11,13 +11,19 @@ export interface NormalizedAnswer {
 }
 
 const CONFIDENCE_WORDS: [RegExp, number][] = [
-  [/^very\s+high$/i, 0.95], [/^(?:high|strong)$/i, 0.9], [/^(?:medium|moderate|fair)(?:[- ]high)?$/i, 0.6],
-  [/^(?:low|limited|weak)(?:[- ]medium|[- ]moderate)?$/i, 0.3], [/^very\s+low$/i, 0.15],
+  [/^very\s+high$/i, 0.95],
+  [/^(?:high|strong)$/i, 0.9],
+  [/^(?:medium|moderate|fair)(?:[- ]high)?$/i, 0.6],
+  [/^(?:low|limited|weak)(?:[- ]medium|[- ]moderate)?$/i, 0.3],
+  [/^very\s+low$/i, 0.15],
 ];
 
 const numberFrom = (value: unknown): number | undefined => {
   if (typeof value !== 'string') return undefined;
-  const text = value.trim().replace(/,/g, '').replace(/\s*(?:%|kwh|kw)$/i, '');
+  const text = value
+    .trim()
+    .replace(/,/g, '')
+    .replace(/\s*(?:%|kwh|kw)$/i, '');
   if (!/^[-+]?\d+(?:\.\d+)?$/.test(text)) return undefined;
   return Number(text);
 };

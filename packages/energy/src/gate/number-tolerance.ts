@@ -40,12 +40,7 @@ export const halfStepOf = (written: string): number => {
   return 0.5 * 10 ** trailingZeros;
 };
 
-export const withinTolerance = (
-  cited: number,
-  fact: number,
-  halfStep: number,
-  options: NumberToleranceOptions = {},
-): boolean => {
+export const withinTolerance = (cited: number, fact: number, halfStep: number, options: NumberToleranceOptions = {}): boolean => {
   const relative = options.relative ?? 0.005;
   const roundingCap = options.roundingCap ?? 0.06;
   const absoluteFloor = options.absoluteFloor ?? 1e-6;

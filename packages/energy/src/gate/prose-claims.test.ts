@@ -8,11 +8,27 @@ const claims = (text: string) => proseClaims(text, data).map((claim) => [claim.w
 
 describe('proseClaims', () => {
   it('attributes numbers next to metric phrases, before or after them', () => {
-    expect(claims('The baseload is about 98.6 kW, while peak demand reaches 241 kW.')).toEqual([['98.6 kW', 'baseload'], ['241 kW', 'peak']]);
-    expect(claims('A 98.6 kW baseload sits under a 241 kW peak.')).toEqual([['98.6 kW', 'baseload'], ['241 kW', 'peak']]);
-    expect(claims('It sits at the 71st percentile (peer median 252 kWh/m²).')).toEqual([['71st', 'percentile'], ['252 kWh/m²', 'peer median']]);
-    expect(claims('Annual electricity consumption is 1.23 million kWh, an EUI of 375 kWh/m2.')).toEqual([['1.23 million kWh', 'consumption'], ['375 kWh/m2', 'EUI']]);
-    expect(claims('Coverage is 95.9% with 362 zero readings; the longest gap lasts 46 hours.')).toEqual([['95.9%', 'coverage'], ['362', 'zero hours'], ['46 hours', 'longest gap']]);
+    expect(claims('The baseload is about 98.6 kW, while peak demand reaches 241 kW.')).toEqual([
+      ['98.6 kW', 'baseload'],
+      ['241 kW', 'peak'],
+    ]);
+    expect(claims('A 98.6 kW baseload sits under a 241 kW peak.')).toEqual([
+      ['98.6 kW', 'baseload'],
+      ['241 kW', 'peak'],
+    ]);
+    expect(claims('It sits at the 71st percentile (peer median 252 kWh/m²).')).toEqual([
+      ['71st', 'percentile'],
+      ['252 kWh/m²', 'peer median'],
+    ]);
+    expect(claims('Annual electricity consumption is 1.23 million kWh, an EUI of 375 kWh/m2.')).toEqual([
+      ['1.23 million kWh', 'consumption'],
+      ['375 kWh/m2', 'EUI'],
+    ]);
+    expect(claims('Coverage is 95.9% with 362 zero readings; the longest gap lasts 46 hours.')).toEqual([
+      ['95.9%', 'coverage'],
+      ['362', 'zero hours'],
+      ['46 hours', 'longest gap'],
+    ]);
   });
 
   it('reads metric names written out', () => {

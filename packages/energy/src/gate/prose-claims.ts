@@ -56,52 +56,94 @@ const METER_WORDS: [RegExp, string][] = [
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH_PATTERN = /\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b/i;
 
-const perMeter = (suffixes: string[]) => (data: PromptData, meter: MeterWord): string[] => {
-  const meters = meter && data.meters.includes(meter as never) ? [meter] : data.meters;
-  return meters.flatMap((name) => suffixes.map((suffix) => `${name}.${suffix}`)).filter((key) => key in data.metrics);
-};
-const fixed = (names: string[]) => (data: PromptData): string[] => names.filter((key) => key in data.metrics);
+const perMeter =
+  (suffixes: string[]) =>
+  (data: PromptData, meter: MeterWord): string[] => {
+    const meters = meter && data.meters.includes(meter as never) ? [meter] : data.meters;
+    return meters.flatMap((name) => suffixes.map((suffix) => `${name}.${suffix}`)).filter((key) => key in data.metrics);
+  };
+const fixed =
+  (names: string[]) =>
+  (data: PromptData): string[] =>
+    names.filter((key) => key in data.metrics);
 
 /** Consumption words may state a year's, a month's or an anomalous day's or week's kWh. */
 const consumptionMetrics = (data: PromptData, meter: MeterWord): string[] => {
   const yearly = perMeter(['annualKwh', 'totalKwh'])(data, meter);
   const meters = meter && data.meters.includes(meter as never) ? [meter] : data.meters;
-  const periods = Object.keys(data.metrics).filter((key) =>
-    meters.some((name) => key.startsWith(`${name}.`)) && /\.(?:anomaly\..+\.(?:actual|expected)Kwh|monthly\..+\.kwh)$/.test(key));
+  const periods = Object.keys(data.metrics).filter(
+    (key) => meters.some((name) => key.startsWith(`${name}.`)) && /\.(?:anomaly\..+\.(?:actual|expected)Kwh|monthly\..+\.kwh)$/.test(key),
+  );
   return [...yearly, ...periods];
 };
 
 const FAMILIES: Family[] = [
-  { subject: 'peer median', phrase: /\b(?:(?:peer|group|portfolio|benchmark)(?:\s+group)?\s+median|median(?:\s+(?:peer|group))?)(?:\s+(?:EUI|(?:energy[- ]use\s+)?intensity))?\b/gi, metrics: fixed(['peers.medianEuiKwhPerSqm']) },
+  {
+    subject: 'peer median',
+    phrase: /\b(?:(?:peer|group|portfolio|benchmark)(?:\s+group)?\s+median|median(?:\s+(?:peer|group))?)(?:\s+(?:EUI|(?:energy[- ]use\s+)?intensity))?\b/gi,
+    metrics: fixed(['peers.medianEuiKwhPerSqm']),
+  },
   { subject: 'percentile', phrase: /\bpercentile\b/gi, metrics: fixed(['peers.euiPercentile']) },
   { subject: 'EUI', phrase: /\b(?:EUI|energy[- ]use intensity|energy intensity|(?:electricity|gas) intensity|intensity)\b/gi, metrics: perMeter(['euiKwhPerSqm']) },
-  { subject: 'baseload', phrase: /\b(?:base[- ]?load|base(?=\s*(?:\/|and\s+peak))|always[- ]on(?:\s+(?:load|demand))?|standing load|overnight (?:base )?load|bottoms?\s+out|never\s+(?:falls|drops|goes)\s+(?:much\s+)?below|(?:minimum|lowest)\s+(?:hourly\s+)?(?:demand|load|draw))\b/gi, metrics: perMeter(['load.baseloadKw']) },
+  {
+    subject: 'baseload',
+    phrase:
+      /\b(?:base[- ]?load|base(?=\s*(?:\/|and\s+peak))|always[- ]on(?:\s+(?:load|demand))?|standing load|overnight (?:base )?load|bottoms?\s+out|never\s+(?:falls|drops|goes)\s+(?:much\s+)?below|(?:minimum|lowest)\s+(?:hourly\s+)?(?:demand|load|draw))\b/gi,
+    metrics: perMeter(['load.baseloadKw']),
+  },
   { subject: 'load factor', phrase: /\bload factor\b/gi, metrics: perMeter(['load.loadFactor']) },
-  { subject: 'peak', phrase: /\b(?:peak(?:\s+(?:hourly\s+)?(?:demand|load|draw))?|peaks|(?:maximum|highest)\s+(?:hourly\s+)?(?:demand|load|draw)|tops?\s+out)\b/gi, metrics: perMeter(['load.peakKw']) },
+  {
+    subject: 'peak',
+    phrase: /\b(?:peak(?:\s+(?:hourly\s+)?(?:demand|load|draw))?|peaks|(?:maximum|highest)\s+(?:hourly\s+)?(?:demand|load|draw)|tops?\s+out)\b/gi,
+    metrics: perMeter(['load.peakKw']),
+  },
   { subject: 'night/day ratio', phrase: /\bnight(?:[- ]?time)?\s*(?:\/|-|to|-to-)\s*day(?:[- ]?time)?(?:\s+(?:load\s+)?ratio)?\b/gi, metrics: perMeter(['load.nightDayRatio']) },
   { subject: 'weekday/weekend ratio', phrase: /\bweekday\s*(?:\/|-|to|-to-)\s*weekend(?:\s+(?:load\s+)?ratio)?\b/gi, metrics: perMeter(['load.weekdayWeekendRatio']) },
   { subject: 'valid hours', phrase: /\bvalid\s+(?:hourly\s+)?(?:hours|readings)\b/gi, metrics: perMeter(['coverage.validHours']) },
-  { subject: 'zero hours', phrase: /\bzero(?:[- ]valued|[- ]reading)?\s+(?:hours|readings|hourly readings|values)\b|\bzeros?(?=\s*:)|(?<=\b(?:h|hrs|hours?|readings?)\s+)(?:(?:reading|at|of|showing|with|are|were)\s+)?zero\b/gi, metrics: perMeter(['coverage.zeroHours']) },
-  { subject: 'missing hours', phrase: /\bmissing\s+(?:hours|readings)\b|\bmissing(?=\s*:)|(?<=\b(?:h|hrs|hours)\s+)(?:are\s+|were\s+)?missing\b/gi, metrics: perMeter(['coverage.missingHours']) },
-  { subject: 'longest gap', phrase: /\blongest\s+(?:(?:gas|electricity|electric|electrical|meter|data)\s+)?(?:gap|outage|run|stretch|break)\b/gi, metrics: perMeter(['coverage.longestGapHours']) },
+  {
+    subject: 'zero hours',
+    phrase:
+      /\bzero(?:[- ]valued|[- ]reading)?\s+(?:hours|readings|hourly readings|values)\b|\bzeros?(?=\s*:)|(?<=\b(?:h|hrs|hours?|readings?)\s+)(?:(?:reading|at|of|showing|with|are|were)\s+)?zero\b/gi,
+    metrics: perMeter(['coverage.zeroHours']),
+  },
+  {
+    subject: 'missing hours',
+    phrase: /\bmissing\s+(?:hours|readings)\b|\bmissing(?=\s*:)|(?<=\b(?:h|hrs|hours)\s+)(?:are\s+|were\s+)?missing\b/gi,
+    metrics: perMeter(['coverage.missingHours']),
+  },
+  {
+    subject: 'longest gap',
+    phrase: /\blongest\s+(?:(?:gas|electricity|electric|electrical|meter|data)\s+)?(?:gap|outage|run|stretch|break)\b/gi,
+    metrics: perMeter(['coverage.longestGapHours']),
+  },
   { subject: 'coverage', phrase: /\b(?:coverage|data completeness|completeness)\b/gi, metrics: perMeter(['coverage.coverageRatio']) },
   { subject: 'floor area', phrase: /\b(?:floor area|gross internal area|GIA)\b/gi, metrics: fixed(['building.sqm']) },
   { subject: 'balance point', phrase: /\bbalance[- ]point\b/gi, metrics: perMeter(['weather.changePoint.heatingBalancePointC', 'weather.changePoint.coolingBalancePointC']) },
-  { subject: 'weather slope', phrase: /\b(?:(?:weather|temperature|heating|cooling)\s+(?:sensitivity|slope|gradient)|slope)\b/gi, metrics: perMeter(['weather.slopeKwhPerDegC', 'weather.changePoint.heatingSlopeKwhPerDegC', 'weather.changePoint.coolingSlopeKwhPerDegC']) },
+  {
+    subject: 'weather slope',
+    phrase: /\b(?:(?:weather|temperature|heating|cooling)\s+(?:sensitivity|slope|gradient)|slope)\b/gi,
+    metrics: perMeter(['weather.slopeKwhPerDegC', 'weather.changePoint.heatingSlopeKwhPerDegC', 'weather.changePoint.coolingSlopeKwhPerDegC']),
+  },
   { subject: 'correlation', phrase: /\b(?:correlation(?:\s+coefficient)?|R²|r-squared|r2)\b|\b[rR]²?\s*=/g, metrics: perMeter(['weather.r', 'weather.changePoint.r2']) },
-  { subject: 'consumption', phrase: /\b(?:consum(?:ption|es|ed|ing)|(?:energy|electric(?:ity|al)|gas)\s+use|usage|annual(?:ised|ized)?\s+(?:total|use|demand|draw)|(?:used|uses)|total)\b/gi, metrics: consumptionMetrics },
+  {
+    subject: 'consumption',
+    phrase: /\b(?:consum(?:ption|es|ed|ing)|(?:energy|electric(?:ity|al)|gas)\s+use|usage|annual(?:ised|ized)?\s+(?:total|use|demand|draw)|(?:used|uses)|total)\b/gi,
+    metrics: consumptionMetrics,
+  },
 ];
 
 const EXPLICIT_METRIC = new RegExp(`\\b(?:${[...METERS, 'peers', 'building'].join('|')})(?:\\.[A-Za-z0-9_-]+)+`, 'g');
 const NUMBER = /(?<![\w.,])[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])/g;
 const SCALE_WORD = /^\s*(?:(million|m(?=\s*kwh))|(thousand|k(?=\s*kwh|\b)))\b/i;
-const BLOCKERS = /\b(?:by|to|than|saves?|saved|saving|savings|reduc\w*|cut\w*|lower(?:ing|ed)?|target\w*|goal|aim\w*|under|below|above|over|exceed\w*|additional|extra|another|up|down|increase\w*|rise|drop\w*|fall\w*|shift\w*|trim\w*|if|would|could|estimated|potential|worth)\b|[;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\bagainst\b|\bversus\b|\bvs\.?|\bcompared\b/i;
+const BLOCKERS =
+  /\b(?:by|to|than|saves?|saved|saving|savings|reduc\w*|cut\w*|lower(?:ing|ed)?|target\w*|goal|aim\w*|under|below|above|over|exceed\w*|additional|extra|another|up|down|increase\w*|rise|drop\w*|fall\w*|shift\w*|trim\w*|if|would|could|estimated|potential|worth)\b|[;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\bagainst\b|\bversus\b|\bvs\.?|\bcompared\b/i;
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g;
 /** A year's figure in a sentence that also names an anomaly ("used 2,730,700 kWh a year; its largest anomaly …"). */
 const YEAR_FIGURE_AFTER = /^\s*(?:of\s+\w+\s+)?(?:a year|per year|per annum|annually|over the year|in the year|for the year|in \d{4}|over the period|a year's)/i;
 const YEAR_FIGURE_BEFORE = /\b(?:annual(?:ly)?|yearly|year's|a year of)\b[^.;]{0,20}$/i;
 /** Marks the number after it as an expected (not actual) figure: "against an expected 3,390 kWh". */
-const EXPECTED_BEFORE = /(?<!\b(?:than|above|below|over|under|from|beyond|exceeded|exceeds|exceeding|missed)\s+)\b(?:expected|typical(?:ly)?|normal(?:ly)?|usual(?:ly)?|baseline|predicted|forecast)\b(?:\s+(?:use|usage|consumption|value|level|load|demand|figure|for|on|of|the|day|week|beginning|starting|Ø+))*[\s:=~≈]*(?:(?:of|at|is|was|be|around|about|roughly|some|approximately|nearly)\s+){0,2}$/i;
+const EXPECTED_BEFORE =
+  /(?<!\b(?:than|above|below|over|under|from|beyond|exceeded|exceeds|exceeding|missed)\s+)\b(?:expected|typical(?:ly)?|normal(?:ly)?|usual(?:ly)?|baseline|predicted|forecast)\b(?:\s+(?:use|usage|consumption|value|level|load|demand|figure|for|on|of|the|day|week|beginning|starting|Ø+))*[\s:=~≈]*(?:(?:of|at|is|was|be|around|about|roughly|some|approximately|nearly)\s+){0,2}$/i;
 /** Marks the number before it as an expected figure: "3,390 kWh was expected". */
 const EXPECTED_AFTER = /^[\s,]*(?:(?:was|were|is|had been|would be|being)\s+)?(?:expected|typical|normal|usual|predicted|forecast)\b/i;
 
@@ -111,7 +153,10 @@ const AFTER_GAP = /^[\s(-]{0,3}(?:\((?:about|around|roughly|some|~)?\s*[\d.,]+\s
 const maskWith = (text: string, pattern: RegExp): string => text.replace(pattern, (match) => 'Ø'.repeat(match.length));
 
 const splitSentences = (text: string): string[] =>
-  text.split(/(?<=[.!?])\s+(?=[A-Z(0-9"'])|\n+/).map((sentence) => sentence.trim()).filter(Boolean);
+  text
+    .split(/(?<=[.!?])\s+(?=[A-Z(0-9"'])|\n+/)
+    .map((sentence) => sentence.trim())
+    .filter(Boolean);
 
 const meterNear = (sentence: string, position: number): MeterWord => {
   let best: { index: number; meter: string } | undefined;
@@ -134,7 +179,14 @@ const datesIn = (sentence: string): string[] => {
   return dates;
 };
 
-interface NumberToken { start: number; end: number; written: string; value: number; halfStep: number; unit: WrittenUnit }
+interface NumberToken {
+  start: number;
+  end: number;
+  written: string;
+  value: number;
+  halfStep: number;
+  unit: WrittenUnit;
+}
 
 const numbersIn = (masked: string): NumberToken[] => {
   const tokens: NumberToken[] = [];
@@ -157,7 +209,11 @@ const numbersIn = (masked: string): NumberToken[] => {
   return tokens;
 };
 
-interface PhraseMatch { family: Family; start: number; end: number }
+interface PhraseMatch {
+  family: Family;
+  start: number;
+  end: number;
+}
 
 const phrasesIn = (masked: string): PhraseMatch[] => {
   const found: PhraseMatch[] = [];
@@ -173,8 +229,7 @@ const phrasesIn = (masked: string): PhraseMatch[] => {
   return found;
 };
 
-const cleanGap = (gap: string, maxLength: number): boolean =>
-  gap.length <= maxLength && !BLOCKERS.test(gap) && !/\d/.test(gap) && !/Ø/.test(gap);
+const cleanGap = (gap: string, maxLength: number): boolean => gap.length <= maxLength && !BLOCKERS.test(gap) && !/\d/.test(gap) && !/Ø/.test(gap);
 
 /** Extracts the checkable claims in one block of prose. */
 export const proseClaims = (text: string, data: PromptData, options: ProseClaimOptions = {}): ProseClaim[] => {
@@ -187,8 +242,16 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
       const number = /^\s*[)\]`'"]?\s*(?:[:=]|is|of|at|was|\()?\s*~?\s*([-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)/.exec(after);
       if (!number) continue;
       const unit = readUnit(after.slice(number[0].length));
-      claims.push({ written: number[1], value: Number(number[1].replace(/,/g, '').replace('−', '-')), halfStep: halfStepOf(number[1]),
-        unit, subject: match[0], candidates: [match[0]], sentence, start: (match.index ?? 0) + match[0].length + number[0].length - number[1].length });
+      claims.push({
+        written: number[1],
+        value: Number(number[1].replace(/,/g, '').replace('−', '-')),
+        halfStep: halfStepOf(number[1]),
+        unit,
+        subject: match[0],
+        candidates: [match[0]],
+        sentence,
+        start: (match.index ?? 0) + match[0].length + number[0].length - number[1].length,
+      });
     }
     let masked = maskWith(sentence, EXPLICIT_METRIC);
     const dates = datesIn(masked).filter((date) => anomalyDates.has(date));
@@ -200,24 +263,42 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
     const expectedRole = anomalyRoles(masked, numbers);
     // A phrase right after a number ("16.6 kW (baseload)", "67.5 kW of baseload") names that number, not the next one.
     // ("(load factor 0.755)" introduces its own number instead.)
-    const ownedByEarlier = new Set(phrases.filter((phrase) => !/^\s*(?:[:=]|is|of|at|was)?\s*[-−+]?\d/i.test(masked.slice(phrase.end))
-      && numbers.some((number) => number.end <= phrase.start && AFTER_GAP.test(masked.slice(number.end, phrase.start)))));
+    const ownedByEarlier = new Set(
+      phrases.filter(
+        (phrase) =>
+          !/^\s*(?:[:=]|is|of|at|was)?\s*[-−+]?\d/i.test(masked.slice(phrase.end)) &&
+          numbers.some((number) => number.end <= phrase.start && AFTER_GAP.test(masked.slice(number.end, phrase.start))),
+      ),
+    );
     const anyExpected = [...expectedRole.values()].some(Boolean);
     for (const number of numbers) {
       // Anomaly sentences: kWh figures are a day's actual or expected use.
-      if (dates.length > 0 && number.unit.unitClass === 'energy' && !YEAR_FIGURE_AFTER.test(masked.slice(number.end, number.end + 40)) && !YEAR_FIGURE_BEFORE.test(masked.slice(Math.max(0, number.start - 30), number.start))) {
+      if (
+        dates.length > 0 &&
+        number.unit.unitClass === 'energy' &&
+        !YEAR_FIGURE_AFTER.test(masked.slice(number.end, number.end + 40)) &&
+        !YEAR_FIGURE_BEFORE.test(masked.slice(Math.max(0, number.start - 30), number.start))
+      ) {
         const anomalies = data.anomalies.filter((anomaly) => dates.includes(anomaly.date));
         const role = expectedRole.get(number) ? 'expected' : anyExpected ? 'actual' : 'either';
         const candidates = anomalies.flatMap((anomaly) =>
-          role === 'expected' ? [anomaly.expectedMetric] : role === 'actual' ? [anomaly.actualMetric] : [anomaly.actualMetric, anomaly.expectedMetric]);
+          role === 'expected' ? [anomaly.expectedMetric] : role === 'actual' ? [anomaly.actualMetric] : [anomaly.actualMetric, anomaly.expectedMetric],
+        );
         claims.push({ ...claimOf(number, sentence), subject: `anomaly ${dates.join(', ')}${role === 'either' ? '' : ` (${role})`}`, candidates });
         continue;
       }
-      const after = phrases.filter((phrase) => phrase.start >= number.end && AFTER_GAP.test(masked.slice(number.end, phrase.start)))
+      const after = phrases
+        .filter((phrase) => phrase.start >= number.end && AFTER_GAP.test(masked.slice(number.end, phrase.start)))
         .sort((left, right) => left.start - right.start)[0];
-      let before = phrases.filter((phrase) => phrase.end <= number.start && !ownedByEarlier.has(phrase) && cleanGap(masked.slice(phrase.end, number.start), 45)
-        // "8,685 valid hours out of 8,760": the number after "of" is the whole, not the phrase's metric.
-        && !(/^\s*(?:out\s+)?of\s*$/i.test(masked.slice(phrase.end, number.start)) && /\d[^\s\d]*\s*$/.test(masked.slice(Math.max(0, phrase.start - 12), phrase.start))))
+      let before = phrases
+        .filter(
+          (phrase) =>
+            phrase.end <= number.start &&
+            !ownedByEarlier.has(phrase) &&
+            cleanGap(masked.slice(phrase.end, number.start), 45) &&
+            // "8,685 valid hours out of 8,760": the number after "of" is the whole, not the phrase's metric.
+            !(/^\s*(?:out\s+)?of\s*$/i.test(masked.slice(phrase.end, number.start)) && /\d[^\s\d]*\s*$/.test(masked.slice(Math.max(0, phrase.start - 12), phrase.start))),
+        )
         .sort((left, right) => right.end - left.end)[0];
       // "base/peak 17.3 kW/58.8 kW": the first number after a pair of phrases is the first phrase's.
       const pairedWith = before && phrases.find((phrase) => phrase.end <= before.start && /^\s*(?:\/|and|&)\s*$/i.test(masked.slice(phrase.end, before.start)));
@@ -256,7 +337,12 @@ const anomalyRoles = (masked: string, numbers: NumberToken[]): Map<NumberToken, 
 };
 
 const claimOf = (number: NumberToken, sentence: string) => ({
-  written: number.written.trim(), value: number.value, halfStep: number.halfStep, unit: number.unit, sentence, start: number.start,
+  written: number.written.trim(),
+  value: number.value,
+  halfStep: number.halfStep,
+  unit: number.unit,
+  sentence,
+  start: number.start,
 });
 
 /**
@@ -278,11 +364,28 @@ const allNamesOf = (data: PromptData): Record<string, number> => {
   const names: Record<string, number> = { ...data.metrics };
   const meters = data.meters.length > 0 ? data.meters : ['electricity'];
   for (const meter of meters) {
-    for (const suffix of ['euiKwhPerSqm', 'annualKwh', 'totalKwh', 'load.baseloadKw', 'load.peakKw', 'load.loadFactor',
-      'load.nightDayRatio', 'load.weekdayWeekendRatio', 'coverage.coverageRatio', 'coverage.validHours', 'coverage.zeroHours',
-      'coverage.missingHours', 'coverage.longestGapHours', 'weather.slopeKwhPerDegC', 'weather.r',
-      'weather.changePoint.heatingBalancePointC', 'weather.changePoint.coolingBalancePointC',
-      'weather.changePoint.heatingSlopeKwhPerDegC', 'weather.changePoint.coolingSlopeKwhPerDegC', 'weather.changePoint.r2']) {
+    for (const suffix of [
+      'euiKwhPerSqm',
+      'annualKwh',
+      'totalKwh',
+      'load.baseloadKw',
+      'load.peakKw',
+      'load.loadFactor',
+      'load.nightDayRatio',
+      'load.weekdayWeekendRatio',
+      'coverage.coverageRatio',
+      'coverage.validHours',
+      'coverage.zeroHours',
+      'coverage.missingHours',
+      'coverage.longestGapHours',
+      'weather.slopeKwhPerDegC',
+      'weather.r',
+      'weather.changePoint.heatingBalancePointC',
+      'weather.changePoint.coolingBalancePointC',
+      'weather.changePoint.heatingSlopeKwhPerDegC',
+      'weather.changePoint.coolingSlopeKwhPerDegC',
+      'weather.changePoint.r2',
+    ]) {
       names[`${meter}.${suffix}`] ??= Number.NaN;
     }
   }

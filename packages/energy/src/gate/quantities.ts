@@ -36,7 +36,10 @@ const mask = (text: string, pattern: RegExp): string => text.replace(pattern, (m
 const METRIC_NAME = /\b(?:electricity|gas|chilledwater|steam|hotwater|water|other|peers|building)(?:\.[A-Za-z0-9_-]+)+/g;
 export const ISO_DATE = /\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?Z?)?\b/g;
 const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
-export const NAMED_DATE = new RegExp(`\\b(?:\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}(?:,?\\s+\\d{4})?|${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+\\d{4})?|${MONTH}\\s+\\d{4})\\b`, 'gi');
+export const NAMED_DATE = new RegExp(
+  `\\b(?:\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}(?:,?\\s+\\d{4})?|${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+\\d{4})?|${MONTH}\\s+\\d{4})\\b`,
+  'gi',
+);
 const YEAR_MONTH = /\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])\b/g;
 const CLOCK = /\b\d{1,2}:\d{2}(?:\s*(?:am|pm))?\b|\b\d{1,2}\.\d{2}\s*(?:am|pm)\b|\b\d{1,2}\s*(?:am|pm)\b|\b24\s*\/\s*7\b|\b\d{1,2}\s*-\s*\d{1,2}\s*(?:am|pm)\b/gi;
 const YEAR = /\b(?:19|20)\d{2}(?!\s*(?:k?wh|mwh|gwh|kw|mw|%|h\b|hrs?\b|hours|m²|m2|days?))(?![\d,.]\d)\b/gi;
@@ -66,10 +69,25 @@ const SCALE = /^\s*(?:(billion|bn)|(million|mn|m(?=\s*(?:kwh|kw)\b))|(thousand|k
 const CURRENCY_BEFORE = /(?:[$£€¥]|\b(?:usd|gbp|eur)\s?)$/i;
 const CURRENCY_AFTER = /^\s*(?:k\b|m\b)?\s*(?:usd|gbp|eur|dollars?|pounds?|euros?)\b/i;
 const RANGE_JOIN = /^\s*(?:-|–|—|to|and)\s*$/i;
-const NUMBER_WORD = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half|third|quarter|dozen)\b/i;
+const NUMBER_WORD =
+  /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half|third|quarter|dozen)\b/i;
 const POINT_WORDS = /\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) point (zero|one|two|three|four|five|six|seven|eight|nine)\b/gi;
 const POINT_WORD = new RegExp(POINT_WORDS.source, 'i');
-const DIGIT_OF: Record<string, string> = { zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10', eleven: '11', twelve: '12' };
+const DIGIT_OF: Record<string, string> = {
+  zero: '0',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+  ten: '10',
+  eleven: '11',
+  twelve: '12',
+};
 
 /** A count noun soon after a number word ("one separate outage"). */
 const COUNT_NOUN_AFTER = /^\s+(?:[a-z-]+\s+){0,2}?(?:anomal(?:y|ies)|outages?|issues?|buildings?|peers?|meters?|gaps?)\b/i;
@@ -94,8 +112,15 @@ export const quantitiesIn = (sentence: Sentence): Quantity[] => {
     }
     const unit = readUnit(masked.slice(end));
     const money = CURRENCY_BEFORE.test(masked.slice(Math.max(0, start - 5), start)) || CURRENCY_AFTER.test(masked.slice(end));
-    found.push({ written: masked.slice(start, end + unit.length).trim(), value, halfStep, unit: { unitClass: unit.unitClass, scale: unit.scale },
-      start, end: end + unit.length, money });
+    found.push({
+      written: masked.slice(start, end + unit.length).trim(),
+      value,
+      halfStep,
+      unit: { unitClass: unit.unitClass, scale: unit.scale },
+      start,
+      end: end + unit.length,
+      money,
+    });
   }
   // A range's first end takes the unit of the second ("10–15 %", "120 to 150 kW"); both are checked.
   for (let index = 0; index + 1 < found.length; index += 1) {
@@ -131,8 +156,15 @@ const wordQuantities = (masked: string, digits: Quantity[]): Quantity[] => {
     const unit = readUnit(text.slice(end));
     // "1.1 million" claims two figures; "a third" claims about 2 %.
     const halfStep = /half|third|quarter/i.test(result.text) ? Math.abs(value) * 0.02 : halfStepOf(String(value));
-    quantities.push({ written: text.slice(start, end + unit.length).trim(), value, halfStep, unit: { unitClass: unit.unitClass, scale: unit.scale },
-      start, end: end + unit.length, money: CURRENCY_AFTER.test(text.slice(end)) });
+    quantities.push({
+      written: text.slice(start, end + unit.length).trim(),
+      value,
+      halfStep,
+      unit: { unitClass: unit.unitClass, scale: unit.scale },
+      start,
+      end: end + unit.length,
+      money: CURRENCY_AFTER.test(text.slice(end)),
+    });
   }
   return quantities;
 };

@@ -34,7 +34,10 @@ export const csvRecords = (source: InputSource, sink: IssueSink): CsvRecordsResu
   const check = createUtf8LineCheck((invalidLine, offset) => {
     invalidLines.add(invalidLine);
     sink.report({
-      kind: 'invalid-utf8', file: opened.name, line: invalidLine, severity: 'warning',
+      kind: 'invalid-utf8',
+      file: opened.name,
+      line: invalidLine,
+      severity: 'warning',
       message: `line ${invalidLine} is not valid UTF-8 (byte ${offset + 1} of the line)`,
       hint: 'save the file as UTF-8 (a spreadsheet export in Latin-1 or Windows-1252?); the line is skipped',
     });
@@ -82,7 +85,10 @@ export const csvRecords = (source: InputSource, sink: IssueSink): CsvRecordsResu
       const code = (error as { code?: string }).code ?? '';
       const message = error instanceof Error ? error.message : String(error);
       sink.report({
-        kind: 'parse-error', file: opened.name, line: line + 1, severity: 'error',
+        kind: 'parse-error',
+        file: opened.name,
+        line: line + 1,
+        severity: 'error',
         message: `CSV could not be read past this line: ${code ? `${code}: ` : ''}${message.split('\n')[0]}`,
         hint: code === 'ENOENT' ? 'check the file path' : 'check quoting and encoding near this line; rows before it were read',
       });

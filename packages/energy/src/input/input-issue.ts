@@ -73,7 +73,10 @@ export const createIssueSink = (handler: IssueHandler | undefined, options: Issu
       for (const [kind, count] of counts) {
         if (count > maxPerKind) {
           handler?.({
-            kind: 'more-issues', file, line: 0, severity: severities.get(kind) ?? 'warning',
+            kind: 'more-issues',
+            file,
+            line: 0,
+            severity: severities.get(kind) ?? 'warning',
             message: `${count - maxPerKind} more '${kind}' issues not listed (${count} in all)`,
             omitted: { kind, count: count - maxPerKind },
             hint: 'fix the first ones listed; the rest are likely the same problem',

@@ -38,12 +38,25 @@ export const readMetadata = async (source: InputSource, options: MetadataReaderO
       columns = new Map(record.fields.map((name, index) => [name.trim().toLowerCase(), index]));
       width = record.fields.length;
       if (!columns.has('building_id')) {
-        report({ kind: 'wrong-header', line: record.line, severity: 'error', message: `metadata header '${record.fields.join(',')}' has no building_id column`, hint: `expected ${METADATA_HEADER_HINT}` });
+        report({
+          kind: 'wrong-header',
+          line: record.line,
+          severity: 'error',
+          message: `metadata header '${record.fields.join(',')}' has no building_id column`,
+          hint: `expected ${METADATA_HEADER_HINT}`,
+        });
         sink.flush(file);
         return result;
       }
       if (!columns.has('sqm') && !columns.has('sqft')) {
-        report({ kind: 'wrong-header', line: record.line, field: 'sqm', severity: 'warning', message: 'metadata has no sqm or sqft column', hint: `floor areas are unknown, so no EUI; expected ${METADATA_HEADER_HINT}` });
+        report({
+          kind: 'wrong-header',
+          line: record.line,
+          field: 'sqm',
+          severity: 'warning',
+          message: 'metadata has no sqm or sqft column',
+          hint: `floor areas are unknown, so no EUI; expected ${METADATA_HEADER_HINT}`,
+        });
       }
       continue;
     }
@@ -53,14 +66,35 @@ export const readMetadata = async (source: InputSource, options: MetadataReaderO
     };
     const buildingId = cell('building_id');
     if (record.fields.length < width) {
-      report({ kind: 'truncated-line', line: record.line, buildingId: buildingId || undefined, severity: 'warning', message: `${record.fields.length} columns where the header has ${width}`, hint: 'the line is cut short; missing cells are read as empty' });
+      report({
+        kind: 'truncated-line',
+        line: record.line,
+        buildingId: buildingId || undefined,
+        severity: 'warning',
+        message: `${record.fields.length} columns where the header has ${width}`,
+        hint: 'the line is cut short; missing cells are read as empty',
+      });
     }
     if (!buildingId) {
-      report({ kind: 'bad-value', line: record.line, field: 'building_id', severity: 'warning', message: 'empty building_id', hint: 'every row needs a building id; the row is skipped' });
+      report({
+        kind: 'bad-value',
+        line: record.line,
+        field: 'building_id',
+        severity: 'warning',
+        message: 'empty building_id',
+        hint: 'every row needs a building id; the row is skipped',
+      });
       continue;
     }
     if (result.has(buildingId)) {
-      report({ kind: 'duplicate-building', line: record.line, buildingId, severity: 'warning', message: `building '${buildingId}' appears twice`, hint: 'the first row is kept; remove the duplicate' });
+      report({
+        kind: 'duplicate-building',
+        line: record.line,
+        buildingId,
+        severity: 'warning',
+        message: `building '${buildingId}' appears twice`,
+        hint: 'the first row is kept; remove the duplicate',
+      });
       continue;
     }
     const area = (name: string, factor: number): number | null => {
@@ -68,11 +102,27 @@ export const readMetadata = async (source: InputSource, options: MetadataReaderO
       if (text === '') return null;
       const value = parseNumber(text);
       if (!Number.isFinite(value)) {
-        report({ kind: 'non-numeric', line: record.line, field: name, buildingId, severity: 'warning', message: `${name} '${text.slice(0, 40)}' is not a number`, hint: 'floor area in m² as a plain number' });
+        report({
+          kind: 'non-numeric',
+          line: record.line,
+          field: name,
+          buildingId,
+          severity: 'warning',
+          message: `${name} '${text.slice(0, 40)}' is not a number`,
+          hint: 'floor area in m² as a plain number',
+        });
         return null;
       }
       if (value <= 0) {
-        report({ kind: 'bad-value', line: record.line, field: name, buildingId, severity: 'warning', message: `${name} ${value} is not positive`, hint: 'floor area must be above zero; EUI is left out' });
+        report({
+          kind: 'bad-value',
+          line: record.line,
+          field: name,
+          buildingId,
+          severity: 'warning',
+          message: `${name} ${value} is not positive`,
+          hint: 'floor area must be above zero; EUI is left out',
+        });
         return null;
       }
       return value / factor;
@@ -80,7 +130,15 @@ export const readMetadata = async (source: InputSource, options: MetadataReaderO
     const sqm = area('sqm', 1) ?? (cell('sqm') === '' ? area('sqft', SQFT_PER_SQM) : null);
     let timezone = cell('timezone') || defaultTimezone;
     if (!IANAZone.isValidZone(timezone)) {
-      report({ kind: 'bad-value', line: record.line, field: 'timezone', buildingId, severity: 'warning', message: `unknown time zone '${timezone.slice(0, 40)}'`, hint: `use an IANA name such as Europe/London; ${defaultTimezone} is used` });
+      report({
+        kind: 'bad-value',
+        line: record.line,
+        field: 'timezone',
+        buildingId,
+        severity: 'warning',
+        message: `unknown time zone '${timezone.slice(0, 40)}'`,
+        hint: `use an IANA name such as Europe/London; ${defaultTimezone} is used`,
+      });
       timezone = defaultTimezone;
     }
     const yearText = cell('yearbuilt');
@@ -100,7 +158,15 @@ export const readMetadata = async (source: InputSource, options: MetadataReaderO
       else {
         // A level nobody can read is the strictest, never the submit's (which may be laxer).
         metadata.privacy = 'PRIVATE';
-        report({ kind: 'bad-value', line: record.line, field: 'privacy', buildingId, severity: 'warning', message: `privacy '${privacyText.slice(0, 40)}' is not one of ${PRIVACY_LEVELS.join(', ')}`, hint: 'the building is kept PRIVATE; leave the cell empty for the submit\'s level' });
+        report({
+          kind: 'bad-value',
+          line: record.line,
+          field: 'privacy',
+          buildingId,
+          severity: 'warning',
+          message: `privacy '${privacyText.slice(0, 40)}' is not one of ${PRIVACY_LEVELS.join(', ')}`,
+          hint: "the building is kept PRIVATE; leave the cell empty for the submit's level",
+        });
       }
     }
     const attributes: Record<string, string> = {};

@@ -14,7 +14,14 @@ const readAll = async (source: Parameters<typeof readMeterSeries>[0], options: P
   const issues: InputIssue[] = [];
   const series: BuildingSeries[] = [];
   const progress: number[] = [];
-  for await (const part of readMeterSeries(source, { knownBuildings: known, onIssue: (issue) => issues.push(issue), onProgress: (p) => progress.push(p.rows), progressEveryRows: 2, ...options })) series.push(part);
+  for await (const part of readMeterSeries(source, {
+    knownBuildings: known,
+    onIssue: (issue) => issues.push(issue),
+    onProgress: (p) => progress.push(p.rows),
+    progressEveryRows: 2,
+    ...options,
+  }))
+    series.push(part);
   return { issues, series, progress };
 };
 const text = (content: string, name = 'inline.csv') => ({ stream: Readable.from([Buffer.from(content)]), name });
@@ -33,7 +40,12 @@ describe('readMeterSeries on the committed bad-input fixtures', () => {
         expect(issue.hint.length).toBeGreaterThan(5);
         expect(issue.line).toBeGreaterThanOrEqual(0);
       }
-      expect(series.filter((part) => part.series).map((part) => part.buildingId).sort()).toEqual([...fixture.validBuildings].sort());
+      expect(
+        series
+          .filter((part) => part.series)
+          .map((part) => part.buildingId)
+          .sort(),
+      ).toEqual([...fixture.validBuildings].sort());
     });
   }
 });
@@ -41,7 +53,10 @@ describe('readMeterSeries on the committed bad-input fixtures', () => {
 describe('readMeterSeries details', () => {
   it('reads long format with line numbers on issues and keeps the first duplicate', async () => {
     const { issues, series } = await readAll(text('building_id,timestamp,kwh\nb1,2019-01-01T00:00:00Z,5\nb1,2019-01-01T00:00:00Z,7\nb1,2019-01-01T02:00:00Z,-1\n'));
-    expect(issues.map((issue) => [issue.kind, issue.line, issue.buildingId])).toEqual([['duplicate-timestamp', 3, 'b1'], ['negative-reading', 4, 'b1']]);
+    expect(issues.map((issue) => [issue.kind, issue.line, issue.buildingId])).toEqual([
+      ['duplicate-timestamp', 3, 'b1'],
+      ['negative-reading', 4, 'b1'],
+    ]);
     const b1 = series[0];
     expect(b1.series!.startHour).toBe(Date.UTC(2019, 0, 1) / 3_600_000);
     expect([...b1.series!.values]).toEqual([5, Number.NaN, -1]);
@@ -52,7 +67,10 @@ describe('readMeterSeries details', () => {
     const content = 'timestamp,a,b\n2019-01-01T00:00:00Z,1,2\n2019-01-01T01:00:00Z,,4\n';
     const { series, issues } = await readAll({ stream: Readable.from([gzipSync(content)]), name: 'x.csv.gz', gzip: true }, { knownBuildings: undefined });
     expect(issues).toEqual([]);
-    expect(series.map((part) => [part.buildingId, [...part.series!.values]])).toEqual([['a', [1]], ['b', [2, 4]]]);
+    expect(series.map((part) => [part.buildingId, [...part.series!.values]])).toEqual([
+      ['a', [1]],
+      ['b', [2, 4]],
+    ]);
   });
 
   it('yields each building of a sorted long file as soon as its block ends', async () => {
@@ -72,10 +90,15 @@ describe('readMeterSeries details', () => {
   });
 
   it('marks later blocks of an unsorted file as continuations and reports it once', async () => {
-    const { series, issues } = await readAll(text('building_id,timestamp,kwh\nb1,2019-01-01T00:00:00Z,1\nb2,2019-01-01T00:00:00Z,2\nb1,2019-01-01T01:00:00Z,3\nb2,2019-01-01T01:00:00Z,4\nb1,2019-01-01T02:00:00Z,5\n'));
+    const { series, issues } = await readAll(
+      text('building_id,timestamp,kwh\nb1,2019-01-01T00:00:00Z,1\nb2,2019-01-01T00:00:00Z,2\nb1,2019-01-01T01:00:00Z,3\nb2,2019-01-01T01:00:00Z,4\nb1,2019-01-01T02:00:00Z,5\n'),
+    );
     expect(issues.filter((issue) => issue.kind === 'unsorted-input')).toHaveLength(1);
     expect(series.map((part) => [part.buildingId, part.continuation, [...part.series!.values]])).toEqual([
-      ['b1', false, [1]], ['b2', false, [2]], ['b1', true, [3, 5]], ['b2', true, [4]],
+      ['b1', false, [1]],
+      ['b2', false, [2]],
+      ['b1', true, [3, 5]],
+      ['b2', true, [4]],
     ]);
   });
 
@@ -96,9 +119,10 @@ describe('readMeterSeries details', () => {
   });
 
   it('reports readings above the plausibility limits by line and field and leaves their hours missing (per m² where the area is known)', async () => {
-    const csv = 'building_id,timestamp,kwh\n'
-      + 'b1,2019-01-01T00:00:00Z,10\nb1,2019-01-01T01:00:00Z,99999999999999999999999\nb1,2019-01-01T02:00:00Z,1e309\n'
-      + 'b2,2019-01-01T00:00:00Z,150\nb2,2019-01-01T01:00:00Z,250\nb2,2019-01-01T02:00:00Z,0\n';
+    const csv =
+      'building_id,timestamp,kwh\n' +
+      'b1,2019-01-01T00:00:00Z,10\nb1,2019-01-01T01:00:00Z,99999999999999999999999\nb1,2019-01-01T02:00:00Z,1e309\n' +
+      'b2,2019-01-01T00:00:00Z,150\nb2,2019-01-01T01:00:00Z,250\nb2,2019-01-01T02:00:00Z,0\n';
     const { issues, series } = await readAll(text(csv), { floorAreaOf: (id) => (id === 'b2' ? 100 : null) });
     expect(issues.map((issue) => [issue.kind, issue.line, issue.field ?? '', issue.buildingId])).toEqual([
       ['implausible-reading', 3, 'kwh', 'b1'],
@@ -119,7 +143,8 @@ describe('readMeterSeries details', () => {
   it('reports a row that is not UTF-8 by line and skips it (no building named with U+FFFD)', async () => {
     const bytes = Buffer.concat([
       Buffer.from('building_id,timestamp,kwh\nb1,2019-01-01T00:00:00Z,1\n'),
-      Buffer.from([0x62, 0xe9, 0x2c]), Buffer.from('2019-01-01T00:00:00Z,2\n'),
+      Buffer.from([0x62, 0xe9, 0x2c]),
+      Buffer.from('2019-01-01T00:00:00Z,2\n'),
       Buffer.from('b2,2019-01-01T00:00:00Z,3\n'),
     ]);
     const { issues, series } = await readAll({ stream: Readable.from([bytes]), name: 'latin1.csv' });

@@ -1,7 +1,7 @@
 import type { MeterType } from '../types';
 import { csvRecords, type CsvRecord } from './csv-records';
 import { HourlySeriesBuilder, type HourlySeries } from './hourly-series';
-import { createIssueSink, type InputIssue, type IssueHandler, type IssueSink } from './input-issue';
+import { createIssueSink, type InputIssue, type IssueHandler, } from './input-issue';
 import type { InputSource } from './open-text';
 import { parseNumber } from './parse-number';
 import { createTimestampParser } from './parse-timestamp';
@@ -89,11 +89,21 @@ class BuildingAccumulator {
   implausibleHours = 0;
   /** Most kWh a reading of this building may show (the lower of the two limits). */
   maxKwh = Number.POSITIVE_INFINITY;
-  constructor(readonly buildingId: string, readonly continuation: boolean) {}
+  constructor(
+    readonly buildingId: string,
+    readonly continuation: boolean,
+  ) {}
   finish(meter: MeterType): BuildingSeries {
     return {
-      buildingId: this.buildingId, meter, series: this.builder.build(), rows: this.rows, rejectedRows: this.rejectedRows,
-      duplicateHours: this.duplicateHours, negativeHours: this.negativeHours, implausibleHours: this.implausibleHours, continuation: this.continuation,
+      buildingId: this.buildingId,
+      meter,
+      series: this.builder.build(),
+      rows: this.rows,
+      rejectedRows: this.rejectedRows,
+      duplicateHours: this.duplicateHours,
+      negativeHours: this.negativeHours,
+      implausibleHours: this.implausibleHours,
+      continuation: this.continuation,
     };
   }
 }
@@ -130,17 +140,27 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
   const checkKnown = (buildingId: string, line: number): void => {
     if (options.knownBuildings && !options.knownBuildings.has(buildingId) && !unknownReported.has(buildingId)) {
       unknownReported.add(buildingId);
-      report({ kind: 'unknown-building', line, buildingId, severity: 'warning',
+      report({
+        kind: 'unknown-building',
+        line,
+        buildingId,
+        severity: 'warning',
         message: `building '${buildingId}' is not in the metadata`,
-        hint: 'add it to metadata.csv (floor area, use, time zone); its facts use UTC and have no EUI until then' });
+        hint: 'add it to metadata.csv (floor area, use, time zone); its facts use UTC and have no EUI until then',
+      });
     }
   };
   const finish = (accumulator: BuildingAccumulator): BuildingSeries => {
     const result = accumulator.finish(meter);
     if (!result.series) {
-      report({ kind: 'unusable-building', line: 0, buildingId: accumulator.buildingId, severity: 'error',
+      report({
+        kind: 'unusable-building',
+        line: 0,
+        buildingId: accumulator.buildingId,
+        severity: 'error',
         message: `building '${accumulator.buildingId}': none of its ${accumulator.rows} rows is usable`,
-        hint: 'see the row issues above for this building' });
+        hint: 'see the row issues above for this building',
+      });
     }
     return result;
   };
@@ -163,9 +183,14 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
   const checkColumns = (record: CsvRecord, columns: number, buildingId?: string): boolean => {
     if (record.fields.length === columns) return true;
     const fewer = record.fields.length < columns;
-    report({ kind: fewer ? 'truncated-line' : 'bad-value', line: record.line, buildingId, severity: 'warning',
+    report({
+      kind: fewer ? 'truncated-line' : 'bad-value',
+      line: record.line,
+      buildingId,
+      severity: 'warning',
       message: `${record.fields.length} columns where the header has ${columns}`,
-      hint: fewer ? 'the line is cut short (a truncated write?); the row is skipped' : 'unquoted comma in a value? the row is skipped' });
+      hint: fewer ? 'the line is cut short (a truncated write?); the row is skipped' : 'unquoted comma in a value? the row is skipped',
+    });
     return false;
   };
   const readValue = (accumulator: BuildingAccumulator, hour: number, text: string, line: number, field: string): void => {
@@ -173,8 +198,15 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
     const value = parseNumber(text);
     if (!Number.isFinite(value)) {
       accumulator.rejectedRows += 1;
-      report({ kind: 'non-numeric', line, field, buildingId: accumulator.buildingId, severity: 'warning',
-        message: `reading '${text.slice(0, 40)}' is not a number`, hint: 'use a plain decimal number in kWh, or leave the cell empty for a missing hour' });
+      report({
+        kind: 'non-numeric',
+        line,
+        field,
+        buildingId: accumulator.buildingId,
+        severity: 'warning',
+        message: `reading '${text.slice(0, 40)}' is not a number`,
+        hint: 'use a plain decimal number in kWh, or leave the cell empty for a missing hour',
+      });
       return;
     }
     if (value > accumulator.maxKwh) {
@@ -182,22 +214,42 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
       accumulator.rejectedRows += 1;
       const area = options.floorAreaOf?.(accumulator.buildingId);
       const perArea = area && area > 0 && limits.maxKwhPerHourPerSqm * area < limits.maxKwhPerHour;
-      report({ kind: 'implausible-reading', line, field, buildingId: accumulator.buildingId, severity: 'warning',
+      report({
+        kind: 'implausible-reading',
+        line,
+        field,
+        buildingId: accumulator.buildingId,
+        severity: 'warning',
         message: `reading ${text.trim().slice(0, 40)} kWh in one hour is not physically plausible (above ${perArea ? `${limits.maxKwhPerHourPerSqm} kWh/m² × ${area} m² = ${Math.round(accumulator.maxKwh)} kWh` : `${limits.maxKwhPerHour} kWh`})`,
-        hint: 'check the unit (Wh instead of kWh?), a meter rollover or a cumulative register; the hour counts as missing (limits: intake.readings in config/eaio.yaml)' });
+        hint: 'check the unit (Wh instead of kWh?), a meter rollover or a cumulative register; the hour counts as missing (limits: intake.readings in config/eaio.yaml)',
+      });
       return;
     }
     if (!accumulator.builder.set(hour, value)) {
       accumulator.duplicateHours += 1;
       accumulator.rejectedRows += 1;
-      report({ kind: 'duplicate-timestamp', line, field, buildingId: accumulator.buildingId, severity: 'warning',
-        message: 'a second reading for the same hour; the first one is kept', hint: 'remove the duplicate row (DST fold written twice?)' });
+      report({
+        kind: 'duplicate-timestamp',
+        line,
+        field,
+        buildingId: accumulator.buildingId,
+        severity: 'warning',
+        message: 'a second reading for the same hour; the first one is kept',
+        hint: 'remove the duplicate row (DST fold written twice?)',
+      });
       return;
     }
     if (value < 0) {
       accumulator.negativeHours += 1;
-      report({ kind: 'negative-reading', line, field, buildingId: accumulator.buildingId, severity: 'warning',
-        message: `negative reading ${value} kWh`, hint: 'a consumption meter cannot read below zero; check for a meter reset or export; the hour is treated as invalid' });
+      report({
+        kind: 'negative-reading',
+        line,
+        field,
+        buildingId: accumulator.buildingId,
+        severity: 'warning',
+        message: `negative reading ${value} kWh`,
+        hint: 'a consumption meter cannot read below zero; check for a meter reset or export; the hour is treated as invalid',
+      });
     }
   };
 
@@ -218,22 +270,30 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
         layout = detectMeterLayout(record.fields);
         if (!layout) {
           headerFailed = true;
-          report({ kind: 'wrong-header', line: record.line, severity: 'error',
+          report({
+            kind: 'wrong-header',
+            line: record.line,
+            severity: 'error',
             message: `header '${record.fields.join(',').slice(0, 200)}' is neither long nor wide meter format`,
-            hint: `expected ${LONG_HEADER_HINT} (value column one of ${VALUE_COLUMNS.join('/')}) or ${WIDE_HEADER_HINT}` });
+            hint: `expected ${LONG_HEADER_HINT} (value column one of ${VALUE_COLUMNS.join('/')}) or ${WIDE_HEADER_HINT}`,
+          });
           break;
         }
         if (layout.format === 'wide') {
           wideAccumulators = layout.buildings.map((buildingId) => accumulatorFor(buildingId, false));
           wanted = wideAccumulators.map((accumulator) => !options.onlyBuildings || options.onlyBuildings.has(accumulator.buildingId));
-          wideAccumulators.forEach((accumulator, index) => { if (wanted[index]) checkKnown(accumulator.buildingId, record.line); });
+          wideAccumulators.forEach((accumulator, index) => {
+            if (wanted[index]) checkKnown(accumulator.buildingId, record.line);
+          });
         }
         continue;
       }
       countRow();
       if (layout.format === 'wide') {
         for (let index = 0; index < wideAccumulators.length; index += 1) if (wanted[index]) wideAccumulators[index].rows += 1;
-        const reject = (): void => { for (const accumulator of wideAccumulators) accumulator.rejectedRows += 1; };
+        const reject = (): void => {
+          for (const accumulator of wideAccumulators) accumulator.rejectedRows += 1;
+        };
         if (!checkColumns(record, layout.columns)) {
           reject();
           continue;
@@ -241,8 +301,14 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
         const timestamp = parseTimestamp(record.fields[0]);
         if (!timestamp.ok) {
           reject();
-          report({ kind: 'bad-timestamp', line: record.line, field: header!.fields[0], severity: 'warning',
-            message: `timestamp '${record.fields[0].slice(0, 40)}': ${timestamp.reason}`, hint: 'use ISO-8601 UTC, e.g. 2019-01-01T00:00:00Z' });
+          report({
+            kind: 'bad-timestamp',
+            line: record.line,
+            field: header!.fields[0],
+            severity: 'warning',
+            message: `timestamp '${record.fields[0].slice(0, 40)}': ${timestamp.reason}`,
+            hint: 'use ISO-8601 UTC, e.g. 2019-01-01T00:00:00Z',
+          });
           continue;
         }
         for (let index = 0; index < wideAccumulators.length; index += 1) {
@@ -275,9 +341,14 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
           current = null;
         }
         if (handedOut.has(buildingId)) {
-          report({ kind: 'unsorted-input', line: record.line, buildingId, severity: 'info',
+          report({
+            kind: 'unsorted-input',
+            line: record.line,
+            buildingId,
+            severity: 'info',
             message: `rows of building '${buildingId}' appear again after its block ended; the file is not grouped by building`,
-            hint: 'sort the file by building_id to finish each building early and use less memory; results are unaffected' });
+            hint: 'sort the file by building_id to finish each building early and use less memory; results are unaffected',
+          });
           held = new Map();
           accumulator = accumulatorFor(buildingId, true);
           held.set(buildingId, accumulator);
@@ -294,15 +365,28 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
       const timestamp = parseTimestamp(record.fields[layout.time]);
       if (!timestamp.ok) {
         accumulator.rejectedRows += 1;
-        report({ kind: 'bad-timestamp', line: record.line, field: header!.fields[layout.time], buildingId, severity: 'warning',
-          message: `timestamp '${record.fields[layout.time].slice(0, 40)}': ${timestamp.reason}`, hint: 'use ISO-8601 UTC, e.g. 2019-01-01T00:00:00Z' });
+        report({
+          kind: 'bad-timestamp',
+          line: record.line,
+          field: header!.fields[layout.time],
+          buildingId,
+          severity: 'warning',
+          message: `timestamp '${record.fields[layout.time].slice(0, 40)}': ${timestamp.reason}`,
+          hint: 'use ISO-8601 UTC, e.g. 2019-01-01T00:00:00Z',
+        });
         continue;
       }
       readValue(accumulator, timestamp.hour, record.fields[layout.value], record.line, layout.valueName);
     }
   }
   if (!header) {
-    report({ kind: 'empty-file', line: 1, severity: 'error', message: 'the file is empty (no header at line 1)', hint: `expected a header, ${LONG_HEADER_HINT} or ${WIDE_HEADER_HINT}` });
+    report({
+      kind: 'empty-file',
+      line: 1,
+      severity: 'error',
+      message: 'the file is empty (no header at line 1)',
+      hint: `expected a header, ${LONG_HEADER_HINT} or ${WIDE_HEADER_HINT}`,
+    });
     sink.flush(file);
     return;
   }
@@ -319,11 +403,22 @@ export async function* readMeterSeries(source: InputSource, options: MeterReader
 
   const ending = csv.ending();
   if (!ending.endsWithNewline && ending.bytes > 0 && lastIssueLine === ending.lines) {
-    report({ kind: 'truncated-line', line: ending.lines, severity: 'warning',
-      message: 'the file ends mid-record (no newline after a damaged last line)', hint: 'the file looks cut off; re-export or re-copy it' });
+    report({
+      kind: 'truncated-line',
+      line: ending.lines,
+      severity: 'warning',
+      message: 'the file ends mid-record (no newline after a damaged last line)',
+      hint: 'the file looks cut off; re-export or re-copy it',
+    });
   }
   if (rows === 0) {
-    report({ kind: 'empty-file', line: header.line, severity: 'error', message: 'the file has a header but no data rows', hint: `expected rows after the header (${layout.format} format)` });
+    report({
+      kind: 'empty-file',
+      line: header.line,
+      severity: 'error',
+      message: 'the file has a header but no data rows',
+      hint: `expected rows after the header (${layout.format} format)`,
+    });
   }
   options.onProgress?.({ file, rows, done: true });
   sink.flush(file);

@@ -19,8 +19,11 @@ const cuts = (bytes: Buffer): Buffer[][] => [
 
 describe('readUtf8Lines', () => {
   const text = Buffer.concat([
-    Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('first\r\nsecond é 漢 😀\n'),
-    Buffer.from('bad '), Buffer.from([0xc3, 0x28]), Buffer.from(' here\n'),
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from('first\r\nsecond é 漢 😀\n'),
+    Buffer.from('bad '),
+    Buffer.from([0xc3, 0x28]),
+    Buffer.from(' here\n'),
     Buffer.from('\nlast without newline'),
   ]);
 
@@ -81,7 +84,10 @@ describe('createUtf8LineCheck', () => {
       const out: Buffer[] = [];
       for await (const chunk of Readable.from(chunks).pipe(check)) out.push(chunk as Buffer);
       expect(Buffer.concat(out).equals(bytes)).toBe(true);
-      expect(invalid).toEqual([[3, 1], [5, 1]]);
+      expect(invalid).toEqual([
+        [3, 1],
+        [5, 1],
+      ]);
     }
   });
 
@@ -90,8 +96,12 @@ describe('createUtf8LineCheck', () => {
     const bad = Buffer.concat([Buffer.from('é'.repeat(600_000)), Buffer.from([0xff]), Buffer.from('\n')]);
     const invalid: [number, number][] = [];
     const check = createUtf8LineCheck((lineNumber, offset) => invalid.push([lineNumber, offset]));
-    const chunks = [line, bad].flatMap((part) => Array.from({ length: Math.ceil(part.length / 65_537) }, (_unused, index) => part.subarray(index * 65_537, index * 65_537 + 65_537)));
-    for await (const _chunk of Readable.from(chunks).pipe(check)) { /* drain */ }
+    const chunks = [line, bad].flatMap((part) =>
+      Array.from({ length: Math.ceil(part.length / 65_537) }, (_unused, index) => part.subarray(index * 65_537, index * 65_537 + 65_537)),
+    );
+    for await (const _chunk of Readable.from(chunks).pipe(check)) {
+      /* drain */
+    }
     expect(invalid).toEqual([[2, 1_200_000]]);
   });
 });

@@ -39,7 +39,13 @@ export const readWeather = async (source: InputSource, options: WeatherReaderOpt
       const time = names.indexOf('timestamp');
       const temperature = names.findIndex((name) => name === 'airtemperature' || name === 'air_temperature' || name === 'temperature');
       if (time < 0 || temperature < 0) {
-        report({ kind: 'wrong-header', line: record.line, severity: 'error', message: `weather header '${record.fields.join(',')}' lacks timestamp or airTemperature`, hint: `expected ${WEATHER_HEADER_HINT}` });
+        report({
+          kind: 'wrong-header',
+          line: record.line,
+          severity: 'error',
+          message: `weather header '${record.fields.join(',')}' lacks timestamp or airTemperature`,
+          hint: `expected ${WEATHER_HEADER_HINT}`,
+        });
         break;
       }
       layout = { time, site: names.indexOf('site_id'), temperature, width: names.length };
@@ -47,26 +53,53 @@ export const readWeather = async (source: InputSource, options: WeatherReaderOpt
     }
     if (!layout) break;
     if (record.fields.length < layout.width) {
-      report({ kind: 'truncated-line', line: record.line, severity: 'warning', message: `${record.fields.length} columns where the header has ${layout.width}`, hint: 'the line is cut short; the row is skipped' });
+      report({
+        kind: 'truncated-line',
+        line: record.line,
+        severity: 'warning',
+        message: `${record.fields.length} columns where the header has ${layout.width}`,
+        hint: 'the line is cut short; the row is skipped',
+      });
       continue;
     }
     const timestamp = parseTimestamp(record.fields[layout.time]);
     if (!timestamp.ok) {
-      report({ kind: 'bad-timestamp', line: record.line, field: 'timestamp', severity: 'warning', message: `timestamp '${record.fields[layout.time].slice(0, 40)}': ${timestamp.reason}`, hint: 'use ISO-8601 UTC, e.g. 2019-01-01T00:00:00Z' });
+      report({
+        kind: 'bad-timestamp',
+        line: record.line,
+        field: 'timestamp',
+        severity: 'warning',
+        message: `timestamp '${record.fields[layout.time].slice(0, 40)}': ${timestamp.reason}`,
+        hint: 'use ISO-8601 UTC, e.g. 2019-01-01T00:00:00Z',
+      });
       continue;
     }
     const text = record.fields[layout.temperature].trim();
     if (text === '') continue;
     const value = parseNumber(text);
     if (!Number.isFinite(value) || value < -60 || value > 60) {
-      report({ kind: Number.isFinite(value) ? 'bad-value' : 'non-numeric', line: record.line, field: 'airTemperature', severity: 'warning', message: `air temperature '${text.slice(0, 40)}' is not a plausible °C value`, hint: 'air temperature in °C; leave empty when missing' });
+      report({
+        kind: Number.isFinite(value) ? 'bad-value' : 'non-numeric',
+        line: record.line,
+        field: 'airTemperature',
+        severity: 'warning',
+        message: `air temperature '${text.slice(0, 40)}' is not a plausible °C value`,
+        hint: 'air temperature in °C; leave empty when missing',
+      });
       continue;
     }
     const siteId = layout.site >= 0 ? record.fields[layout.site].trim() || (options.defaultSiteId ?? 'default') : (options.defaultSiteId ?? 'default');
     let builder = builders.get(siteId);
     if (!builder) builders.set(siteId, (builder = new HourlySeriesBuilder()));
     if (!builder.set(timestamp.hour, value)) {
-      report({ kind: 'duplicate-timestamp', line: record.line, field: 'timestamp', severity: 'warning', message: `a second temperature for site '${siteId}' in the same hour`, hint: 'the first value is kept' });
+      report({
+        kind: 'duplicate-timestamp',
+        line: record.line,
+        field: 'timestamp',
+        severity: 'warning',
+        message: `a second temperature for site '${siteId}' in the same hour`,
+        hint: 'the first value is kept',
+      });
     }
   }
   if (!headerSeen) report({ kind: 'empty-file', line: 1, severity: 'error', message: 'the weather file is empty (no header at line 1)', hint: `expected ${WEATHER_HEADER_HINT}` });

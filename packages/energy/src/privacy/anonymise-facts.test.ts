@@ -14,7 +14,13 @@ const identified = (): BuildingFacts => {
     siteId: 'Trumpington Campus',
     name: 'Hazel "Old" House',
     notes: 'Contact jane.doe@estates.example.org before any site visit',
-    attributes: { address: '12 Trumpington Street, Cambridge CB2 1QA', contact_email: 'jane.doe@estates.example.org', latitude: '52.20034', longitude: '0.11702', numberoffloors: '5' },
+    attributes: {
+      address: '12 Trumpington Street, Cambridge CB2 1QA',
+      contact_email: 'jane.doe@estates.example.org',
+      latitude: '52.20034',
+      longitude: '0.11702',
+      numberoffloors: '5',
+    },
   };
   facts.missing = [...facts.missing, { metric: 'weather', reason: "no weather for site 'Trumpington Campus'" }];
   return facts;
@@ -32,7 +38,16 @@ describe('anonymiseFacts', () => {
     expect(text).toContain('"latitude": "52.2"');
     expect(text).toContain('"longitude": "0.1"');
     expect(text).toMatch(/no weather for site 'SITE-[A-Z]{10}'/);
-    expect(anonymised.fieldsSent).toEqual(expect.arrayContaining(['building.id (pseudonym)', 'building.name (pseudonym)', 'building.notes (pseudonym)', 'building.metadata.address (pseudonym)', 'building.metadata.latitude (rounded)', 'building.metadata.numberoffloors']));
+    expect(anonymised.fieldsSent).toEqual(
+      expect.arrayContaining([
+        'building.id (pseudonym)',
+        'building.name (pseudonym)',
+        'building.notes (pseudonym)',
+        'building.metadata.address (pseudonym)',
+        'building.metadata.latitude (rounded)',
+        'building.metadata.numberoffloors',
+      ]),
+    );
   });
 
   it('pseudonyms are stable under one key, differ under another, and carry no digits', () => {

@@ -51,7 +51,11 @@ export const pseudonymFor = (key: string | Uint8Array, kind: string, value: stri
   return `${kind}-${letters}`;
 };
 
-const kindOf = (column: string): string => (column.toUpperCase().replace(/[^A-Z]/g, '').slice(0, 12) || 'FIELD');
+const kindOf = (column: string): string =>
+  column
+    .toUpperCase()
+    .replace(/[^A-Z]/g, '')
+    .slice(0, 12) || 'FIELD';
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -95,7 +99,11 @@ export const anonymiseFacts = (facts: BuildingFacts, policy: AnonymisationPolicy
   const building = { ...source };
   building.buildingId = conceal('BLDG', source.buildingId);
   fieldsSent.push('building.id (pseudonym)');
-  const optional = [['name', 'name', 'NAME'], ['notes', 'notes', 'NOTES'], ['siteId', 'site_id', 'SITE']] as const;
+  const optional = [
+    ['name', 'name', 'NAME'],
+    ['notes', 'notes', 'NOTES'],
+    ['siteId', 'site_id', 'SITE'],
+  ] as const;
   for (const [field, column, kind] of optional) {
     const value = source[field];
     if (value === undefined) continue;

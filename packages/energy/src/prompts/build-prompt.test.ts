@@ -54,7 +54,12 @@ describe('buildPrompt', () => {
 
   it('reads the block back from a prompt embedded in a JSON request body', () => {
     const prompt = buildPrompt('retrofit-plan', healthyFacts());
-    const body = JSON.stringify({ messages: [{ role: 'system', content: prompt.system }, { role: 'user', content: prompt.user }] });
+    const body = JSON.stringify({
+      messages: [
+        { role: 'system', content: prompt.system },
+        { role: 'user', content: prompt.user },
+      ],
+    });
     expect(extractDataBlock(body)?.metrics['electricity.load.peakKw']).toBe(241.3);
     expect(extractDataBlock(`${prompt.system}\n\n${prompt.user}`)?.building.id).toBe('b7');
   });

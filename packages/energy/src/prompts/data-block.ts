@@ -11,15 +11,12 @@ export const DATA_BLOCK_END = '<<<EAIO_BUILDING_DATA_END>>>';
 
 const UNSAFE = /[<>&\u2028\u2029]/g;
 
-const escapeUnsafe = (json: string): string =>
-  json.replace(UNSAFE, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const escapeUnsafe = (json: string): string => json.replace(UNSAFE, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Rounds floats to 5 significant digits so the block stays short; integers stay exact. */
-const roundForPrompt = (_key: string, value: unknown): unknown =>
-  typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(5)) : value;
+const roundForPrompt = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(5)) : value);
 
-export const renderDataBlock = (data: PromptData): string =>
-  `${DATA_BLOCK_BEGIN}\n${escapeUnsafe(JSON.stringify(data, roundForPrompt, 1))}\n${DATA_BLOCK_END}`;
+export const renderDataBlock = (data: PromptData): string => `${DATA_BLOCK_BEGIN}\n${escapeUnsafe(JSON.stringify(data, roundForPrompt, 1))}\n${DATA_BLOCK_END}`;
 
 /**
  * Reads the data block back out of a prompt. Accepts the prompt as sent and the prompt

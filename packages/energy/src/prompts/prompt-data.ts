@@ -58,11 +58,9 @@ export interface PromptDataOptions {
 /** Metadata columns shown at most (the rest are left out of the prompt). */
 const MAX_METADATA_COLUMNS = 24;
 
-const anomalyMetric = (meter: string, anomaly: AnomalyFact, field: 'actualKwh' | 'expectedKwh'): string =>
-  `${meter}.anomaly.${anomaly.kind}.${anomaly.date}.${field}`;
+const anomalyMetric = (meter: string, anomaly: AnomalyFact, field: 'actualKwh' | 'expectedKwh'): string => `${meter}.anomaly.${anomaly.kind}.${anomaly.date}.${field}`;
 
-const clip = (text: string | undefined, max: number): string | undefined =>
-  text === undefined ? undefined : text.length > max ? `${text.slice(0, max)}…` : text;
+const clip = (text: string | undefined, max: number): string | undefined => (text === undefined ? undefined : text.length > max ? `${text.slice(0, max)}…` : text);
 
 export const promptData = (facts: BuildingFacts, options: PromptDataOptions = {}): PromptData => {
   const anomaliesPerMeter = options.anomaliesPerMeter ?? 5;
@@ -72,17 +70,23 @@ export const promptData = (facts: BuildingFacts, options: PromptDataOptions = {}
   const metrics: FlatFacts = { ...flattenFacts(facts) };
   const anomalies: PromptAnomaly[] = [];
   for (const meter of facts.meters) {
-    const largest = [...meter.anomalies]
-      .sort((left, right) => Math.abs(right.robustZ) - Math.abs(left.robustZ))
-      .slice(0, anomaliesPerMeter);
+    const largest = [...meter.anomalies].sort((left, right) => Math.abs(right.robustZ) - Math.abs(left.robustZ)).slice(0, anomaliesPerMeter);
     for (const anomaly of largest) {
       const actualMetric = anomalyMetric(meter.meter, anomaly, 'actualKwh');
       const expectedMetric = anomalyMetric(meter.meter, anomaly, 'expectedKwh');
       metrics[actualMetric] = anomaly.actualKwh;
       metrics[expectedMetric] = anomaly.expectedKwh;
-      anomalies.push({ meter: meter.meter, kind: anomaly.kind, date: anomaly.date, actualKwh: anomaly.actualKwh,
-        expectedKwh: anomaly.expectedKwh, deviationPercent: Number((anomaly.deviationPct * 100).toPrecision(5)), robustZ: anomaly.robustZ,
-        actualMetric, expectedMetric });
+      anomalies.push({
+        meter: meter.meter,
+        kind: anomaly.kind,
+        date: anomaly.date,
+        actualKwh: anomaly.actualKwh,
+        expectedKwh: anomaly.expectedKwh,
+        deviationPercent: Number((anomaly.deviationPct * 100).toPrecision(5)),
+        robustZ: anomaly.robustZ,
+        actualMetric,
+        expectedMetric,
+      });
     }
   }
   const building: PromptData['building'] = {

@@ -16,7 +16,7 @@ export interface PromptTemplate {
 const SHARED_RULES = [
   'Answer with one JSON object that matches the JSON schema you were given, and nothing else.',
   'Cite evidence as { "metric": <name exactly as in "metrics">, "value": <number>, "unit": <unit> }; copy values from the data block, rounding to no fewer than 3 significant figures.',
-  'Every number you write in prose about a metric must be that metric\'s value from the data block.',
+  "Every number you write in prose about a metric must be that metric's value from the data block.",
   'Never estimate or mention a metric listed in "missing"; say that it is unavailable instead.',
   'confidence is a number from 0 (guess) to 1 (certain); lower it when data issues limit the analysis.',
 ];
@@ -28,7 +28,7 @@ const TEMPLATES: Record<AnalysisType, PromptTemplate> = {
     templateVersion: 2,
     maxTokens: 1200,
     task: [
-      'Task: data-quality triage of this building\'s meter data.',
+      "Task: data-quality triage of this building's meter data.",
       'Judge whether the data is fit for an energy analysis: coverage, outages, zero readings, missing floor area or weather.',
       'Add one entry to dataIssuesAddressed for EVERY item in "dataIssues", with "issue" set to its "kind" and "response" saying what to do about it.',
       'Give at least one finding with coverage evidence. Recommendations are optional (data fixes, with savings null).',
@@ -54,7 +54,7 @@ const TEMPLATES: Record<AnalysisType, PromptTemplate> = {
     maxTokens: 4000,
     task: [
       'Task: a prioritised retrofit and operational-improvement plan for this building.',
-      'Give at least 2 recommendations. Each states estimatedSavingsPct (percent of that meter\'s annual kWh) and estimatedAnnualSavingsKwh (that percent of the meter\'s annualKwh); use null only when annualKwh is missing.',
+      "Give at least 2 recommendations. Each states estimatedSavingsPct (percent of that meter's annual kWh) and estimatedAnnualSavingsKwh (that percent of the meter's annualKwh); use null only when annualKwh is missing.",
       'Savings must be realistic: never more than the building consumes.',
       'Ground each recommendation in cited evidence, and add an entry to dataIssuesAddressed for every warning or critical item in "dataIssues", with "issue" set to its "kind".',
     ],
@@ -66,5 +66,4 @@ export const promptTemplate = (analysisType: AnalysisType): PromptTemplate => TE
 export const sharedPromptRules = (): string[] => [...SHARED_RULES];
 
 /** Recognises a template by its id, e.g. from the tag written into a prompt. */
-export const templateById = (templateId: string): PromptTemplate | undefined =>
-  Object.values(TEMPLATES).find((template) => template.templateId === templateId);
+export const templateById = (templateId: string): PromptTemplate | undefined => Object.values(TEMPLATES).find((template) => template.templateId === templateId);

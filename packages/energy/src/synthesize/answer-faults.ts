@@ -11,7 +11,10 @@ export const breakJson = (json: string, random: Random): { text: string; how: st
   }
   if (variant === 1) return { text: json.replace(/"([A-Za-z]+)":/g, '$1:'), how: 'unquoted-keys' };
   if (variant === 2) return { text: json.replace(/"/g, "'"), how: 'single-quotes' };
-  return { text: `Summary of the analysis\n\n${pick(['- Consumption is high.', '* The baseload looks large.'], random)}\n- See recommendations below: {findings: [...]`, how: 'markdown' };
+  return {
+    text: `Summary of the analysis\n\n${pick(['- Consumption is high.', '* The baseload looks large.'], random)}\n- See recommendations below: {findings: [...]`,
+    how: 'markdown',
+  };
 };
 
 const REQUIRED: Record<AnalysisType, (keyof AnalysisAnswer)[]> = {

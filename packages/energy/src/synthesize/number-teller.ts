@@ -6,7 +6,12 @@ import type { Random } from './random-tools';
  * Hands out metric values to the answer being drafted and records every place a number
  * lands (a slot). In a hallucinating draft, chosen slots get a value moved by 15–60 %.
  */
-export interface Slot { index: number; metric: string; location: 'evidence' | 'prose'; eligible: boolean }
+export interface Slot {
+  index: number;
+  metric: string;
+  location: 'evidence' | 'prose';
+  eligible: boolean;
+}
 
 export interface NumberTeller {
   prose(metric: string): string;
@@ -34,12 +39,7 @@ export const perturbValue = (metric: string, value: number, random: Random): num
   return value * (1 + direction * size);
 };
 
-export const createNumberTeller = (
-  metrics: Record<string, number>,
-  random: Random,
-  targets: ReadonlySet<number> = new Set(),
-  perturbRandom: Random = random,
-): NumberTeller => {
+export const createNumberTeller = (metrics: Record<string, number>, random: Random, targets: ReadonlySet<number> = new Set(), perturbRandom: Random = random): NumberTeller => {
   const slots: Slot[] = [];
   const perturbed: Slot[] = [];
   const valueFor = (metric: string, location: Slot['location']): number => {

@@ -8,8 +8,7 @@ import { chance, pick, type Random } from './random-tools';
  */
 const significant = (value: number, digits: number): number => Number(value.toPrecision(digits));
 
-const withCommas = (value: number, decimals = 0): string =>
-  value.toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+const withCommas = (value: number, decimals = 0): string => value.toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 
 const decimalsFor = (value: number, digits: number): number => {
   if (value === 0) return 0;
@@ -79,7 +78,14 @@ export const writeEvidence = (metric: string, value: number, random: Random): { 
   if (unitClass === 'ratio' && Math.abs(value) <= 1 && style < 0.2) return { metric, value: significant(value * 100, 3), unit: '%' };
   const rounded = style < 0.5 ? significant(value, 4) : style < 0.85 ? significant(value, 3) : value;
   const unit = {
-    energy: 'kWh', power: 'kW', eui: 'kWh/m²', hours: 'h', celsius: '°C', slope: 'kWh/°C', area: 'm²', 'energy-per-day': 'kWh/day',
+    energy: 'kWh',
+    power: 'kW',
+    eui: 'kWh/m²',
+    hours: 'h',
+    celsius: '°C',
+    slope: 'kWh/°C',
+    area: 'm²',
+    'energy-per-day': 'kWh/day',
   }[unitClass as string];
   return unit !== undefined && withUnit ? { metric, value: rounded, unit } : { metric, value: rounded };
 };

@@ -29,18 +29,39 @@ const ramp = (hour: number, open: number, close: number): number => {
 
 export const USE_PROFILES: Record<SyntheticUse, UseProfile> = {
   Office: {
-    use: 'Office', medianSqm: 4000, baseWPerSqm: 7, occupiedWPerSqm: 28, heatingWPerSqmK: 0.5, heatingBalanceC: 13, coolingWPerSqmK: 1.4, coolingBalanceC: 19,
+    use: 'Office',
+    medianSqm: 4000,
+    baseWPerSqm: 7,
+    occupiedWPerSqm: 28,
+    heatingWPerSqmK: 0.5,
+    heatingBalanceC: 13,
+    coolingWPerSqmK: 1.4,
+    coolingBalanceC: 19,
     occupancy: (hour, weekday) => (weekday <= 5 ? ramp(hour, 8, 18) : 0.08 * ramp(hour, 10, 14)),
   },
   Education: {
-    use: 'Education', medianSqm: 5500, baseWPerSqm: 5, occupiedWPerSqm: 24, heatingWPerSqmK: 0.4, heatingBalanceC: 14, coolingWPerSqmK: 0.3, coolingBalanceC: 22,
+    use: 'Education',
+    medianSqm: 5500,
+    baseWPerSqm: 5,
+    occupiedWPerSqm: 24,
+    heatingWPerSqmK: 0.4,
+    heatingBalanceC: 14,
+    coolingWPerSqmK: 0.3,
+    coolingBalanceC: 22,
     occupancy: (hour, weekday, month, day) => {
       const holiday = (month === 7 && day >= 20) || month === 8 || (month === 12 && day >= 20) || (month === 1 && day <= 3);
       return weekday <= 5 ? ramp(hour, 8, 16) * (holiday ? 0.15 : 1) : 0;
     },
   },
   'Lodging/residential': {
-    use: 'Lodging/residential', medianSqm: 3000, baseWPerSqm: 5, occupiedWPerSqm: 16, heatingWPerSqmK: 0.9, heatingBalanceC: 15.5, coolingWPerSqmK: 0, coolingBalanceC: 24,
+    use: 'Lodging/residential',
+    medianSqm: 3000,
+    baseWPerSqm: 5,
+    occupiedWPerSqm: 16,
+    heatingWPerSqmK: 0.9,
+    heatingBalanceC: 15.5,
+    coolingWPerSqmK: 0,
+    coolingBalanceC: 24,
     occupancy: (hour, weekday) => {
       const weekend = weekday >= 6;
       if (hour >= 17 && hour < 23) return 1;
@@ -50,11 +71,25 @@ export const USE_PROFILES: Record<SyntheticUse, UseProfile> = {
     },
   },
   Laboratory: {
-    use: 'Laboratory', medianSqm: 6000, baseWPerSqm: 45, occupiedWPerSqm: 85, heatingWPerSqmK: 0.2, heatingBalanceC: 10, coolingWPerSqmK: 2.5, coolingBalanceC: 16,
+    use: 'Laboratory',
+    medianSqm: 6000,
+    baseWPerSqm: 45,
+    occupiedWPerSqm: 85,
+    heatingWPerSqmK: 0.2,
+    heatingBalanceC: 10,
+    coolingWPerSqmK: 2.5,
+    coolingBalanceC: 16,
     occupancy: (hour, weekday) => (weekday <= 5 ? ramp(hour, 8, 20) : 0.3 * ramp(hour, 10, 16)),
   },
   Retail: {
-    use: 'Retail', medianSqm: 1500, baseWPerSqm: 10, occupiedWPerSqm: 45, heatingWPerSqmK: 0.3, heatingBalanceC: 12, coolingWPerSqmK: 2, coolingBalanceC: 18,
+    use: 'Retail',
+    medianSqm: 1500,
+    baseWPerSqm: 10,
+    occupiedWPerSqm: 45,
+    heatingWPerSqmK: 0.3,
+    heatingBalanceC: 12,
+    coolingWPerSqmK: 2,
+    coolingBalanceC: 18,
     occupancy: (hour, weekday) => (weekday === 7 ? ramp(hour, 10, 16) : ramp(hour, 9, 20)),
   },
 };

@@ -128,9 +128,11 @@ export const generatePortfolio = async (options: GeneratePortfolioOptions): Prom
     for (let index = 0; index < hours; index += 1) {
       const temperature = temperatures[index];
       const occupancy = profile.occupancy(localHour[index], weekday[index], month[index], dayOfMonth[index]);
-      const wattsPerSqm = profile.baseWPerSqm + (profile.occupiedWPerSqm - profile.baseWPerSqm) * occupancy
-        + profile.heatingWPerSqmK * Math.max(0, profile.heatingBalanceC - temperature)
-        + profile.coolingWPerSqmK * Math.max(0, temperature - profile.coolingBalanceC);
+      const wattsPerSqm =
+        profile.baseWPerSqm +
+        (profile.occupiedWPerSqm - profile.baseWPerSqm) * occupancy +
+        profile.heatingWPerSqmK * Math.max(0, profile.heatingBalanceC - temperature) +
+        profile.coolingWPerSqmK * Math.max(0, temperature - profile.coolingBalanceC);
       const noise = 1 + 0.05 * hashNormal(seed, buildingIndex + 1, index);
       const factor = anomalyByDate.get(localDate[index]) ?? 1;
       values[index] = Math.max(0.1, Math.round(((wattsPerSqm * building.sqm) / 1000) * noise * factor * 10) / 10);
@@ -161,7 +163,9 @@ export const generatePortfolio = async (options: GeneratePortfolioOptions): Prom
   await writeLines(files.metadata, async (push) => {
     await push('building_id,site_id,primaryspaceusage,sqm,sqft,timezone,yearbuilt\n');
     for (const [index, building] of buildings.entries()) {
-      await push(`${building.buildingId},${SITE_ID},${building.use},${building.sqm},${(building.sqm * 10.7639).toFixed(1)},${timezone},${1900 + Math.floor(hashNormal(seed, 0xb1, index) * 20 + 70)}\n`);
+      await push(
+        `${building.buildingId},${SITE_ID},${building.use},${building.sqm},${(building.sqm * 10.7639).toFixed(1)},${timezone},${1900 + Math.floor(hashNormal(seed, 0xb1, index) * 20 + 70)}\n`,
+      );
     }
   });
   await writeLines(files.weather, async (push) => {

@@ -12,13 +12,27 @@ afterEach(async () => {
 
 const SECRET = ['sk', 'ant', 'test-secret-987654321'].join('-');
 const anthropic = (url: string, patch: Partial<EndpointConfig> = {}): EndpointConfig => ({
-  id: 'anthropic', provider: 'anthropic', kind: 'anthropic', baseUrl: url, apiKey: SECRET, local: false, ...patch,
+  id: 'anthropic',
+  provider: 'anthropic',
+  kind: 'anthropic',
+  baseUrl: url,
+  apiKey: SECRET,
+  local: false,
+  ...patch,
 });
-const base = { model: 'claude-emulated-1', system: 'You are an energy analyst.', messages: [{ role: 'user' as const, content: 'Summarise the load shape of building 12.' }], timeoutMs: 5_000 };
+const base = {
+  model: 'claude-emulated-1',
+  system: 'You are an energy analyst.',
+  messages: [{ role: 'user' as const, content: 'Summarise the load shape of building 12.' }],
+  timeoutMs: 5_000,
+};
 const schema = { type: 'object', properties: { risk: { type: 'string', enum: ['low', 'high'] } }, required: ['risk'] };
 
 const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!ProviderError.isInstance(error)) throw new Error(`expected a ProviderError, got ${String(error)}`);
   return error;
 };
@@ -52,16 +66,34 @@ describe('Anthropic adapter through @anthropic-ai/sdk', () => {
   });
 
   it('maps usage fields onto the shared convention and keeps unknown as undefined', () => {
-    expect(anthropicUsage({ input_tokens: 1_500, cache_read_input_tokens: 10_000, cache_creation_input_tokens: 2_000, output_tokens: 700, output_tokens_details: { thinking_tokens: 300 } }))
-      .toEqual({ inputTokens: 13_500, outputTokens: 700, cachedInputTokens: 10_000, cacheWriteTokens: 2_000, reasoningTokens: 300, totalTokens: 14_200 });
-    expect(anthropicUsage({ input_tokens: 10, output_tokens: 5 })).toEqual({ inputTokens: 10, outputTokens: 5, cachedInputTokens: undefined, cacheWriteTokens: undefined, reasoningTokens: undefined, totalTokens: 15 });
+    expect(
+      anthropicUsage({
+        input_tokens: 1_500,
+        cache_read_input_tokens: 10_000,
+        cache_creation_input_tokens: 2_000,
+        output_tokens: 700,
+        output_tokens_details: { thinking_tokens: 300 },
+      }),
+    ).toEqual({ inputTokens: 13_500, outputTokens: 700, cachedInputTokens: 10_000, cacheWriteTokens: 2_000, reasoningTokens: 300, totalTokens: 14_200 });
+    expect(anthropicUsage({ input_tokens: 10, output_tokens: 5 })).toEqual({
+      inputTokens: 10,
+      outputTokens: 5,
+      cachedInputTokens: undefined,
+      cacheWriteTokens: undefined,
+      reasoningTokens: undefined,
+      totalTokens: 15,
+    });
   });
 
   it('uses output_config.format for a schema, else a system instruction', async () => {
     emulator = await startEmulator({ timeScale: 0 });
     const native = await createAnthropicAdapter(anthropic(emulator.url)).chat({ ...base, responseFormat: { type: 'json', schema } });
     expect(['low', 'high']).toContain((native.json as { risk: string }).risk);
-    await createAnthropicAdapter(anthropic(emulator.url, { unsupportedParams: ['output_config.format'] }), { cacheSystemPrompt: false }).chat({ ...base, seed: 4, responseFormat: { type: 'json', schema } });
+    await createAnthropicAdapter(anthropic(emulator.url, { unsupportedParams: ['output_config.format'] }), { cacheSystemPrompt: false }).chat({
+      ...base,
+      seed: 4,
+      responseFormat: { type: 'json', schema },
+    });
     const [nativeBody, promptBody] = emulator.log().map((entry) => entry.body as Record<string, any>);
     expect(nativeBody.output_config).toEqual({ format: { type: 'json_schema', schema } });
     expect(promptBody.output_config).toBeUndefined();
@@ -70,15 +102,19 @@ describe('Anthropic adapter through @anthropic-ai/sdk', () => {
   });
 
   it('maps 429 with retry-after, 500, 529 overloaded, 404, context length, refusal, malformed and auth', async () => {
-    emulator = await startEmulator({ timeScale: 0, availableModels: { emulator: ['claude-emulated-1', 'busy', 'broken', 'overloaded', 'garbled', 'small', 'prude', 'cut'] }, models: {
-      busy: withBehaviour(PRESETS.instant, { faults: { rateLimit: 1 }, retryAfterSeconds: 4 }),
-      broken: withBehaviour(PRESETS.instant, { faults: { serverError: 1 } }),
-      overloaded: withBehaviour(PRESETS.instant, { faults: { unavailable: 1 } }),
-      garbled: withBehaviour(PRESETS.instant, { faults: { malformed: 1 } }),
-      small: withBehaviour(PRESETS.instant, { contextWindow: 5 }),
-      prude: withBehaviour(PRESETS.instant, { faults: { refusal: 1 } }),
-      cut: withBehaviour(PRESETS.instant, { faults: { truncated: 1 } }),
-    } });
+    emulator = await startEmulator({
+      timeScale: 0,
+      availableModels: { emulator: ['claude-emulated-1', 'busy', 'broken', 'overloaded', 'garbled', 'small', 'prude', 'cut'] },
+      models: {
+        busy: withBehaviour(PRESETS.instant, { faults: { rateLimit: 1 }, retryAfterSeconds: 4 }),
+        broken: withBehaviour(PRESETS.instant, { faults: { serverError: 1 } }),
+        overloaded: withBehaviour(PRESETS.instant, { faults: { unavailable: 1 } }),
+        garbled: withBehaviour(PRESETS.instant, { faults: { malformed: 1 } }),
+        small: withBehaviour(PRESETS.instant, { contextWindow: 5 }),
+        prude: withBehaviour(PRESETS.instant, { faults: { refusal: 1 } }),
+        cut: withBehaviour(PRESETS.instant, { faults: { truncated: 1 } }),
+      },
+    });
     const adapter = createAnthropicAdapter(anthropic(emulator.url));
     expect(await failure(adapter.chat({ ...base, model: 'busy' }))).toMatchObject({ kind: 'rate-limit', statusCode: 429, retryAfterMs: 4_000, code: 'rate_limit_error' });
     expect(await failure(adapter.chat({ ...base, model: 'broken' }))).toMatchObject({ kind: 'server', statusCode: 500, isRetryable: true });

@@ -12,20 +12,38 @@ afterEach(async () => {
 
 const SECRET = 'AIza-test-secret-24680';
 const gemini = (url: string, patch: Partial<EndpointConfig> = {}): EndpointConfig => ({
-  id: 'gemini', provider: 'gemini', kind: 'gemini', baseUrl: url, apiKey: SECRET, local: false, ...patch,
+  id: 'gemini',
+  provider: 'gemini',
+  kind: 'gemini',
+  baseUrl: url,
+  apiKey: SECRET,
+  local: false,
+  ...patch,
 });
-const base = { model: 'gemini-2.5-flash', system: 'You are an energy analyst.', messages: [{ role: 'user' as const, content: 'Summarise the load shape of building 12.' }], timeoutMs: 5_000 };
+const base = {
+  model: 'gemini-2.5-flash',
+  system: 'You are an energy analyst.',
+  messages: [{ role: 'user' as const, content: 'Summarise the load shape of building 12.' }],
+  timeoutMs: 5_000,
+};
 const schema = { type: 'object', properties: { risk: { type: 'string', enum: ['low', 'high'] } }, required: ['risk'] };
 
 const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!ProviderError.isInstance(error)) throw new Error(`expected a ProviderError, got ${String(error)}`);
   return error;
 };
 
 describe('Gemini adapter through @google/genai', () => {
   it('answers with usageMetadata (thoughts added to output), STOP → stop, and config sent', async () => {
-    emulator = await startEmulator({ timeScale: 0, hosts: [{ name: 'api', requireApiKey: SECRET }], models: { 'gemini-2.5-flash': withBehaviour(PRESETS.instant, { reasoningTokensPerOutputToken: 0.5 }) } });
+    emulator = await startEmulator({
+      timeScale: 0,
+      hosts: [{ name: 'api', requireApiKey: SECRET }],
+      models: { 'gemini-2.5-flash': withBehaviour(PRESETS.instant, { reasoningTokensPerOutputToken: 0.5 }) },
+    });
     const result = await createGeminiAdapter(gemini(emulator.url)).chat({ ...base, maxTokens: 600, temperature: 0.1, seed: 9, attemptId: 'job-4:1' });
     const visible = countTokens(result.text);
     expect(result.usage.inputTokens).toBe(countTokens(`${base.system}\n\n${base.messages[0].content}`));
@@ -50,7 +68,13 @@ describe('Gemini adapter through @google/genai', () => {
   });
 
   it('keeps unknown usage fields undefined', () => {
-    expect(geminiUsage({ promptTokenCount: 20, candidatesTokenCount: 5 })).toEqual({ inputTokens: 20, outputTokens: 5, cachedInputTokens: undefined, reasoningTokens: undefined, totalTokens: undefined });
+    expect(geminiUsage({ promptTokenCount: 20, candidatesTokenCount: 5 })).toEqual({
+      inputTokens: 20,
+      outputTokens: 5,
+      cachedInputTokens: undefined,
+      reasoningTokens: undefined,
+      totalTokens: undefined,
+    });
     expect(geminiUsage(undefined)).toEqual({});
   });
 
@@ -62,15 +86,19 @@ describe('Gemini adapter through @google/genai', () => {
   });
 
   it('maps RESOURCE_EXHAUSTED with RetryInfo, INTERNAL, UNAVAILABLE, 404, context length, SAFETY, malformed and API_KEY_INVALID', async () => {
-    emulator = await startEmulator({ timeScale: 0, availableModels: { emulator: ['gemini-2.5-flash', 'busy', 'broken', 'overloaded', 'garbled', 'small', 'prude', 'cut'] }, models: {
-      busy: withBehaviour(PRESETS.instant, { faults: { rateLimit: 1 }, retryAfterSeconds: 7 }),
-      broken: withBehaviour(PRESETS.instant, { faults: { serverError: 1 } }),
-      overloaded: withBehaviour(PRESETS.instant, { faults: { unavailable: 1 } }),
-      garbled: withBehaviour(PRESETS.instant, { faults: { malformed: 1 } }),
-      small: withBehaviour(PRESETS.instant, { contextWindow: 5 }),
-      prude: withBehaviour(PRESETS.instant, { faults: { refusal: 1 } }),
-      cut: withBehaviour(PRESETS.instant, { faults: { truncated: 1 } }),
-    } });
+    emulator = await startEmulator({
+      timeScale: 0,
+      availableModels: { emulator: ['gemini-2.5-flash', 'busy', 'broken', 'overloaded', 'garbled', 'small', 'prude', 'cut'] },
+      models: {
+        busy: withBehaviour(PRESETS.instant, { faults: { rateLimit: 1 }, retryAfterSeconds: 7 }),
+        broken: withBehaviour(PRESETS.instant, { faults: { serverError: 1 } }),
+        overloaded: withBehaviour(PRESETS.instant, { faults: { unavailable: 1 } }),
+        garbled: withBehaviour(PRESETS.instant, { faults: { malformed: 1 } }),
+        small: withBehaviour(PRESETS.instant, { contextWindow: 5 }),
+        prude: withBehaviour(PRESETS.instant, { faults: { refusal: 1 } }),
+        cut: withBehaviour(PRESETS.instant, { faults: { truncated: 1 } }),
+      },
+    });
     const adapter = createGeminiAdapter(gemini(emulator.url));
     expect(await failure(adapter.chat({ ...base, model: 'busy' }))).toMatchObject({ kind: 'rate-limit', statusCode: 429, retryAfterMs: 7_000, code: 'RESOURCE_EXHAUSTED' });
     expect(await failure(adapter.chat({ ...base, model: 'broken' }))).toMatchObject({ kind: 'server', statusCode: 500 });

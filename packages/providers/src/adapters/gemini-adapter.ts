@@ -100,30 +100,41 @@ export const createGeminiAdapter = (endpoint: EndpointConfig, options: AdapterOp
     requireKey();
     let current: RequestScope | undefined;
     const contents: Content[] = request.messages.map((message) => ({ role: message.role === 'assistant' ? 'model' : 'user', parts: [{ text: message.content }] }));
-    return runChat(endpoint, request, options, describeGeminiError(() => current), async (scope) => {
-      current = scope;
-      const response = await client(scope, request.timeoutMs).models.generateContent({
-        model: request.model,
-        contents,
-        config: geminiConfig(endpoint, request, scope.signal),
-      });
-      const blockReason = response?.promptFeedback?.blockReason;
-      if (blockReason) {
-        throw new ContentFilterError({ provider: endpoint.provider, endpoint: endpoint.id, code: blockReason, message: `${endpoint.provider} (${endpoint.id}): prompt blocked (${blockReason})` });
-      }
-      const candidate = response?.candidates?.[0];
-      if (!candidate) {
-        throw new InvalidResponseError({ provider: endpoint.provider, endpoint: endpoint.id, message: `${endpoint.provider} (${endpoint.id}): response has no candidates` });
-      }
-      const text = (candidate.content?.parts ?? []).map((part) => (part.thought ? '' : (part.text ?? ''))).join('');
-      return {
-        text,
-        usage: geminiUsage(response.usageMetadata),
-        finishReason: finishReasonFrom('gemini', candidate.finishReason),
-        model: response.modelVersion || request.model,
-        bodyId: response.responseId,
-      };
-    });
+    return runChat(
+      endpoint,
+      request,
+      options,
+      describeGeminiError(() => current),
+      async (scope) => {
+        current = scope;
+        const response = await client(scope, request.timeoutMs).models.generateContent({
+          model: request.model,
+          contents,
+          config: geminiConfig(endpoint, request, scope.signal),
+        });
+        const blockReason = response?.promptFeedback?.blockReason;
+        if (blockReason) {
+          throw new ContentFilterError({
+            provider: endpoint.provider,
+            endpoint: endpoint.id,
+            code: blockReason,
+            message: `${endpoint.provider} (${endpoint.id}): prompt blocked (${blockReason})`,
+          });
+        }
+        const candidate = response?.candidates?.[0];
+        if (!candidate) {
+          throw new InvalidResponseError({ provider: endpoint.provider, endpoint: endpoint.id, message: `${endpoint.provider} (${endpoint.id}): response has no candidates` });
+        }
+        const text = (candidate.content?.parts ?? []).map((part) => (part.thought ? '' : (part.text ?? ''))).join('');
+        return {
+          text,
+          usage: geminiUsage(response.usageMetadata),
+          finishReason: finishReasonFrom('gemini', candidate.finishReason),
+          model: response.modelVersion || request.model,
+          bodyId: response.responseId,
+        };
+      },
+    );
   };
 
   const listModels: ProviderAdapter['listModels'] = async ({ timeoutMs, signal } = {}) => {

@@ -11,17 +11,28 @@ afterEach(async () => {
 });
 
 const endpointAt = (url: string): EndpointConfig => ({ id: 'ollama-1', provider: 'ollama', kind: 'ollama', baseUrl: url, local: true });
-const base = { model: 'llama3.2:3b', system: 'You are an energy analyst.', messages: [{ role: 'user' as const, content: 'Summarise the load shape of building 12.' }], timeoutMs: 5_000 };
+const base = {
+  model: 'llama3.2:3b',
+  system: 'You are an energy analyst.',
+  messages: [{ role: 'user' as const, content: 'Summarise the load shape of building 12.' }],
+  timeoutMs: 5_000,
+};
 
 const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!ProviderError.isInstance(error)) throw new Error(`expected a ProviderError, got ${String(error)}`);
   return error;
 };
 
 describe('Ollama adapter through the ollama client', () => {
   it('answers with usage from prompt_eval_count/eval_count, derived TTFT and the sent options', async () => {
-    emulator = await startEmulator({ timeScale: 0, defaultModel: withBehaviour(PRESETS.local3b, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }) });
+    emulator = await startEmulator({
+      timeScale: 0,
+      defaultModel: withBehaviour(PRESETS.local3b, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } }),
+    });
     const adapter = createOllamaAdapter(endpointAt(emulator.url), { keepAlive: '5m', numCtx: 16_384 });
     const result = await adapter.chat({ ...base, maxTokens: 300, temperature: 0.2, seed: 7, attemptId: 'job-1:1' });
     expect(result.text.length).toBeGreaterThan(20);
@@ -57,11 +68,15 @@ describe('Ollama adapter through the ollama client', () => {
   });
 
   it('maps 404, 500 and 429 with retry-after, and a malformed body', async () => {
-    emulator = await startEmulator({ timeScale: 0, availableModels: { emulator: ['llama3.2:3b', 'busy', 'broken', 'garbled'] }, models: {
-      busy: withBehaviour(PRESETS.instant, { faults: { rateLimit: 1 }, retryAfterSeconds: 2 }),
-      broken: withBehaviour(PRESETS.instant, { faults: { serverError: 1 } }),
-      garbled: withBehaviour(PRESETS.instant, { faults: { malformed: 1 } }),
-    } });
+    emulator = await startEmulator({
+      timeScale: 0,
+      availableModels: { emulator: ['llama3.2:3b', 'busy', 'broken', 'garbled'] },
+      models: {
+        busy: withBehaviour(PRESETS.instant, { faults: { rateLimit: 1 }, retryAfterSeconds: 2 }),
+        broken: withBehaviour(PRESETS.instant, { faults: { serverError: 1 } }),
+        garbled: withBehaviour(PRESETS.instant, { faults: { malformed: 1 } }),
+      },
+    });
     const adapter = createOllamaAdapter(endpointAt(emulator.url));
     const missing = await failure(adapter.chat({ ...base, model: 'missing-model' }));
     expect(missing).toMatchObject({ kind: 'model-not-found', statusCode: 404, isRetryable: false, endpoint: 'ollama-1' });

@@ -51,8 +51,7 @@ const describeOllamaError =
     return { status, message: (error as Error & { error?: string }).error ?? error.message, headers: scope()?.lastResponse()?.headers };
   };
 
-const numCtxFor = (numCtx: OllamaAdapterOptions['numCtx'], model: string): number =>
-  typeof numCtx === 'number' ? numCtx : (numCtx?.[model] ?? DEFAULT_NUM_CTX);
+const numCtxFor = (numCtx: OllamaAdapterOptions['numCtx'], model: string): number => (typeof numCtx === 'number' ? numCtx : (numCtx?.[model] ?? DEFAULT_NUM_CTX));
 
 /**
  * Ollama through the `ollama` client, `/api/chat` non-streamed.
@@ -86,36 +85,46 @@ export const createOllamaAdapter = (endpoint: EndpointConfig, options: OllamaAda
     if (request.temperature !== undefined && supportsParam(endpoint, 'temperature')) modelOptions.temperature = request.temperature;
     if (request.seed !== undefined && supportsParam(endpoint, 'seed')) modelOptions.seed = request.seed;
 
-    return runChat(endpoint, request, options, describeOllamaError(() => current), async (scope) => {
-      current = scope;
-      const response: ChatResponse = await client(scope).chat({
-        model: request.model,
-        messages: [...(request.system ? [{ role: 'system', content: request.system }] : []), ...request.messages],
-        stream: false,
-        keep_alive: keepAlive,
-        format: json ? (json.schema && supportsParam(endpoint, 'format.schema') ? json.schema : 'json') : undefined,
-        options: modelOptions,
-      });
-      if (typeof response?.message?.content !== 'string') {
-        throw new InvalidResponseError({ provider: endpoint.provider, endpoint: endpoint.id, message: `${endpoint.provider} (${endpoint.id}): /api/chat answer has no message content` });
-      }
-      const inputTokens = count(response.prompt_eval_count);
-      const outputTokens = count(response.eval_count);
-      const load = count(response.load_duration);
-      const promptEval = count(response.prompt_eval_duration);
-      const evalDuration = count(response.eval_duration);
-      return {
-        text: response.message.content,
-        usage: { inputTokens, outputTokens, totalTokens: totalOf(inputTokens, outputTokens) },
-        finishReason: finishReasonFrom('ollama', response.done_reason),
-        timeToFirstTokenMs: load === undefined && promptEval === undefined ? undefined : Math.round(((load ?? 0) + (promptEval ?? 0)) / NANOSECONDS_PER_MS),
-        model: response.model || request.model,
-        generation:
-          outputTokens !== undefined && evalDuration !== undefined && evalDuration > 0
-            ? { outputTokens, evalMs: evalDuration / NANOSECONDS_PER_MS, ...(load === undefined ? {} : { loadMs: load / NANOSECONDS_PER_MS }) }
-            : undefined,
-      };
-    });
+    return runChat(
+      endpoint,
+      request,
+      options,
+      describeOllamaError(() => current),
+      async (scope) => {
+        current = scope;
+        const response: ChatResponse = await client(scope).chat({
+          model: request.model,
+          messages: [...(request.system ? [{ role: 'system', content: request.system }] : []), ...request.messages],
+          stream: false,
+          keep_alive: keepAlive,
+          format: json ? (json.schema && supportsParam(endpoint, 'format.schema') ? json.schema : 'json') : undefined,
+          options: modelOptions,
+        });
+        if (typeof response?.message?.content !== 'string') {
+          throw new InvalidResponseError({
+            provider: endpoint.provider,
+            endpoint: endpoint.id,
+            message: `${endpoint.provider} (${endpoint.id}): /api/chat answer has no message content`,
+          });
+        }
+        const inputTokens = count(response.prompt_eval_count);
+        const outputTokens = count(response.eval_count);
+        const load = count(response.load_duration);
+        const promptEval = count(response.prompt_eval_duration);
+        const evalDuration = count(response.eval_duration);
+        return {
+          text: response.message.content,
+          usage: { inputTokens, outputTokens, totalTokens: totalOf(inputTokens, outputTokens) },
+          finishReason: finishReasonFrom('ollama', response.done_reason),
+          timeToFirstTokenMs: load === undefined && promptEval === undefined ? undefined : Math.round(((load ?? 0) + (promptEval ?? 0)) / NANOSECONDS_PER_MS),
+          model: response.model || request.model,
+          generation:
+            outputTokens !== undefined && evalDuration !== undefined && evalDuration > 0
+              ? { outputTokens, evalMs: evalDuration / NANOSECONDS_PER_MS, ...(load === undefined ? {} : { loadMs: load / NANOSECONDS_PER_MS }) }
+              : undefined,
+        };
+      },
+    );
   };
 
   const listModels = async ({ timeoutMs, signal }: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<string[]> => {

@@ -12,20 +12,38 @@ afterEach(async () => {
 
 const SECRET = ['sk', 'test-secret-0123456789'].join('-');
 const openai = (url: string, patch: Partial<EndpointConfig> = {}): EndpointConfig => ({
-  id: 'openai', provider: 'openai', kind: 'openai-compatible', baseUrl: `${url}/v1`, apiKey: SECRET, local: false, ...patch,
+  id: 'openai',
+  provider: 'openai',
+  kind: 'openai-compatible',
+  baseUrl: `${url}/v1`,
+  apiKey: SECRET,
+  local: false,
+  ...patch,
 });
-const base = { model: 'gpt-4o-mini', system: 'You are an energy analyst.', messages: [{ role: 'user' as const, content: 'Summarise the load shape of building 12.' }], timeoutMs: 5_000 };
+const base = {
+  model: 'gpt-4o-mini',
+  system: 'You are an energy analyst.',
+  messages: [{ role: 'user' as const, content: 'Summarise the load shape of building 12.' }],
+  timeoutMs: 5_000,
+};
 const strictSchema = { type: 'object', properties: { risk: { type: 'string', enum: ['low', 'high'] } }, required: ['risk'], additionalProperties: false };
 
 const failure = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!ProviderError.isInstance(error)) throw new Error(`expected a ProviderError, got ${String(error)}`);
   return error;
 };
 
 describe('OpenAI-compatible adapter through the openai SDK', () => {
   it('answers with usage, finish reason, request id header and the attempt id sent', async () => {
-    emulator = await startEmulator({ timeScale: 0, hosts: [{ name: 'api', requireApiKey: SECRET }], models: { 'gpt-4o-mini': withBehaviour(PRESETS.instant, { reasoningTokensPerOutputToken: 0.5 }) } });
+    emulator = await startEmulator({
+      timeScale: 0,
+      hosts: [{ name: 'api', requireApiKey: SECRET }],
+      models: { 'gpt-4o-mini': withBehaviour(PRESETS.instant, { reasoningTokensPerOutputToken: 0.5 }) },
+    });
     const result = await createOpenAiCompatibleAdapter(openai(emulator.url)).chat({ ...base, maxTokens: 400, temperature: 0, seed: 5, attemptId: 'job-7:2' });
     expect(result.text.length).toBeGreaterThan(20);
     expect(result.usage.inputTokens).toBe(countTokens(`${base.system}\n\n${base.messages[0].content}`));
@@ -67,7 +85,12 @@ describe('OpenAI-compatible adapter through the openai SDK', () => {
     const full = await createOpenAiCompatibleAdapter(openai(emulator.url)).chat({ ...base, responseFormat: json });
     expect(['low', 'high']).toContain((full.json as { risk: string }).risk);
     await createOpenAiCompatibleAdapter(openai(emulator.url, { unsupportedParams: ['response_format.json_schema'] })).chat({ ...base, responseFormat: json });
-    await createOpenAiCompatibleAdapter(openai(emulator.url, { unsupportedParams: ['response_format', 'seed', 'max_tokens'] })).chat({ ...base, seed: 1, maxTokens: 50, responseFormat: json });
+    await createOpenAiCompatibleAdapter(openai(emulator.url, { unsupportedParams: ['response_format', 'seed', 'max_tokens'] })).chat({
+      ...base,
+      seed: 1,
+      maxTokens: 50,
+      responseFormat: json,
+    });
     const [schemaBody, objectBody, promptBody] = emulator.log().map((entry) => entry.body as Record<string, any>);
     expect(schemaBody.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'risk', schema: strictSchema, strict: true } });
     expect(schemaBody.messages[0].content).toBe(base.system);
@@ -81,30 +104,47 @@ describe('OpenAI-compatible adapter through the openai SDK', () => {
   });
 
   it('returns unparseable JSON answers as text with json undefined', async () => {
-    emulator = await startEmulator({ timeScale: 0, defaultModel: withBehaviour(PRESETS.instant, { answers: { grounded: 0, invalidJson: 1, hallucination: 0, missingSections: 0 } }) });
+    emulator = await startEmulator({
+      timeScale: 0,
+      defaultModel: withBehaviour(PRESETS.instant, { answers: { grounded: 0, invalidJson: 1, hallucination: 0, missingSections: 0 } }),
+    });
     const result = await createOpenAiCompatibleAdapter(openai(emulator.url)).chat({ ...base, responseFormat: { type: 'json', schema: strictSchema } });
     expect(result.text.length).toBeGreaterThan(0);
     expect(result.json).toBeUndefined();
   });
 
   it('maps every error class and never leaks the key', async () => {
-    emulator = await startEmulator({ timeScale: 0, hosts: [{ name: 'api', requireApiKey: SECRET }], availableModels: { api: ['gpt-4o-mini', 'busy', 'broken', 'overloaded', 'garbled', 'small', 'prude', 'cut'] }, models: {
-      busy: withBehaviour(PRESETS.instant, { faults: { rateLimit: 1 }, retryAfterSeconds: 3 }),
-      broken: withBehaviour(PRESETS.instant, { faults: { serverError: 1 } }),
-      overloaded: withBehaviour(PRESETS.instant, { faults: { unavailable: 1 }, retryAfterSeconds: 1 }),
-      garbled: withBehaviour(PRESETS.instant, { faults: { malformed: 1 } }),
-      small: withBehaviour(PRESETS.instant, { contextWindow: 5 }),
-      prude: withBehaviour(PRESETS.instant, { faults: { refusal: 1 } }),
-      cut: withBehaviour(PRESETS.instant, { faults: { truncated: 1 } }),
-    } });
+    emulator = await startEmulator({
+      timeScale: 0,
+      hosts: [{ name: 'api', requireApiKey: SECRET }],
+      availableModels: { api: ['gpt-4o-mini', 'busy', 'broken', 'overloaded', 'garbled', 'small', 'prude', 'cut'] },
+      models: {
+        busy: withBehaviour(PRESETS.instant, { faults: { rateLimit: 1 }, retryAfterSeconds: 3 }),
+        broken: withBehaviour(PRESETS.instant, { faults: { serverError: 1 } }),
+        overloaded: withBehaviour(PRESETS.instant, { faults: { unavailable: 1 }, retryAfterSeconds: 1 }),
+        garbled: withBehaviour(PRESETS.instant, { faults: { malformed: 1 } }),
+        small: withBehaviour(PRESETS.instant, { contextWindow: 5 }),
+        prude: withBehaviour(PRESETS.instant, { faults: { refusal: 1 } }),
+        cut: withBehaviour(PRESETS.instant, { faults: { truncated: 1 } }),
+      },
+    });
     const adapter = createOpenAiCompatibleAdapter(openai(emulator.url));
-    expect(await failure(adapter.chat({ ...base, model: 'busy' }))).toMatchObject({ kind: 'rate-limit', statusCode: 429, retryAfterMs: 3_000, isRetryable: true, code: 'rate_limit_exceeded' });
+    expect(await failure(adapter.chat({ ...base, model: 'busy' }))).toMatchObject({
+      kind: 'rate-limit',
+      statusCode: 429,
+      retryAfterMs: 3_000,
+      isRetryable: true,
+      code: 'rate_limit_exceeded',
+    });
     expect(await failure(adapter.chat({ ...base, model: 'broken' }))).toMatchObject({ kind: 'server', statusCode: 500, isRetryable: true });
     expect(await failure(adapter.chat({ ...base, model: 'overloaded' }))).toMatchObject({ kind: 'server', statusCode: 503, retryAfterMs: 1_000 });
     expect(await failure(adapter.chat({ ...base, model: 'garbled' }))).toMatchObject({ kind: 'invalid-response', isRetryable: true });
     expect(await failure(adapter.chat({ ...base, model: 'small' }))).toMatchObject({ kind: 'context-length', statusCode: 400, isRetryable: false });
     expect(await failure(adapter.chat({ ...base, model: 'gpt-9' }))).toMatchObject({ kind: 'model-not-found', statusCode: 404, isRetryable: false });
-    expect(await failure(adapter.chat({ ...base, model: 'prude', responseFormat: { type: 'json', schema: strictSchema } }))).toMatchObject({ kind: 'content-filter', isRetryable: false });
+    expect(await failure(adapter.chat({ ...base, model: 'prude', responseFormat: { type: 'json', schema: strictSchema } }))).toMatchObject({
+      kind: 'content-filter',
+      isRetryable: false,
+    });
     const truncated = await adapter.chat({ ...base, model: 'cut' });
     expect(truncated.finishReason).toEqual({ unified: 'length', raw: 'length' });
     const wrongKey = ['sk', 'wrong-key-abcdef123456'].join('-');
@@ -151,6 +191,13 @@ describe('OpenAI request helpers', () => {
     expect(isStrictCompatible(strictSchema)).toBe(true);
     expect(isStrictCompatible({ ...strictSchema, additionalProperties: undefined })).toBe(false);
     expect(isStrictCompatible({ type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } }, required: ['a'], additionalProperties: false })).toBe(false);
-    expect(isStrictCompatible({ type: 'object', properties: { list: { type: 'array', items: { type: 'object', properties: { x: { type: 'number' } } } } }, required: ['list'], additionalProperties: false })).toBe(false);
+    expect(
+      isStrictCompatible({
+        type: 'object',
+        properties: { list: { type: 'array', items: { type: 'object', properties: { x: { type: 'number' } } } } },
+        required: ['list'],
+        additionalProperties: false,
+      }),
+    ).toBe(false);
   });
 });

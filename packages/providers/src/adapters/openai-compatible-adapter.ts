@@ -123,7 +123,11 @@ export const createOpenAiCompatibleAdapter = (endpoint: EndpointConfig, options:
       const completion = await client(scope, request.timeoutMs).chat.completions.create(body, { signal: scope.signal, timeout: request.timeoutMs });
       const choice = completion?.choices?.[0];
       if (!choice?.message) {
-        throw new InvalidResponseError({ provider: endpoint.provider, endpoint: endpoint.id, message: `${endpoint.provider} (${endpoint.id}): completion has no choices[0].message` });
+        throw new InvalidResponseError({
+          provider: endpoint.provider,
+          endpoint: endpoint.id,
+          message: `${endpoint.provider} (${endpoint.id}): completion has no choices[0].message`,
+        });
       }
       return {
         text: choice.message.content ?? '',

@@ -15,7 +15,11 @@ export const createAnthropicBatchClient = (endpoint: EndpointConfig, settings: {
   const body = { defaultMaxTokens: settings.defaultMaxTokens ?? 4096, cacheSystemPrompt: settings.cacheSystemPrompt ?? true };
   const client = (timeoutMs = 60_000) => {
     if (!endpoint.apiKey) {
-      throw new AuthError({ provider: endpoint.provider, endpoint: endpoint.id, message: `${endpoint.provider} (${endpoint.id}): no API key configured${endpoint.apiKeyEnv ? ` (set ${endpoint.apiKeyEnv})` : ''}` });
+      throw new AuthError({
+        provider: endpoint.provider,
+        endpoint: endpoint.id,
+        message: `${endpoint.provider} (${endpoint.id}): no API key configured${endpoint.apiKeyEnv ? ` (set ${endpoint.apiKeyEnv})` : ''}`,
+      });
     }
     return new Anthropic({ apiKey: endpoint.apiKey, baseURL: endpoint.baseUrl.replace(/\/+$/, ''), maxRetries: 2, timeout: timeoutMs });
   };

@@ -37,4 +37,7 @@ export interface BatchClient {
 
 /** Lines of a JSONL text, parsed; blank lines skipped. */
 export const jsonLines = (text: string): unknown[] =>
-  text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as unknown);
+  text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as unknown);

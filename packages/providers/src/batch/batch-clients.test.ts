@@ -10,7 +10,14 @@ afterEach(async () => {
 });
 
 const endpointOf = (provider: 'openai' | 'anthropic', url: string): EndpointConfig =>
-  ({ id: `${provider}-main`, provider, kind: provider === 'openai' ? 'openai-compatible' : 'anthropic', baseUrl: provider === 'openai' ? `${url}/v1` : url, local: false, apiKey: 'test-key' }) as unknown as EndpointConfig;
+  ({
+    id: `${provider}-main`,
+    provider,
+    kind: provider === 'openai' ? 'openai-compatible' : 'anthropic',
+    baseUrl: provider === 'openai' ? `${url}/v1` : url,
+    local: false,
+    apiKey: 'test-key',
+  }) as unknown as EndpointConfig;
 
 const until = async (check: () => Promise<boolean>) => {
   for (let i = 0; i < 400 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
@@ -21,7 +28,10 @@ describe.each(['openai', 'anthropic'] as const)('%s batch API through the offici
     emulator = await startEmulator({ timeScale: 0, batchDelayMs: 50 });
     const client = createBatchClient(endpointOf(provider, emulator.url))!;
     const model = provider === 'openai' ? 'gpt-4o-mini' : 'claude-haiku-4-5';
-    const items = ['a#1', 'b#1', 'c#1'].map((customId, index) => ({ customId, request: { model, messages: [{ role: 'user' as const, content: `question ${index}` }], maxTokens: 200 } }));
+    const items = ['a#1', 'b#1', 'c#1'].map((customId, index) => ({
+      customId,
+      request: { model, messages: [{ role: 'user' as const, content: `question ${index}` }], maxTokens: 200 },
+    }));
     const id = await client.submit(items);
     expect((await client.state(id)).ended).toBe(false);
     await until(async () => (await client.state(id)).ended);

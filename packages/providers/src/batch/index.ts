@@ -9,4 +9,10 @@ import { createOpenAiBatchClient } from './openai-batch-client';
 
 /** The batch client of an endpoint whose provider has a batch API (`openai`, `anthropic`); `undefined` otherwise. */
 export const createBatchClient = (endpoint: EndpointConfig): BatchClient | undefined =>
-  endpoint.local ? undefined : endpoint.provider === 'openai' ? createOpenAiBatchClient(endpoint) : endpoint.provider === 'anthropic' ? createAnthropicBatchClient(endpoint) : undefined;
+  endpoint.local
+    ? undefined
+    : endpoint.provider === 'openai'
+      ? createOpenAiBatchClient(endpoint)
+      : endpoint.provider === 'anthropic'
+        ? createAnthropicBatchClient(endpoint)
+        : undefined;

@@ -17,7 +17,11 @@ const ENDED = new Set(['completed', 'cancelled', 'expired', 'failed']);
 export const createOpenAiBatchClient = (endpoint: EndpointConfig): BatchClient => {
   const client = (timeoutMs = 60_000) => {
     if (!endpoint.apiKey) {
-      throw new AuthError({ provider: endpoint.provider, endpoint: endpoint.id, message: `${endpoint.provider} (${endpoint.id}): no API key configured${endpoint.apiKeyEnv ? ` (set ${endpoint.apiKeyEnv})` : ''}` });
+      throw new AuthError({
+        provider: endpoint.provider,
+        endpoint: endpoint.id,
+        message: `${endpoint.provider} (${endpoint.id}): no API key configured${endpoint.apiKeyEnv ? ` (set ${endpoint.apiKeyEnv})` : ''}`,
+      });
     }
     return new OpenAI({ apiKey: endpoint.apiKey, baseURL: openAiBaseUrl(endpoint.baseUrl), maxRetries: 2, timeout: timeoutMs, organization: endpoint.organization ?? null });
   };
@@ -34,7 +38,12 @@ export const createOpenAiBatchClient = (endpoint: EndpointConfig): BatchClient =
       });
       const api = client(options.timeoutMs);
       const file = await api.files.create({ file: await toFile(Buffer.from(lines.join('\n') + '\n'), 'eaio-batch.jsonl'), purpose: 'batch' });
-      const batch = await api.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', ...(options.metadata ? { metadata: options.metadata } : {}) });
+      const batch = await api.batches.create({
+        input_file_id: file.id,
+        endpoint: '/v1/chat/completions',
+        completion_window: '24h',
+        ...(options.metadata ? { metadata: options.metadata } : {}),
+      });
       return batch.id;
     },
     async state(batchId, options = {}) {
@@ -78,7 +87,8 @@ export const createOpenAiBatchClient = (endpoint: EndpointConfig): BatchClient =
           });
         }
       }
-      if (!ENDED.has(batch.status)) throw new InvalidResponseError({ provider: endpoint.provider, endpoint: endpoint.id, message: `batch ${batchId} has not ended (${batch.status})` });
+      if (!ENDED.has(batch.status))
+        throw new InvalidResponseError({ provider: endpoint.provider, endpoint: endpoint.id, message: `batch ${batchId} has not ended (${batch.status})` });
       return outcomes;
     },
   };

@@ -15,9 +15,14 @@ const anchor = (buildingId: string) => `b-${buildingId.replace(/[^A-Za-z0-9_-]/g
 export const htmlTable = (table: Table, className = ''): string => {
   if (table.rows.length === 0) return '<p class="muted">none</p>';
   const keyValue = table.columns.every((column) => column === '');
-  const head = keyValue ? '' : `<thead><tr>${table.columns.map((column, index) => `<th${table.numeric?.includes(index) ? ' class="num"' : ''}>${escapeHtml(column)}</th>`).join('')}</tr></thead>`;
+  const head = keyValue
+    ? ''
+    : `<thead><tr>${table.columns.map((column, index) => `<th${table.numeric?.includes(index) ? ' class="num"' : ''}>${escapeHtml(column)}</th>`).join('')}</tr></thead>`;
   const body = table.rows
-    .map((row) => `<tr>${row.map((value, index) => (keyValue && index === 0 ? `<th>${escapeHtml(value)}</th>` : `<td${table.numeric?.includes(index) ? ' class="num"' : ''}>${escapeHtml(value)}</td>`)).join('')}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${row.map((value, index) => (keyValue && index === 0 ? `<th>${escapeHtml(value)}</th>` : `<td${table.numeric?.includes(index) ? ' class="num"' : ''}>${escapeHtml(value)}</td>`)).join('')}</tr>`,
+    )
     .join('');
   return `<table class="${keyValue ? 'facts' : ''} ${className}">${head}<tbody>${body}</tbody></table>`;
 };
@@ -78,25 +83,41 @@ const analysisHtml = (record: JobRecord, zone: string): string => {
   if (answer.summary) parts.push(`<blockquote>${local(answer.summary)}</blockquote>`);
   if (answer.findings.length) parts.push(`<ul>${answer.findings.map((finding) => `<li><strong>${local(finding.title)}</strong> — ${local(finding.detail)}</li>`).join('')}</ul>`);
   if (answer.recommendations.length) {
-    parts.push(htmlTable({
-      columns: ['Recommendation', 'Savings kWh/yr', 'Savings', 'Priority'],
-      numeric: [1, 2],
-      rows: answer.recommendations.map((item) => [localizeTimestamps(item.action, zone), fmt(item.savingsKwh), item.savingsPct === null ? '–' : `${fmt(item.savingsPct, 1)} %`, item.priority ?? '–']),
-    }));
+    parts.push(
+      htmlTable({
+        columns: ['Recommendation', 'Savings kWh/yr', 'Savings', 'Priority'],
+        numeric: [1, 2],
+        rows: answer.recommendations.map((item) => [
+          localizeTimestamps(item.action, zone),
+          fmt(item.savingsKwh),
+          item.savingsPct === null ? '–' : `${fmt(item.savingsPct, 1)} %`,
+          item.priority ?? '–',
+        ]),
+      }),
+    );
   }
   if (answer.dataIssuesAddressed.length) {
-    parts.push(`<p class="muted">Data issues addressed:</p><ul>${answer.dataIssuesAddressed.map((item) => `<li>${escapeHtml(item.issue)}: ${local(item.response)}</li>`).join('')}</ul>`);
+    parts.push(
+      `<p class="muted">Data issues addressed:</p><ul>${answer.dataIssuesAddressed.map((item) => `<li>${escapeHtml(item.issue)}: ${local(item.response)}</li>`).join('')}</ul>`,
+    );
   }
   if (answer.confidence !== null) parts.push(`<p class="muted">Confidence ${fmt(answer.confidence, 2)}</p>`);
   const claims = claimsOf(record);
   const rows = (list: typeof claims) =>
-    list.map((claim) => `<tr><td>${escapeHtml(claim.written)}</td><td>${escapeHtml(claim.where)}</td><td class="claim-${escapeHtml(claim.status)}">${escapeHtml(claim.status)}</td><td>${escapeHtml(claim.note)}</td></tr>`).join('');
+    list
+      .map(
+        (claim) =>
+          `<tr><td>${escapeHtml(claim.written)}</td><td>${escapeHtml(claim.where)}</td><td class="claim-${escapeHtml(claim.status)}">${escapeHtml(claim.status)}</td><td>${escapeHtml(claim.note)}</td></tr>`,
+      )
+      .join('');
   parts.push(`<p class="muted">Grounding — the gate's check of every figure: ${escapeHtml(claimCounts(claims))}.</p>`);
   if (claims.length) {
     const head = '<thead><tr><th>Figure</th><th>Where</th><th>Status</th><th>Matched / why not</th></tr></thead>';
     parts.push(`<table class="claims">${head}<tbody>${rows(claims.slice(0, MAX_CLAIMS_OPEN))}</tbody></table>`);
     if (claims.length > MAX_CLAIMS_OPEN) {
-      parts.push(`<details><summary>${claims.length - MAX_CLAIMS_OPEN} more figures</summary><table class="claims">${head}<tbody>${rows(claims.slice(MAX_CLAIMS_OPEN))}</tbody></table></details>`);
+      parts.push(
+        `<details><summary>${claims.length - MAX_CLAIMS_OPEN} more figures</summary><table class="claims">${head}<tbody>${rows(claims.slice(MAX_CLAIMS_OPEN))}</tbody></table></details>`,
+      );
     }
   }
   parts.push('</div>');
@@ -118,7 +139,13 @@ export const htmlRenderer = (): ReportRenderer => ({
     const charts: Record<string, string> = {
       eui: withEui.length
         ? figure(await euiDistributionChart(points), 'Buildings per EUI band, coloured by peer group.') +
-          figure(await euiRankingChart(ranking.map((line) => ({ buildingId: line.buildingId, group: line.peerGroup ?? line.use, eui: line.eui!, median: line.peerMedian })), points), 'Bars: building EUI; black tick: its peer group\'s median.')
+          figure(
+            await euiRankingChart(
+              ranking.map((line) => ({ buildingId: line.buildingId, group: line.peerGroup ?? line.use, eui: line.eui!, median: line.peerMedian })),
+              points,
+            ),
+            "Bars: building EUI; black tick: its peer group's median.",
+          )
         : '',
       'data-quality': issueCounts.length ? figure(await dataIssuesChart(issueCounts), 'Buildings with each kind of data issue, by severity.') : '',
     };
@@ -154,9 +181,11 @@ export const htmlRenderer = (): ReportRenderer => ({
       parts.push('</div>');
       parts.push(htmlTable({ columns: METER_COLUMNS, numeric: [1, 2, 3, 4, 5, 6, 7, 8], rows: facts.meters.map(meterRow) }));
       const issues = dataIssueRows(facts);
-      parts.push(issues.length
-        ? `<p class="muted">Data issues</p><ul class="issues">${issues.map((issue) => `<li><strong>${escapeHtml(issue.severity)}</strong> · ${escapeHtml(issue.kind)}: ${escapeHtml(issue.message)}</li>`).join('')}</ul>`
-        : '<p class="muted">Data issues: none.</p>');
+      parts.push(
+        issues.length
+          ? `<p class="muted">Data issues</p><ul class="issues">${issues.map((issue) => `<li><strong>${escapeHtml(issue.severity)}</strong> · ${escapeHtml(issue.kind)}: ${escapeHtml(issue.message)}</li>`).join('')}</ul>`
+          : '<p class="muted">Data issues: none.</p>',
+      );
     }
     for (const record of records) parts.push(analysisHtml(record, zone));
     parts.push('</section>');

@@ -38,11 +38,18 @@ const analysisMarkdown = (record: JobRecord, zone: string): string => {
     lines.push('');
   }
   if (answer.recommendations.length) {
-    lines.push(markdownTable({
-      columns: ['Recommendation', 'Savings kWh/yr', 'Savings', 'Priority'],
-      numeric: [1, 2],
-      rows: answer.recommendations.map((item) => [localizeTimestamps(item.action, zone), fmt(item.savingsKwh), item.savingsPct === null ? '–' : `${fmt(item.savingsPct, 1)} %`, item.priority ?? '–']),
-    }));
+    lines.push(
+      markdownTable({
+        columns: ['Recommendation', 'Savings kWh/yr', 'Savings', 'Priority'],
+        numeric: [1, 2],
+        rows: answer.recommendations.map((item) => [
+          localizeTimestamps(item.action, zone),
+          fmt(item.savingsKwh),
+          item.savingsPct === null ? '–' : `${fmt(item.savingsPct, 1)} %`,
+          item.priority ?? '–',
+        ]),
+      }),
+    );
   }
   if (answer.dataIssuesAddressed.length) {
     lines.push('Data issues addressed:', '');
@@ -53,10 +60,12 @@ const analysisMarkdown = (record: JobRecord, zone: string): string => {
   const claims = claimsOf(record);
   lines.push(`Grounding (the gate's check of every figure): ${claimCounts(claims)}.`, '');
   if (claims.length) {
-    lines.push(markdownTable({
-      columns: ['Figure', 'Where', 'Status', 'Matched / why not'],
-      rows: claims.slice(0, MAX_CLAIMS).map((claim) => [claim.written, claim.where, claim.status, claim.note]),
-    }));
+    lines.push(
+      markdownTable({
+        columns: ['Figure', 'Where', 'Status', 'Matched / why not'],
+        rows: claims.slice(0, MAX_CLAIMS).map((claim) => [claim.written, claim.where, claim.status, claim.note]),
+      }),
+    );
     if (claims.length > MAX_CLAIMS) lines.push(`_…and ${claims.length - MAX_CLAIMS} more figures (full list in the HTML report and the JSONL's attempts)._`, '');
   }
   return lines.join('\n');
@@ -68,7 +77,10 @@ export const markdownRenderer = (): ReportRenderer => ({
     const lines = ['# Portfolio report', '', `Batch ${context.batch.id} (${context.batch.name}) · tenant ${context.batch.tenant}`, ''];
     const note = simulatedNote(context.summary);
     if (note) lines.push(`> **${note}**`, '');
-    lines.push(`Generated ${localTime(context.generatedAt, context.timezone)}. Building figures and dates are in each building's local time; charts are in the HTML report (\`eaio results ${context.batch.id} --format html\`).`, '');
+    lines.push(
+      `Generated ${localTime(context.generatedAt, context.timezone)}. Building figures and dates are in each building's local time; charts are in the HTML report (\`eaio results ${context.batch.id} --format html\`).`,
+      '',
+    );
     for (const section of summarySections(context)) {
       lines.push(`## ${section.title}`, '');
       for (const note of section.notes) lines.push(note, '');

@@ -45,7 +45,10 @@ export const readAnswer = (answer: unknown): ReadAnswer | null => {
 /** Keeps the `limit` largest items by `score` without holding more than 2 × limit. */
 export class TopList<T> {
   private items: T[] = [];
-  constructor(private readonly limit: number, private readonly score: (item: T) => number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly score: (item: T) => number,
+  ) {}
   add(item: T): void {
     this.items.push(item);
     if (this.items.length >= this.limit * 2) this.trim();

@@ -56,7 +56,7 @@ export const summarySections = (context: ReportContext): SummarySection[] => {
   sections.push({
     id: 'consumption',
     title: 'Consumption per meter',
-    notes: ['Annual kWh: each meter\'s total scaled to a year by its valid hours (FACTS.md); EUI per m² of floor area.'],
+    notes: ["Annual kWh: each meter's total scaled to a year by its valid hours (FACTS.md); EUI per m² of floor area."],
     tables: [
       {
         columns: ['Meter', 'Buildings', 'Annual kWh (sum)', 'Median EUI kWh/m²·yr', 'EUI range'],
@@ -79,14 +79,22 @@ export const summarySections = (context: ReportContext): SummarySection[] => {
       withEui.length
         ? `${withEui.length} of ${buildings.length} buildings have an EUI. Quartiles: ${fmt(quantile(sortedEui, 0.25), 1)} · median ${fmt(quantile(sortedEui, 0.5), 1)} · ${fmt(quantile(sortedEui, 0.75), 1)} kWh/m²·yr (min ${fmt(sortedEui[0], 1)}, max ${fmt(sortedEui.at(-1), 1)}).`
         : 'No building has an EUI (no floor areas).',
-      'Peer percentile: share of the building\'s peer group (same primary use) with a lower EUI.',
+      "Peer percentile: share of the building's peer group (same primary use) with a lower EUI.",
       ...(withEui.length > ranked.length ? [`The ${ranked.length} highest of ${withEui.length} are listed; every building has its own section below.`] : []),
     ],
     tables: [
       {
         columns: ['Rank', 'Building', 'Use', 'EUI kWh/m²·yr', 'Peer group', 'Peer percentile', 'Peer median'],
         numeric: [0, 3, 5, 6],
-        rows: ranked.map((line, index) => [String(index + 1), line.buildingId, line.use, fmt(line.eui, 1), line.peerGroup ?? '–', fmt(line.peerPercentile), fmt(line.peerMedian, 1)]),
+        rows: ranked.map((line, index) => [
+          String(index + 1),
+          line.buildingId,
+          line.use,
+          fmt(line.eui, 1),
+          line.peerGroup ?? '–',
+          fmt(line.peerPercentile),
+          fmt(line.peerMedian, 1),
+        ]),
       },
     ],
   });
@@ -113,11 +121,13 @@ export const summarySections = (context: ReportContext): SummarySection[] => {
         rows: [...issueKinds].map(([kind, line]) => [kind, fmt(line.critical ?? 0), fmt(line.warning ?? 0), fmt(line.info ?? 0)]),
       },
       ...(lowCoverage.length
-        ? [{
-            columns: ['Lowest coverage', 'Coverage', 'Critical issues', 'Warnings'],
-            numeric: [1, 2, 3],
-            rows: lowCoverage.slice(0, 15).map((line) => [line.buildingId, pct(line.coverage), fmt(line.critical), fmt(line.warnings)]),
-          }]
+        ? [
+            {
+              columns: ['Lowest coverage', 'Coverage', 'Critical issues', 'Warnings'],
+              numeric: [1, 2, 3],
+              rows: lowCoverage.slice(0, 15).map((line) => [line.buildingId, pct(line.coverage), fmt(line.critical), fmt(line.warnings)]),
+            },
+          ]
         : []),
     ],
   });
@@ -125,14 +135,15 @@ export const summarySections = (context: ReportContext): SummarySection[] => {
   sections.push({
     id: 'anomalies',
     title: 'Largest anomalies',
-    notes: ['Days and weeks furthest from the building\'s own expected consumption (robust z-score); dates are local.'],
+    notes: ["Days and weeks furthest from the building's own expected consumption (robust z-score); dates are local."],
     tables: [
       {
         columns: ['Building', 'Meter', 'Kind', 'Date', 'Actual kWh', 'Expected kWh', 'Deviation', 'Robust z'],
         numeric: [4, 5, 6, 7],
-        rows: summary.anomalies.values().slice(0, 10).map((line) => [
-          line.buildingId, line.meter, line.kind, line.date, fmt(line.actualKwh), fmt(line.expectedKwh), pct(line.deviationPct, 0), fmt(line.robustZ, 1),
-        ]),
+        rows: summary.anomalies
+          .values()
+          .slice(0, 10)
+          .map((line) => [line.buildingId, line.meter, line.kind, line.date, fmt(line.actualKwh), fmt(line.expectedKwh), pct(line.deviationPct, 0), fmt(line.robustZ, 1)]),
       },
     ],
   });
@@ -143,17 +154,24 @@ export const summarySections = (context: ReportContext): SummarySection[] => {
     title: 'Retrofit opportunities ranked by savings',
     notes: [
       opportunities.length
-        ? 'From the kept analyses\' recommendations that estimate annual savings; estimates are the model\'s, checked by the gate for plausibility (never above consumption).'
+        ? "From the kept analyses' recommendations that estimate annual savings; estimates are the model's, checked by the gate for plausibility (never above consumption)."
         : 'No kept analysis estimated savings (run the retrofit-plan analysis: `--analysis retrofit-plan`).',
     ],
     tables: opportunities.length
-      ? [{
-          columns: ['Building', 'Action', 'Savings kWh/yr', 'Savings', 'Priority', 'From'],
-          numeric: [2, 3],
-          rows: opportunities.map((line) => [
-            line.buildingId, line.action, fmt(line.savingsKwh), line.savingsPct === null ? '–' : `${fmt(line.savingsPct, 1)} %`, line.priority ?? '–', `${line.analysisType}${line.simulated ? ' (simulated)' : ''}`,
-          ]),
-        }]
+      ? [
+          {
+            columns: ['Building', 'Action', 'Savings kWh/yr', 'Savings', 'Priority', 'From'],
+            numeric: [2, 3],
+            rows: opportunities.map((line) => [
+              line.buildingId,
+              line.action,
+              fmt(line.savingsKwh),
+              line.savingsPct === null ? '–' : `${fmt(line.savingsPct, 1)} %`,
+              line.priority ?? '–',
+              `${line.analysisType}${line.simulated ? ' (simulated)' : ''}`,
+            ]),
+          },
+        ]
       : [],
   });
 

@@ -37,36 +37,65 @@ export interface CostReportResult {
 }
 
 interface RollupRow {
-  day: string; provider: string; model: string; tier: string; tenant: string;
-  calls: string; input_tokens: string; output_tokens: string; cached_input_tokens: string; cache_write_tokens: string; reasoning_tokens: string;
-  cost_micro_usd: string; latency_sum_ms: string; latency_count: string; p95_latency_ms: number | null; passed: string; gated: string; escalations: string;
-  errors: string; abandoned: string; started: string;
+  day: string;
+  provider: string;
+  model: string;
+  tier: string;
+  tenant: string;
+  calls: string;
+  input_tokens: string;
+  output_tokens: string;
+  cached_input_tokens: string;
+  cache_write_tokens: string;
+  reasoning_tokens: string;
+  cost_micro_usd: string;
+  latency_sum_ms: string;
+  latency_count: string;
+  p95_latency_ms: number | null;
+  passed: string;
+  gated: string;
+  escalations: string;
+  errors: string;
+  abandoned: string;
+  started: string;
 }
 
 const isLocalTier = (tier: string): boolean => tier !== 'api';
 
 interface KeptRow {
-  day: string; results: string; cost_micro_usd: string;
-  input_tokens: string; output_tokens: string; cached_input_tokens: string; cache_write_tokens: string; reasoning_tokens: string;
+  day: string;
+  results: string;
+  cost_micro_usd: string;
+  input_tokens: string;
+  output_tokens: string;
+  cached_input_tokens: string;
+  cache_write_tokens: string;
+  reasoning_tokens: string;
 }
 
 /** The report's numbers from rollup rows (pure; exported for tests). */
 export const buildReportRows = (rows: RollupRow[], referencePrice: ModelPrice, localEnergyPerMTok: number): CostReportRow[] =>
   rows.map((row) => {
     const usage = {
-      inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens), cachedInputTokens: Number(row.cached_input_tokens),
-      cacheWriteTokens: Number(row.cache_write_tokens), reasoningTokens: Number(row.reasoning_tokens),
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      cachedInputTokens: Number(row.cached_input_tokens),
+      cacheWriteTokens: Number(row.cache_write_tokens),
+      reasoningTokens: Number(row.reasoning_tokens),
     };
     const latencyCount = Number(row.latency_count);
     // A call that ended counts: passed, failed the gate, errored or was abandoned; calls still in flight do not (yet).
     const ended = Number(row.calls) - Number(row.started ?? 0);
     return {
-      day: row.day, provider: row.provider, model: row.model, tier: row.tier, tenant: row.tenant,
-      calls: Number(row.calls), ...usage,
+      day: row.day,
+      provider: row.provider,
+      model: row.model,
+      tier: row.tier,
+      tenant: row.tenant,
+      calls: Number(row.calls),
+      ...usage,
       costMicro: Number(row.cost_micro_usd),
-      energyMicro: isLocalTier(row.tier) && localEnergyPerMTok > 0
-        ? picoToMicroHalfUp(BigInt(usage.inputTokens + usage.outputTokens) * picoPerToken(localEnergyPerMTok))
-        : 0,
+      energyMicro: isLocalTier(row.tier) && localEnergyPerMTok > 0 ? picoToMicroHalfUp(BigInt(usage.inputTokens + usage.outputTokens) * picoPerToken(localEnergyPerMTok)) : 0,
       meanLatencyMs: latencyCount > 0 ? Number(row.latency_sum_ms) / latencyCount : undefined,
       p95LatencyMs: row.p95_latency_ms ?? undefined,
       passRate: ended > 0 ? Number(row.passed) / ended : undefined,
@@ -101,13 +130,15 @@ export const generateCostReport = async (options: CostReportOptions): Promise<Co
   const referencePrice = options.catalog.priceAt(options.referenceModel.provider, options.referenceModel.model, day.toJSDate()).price;
 
   const windowStart = day.minus({ days: windowDays - 1 }).toISODate()!;
-  const windowRows = (await options.db.query<RollupRow>(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, provider, model, tier, tenant, calls, input_tokens, output_tokens, cached_input_tokens,
+  const windowRows = (
+    await options.db.query<RollupRow>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, provider, model, tier, tenant, calls, input_tokens, output_tokens, cached_input_tokens,
        cache_write_tokens, reasoning_tokens, cost_micro_usd, latency_sum_ms, latency_count, p95_latency_ms, passed, gated, escalations,
        errors, abandoned, started
      FROM cost_report_rollup WHERE day >= $1::date AND day <= $2::date ORDER BY day, tier, provider, model, tenant`,
-    [windowStart, options.date],
-  )).rows;
+      [windowStart, options.date],
+    )
+  ).rows;
   const all = buildReportRows(windowRows, referencePrice, options.catalog.localEnergyPerMTok);
   const rows = all.filter((row) => row.day === options.date);
 
@@ -118,9 +149,16 @@ export const generateCostReport = async (options: CostReportOptions): Promise<Co
 
   // The results kept per day of the window (jobs that ended succeeded): the cost of every call
   // of those jobs, and the same answers' tokens priced at the reference API model.
-  const bounds = { start: day.minus({ days: windowDays - 1 }).startOf('day').toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() };
-  const kept = (await options.db.query<KeptRow>(
-    `SELECT to_char((j.finished_at AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day, count(*) AS results,
+  const bounds = {
+    start: day
+      .minus({ days: windowDays - 1 })
+      .startOf('day')
+      .toJSDate(),
+    end: day.plus({ days: 1 }).startOf('day').toJSDate(),
+  };
+  const kept = (
+    await options.db.query<KeptRow>(
+      `SELECT to_char((j.finished_at AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day, count(*) AS results,
             coalesce(sum(c.cost), 0) AS cost_micro_usd,
             coalesce(sum(k.input_tokens), 0) AS input_tokens, coalesce(sum(k.output_tokens), 0) AS output_tokens,
             coalesce(sum(k.cached_input_tokens), 0) AS cached_input_tokens, coalesce(sum(k.cache_write_tokens), 0) AS cache_write_tokens,
@@ -131,32 +169,39 @@ export const generateCostReport = async (options: CostReportOptions): Promise<Co
      LEFT JOIN LATERAL (SELECT coalesce(sum(a.cost_micro_usd), 0) AS cost FROM attempts a WHERE a.job_id = j.id) c ON true
      WHERE j.state = 'succeeded' AND j.finished_at >= $1 AND j.finished_at < $2
      GROUP BY 1`,
-    [bounds.start, bounds.end, options.timezone],
-  )).rows;
+      [bounds.start, bounds.end, options.timezone],
+    )
+  ).rows;
   const keptOf = (date: string) => {
     const row = kept.find((item) => item.day === date);
     if (!row) return { results: 0, costMicro: 0, referenceCostMicro: 0 };
     const usage = {
-      inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens), cachedInputTokens: Number(row.cached_input_tokens),
-      cacheWriteTokens: Number(row.cache_write_tokens), reasoningTokens: Number(row.reasoning_tokens),
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      cachedInputTokens: Number(row.cached_input_tokens),
+      cacheWriteTokens: Number(row.cache_write_tokens),
+      reasoningTokens: Number(row.reasoning_tokens),
     };
     return { results: Number(row.results), costMicro: Number(row.cost_micro_usd), referenceCostMicro: settledCostMicro(usage, referencePrice) };
   };
   const { start: dayStart, end: dayEnd } = { start: day.startOf('day').toJSDate(), end: day.plus({ days: 1 }).startOf('day').toJSDate() };
-  const without = (await options.db.query<{ state: string; jobs: string; cost_micro_usd: string }>(
-    `SELECT j.state, count(*) AS jobs, coalesce(sum(c.cost), 0) AS cost_micro_usd
+  const without = (
+    await options.db.query<{ state: string; jobs: string; cost_micro_usd: string }>(
+      `SELECT j.state, count(*) AS jobs, coalesce(sum(c.cost), 0) AS cost_micro_usd
      FROM jobs j
      LEFT JOIN LATERAL (SELECT coalesce(sum(a.cost_micro_usd), 0) AS cost FROM attempts a WHERE a.job_id = j.id) c ON true
      WHERE j.state IN ('review', 'failed', 'rejected') AND j.finished_at >= $1 AND j.finished_at < $2
      GROUP BY j.state`,
-    [dayStart, dayEnd],
-  )).rows;
+      [dayStart, dayEnd],
+    )
+  ).rows;
   const keptToday = keptOf(options.date);
   // The levers: the day's kept results by how they were produced — answered from the response cache
   // (no call; a cached answer's tokens are its source attempt's), kept on a local tier, kept on api —
   // each against the same answers at the reference price; and the starts adaptive routing moved.
-  const leverRows = (await options.db.query<KeptRow & { lever: string; adaptive_moved: string; adaptive_saving: string }>(
-    `SELECT CASE WHEN r.cached_from IS NOT NULL THEN 'cache' WHEN r.tier <> 'api' THEN 'local' ELSE 'api' END AS lever,
+  const leverRows = (
+    await options.db.query<KeptRow & { lever: string; adaptive_moved: string; adaptive_saving: string }>(
+      `SELECT CASE WHEN r.cached_from IS NOT NULL THEN 'cache' WHEN r.tier <> 'api' THEN 'local' ELSE 'api' END AS lever,
             '' AS day, count(*) AS results, coalesce(sum(c.cost), 0) AS cost_micro_usd,
             coalesce(sum(k.input_tokens), 0) AS input_tokens, coalesce(sum(k.output_tokens), 0) AS output_tokens,
             coalesce(sum(k.cached_input_tokens), 0) AS cached_input_tokens, coalesce(sum(k.cache_write_tokens), 0) AS cache_write_tokens,
@@ -168,14 +213,18 @@ export const generateCostReport = async (options: CostReportOptions): Promise<Co
      LEFT JOIN LATERAL (SELECT coalesce(sum(a.cost_micro_usd), 0) AS cost FROM attempts a WHERE a.job_id = j.id) c ON true
      WHERE j.state = 'succeeded' AND j.finished_at >= $1 AND j.finished_at < $2
      GROUP BY 1`,
-    [day.startOf('day').toJSDate(), day.plus({ days: 1 }).startOf('day').toJSDate()],
-  )).rows;
+      [day.startOf('day').toJSDate(), day.plus({ days: 1 }).startOf('day').toJSDate()],
+    )
+  ).rows;
   const lever = (name: string) => {
     const row = leverRows.find((item) => item.lever === name);
     if (!row) return { results: 0, costMicro: 0, referenceCostMicro: 0, savingsMicro: 0 };
     const usage = {
-      inputTokens: Number(row.input_tokens), outputTokens: Number(row.output_tokens), cachedInputTokens: Number(row.cached_input_tokens),
-      cacheWriteTokens: Number(row.cache_write_tokens), reasoningTokens: Number(row.reasoning_tokens),
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      cachedInputTokens: Number(row.cached_input_tokens),
+      cacheWriteTokens: Number(row.cache_write_tokens),
+      reasoningTokens: Number(row.reasoning_tokens),
     };
     const referenceCostMicro = settledCostMicro(usage, referencePrice);
     const costMicro = Number(row.cost_micro_usd);

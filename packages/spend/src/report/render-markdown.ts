@@ -39,8 +39,9 @@ export const renderMarkdown = (report: CostReport): string => {
     '',
     '| provider | model | tier | tenant | calls | errors | in flight | input | cached | cache write | output | reasoning | cost | baseline | mean ms | p95 ms | pass | escalations |',
     '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...report.rows.map((row) =>
-      `| ${[row.provider, row.model, row.tier, row.tenant].map(escapeCell).join(' | ')} | ${row.calls} | ${row.errors} | ${row.started} | ${row.inputTokens} | ${row.cachedInputTokens} | ${row.cacheWriteTokens} | ${row.outputTokens} | ${row.reasoningTokens} | ${formatUsd(row.costMicro)} | ${formatUsd(row.referenceCostMicro)} | ${ms(row.meanLatencyMs)} | ${ms(row.p95LatencyMs)} | ${percent(row.passRate)} | ${row.escalations} |`,
+    ...report.rows.map(
+      (row) =>
+        `| ${[row.provider, row.model, row.tier, row.tenant].map(escapeCell).join(' | ')} | ${row.calls} | ${row.errors} | ${row.started} | ${row.inputTokens} | ${row.cachedInputTokens} | ${row.cacheWriteTokens} | ${row.outputTokens} | ${row.reasoningTokens} | ${formatUsd(row.costMicro)} | ${formatUsd(row.referenceCostMicro)} | ${ms(row.meanLatencyMs)} | ${ms(row.p95LatencyMs)} | ${percent(row.passRate)} | ${row.escalations} |`,
     ),
   ];
   if (report.rows.length === 0) lines.push('', '_No attempts on this day._');

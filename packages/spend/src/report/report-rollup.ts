@@ -44,10 +44,7 @@ export const rollUpDay = (db: TransactionalDb, day: string, timezone: string): P
     const { start, end } = dayBounds(day, timezone);
     await client.query('DELETE FROM cost_report_rollup WHERE day = $1::date', [day]);
     await client.query(`INSERT INTO cost_report_rollup ${aggregateAttemptsSql('$3::date AS day,')}`, [start, end, day]);
-    await client.query(
-      `INSERT INTO cost_report_days (day, timezone) VALUES ($1, $2) ON CONFLICT (day, timezone) DO UPDATE SET rolled_up_at = now()`,
-      [day, timezone],
-    );
+    await client.query(`INSERT INTO cost_report_days (day, timezone) VALUES ($1, $2) ON CONFLICT (day, timezone) DO UPDATE SET rolled_up_at = now()`, [day, timezone]);
   });
 
 /**
@@ -60,10 +57,13 @@ export const refreshRollup = async (db: TransactionalDb, day: string, timezone: 
   const target = DateTime.fromISO(day, { zone: timezone });
   const window = Array.from({ length: windowDays }, (_, index) => target.minus({ days: windowDays - 1 - index }).toISODate()!);
   const done = new Set(
-    (await db.query<{ day: string }>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM cost_report_days WHERE timezone = $1 AND day >= $2::date AND day <= $3::date`,
-      [timezone, window[0], day],
-    )).rows.map((row) => row.day),
+    (
+      await db.query<{ day: string }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM cost_report_days WHERE timezone = $1 AND day >= $2::date AND day <= $3::date`, [
+        timezone,
+        window[0],
+        day,
+      ])
+    ).rows.map((row) => row.day),
   );
   const todo = window.filter((item) => item === day || !done.has(item));
   for (const item of todo) await rollUpDay(db, item, timezone);

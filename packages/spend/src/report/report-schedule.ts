@@ -24,15 +24,15 @@ export const scheduleNightlyReport = async (queue: SchedulerQueue, schedule: Nig
 };
 
 /** The day a nightly run reports on: the day before `at`, in `timezone`. */
-export const reportDayFor = (at: Date, timezone: string): string =>
-  DateTime.fromJSDate(at, { zone: timezone }).minus({ days: 1 }).toISODate()!;
+export const reportDayFor = (at: Date, timezone: string): string => DateTime.fromJSDate(at, { zone: timezone }).minus({ days: 1 }).toISODate()!;
 
 /**
  * The BullMQ processor of the nightly report: reports on the previous day (job data
  * may name `date` to re-run one). Dependencies are bound here, so `main.ts` passes
  * the returned function to `new Worker(queueName, processor)`.
  */
-export const createReportProcessor = (deps: Omit<CostReportOptions, 'date'> & { now?: () => Date }) =>
+export const createReportProcessor =
+  (deps: Omit<CostReportOptions, 'date'> & { now?: () => Date }) =>
   async (job: { data: { date?: string }; timestamp?: number }): Promise<{ date: string; files: string[]; calls: number; costMicro: number }> => {
     const at = job.timestamp === undefined ? (deps.now ?? (() => new Date()))() : new Date(job.timestamp);
     const date = job.data.date ?? reportDayFor(at, deps.timezone);

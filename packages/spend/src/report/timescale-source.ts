@@ -34,8 +34,6 @@ export const chooseReportSource = async (db: Queryable, timezone: string): Promi
   if (timezone !== 'UTC') return 'rollup-table';
   const extension = await db.query<{ present: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS present`);
   if (!extension.rows[0]?.present) return 'rollup-table';
-  const hypertable = await db.query<{ present: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'attempts') AS present`,
-  );
+  const hypertable = await db.query<{ present: boolean }>(`SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'attempts') AS present`);
   return hypertable.rows[0]?.present ? 'continuous-aggregate' : 'rollup-table';
 };
