@@ -49,10 +49,9 @@ describe('batch completion without races', () => {
   };
 
   const statuses = async (prefix: string) =>
-    (await database.pool.query(`SELECT status, count(*)::int AS n FROM batches WHERE id LIKE $1 GROUP BY status`, [`${prefix}_%`])).rows.reduce<Record<string, number>>(
-      (all, row) => ({ ...all, [row.status]: row.n }),
-      {},
-    );
+    Object.fromEntries(
+      (await database.pool.query(`SELECT status, count(*)::int AS n FROM batches WHERE id LIKE $1 GROUP BY status`, [`${prefix}_%`])).rows.map((row) => [row.status, row.n]),
+    ) as Record<string, number>;
 
   it('100 batches whose last jobs end at once (success, review, failure) all end done', async () => {
     const created = [];
@@ -61,24 +60,22 @@ describe('batch completion without races', () => {
     // Ten batches at a time, the three jobs of each ending concurrently in three ways.
     for (let start = 0; start < created.length; start += 8) {
       await Promise.all(
-        created
-          .slice(start, start + 8)
-          .flatMap(({ batchId, ids }) => [
-            completeJob(database, {
-              jobId: ids[0],
-              batchId,
-              attemptId: `${ids[0]}#1`,
-              tier: 'local-fast',
-              provider: 'p',
-              model: 'm',
-              text: 'ok',
-              answer: null,
-              qualityScore: 1,
-              simulated: true,
-            }),
-            moveJob(database, { jobId: ids[1], batchId, to: 'review', reason: 'chain used up' }),
-            failJob(database, { jobId: ids[2], batchId, reason: 'processor threw' }),
-          ]),
+        created.slice(start, start + 8).flatMap(({ batchId, ids }) => [
+          completeJob(database, {
+            jobId: ids[0],
+            batchId,
+            attemptId: `${ids[0]}#1`,
+            tier: 'local-fast',
+            provider: 'p',
+            model: 'm',
+            text: 'ok',
+            answer: null,
+            qualityScore: 1,
+            simulated: true,
+          }),
+          moveJob(database, { jobId: ids[1], batchId, to: 'review', reason: 'chain used up' }),
+          failJob(database, { jobId: ids[2], batchId, reason: 'processor threw' }),
+        ]),
       );
     }
     expect(await statuses('race')).toEqual({ done: 100 });

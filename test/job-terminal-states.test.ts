@@ -114,7 +114,12 @@ describe('every job ends and nothing is lost', () => {
     for (const tier of LOCAL) await pipeline.runtime.queues[tier].obliterate({ force: true });
     expect(await pipeline.runtime.queues['local-fast'].getWaitingCount()).toBe(0);
     let printed = '';
-    const out = { write: (text: string) => ((printed += text), true) } as unknown as NodeJS.WritableStream;
+    const out = {
+      write: (text: string) => {
+        printed += text;
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream;
     const report = await runReconcile(pipeline.runtime, { graceSec: '0' }, out);
     expect(report).toMatchObject({ ran: true, reEnqueued: 6, endedFailed: 0 });
     expect(printed).toContain('re-enqueued 6');

@@ -23,7 +23,7 @@ const JOBS = Number(process.env.RATE_TEST_JOBS ?? 50);
 const MARGIN_MS = Math.min(1_000, WINDOW_SEC * 250);
 
 /** Largest number of requests any window of `windowMs` holds (each window starting at a request). */
-export const busiestWindow = (times: number[], windowMs: number): number => {
+const busiestWindow = (times: number[], windowMs: number): number => {
   const sorted = [...times].sort((a, b) => a - b);
   let most = 0;
   let start = 0;

@@ -43,7 +43,7 @@ const submitBoth = async (pipeline: TestPipeline) => {
 const jobStates = async (pipeline: TestPipeline, batchId: string) =>
   (
     await pipeline.runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId])
-  ).rows.reduce<Record<string, number>>((all, row) => ({ ...all, [row.state]: row.n }), {});
+  ).rows.reduce<Record<string, number>>((all, row) => Object.assign(all, { [row.state]: row.n }), {});
 
 const assertUnderCap = (facts: Awaited<ReturnType<typeof moneyFacts>>) => {
   expect(facts.ledgerMicro).toBeLessThanOrEqual(CAP_MICRO);

@@ -71,7 +71,7 @@ describe('spend end to end: a $1.00 cap against a provider that counts 1 token p
     const states = async () =>
       (await runtime.database.pool.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId])).rows.reduce<
         Record<string, number>
-      >((all, row) => ({ ...all, [row.state]: row.n }), {});
+      >((all, row) => Object.assign(all, { [row.state]: row.n }), {});
     try {
       const submitted = await runSubmit(runtime, { jsonl: writeNumericPromptJobs(dir, API_JOBS), tenant: 'strict', progress: false, simulated: true }, quiet);
       batchId = submitted.batchId;

@@ -28,6 +28,7 @@ export const writeTestConfig = (
   maxTokens = API_MAX_TOKENS,
   price: { inputPerMTok: number; outputPerMTok: number } = TEST_PRICE,
 ): string => {
+  // biome-ignore lint/suspicious/noExplicitAny: the shipped YAML config, edited in place before it is written back
   const config = parseYaml(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, any>;
   config.prices = { ...config.prices, [API_MODEL]: price };
   config.tiers.api.candidates = config.tiers.api.candidates.map((candidate: Record<string, unknown>) => ({ ...candidate, maxTokens }));

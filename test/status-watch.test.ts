@@ -109,6 +109,7 @@ describe('status and watch', () => {
     // Every later drawing moves back over exactly the rows the previous one took (80 columns: long lines wrap) and clears below.
     const rows = (chunk: string) =>
       chunk
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the watch view's ANSI cursor codes are what this strips
         .replace(/^\x1b\[\d+F\x1b\[0J/, '')
         .split('\n')
         .slice(0, -1)

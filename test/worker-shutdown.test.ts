@@ -41,7 +41,7 @@ describe('worker process shutdown', () => {
   const inFlight = () => pipeline.rehearsal.emulator.stats().inFlightByHost['ollama-1'] ?? 0;
   const states = async () =>
     (await pipeline.runtime.database.pool.query('SELECT state, count(*)::int AS n FROM jobs WHERE batch_id = $1 GROUP BY state', [batchId])).rows.reduce<Record<string, number>>(
-      (all, row) => ({ ...all, [row.state]: row.n }),
+      (all, row) => Object.assign(all, { [row.state]: row.n }),
       {},
     );
 

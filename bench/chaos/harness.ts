@@ -193,6 +193,7 @@ const jobLines = (scenario: string, counts: { localFast: number; localQuality: n
 
 /** The shipped config with chaos prices, a small api maxTokens, short backoffs and the scenario's budget. */
 const writeConfig = (dir: string, apiModel: string, definition: ScenarioDefinition, sizes: ChaosSizes): string => {
+  // biome-ignore lint/suspicious/noExplicitAny: the shipped YAML config, edited in place before it is written back
   const config = parseYaml(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, any>;
   config.prices = { ...config.prices, [apiModel]: CHAOS_API_PRICE };
   config.tiers.api.candidates = config.tiers.api.candidates.map((candidate: Record<string, unknown>) => ({ ...candidate, maxTokens: CHAOS_API_MAX_TOKENS }));

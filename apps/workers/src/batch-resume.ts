@@ -65,9 +65,12 @@ export const resumeBatchCall = async (job: Job<PipelineJobData>, data: PipelineJ
   // No answer: close the attempt. Sent and not answered (errored, cancelled mid-batch) is an
   // answered error at $0; never sent gives the reservation back.
   const sent = item.providerBatchId !== null;
-  const spent = sent
-    ? await deps.spend.settle(attemptId, choice, undefined, new BatchItemError(item.error ?? item.status))
-    : (await deps.spend.release(attemptId), { costMicroUsd: 0, priceVersion: 'unsent' });
+  let spent: { costMicroUsd: number; priceVersion: string };
+  if (sent) spent = await deps.spend.settle(attemptId, choice, undefined, new BatchItemError(item.error ?? item.status));
+  else {
+    await deps.spend.release(attemptId);
+    spent = { costMicroUsd: 0, priceVersion: 'unsent' };
+  }
   const finishedAt = deps.now();
   const errorKind = item.status === 'cancelled' ? 'cancelled' : item.status === 'errored' ? 'batch-error' : 'batch-fallback';
   await deps.store.finishAttempt(start, {

@@ -4,7 +4,7 @@ import { ProviderError, type ChatRequest, type ChatResult } from '@eaio/provider
 import type { AttemptSummary, PipelineJobData } from '@eaio/queues';
 import type { AttemptEnd, AttemptStart, Failure, ModelChoice } from './pipeline-ports';
 import type { EgressPlan } from './egress';
-import { batchLineDigest, } from './batch-lane';
+import { batchLineDigest } from './batch-lane';
 import { resumeBatchCall } from './batch-resume';
 
 export type { ProcessDeps, ProcessOutcome } from './process-deps';

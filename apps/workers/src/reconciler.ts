@@ -129,7 +129,7 @@ export const jobDataOf = async (database: Database, row: OpenJobRow, tier: Tier)
  * every `recovery.reconcileIntervalSec`.
  */
 export const reconcile = async (options: ReconcileOptions): Promise<ReconcileReport> => {
-  const { database, queues, config } = options;
+  const { database } = options;
   const report: ReconcileReport = {
     ran: false,
     checked: 0,

@@ -206,7 +206,9 @@ export const startWorkers = async (options: StartWorkersOptions): Promise<Worker
     });
     worker.on('error', (error) => options.onError(error, 'worker api'));
     // A lost lock means another worker may own the job: stop its call.
-    worker.on('lockRenewalFailed', (jobIds) => jobIds.forEach((jobId) => worker.cancelJob(jobId, 'job lock lost')));
+    worker.on('lockRenewalFailed', (jobIds) => {
+      for (const jobId of jobIds) worker.cancelJob(jobId, 'job lock lost');
+    });
     worker.on('failed', onFailed('api'));
     worker.on('stalled', onStalled('api'));
     worker.run().catch((error) => options.onError(error, 'worker api run'));

@@ -84,7 +84,10 @@ describe('endUnprocessableJob', () => {
     const calls: string[] = [];
     const store = {
       isTerminal: async () => false,
-      failed: async (jobId: string, reason: string) => (calls.push(`failed ${jobId}: ${reason}`), true),
+      failed: async (jobId: string, reason: string) => {
+        calls.push(`failed ${jobId}: ${reason}`);
+        return true;
+      },
       moved: async (data: { jobId: string }, to: string, reason: string) => void calls.push(`moved ${data.jobId} ${to}: ${reason}`),
     } as unknown as PipelineStore;
     const enqueuer = { toReview: async (data: { jobId: string }) => void calls.push(`review queue ${data.jobId}`) } as unknown as Enqueuer;

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { Rng, hashStr, parsePrompt, type Facts, commas } from './lib.ts';
 import { Writer, STYLES, type Style, type Mut, wrapText, britishify } from './writer.ts';
-import { verify, } from './verify.ts';
+import { verify } from './verify.ts';
 
 const argv = process.argv.slice(2);
 const arg = (n: string, d?: string) => {

@@ -3,7 +3,7 @@
  * Answers are built as a model (sentences that remember which metrics they state),
  * so a defect can later replace or drop exactly one piece.
  */
-import { type Anomaly, type Block, type DataIssue, type Rng, chance, exact, intWords, approxWords, pick, sig, sigStr, trimNum, withCommas, } from './lib';
+import { type Anomaly, type Block, type DataIssue, type Rng, chance, exact, intWords, approxWords, pick, sig, sigStr, trimNum, withCommas } from './lib';
 
 export const STYLES = [
   'plain',

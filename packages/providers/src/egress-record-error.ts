@@ -4,7 +4,6 @@
  * failure: the endpoint is not marked unreachable and the call is not billed.
  */
 export class EgressRecordError extends Error {
-  private readonly marker = 'eaio.providers.EgressRecordError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'EgressRecordError';

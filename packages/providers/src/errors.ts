@@ -44,6 +44,7 @@ export interface ProviderErrorDetails {
 }
 
 export class ProviderError extends Error {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read through the symbol in isProviderError, across module copies
   private readonly [MARKER] = true;
   readonly kind: ProviderErrorKind;
   readonly isRetryable: boolean;

@@ -94,6 +94,7 @@ const keptAnswerFromText = (text: string): unknown => {
   return parsed.ok ? parsed.value : null;
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: a pg row of the jobs query; its columns are read by name
 const toRecord = (row: Record<string, any>): JobRecord => ({
   jobId: row.id,
   batchId: row.batch_id,

@@ -173,7 +173,7 @@ export const createSpendGuard = (options: SpendGuardOptions): SpendGuard => {
         const reason = 'EMERGENCY_LOCAL_ONLY is set: paid APIs are off';
         return wait ? { ok: false, reason, retryAt: at.getTime() + (options.emergencyRetryMs ?? 900_000) } : { ok: false, reason };
       }
-      let priced;
+      let priced: ReturnType<typeof options.catalog.priceAt>;
       try {
         priced = options.catalog.priceAt(choice.endpoint.provider, choice.model, at);
       } catch (error) {

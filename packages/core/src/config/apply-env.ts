@@ -59,7 +59,7 @@ const applyOllamaHosts = (raw: RawObject, env: Env, sources: Map<string, string>
   const others = endpoints.filter((endpoint) => !isOllama(endpoint));
   const insertAt = firstIndex >= 0 ? endpoints.slice(0, firstIndex).filter((endpoint) => !isOllama(endpoint)).length : 0;
   raw.endpoints = [...others.slice(0, insertAt), ...hosts, ...others.slice(insertAt)];
-  hosts.forEach((_, offset) => sources.set(`endpoints.${insertAt + offset}`, 'env OLLAMA_BASE_URL'));
+  for (let offset = 0; offset < hosts.length; offset += 1) sources.set(`endpoints.${insertAt + offset}`, 'env OLLAMA_BASE_URL');
 };
 
 /** `LOCAL_OPENAI_BASE_URL` sets (or adds) the `local-openai` endpoint. */

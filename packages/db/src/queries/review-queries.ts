@@ -63,7 +63,7 @@ const LIST_COLUMNS = `j.id, j.batch_id, j.tenant, j.kind, j.building_id, j.sourc
   j.attempt_count, j.simulated, j.finished_at, j.state, j.current_tier,
   (SELECT max(a.quality_score) FROM attempts a WHERE a.job_id = j.id) AS best_score`;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a pg row of the query above; its columns are read by name
 const listItem = (row: any): ReviewListItem => ({
   jobId: row.id,
   batchId: row.batch_id,

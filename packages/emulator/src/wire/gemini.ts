@@ -153,7 +153,7 @@ export const geminiWire: WireFormat = {
     return { 'server-timing': 'gfet4t7; dur=1' };
   },
 
-  malformedBody(chat) {
+  malformedBody(_chat) {
     return `{"candidates":[{"content":{"parts":[{"text":"The buil`;
   },
 };

@@ -1,13 +1,4 @@
-import {
-  contentText,
-  isRecord,
-  jsonResponse,
-  positiveInteger,
-  type Generation,
-  type NormalizedChat,
-  type WireErrorDetails,
-  type WireFormat,
-} from './wire-format';
+import { contentText, isRecord, jsonResponse, positiveInteger, type Generation, type NormalizedChat, type WireErrorDetails, type WireFormat } from './wire-format';
 
 const FINISH_REASON = { stop: 'stop', length: 'length', refusal: 'stop' } as const;
 

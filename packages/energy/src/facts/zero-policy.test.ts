@@ -103,13 +103,13 @@ describe('zero policy per meter type', () => {
 
   it('a ratio whose denominator hours all read 0 is null with a reason, never Infinity', () => {
     // Heating only on weekends: weekday hours are valid zeros.
-    const series = makeSeries(start, 8760, (index, date) => (date.getUTCDay() % 6 === 0 ? 3 : 0));
+    const series = makeSeries(start, 8760, (_index, date) => (date.getUTCDay() % 6 === 0 ? 3 : 0));
     const utc = { ...metadata, timezone: 'UTC' };
     const facts = computeFacts({ metadata: utc, meters: [{ meter: 'gas', series }], weather });
     expect(facts.meters[0].load.weekdayWeekendRatio).toBe(0);
     const weekendOnly = computeFacts({
       metadata: utc,
-      meters: [{ meter: 'gas', series: makeSeries(start, 8760, (index, date) => (date.getUTCDay() % 6 === 0 ? 0 : 3)) }],
+      meters: [{ meter: 'gas', series: makeSeries(start, 8760, (_index, date) => (date.getUTCDay() % 6 === 0 ? 0 : 3)) }],
       weather,
     });
     expect(weekendOnly.meters[0].load.weekdayWeekendRatio).toBeNull();

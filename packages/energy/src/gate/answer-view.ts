@@ -69,7 +69,7 @@ export const proseFields = (answer: unknown): ProseField[] => {
     add(asRecord(entry).action, `recommendations[${index}].action`, citedMeter(entry));
     add(asRecord(entry).rationale, `recommendations[${index}].rationale`, citedMeter(entry));
   });
-  asArray(root.dataIssuesAddressed).forEach((entry, index) => add(asRecord(entry).response, `dataIssuesAddressed[${index}].response`));
+  for (const [index, entry] of asArray(root.dataIssuesAddressed).entries()) add(asRecord(entry).response, `dataIssuesAddressed[${index}].response`);
   return fields;
 };
 

@@ -70,7 +70,7 @@ const addressesIssue = (kind: string, texts: string[]): boolean => {
 
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
 
-const CANNOT_QUANTIFY = /(?:cannot|can't|can ?not|not possible to|unable to)\s+(?:be\s+)?(?:quantif|estimat)|unknown|not (?:be )?quantifi|missing|unavailable/i;
+const CANNOT_QUANTIFY = /\b(?:cannot|can't|can ?not|not possible to|unable to)\s+(?:be\s+)?(?:quantif|estimat)|\bunknown\b|\bnot (?:be )?quantifi|\bmissing\b|\bunavailable\b/i;
 
 /** `citedInProse`: metrics the answer's prose states correctly (from the grounded check). */
 export const checkComplete = (

@@ -291,7 +291,7 @@ export const buildFactUniverse = (data: PromptData): Figure[] => {
       data.meters.map((meter) => `${meter}.annualKwh`),
       'year',
     );
-    data.meters.forEach((meter) => add(percentOf(ratio(metric(`${meter}.annualKwh`), sum)), 'percent', `${meter} share of all energy`, [`${meter}.annualKwh`]));
+    for (const meter of data.meters) add(percentOf(ratio(metric(`${meter}.annualKwh`), sum)), 'percent', `${meter} share of all energy`, [`${meter}.annualKwh`]);
     const sqm = metric('building.sqm');
     if (sqm) {
       add(sum / sqm, 'eui', 'all meters together per m²', ['building.sqm']);

@@ -1,7 +1,7 @@
 import type { MeterType } from '../types';
 import { csvRecords, type CsvRecord } from './csv-records';
 import { HourlySeriesBuilder, type HourlySeries } from './hourly-series';
-import { createIssueSink, type InputIssue, type IssueHandler, } from './input-issue';
+import { createIssueSink, type InputIssue, type IssueHandler } from './input-issue';
 import type { InputSource } from './open-text';
 import { parseNumber } from './parse-number';
 import { createTimestampParser } from './parse-timestamp';
