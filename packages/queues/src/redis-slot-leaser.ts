@@ -1,21 +1,60 @@
 import { Redis } from 'ioredis';
 import { DEFAULT_LEASE_MS, type HostHealthBoard, type SharedHostHealth, type SlotLeaser, type SlotLeaserOptions } from './slot-leaser';
 
-/** Sorted set per host: member = lease id, score = expiry (ms, Redis clock). */
+/**
+ * Per host: KEYS[1] the leases (sorted set: member = lease id, score = expiry, ms, Redis
+ * clock); KEYS[2] the FIFO queue of waiters (score = ticket from KEYS[4]); KEYS[3] when each
+ * waiter's place lapses. A slot is free for a caller when fewer waiters are ahead of it than
+ * slots are free (a caller not queued has every waiter ahead). ARGV: cap, lease ms, lease id,
+ * '1' to queue a refused caller, the channel that wakes waiters.
+ */
 const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local cap, ttl, id = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+local lapsed = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
+for _, member in ipairs(lapsed) do redis.call('ZREM', KEYS[2], member) end
+if #lapsed > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
+if redis.call('ZSCORE', KEYS[1], id) then
+  redis.call('ZADD', KEYS[1], now + ttl, id)
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('ZREM', KEYS[3], id)
   return 1
 end
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+local free = cap - redis.call('ZCARD', KEYS[1])
+local rank = redis.call('ZRANK', KEYS[2], id)
+local ahead = rank or redis.call('ZCARD', KEYS[2])
+if free > ahead then
+  redis.call('ZADD', KEYS[1], now + ttl, id)
+  redis.call('PEXPIRE', KEYS[1], ttl * 2)
+  if rank then
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('ZREM', KEYS[3], id)
+  end
   return 1
 end
+if ARGV[4] == '1' then
+  if not rank then redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[4]), id) end
+  redis.call('ZADD', KEYS[3], now + ttl, id)
+  for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ttl * 2) end
+end
+-- Waiters whose place lapsed were ahead of others: wake those.
+if #lapsed > 0 and free > 0 and redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PUBLISH', ARGV[5], '1') end
 return 0`;
+
+/** Gives a lease back; wakes the queued waiters, if any. KEYS: leases, waiters; ARGV: lease id, channel. */
+const RELEASE = `
+local removed = redis.call('ZREM', KEYS[1], ARGV[1])
+if removed == 1 and redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PUBLISH', ARGV[2], '1') end
+return removed`;
+
+/** Leaves the queue of waiters; the ones behind may now be first. KEYS: waiters, expiries; ARGV: lease id, channel. */
+const LEAVE = `
+local removed = redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+if removed == 1 and redis.call('EXISTS', KEYS[1]) == 1 then redis.call('PUBLISH', ARGV[2], '1') end
+return removed`;
 
 const RENEW = `
 local t = redis.call('TIME')
@@ -77,17 +116,71 @@ export const createRedisSlotLeaser = (url: string, prefix: string, options: Slot
   // listener ioredis would print every reconnect failure as an unhandled error event.
   redis.on('error', () => undefined);
   const key = (host: string) => `${prefix}:host-slots:${host}`;
+  const waitersKey = (host: string) => `${prefix}:host-slot-waiters:${host}`;
+  const placesKey = (host: string) => `${prefix}:host-slot-waiter-expiry:${host}`;
+  const ticketKey = (host: string) => `${prefix}:host-slot-ticket:${host}`;
+  const channel = (host: string) => `${prefix}:host-slot-freed:${host}`;
+
+  /** One subscriber connection per leaser (made on first wait), fanning out to the local waiters. */
+  let subscriber: Redis | undefined;
+  const listeners = new Map<string, Set<() => void>>();
+  const subscribed = new Map<string, Promise<unknown>>();
+  const subscriberConnection = (): Redis => {
+    if (subscriber) return subscriber;
+    subscriber = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (name: string) => {
+      for (const listener of listeners.get(name) ?? []) listener();
+    });
+    return subscriber;
+  };
+
   return {
     leaseMs,
-    async tryAcquire(host, cap, leaseId) {
-      const ok = await redis.eval(ACQUIRE, 1, key(host), cap, leaseMs, leaseId);
+    async tryAcquire(host, cap, leaseId, acquireOptions) {
+      const ok = await redis.eval(
+        ACQUIRE,
+        4,
+        key(host),
+        waitersKey(host),
+        placesKey(host),
+        ticketKey(host),
+        cap,
+        leaseMs,
+        leaseId,
+        acquireOptions?.wait ? '1' : '0',
+        channel(host),
+      );
       return ok === 1 ? { host, leaseId } : null;
+    },
+    async leaveQueue(host, leaseId) {
+      await redis.eval(LEAVE, 2, waitersKey(host), placesKey(host), leaseId, channel(host));
+    },
+    async onFreed(host, listener) {
+      const name = channel(host);
+      let set = listeners.get(name);
+      if (!set) listeners.set(name, (set = new Set()));
+      set.add(listener);
+      if (!subscribed.has(name)) subscribed.set(name, subscriberConnection().subscribe(name));
+      try {
+        await subscribed.get(name);
+      } catch (error) {
+        subscribed.delete(name);
+        set.delete(listener);
+        throw error;
+      }
+      return () => {
+        set.delete(listener);
+      };
+    },
+    async waiters(host) {
+      return redis.zrange(waitersKey(host), 0, -1);
     },
     async renew(lease) {
       return (await redis.eval(RENEW, 1, key(lease.host), leaseMs, lease.leaseId)) === 1;
     },
     async release(lease) {
-      await redis.zrem(key(lease.host), lease.leaseId);
+      await redis.eval(RELEASE, 2, key(lease.host), waitersKey(lease.host), lease.leaseId, channel(lease.host));
     },
     async held(host) {
       return Number(await redis.eval(COUNT, 1, key(host)));
@@ -95,6 +188,7 @@ export const createRedisSlotLeaser = (url: string, prefix: string, options: Slot
     health: redisHealthBoard(redis, prefix),
     async close() {
       await redis.quit().catch(() => redis.disconnect());
+      if (subscriber) await subscriber.quit().catch(() => subscriber?.disconnect());
     },
   };
 };

@@ -12,8 +12,24 @@ export interface SlotLease {
 export interface SlotLeaser {
   /** How long a lease lives without renewal, ms; its owner renews it well within that (see `leaseRenewalMs`). */
   readonly leaseMs: number;
-  /** Takes a slot if one is free now; `null` when the host is at its cap. */
-  tryAcquire(host: string, cap: number, leaseId: string): Promise<SlotLease | null>;
+  /**
+   * Takes a slot if one is free now and no queued waiter is ahead (see `wait`); `null` when
+   * the host is at its cap. With `wait: true` a refused caller takes (or keeps) a place in
+   * the host's FIFO queue of waiters: a freed slot goes to the longest waiting. A place lapses
+   * `leaseMs` after the caller last asked (a waiter that died does not block the queue), and
+   * on `leaveQueue`.
+   */
+  tryAcquire(host: string, cap: number, leaseId: string, options?: { wait?: boolean }): Promise<SlotLease | null>;
+  /** Gives up a place in the host's queue of waiters (no-op when not queued). */
+  leaveQueue?(host: string, leaseId: string): Promise<void>;
+  /**
+   * Calls `listener` whenever a slot of the host may have come free for a queued waiter (a
+   * release, a waiter leaving). Resolves once listening, so a release after it is never
+   * missed; returns the unsubscribe function. Stores without it are polled.
+   */
+  onFreed?(host: string, listener: () => void): Promise<() => void>;
+  /** The host's queued waiters, longest waiting first (tests, diagnostics). */
+  waiters?(host: string): Promise<string[]>;
   /** Pushes the lease's expiry forward; false when the lease was lost. */
   renew(lease: SlotLease): Promise<boolean>;
   release(lease: SlotLease): Promise<void>;
@@ -70,8 +86,11 @@ export const DEFAULT_LEASE_MS = 4_000;
 export const leaseRenewalMs = (leaseMs: number): number => Math.max(50, Math.floor(leaseMs / 4));
 
 /**
- * Waits for a slot: tries, then sleeps with a short capped backoff. Returns `null`
- * when `signal` aborts first.
+ * Waits for a slot. Where the store queues waiters (`onFreed`), the caller takes a place in
+ * the host's FIFO queue and sleeps until a release wakes it (a freed slot goes to the longest
+ * waiting, whichever process it is in); it asks again at least every `recheckMs` (a quarter of
+ * the lease: that keeps its place, and notices slots of a killed worker whose lease expired).
+ * Other stores are polled with a short capped backoff. Returns `null` when `signal` aborts first.
  */
 export const acquireSlot = async (
   leaser: SlotLeaser,
@@ -80,13 +99,47 @@ export const acquireSlot = async (
   leaseId: string,
   signal?: AbortSignal,
   pollMs = { min: 5, max: 50 },
+  recheckMs = leaseRenewalMs(leaser.leaseMs),
 ): Promise<SlotLease | null> => {
-  let wait = pollMs.min;
-  while (!signal?.aborted) {
-    const lease = await leaser.tryAcquire(host, cap, leaseId);
-    if (lease) return lease;
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    wait = Math.min(pollMs.max, wait * 2);
+  if (!leaser.onFreed) {
+    let wait = pollMs.min;
+    while (!signal?.aborted) {
+      const lease = await leaser.tryAcquire(host, cap, leaseId);
+      if (lease) return lease;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(pollMs.max, wait * 2);
+    }
+    return null;
   }
-  return null;
+  let woken = false;
+  let wake: () => void = () => undefined;
+  const unsubscribe = await leaser.onFreed(host, () => {
+    woken = true;
+    wake();
+  });
+  let lease: SlotLease | null = null;
+  try {
+    while (!signal?.aborted) {
+      woken = false;
+      lease = await leaser.tryAcquire(host, cap, leaseId, { wait: true });
+      if (lease) return lease;
+      if (woken) continue; // a slot came free while we asked
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, recheckMs);
+        function done() {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          wake = () => undefined;
+          resolve();
+        }
+        wake = done;
+        signal?.addEventListener('abort', done, { once: true });
+        if (signal?.aborted) done();
+      });
+    }
+    return null;
+  } finally {
+    unsubscribe();
+    if (!lease) await leaser.leaveQueue?.(host, leaseId).catch(() => undefined);
+  }
 };
