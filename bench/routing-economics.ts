@@ -22,6 +22,11 @@
  *    + 1) routed by the fixed router on the same database, with `ROUTING_ADAPTIVE=true`.
  * The oracle sends each job straight to the cheapest tier where its probe visit passed
  * (cost of that visit; a job no tier passed costs its api visit and counts as in review).
+ * The best static start is, per (analysis type, building class), the one start tier whose chain,
+ * climbed through each job's probe visits, cost least over that group: it knows the group's pass
+ * rates (in hindsight) but not which job will fail, so it is the floor for any router that picks
+ * one start per class, the adaptive router included; the oracle's edge over it is per-job knowledge.
+ * `spend vs pure API` leaves local slot time out (local compute taken as free).
  *
  * Cost = API spend (attempts' integer micro-USD at catalog prices) + local slot time at
  * `LOCAL_SLOT_USD_PER_HOUR` (default 0.05). Local latencies run at `--time-scale` of real
@@ -72,6 +77,8 @@ const behaviourFor = (base: ModelBehaviour, tier: Tier): ModelBehaviour => {
 /** Per job and tier: the first visit's cost (spend + priced slot time), whether it passed. */
 interface Visit {
   jobKey: string;
+  /** `analysis type|building class` (the adaptive router's evidence key). */
+  group: string;
   tier: Tier;
   passed: boolean;
   spendMicroUsd: number;
@@ -88,6 +95,8 @@ interface RunFigures {
   slotHours: number;
   costMicroUsd: number;
   adaptiveMoves: number;
+  /** Jobs adaptive routing started one tier below the learned start (exploration). */
+  explored?: number;
   visits: Visit[];
   wallMs: number;
 }
@@ -162,13 +171,14 @@ const run = async (
     ).rows[0];
     const visits = (
       await pool.query(
-        `SELECT j.building_id || '|' || j.task_type AS job_key, a.tier, bool_or(a.outcome = 'passed') AS passed,
+        `SELECT j.building_id || '|' || j.task_type AS job_key, j.task_type || '|' || coalesce(j.route_class, '') AS route_group, a.tier, bool_or(a.outcome = 'passed') AS passed,
               coalesce(sum(a.cost_micro_usd), 0)::bigint AS spend, coalesce(sum(a.latency_ms) FILTER (WHERE a.tier <> 'api'), 0)::bigint AS slot_ms
-       FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.batch_id = $1 GROUP BY 1, 2`,
+       FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.batch_id = $1 GROUP BY 1, 2, 3`,
         [batch],
       )
-    ).rows.map((row) => ({ jobKey: row.job_key, tier: row.tier, passed: row.passed, spendMicroUsd: Number(row.spend), slotMs: Number(row.slot_ms) }));
+    ).rows.map((row) => ({ jobKey: row.job_key, group: row.route_group, tier: row.tier, passed: row.passed, spendMicroUsd: Number(row.spend), slotMs: Number(row.slot_ms) }));
     const moved = (await pool.query(`SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND route_reason ~ 'Adaptive:.*so it starts at'`, [batch])).rows[0].n;
+    const explored = (await pool.query(`SELECT count(*)::int AS n FROM jobs WHERE batch_id = $1 AND route_reason ~ 'Adaptive:.*exploring:'`, [batch])).rows[0].n;
     if (process.env.BENCH_SHOW_REASONS) {
       for (const row of (await pool.query(`SELECT DISTINCT ON (task_type) task_type, route_reason FROM jobs WHERE batch_id = $1 ORDER BY task_type`, [batch])).rows)
         process.stderr.write(`${name}: ${row.route_reason}\n`);
@@ -187,6 +197,7 @@ const run = async (
       slotHours: slotMs / TIME_SCALE / 3_600_000,
       costMicroUsd: spend + slotCost(slotMs),
       adaptiveMoves: moved,
+      explored,
       visits,
       wallMs,
     };
@@ -201,7 +212,8 @@ const main = async () => {
     const portfolio = await generatePortfolio({ buildings: BUILDINGS, outDir: join(dir, 'portfolio'), seed: SEED });
     const training = await generatePortfolio({ buildings: TRAINING, outDir: join(dir, 'training'), seed: SEED + 1 });
     const everyoneStartsAt = (localQualityAbove: number) => ({ routing: { localQualityAbove, apiAbove: 1, publicPreferApiAbove: 1, taskTypes: {} } });
-    const log = (figures: RunFigures) => process.stderr.write(`done: ${figures.name} (${figures.jobs} jobs, ${(figures.wallMs / 1000).toFixed(1)} s)\n`);
+    const log = (figures: RunFigures) =>
+      process.stderr.write(`done: ${figures.name} (${figures.jobs} jobs, ${(figures.wallMs / 1000).toFixed(1)} s${figures.explored ? `, ${figures.explored} explored` : ''})\n`);
     const results: RunFigures[] = [];
     const probeFast = await run('probe local-fast', portfolio.files, { privacy: 'PRIVATE', overrides: everyoneStartsAt(1) });
     log(probeFast);
@@ -244,6 +256,51 @@ const main = async () => {
       oracleSlotMs += pick.visit.slotMs;
       oracleCost += pick.visit.spendMicroUsd + slotCost(pick.visit.slotMs);
     }
+    // Best static start, in hindsight: per (analysis type, building class), the one start tier
+    // whose chain (climbing through each job's probe visits until one passes) cost least over
+    // the group's jobs. It knows each group's pass rates but not which job will fail: the best
+    // any router that picks one start per class can do, and what the adaptive router learns.
+    const groupOf = new Map(pureApi.visits.map((v) => [v.jobKey, v.group]));
+    const chainCost = (key: string, start: number) => {
+      let spend = 0;
+      let slotMs = 0;
+      for (const [, visits] of byTier.slice(start)) {
+        const visit = visits.get(key);
+        if (!visit) continue; // a tier the job's type may not use (a task type's minTier)
+        spend += visit.spendMicroUsd;
+        slotMs += visit.slotMs;
+        if (visit.passed) return { spend, slotMs, review: false };
+      }
+      return { spend, slotMs, review: true };
+    };
+    const groups = new Map<string, string[]>();
+    for (const key of keys) groups.set(groupOf.get(key) ?? '', [...(groups.get(groupOf.get(key) ?? '') ?? []), key]);
+    let staticCost = 0;
+    let staticSpend = 0;
+    let staticSlotMs = 0;
+    let staticReview = 0;
+    const staticStarts: Record<string, Tier> = {};
+    for (const [group, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+      const starts = byTier
+        .map(([tier], index) => ({ tier, index }))
+        .filter(({ tier }) => members.some((key) => byTier.find(([t]) => t === tier)![1].has(key)))
+        .map(({ tier, index }) => {
+          const costs = members.map((key) => chainCost(key, index));
+          return {
+            tier,
+            cost: costs.reduce((sum, c) => sum + c.spend + slotCost(c.slotMs), 0),
+            spend: costs.reduce((sum, c) => sum + c.spend, 0),
+            slotMs: costs.reduce((sum, c) => sum + c.slotMs, 0),
+            review: costs.filter((c) => c.review).length,
+          };
+        });
+      const best = starts.reduce((cheapest, start) => (start.cost < cheapest.cost ? start : cheapest));
+      staticStarts[`${group} (${members.length})`] = best.tier;
+      staticCost += best.cost;
+      staticSpend += best.spend;
+      staticSlotMs += best.slotMs;
+      staticReview += best.review;
+    }
     results.push(
       {
         name: 'oracle',
@@ -259,11 +316,39 @@ const main = async () => {
         visits: [],
         wallMs: NaN,
       },
+      {
+        name: 'best static start',
+        jobs: keys.size,
+        review: staticReview,
+        succeeded: keys.size - staticReview,
+        apiCalls: NaN,
+        localCalls: NaN,
+        spendMicroUsd: staticSpend,
+        slotHours: staticSlotMs / TIME_SCALE / 3_600_000,
+        costMicroUsd: staticCost,
+        adaptiveMoves: NaN,
+        visits: [],
+        wallMs: NaN,
+      },
       fixed,
       adaptive,
       pureApi,
     );
-    const header = ['router', 'jobs', 'succeeded', 'review', 'local calls', 'api calls', 'API spend USD', 'local slot h', 'cost USD', '× oracle', 'vs pure API', 'starts moved'];
+    const header = [
+      'router',
+      'jobs',
+      'succeeded',
+      'review',
+      'local calls',
+      'api calls',
+      'API spend USD',
+      'local slot h',
+      'cost USD',
+      '× oracle',
+      'vs pure API',
+      'spend vs pure API',
+      'starts moved',
+    ];
     const rows = results.map((r) => [
       r.name,
       String(r.jobs),
@@ -276,6 +361,7 @@ const main = async () => {
       (r.costMicroUsd / 1e6).toFixed(4),
       (r.costMicroUsd / oracleCost).toFixed(2),
       `${(((r.costMicroUsd - pureApi.costMicroUsd) / pureApi.costMicroUsd) * 100).toFixed(0)} %`,
+      `${(((r.spendMicroUsd - pureApi.spendMicroUsd) / pureApi.spendMicroUsd) * 100).toFixed(0)} %`,
       Number.isNaN(r.adaptiveMoves) ? '—' : String(r.adaptiveMoves),
     ]);
     const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
@@ -285,6 +371,7 @@ const main = async () => {
     );
     process.stdout.write(`grounded-answer rates per call: ${JSON.stringify(RATES)}\n`);
     process.stdout.write(`oracle starts: ${JSON.stringify(oracleStarts)}\n`);
+    process.stdout.write(`best static starts (hindsight, per analysis type|building class): ${JSON.stringify(staticStarts)}\n`);
     process.stdout.write(`${line(header)}\n|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@eaio/core';
 import { createDb, loadRoutingEvidence, migrate, type Database } from '@eaio/db';
 import { createPostgresIntakeStore } from '../apps/producer/src/postgres-intake-store';
+import { exploreDraw } from '@eaio/routing';
 import { routeJob } from '../apps/producer/src/enqueue-jobs';
 import { freshDatabase } from './support/fresh-database';
 
@@ -109,5 +110,29 @@ describe('routing evidence from the attempts history', () => {
     );
     expect(privateJob.chain).not.toContain('api');
     expect(privateJob.startTier).toBe('local-quality');
+  });
+
+  it('intake explores local-quality for the jobs under the share once its evidence has aged, the rest start at api', async () => {
+    const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-test', ROUTING_ADAPTIVE: 'true', ROUTING_ADAPTIVE_EXPLORE_SHARE: '0.2' } });
+    const store = createPostgresIntakeStore(database);
+    // A one-day half-life: the day-old failures weigh a half (15 visits' worth, under minSamples 20).
+    const evidence = await store.routingEvidence!({ halfLifeDays: 1, now });
+    const features = { coverageRatio: 1, anomalyCount: 1, meterCount: 2, hasWeatherModel: false, dataIssueCount: 0 };
+    const route = (key: string, privacy: 'ENHANCED' | 'PRIVATE' = 'ENHANCED') =>
+      routeJob(config, { kind: 'building', analysisType: 'retrofit-plan', features, privacy }, { availableTiers: ['local-fast', 'local-quality', 'api'] }, evidence, key);
+    const keys = Array.from({ length: 200 }, (_, index) => `t|building-${index}|retrofit-plan`);
+    const under = keys.find((key) => exploreDraw(key) < 0.2)!;
+    const over = keys.find((key) => exploreDraw(key) >= 0.2)!;
+    expect(route(over)).toMatchObject({ startTier: 'api', chain: ['api'] });
+    const explored = route(under);
+    expect(explored).toMatchObject({ startTier: 'local-quality', chain: ['local-quality', 'api'] });
+    expect(explored.reason).toContain('so it would start at api; exploring: local-quality has 15.0 recent visits (under 20), so this job (one in 5) starts one tier lower');
+    expect(route(under)).toEqual(explored); // the same job routes the same way
+    // Exploration off: every job starts at the learned tier.
+    const off = { ...config, routing: { ...config.routing, adaptive: { ...config.routing.adaptive, exploreShare: 0 } } };
+    expect(
+      routeJob(off, { kind: 'building', analysisType: 'retrofit-plan', features, privacy: 'ENHANCED' }, { availableTiers: ['local-fast', 'local-quality', 'api'] }, evidence, under)
+        .startTier,
+    ).toBe('api');
   });
 });

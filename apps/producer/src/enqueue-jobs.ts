@@ -15,7 +15,7 @@ export interface IntakeStore {
   insertJobs(jobs: PipelineJobData[]): Promise<Map<string, { state: string; currentTier: string | null }>>;
   setBatchJobCount(batchId: string): Promise<void>;
   /** The attempts history per (analysis type, building class, tier), for adaptive routing. Absent: routing stays fixed. */
-  routingEvidence?(options: { halfLifeDays: number }): Promise<RoutingEvidence>;
+  routingEvidence?(options: { halfLifeDays: number; now?: Date }): Promise<RoutingEvidence>;
   /**
    * Response cache: ends each new job that has a kept result for the same facts hash, analysis
    * type and prompt version on a tier of its chain as `succeeded` with that result; returns the hits.
@@ -76,7 +76,7 @@ export const intakeRouteContext = async (
  * and evidence at hand, the start then moves to the tier of lowest expected cost (`adaptStart`,
  * only up the chain `decide()` allowed, so privacy holds).
  */
-export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContext, evidence?: RoutingEvidence) => {
+export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContext, evidence?: RoutingEvidence, exploreKey?: string) => {
   const decision = decide(job, { routing: config.routing, tiers: config.tiers, retries: config.retries, privacy: config.privacy }, context);
   const adaptive = config.routing.adaptive;
   if (!adaptive.enabled || evidence === undefined) return { ...decision, adaptiveMoved: false, adaptiveSavingMicroUsd: undefined };
@@ -90,11 +90,18 @@ export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContex
       if (tierEvidence.samples >= adaptive.minSamples || !tiers.has(tier)) tiers.set(tier, tierEvidence);
     }
   }
-  const adapted = adaptStart(decision, routeClass, tiers, {
-    minSamples: adaptive.minSamples,
-    localSlotMicroUsdPerHour: Math.round(adaptive.localSlotUsdPerHour * 1e6),
-    reviewMicroUsd: Math.round(adaptive.reviewUsd * 1e6),
-  });
+  const adapted = adaptStart(
+    decision,
+    routeClass,
+    tiers,
+    {
+      minSamples: adaptive.minSamples,
+      localSlotMicroUsdPerHour: Math.round(adaptive.localSlotUsdPerHour * 1e6),
+      reviewMicroUsd: Math.round(adaptive.reviewUsd * 1e6),
+      exploreShare: adaptive.exploreShare,
+    },
+    exploreKey,
+  );
   const { adaptive: detail, ...rest } = adapted;
   const fixed = detail.estimates.find((estimate) => estimate.start === decision.startTier);
   const chosen = detail.estimates.find((estimate) => estimate.start === adapted.startTier);

@@ -96,7 +96,13 @@ export const submitBuildings = async (
     const features = featuresOf(facts);
     const factsHash = factsHashOf(facts);
     for (const analysisType of analysisTypes) {
-      const route = routeJob(deps.config, { kind: 'building', analysisType, features, privacy: buildingPrivacy }, context, evidence);
+      const route = routeJob(
+        deps.config,
+        { kind: 'building', analysisType, features, privacy: buildingPrivacy },
+        context,
+        evidence,
+        `${input.tenant}|${buildingId}|${analysisType}`,
+      );
       if (route.adaptiveMoved) counts.adaptiveMoves += 1;
       const template = promptTemplate(analysisType);
       const promptVersion = `${template.templateId}@${template.templateVersion}`;

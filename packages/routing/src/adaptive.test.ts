@@ -1,6 +1,6 @@
 import type { Tier } from '@eaio/core';
 import { describe, expect, it } from 'vitest';
-import { adaptStart, buildingClassOf, expectedCost, type AdaptiveRoutingPolicy, type TierEvidence } from './adaptive';
+import { adaptStart, buildingClassOf, expectedCost, exploreDraw, type AdaptiveRoutingPolicy, type TierEvidence } from './adaptive';
 import { decide } from './decide';
 import { makePolicy } from './policy-fixture';
 import type { BuildingFeatures } from './route-job';
@@ -82,5 +82,78 @@ describe('adaptStart', () => {
   it('classes buildings by meters and anomalies', () => {
     expect(buildingClassOf(clean)).toBe('single-meter/clean');
     expect(buildingClassOf({ ...clean, meterCount: 2, anomalyCount: 3 })).toBe('multi-meter/anomalies');
+  });
+});
+
+describe('exploration', () => {
+  const diagnostic = decide({ kind: 'building', analysisType: 'data-quality-triage', privacy: 'ENHANCED', features: clean }, makePolicy(), { availableTiers: ALL });
+  const exploring: AdaptiveRoutingPolicy = { ...policy, exploreShare: 0.1 };
+  /** Keys whose draw falls under / over the share (found, not assumed). */
+  const keys = Array.from({ length: 400 }, (_, index) => `bench|building-${index}|building-diagnostic`);
+  const under = keys.find((key) => exploreDraw(key) < 0.1)!;
+  const over = keys.find((key) => exploreDraw(key) >= 0.1)!;
+  // local-fast and local-quality failed often, long ago: 100 visits each, decayed to 5 (four half-lives).
+  const stale = (): Map<Tier, TierEvidence> =>
+    new Map<Tier, TierEvidence>([
+      ['local-fast', { tier: 'local-fast', samples: 100, visits: 5, passes: 0, meanCostMicroUsd: 0, meanSlotMs: 20_000 }],
+      ['local-quality', { tier: 'local-quality', samples: 100, visits: 5, passes: 0, meanCostMicroUsd: 0, meanSlotMs: 30_000 }],
+      ['api', { tier: 'api', samples: 200, visits: 200, passes: 199, meanCostMicroUsd: 500, meanSlotMs: 0 }],
+    ]);
+
+  it('draws are stable and in [0, 1)', () => {
+    expect(exploreDraw('a|b|c')).toBe(exploreDraw('a|b|c'));
+    for (const key of keys) {
+      expect(exploreDraw(key)).toBeGreaterThanOrEqual(0);
+      expect(exploreDraw(key)).toBeLessThan(1);
+    }
+    expect(under).toBeDefined();
+    expect(over).toBeDefined();
+  });
+
+  it('a job under the share starts one tier below the learned start while that tier has too little recent evidence', () => {
+    const learned = adaptStart(diagnostic, 'single-meter/clean', stale(), exploring, over);
+    expect(learned.startTier).toBe('api');
+    expect(learned.adaptive.explored).toBe(false);
+    const explored = adaptStart(diagnostic, 'single-meter/clean', stale(), exploring, under);
+    expect(explored.startTier).toBe('local-quality');
+    expect(explored.chain).toEqual(['local-quality', 'api']);
+    expect(explored.adaptive).toMatchObject({ explored: true, moved: true });
+    expect(explored.reason).toContain('so it would start at api; exploring: local-quality has 5.0 recent visits (under 20)');
+  });
+
+  it('does not explore when the tier below has recent evidence, the share is 0 or no key is given', () => {
+    const fresh = stale();
+    fresh.set('local-quality', { tier: 'local-quality', samples: 100, visits: 100, passes: 10, meanCostMicroUsd: 0, meanSlotMs: 30_000 });
+    expect(adaptStart(diagnostic, 'single-meter/clean', fresh, exploring, under)).toMatchObject({ startTier: 'api', adaptive: { explored: false } });
+    expect(adaptStart(diagnostic, 'single-meter/clean', stale(), { ...policy, exploreShare: 0 }, under)).toMatchObject({ startTier: 'api', adaptive: { explored: false } });
+    expect(adaptStart(diagnostic, 'single-meter/clean', stale(), exploring)).toMatchObject({ startTier: 'api', adaptive: { explored: false } });
+  });
+
+  it('moves the start back down once fresh visits show the cheaper tier recovered', () => {
+    const recovered = stale();
+    // 5 decayed weight of old failures + 30 fresh visits (exploration) of which 27 passed.
+    recovered.set('local-quality', { tier: 'local-quality', samples: 130, visits: 35, passes: 27, meanCostMicroUsd: 0, meanSlotMs: 30_000 });
+    const adapted = adaptStart(diagnostic, 'single-meter/clean', recovered, exploring, over);
+    expect(adapted.startTier).toBe('local-quality');
+    expect(adapted.chain).toEqual(['local-quality', 'api']);
+    expect(adapted.adaptive.explored).toBe(false);
+    expect(adapted.reason).toContain('so it starts at local-quality');
+    // The same visits undecayed (the 100 old failures at full weight) keep it at api.
+    const undecayed = stale();
+    undecayed.set('local-quality', { tier: 'local-quality', samples: 130, visits: 130, passes: 27, meanCostMicroUsd: 0, meanSlotMs: 30_000 });
+    expect(adaptStart(diagnostic, 'single-meter/clean', undecayed, exploring, over).startTier).toBe('api');
+  });
+
+  it('never explores off the chain: a PRIVATE job explores a local tier, never api', () => {
+    const privateJob = decide({ kind: 'building', analysisType: 'data-quality-triage', privacy: 'PRIVATE', features: clean }, makePolicy(), { availableTiers: ALL });
+    const seen = stale();
+    // local-quality learned (local-fast stale and poor); the explored tier is local-fast, inside the chain.
+    seen.set('local-quality', { tier: 'local-quality', samples: 100, visits: 100, passes: 99, meanCostMicroUsd: 0, meanSlotMs: 30_000 });
+    for (const key of keys.slice(0, 100)) {
+      const adapted = adaptStart(privateJob, 'single-meter/clean', seen, { ...policy, exploreShare: 0.5 }, key);
+      expect(adapted.chain).not.toContain('api');
+      expect(privateJob.chain).toEqual(expect.arrayContaining(adapted.chain));
+    }
+    expect(adaptStart(privateJob, 'single-meter/clean', seen, { ...policy, exploreShare: 0.5 }, under).startTier).toBe('local-fast');
   });
 });

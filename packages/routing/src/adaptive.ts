@@ -31,6 +31,14 @@ export interface AdaptiveRoutingPolicy {
   localSlotMicroUsdPerHour: number;
   /** What a job that ends in review costs (a person's time), micro-USD. */
   reviewMicroUsd: number;
+  /**
+   * Exploration: the share of jobs (0–1, picked by `exploreDraw` of their key) started one tier
+   * below the learned start while that tier's recent evidence is thin, its decayed visits under
+   * `minSamples`. Once the start has moved up, the cheaper tier gets no visits and its evidence
+   * only ages; this keeps a small, bounded trickle going there, so a tier whose pass rate
+   * recovers is seen and the start moves back down. Absent or 0: no exploration.
+   */
+  exploreShare?: number;
 }
 
 export interface StartEstimate {
@@ -71,6 +79,19 @@ export const expectedCost = (chain: readonly Tier[], evidence: ReadonlyMap<Tier,
   return { start: chain[0], expectedMicroUsd: total + reach * policy.reviewMicroUsd, reviewChance: reach };
 };
 
+/**
+ * A stable draw in [0, 1) from a job's key (32-bit FNV-1a): whether a job explores depends on
+ * the job alone, so routing stays pure and a resubmission routes the same way.
+ */
+export const exploreDraw = (key: string): number => {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index += 1) {
+    hash ^= key.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash / 2 ** 32;
+};
+
 const usd = (microUsd: number): string => `$${(microUsd / 1e6).toFixed(microUsd < 10_000 ? 5 : 4)}`;
 const percent = (share: number): string => `${Math.round(share * 100)} %`;
 
@@ -81,6 +102,9 @@ const percent = (share: number): string => `${Math.round(share * 100)} %`;
  * unavailable tiers hold exactly as `decide()` ruled; the rest of the chain stays the
  * escalation path. A start is judged only when every tier from it to the chain's end has
  * `minSamples` visits; without that the fixed start stays and the reason says what is missing.
+ * With `policy.exploreShare` and an `exploreKey`, a job whose draw falls under the share starts
+ * one tier below a learned start that moved up, while that tier's decayed visits are under
+ * `minSamples` (exploration; still inside the chain, so privacy holds there too).
  *
  * Pure: same decision, evidence and policy, same answer.
  */
@@ -89,11 +113,12 @@ export const adaptStart = (
   routeClass: string,
   evidence: ReadonlyMap<Tier, TierEvidence>,
   policy: AdaptiveRoutingPolicy,
-): RouteDecision & { adaptive: { estimates: StartEstimate[]; moved: boolean } } => {
+  exploreKey?: string,
+): RouteDecision & { adaptive: { estimates: StartEstimate[]; moved: boolean; explored: boolean } } => {
   const chain = decision.chain;
   const label = `${decision.taskType} on ${routeClass} buildings`;
   if (chain.length <= 1) {
-    return { ...decision, adaptive: { estimates: [], moved: false } };
+    return { ...decision, adaptive: { estimates: [], moved: false, explored: false } };
   }
   const estimates = chain.map((_, index) => expectedCost(chain.slice(index), evidence, policy)).filter((estimate): estimate is StartEstimate => estimate !== undefined);
   const fixed = estimates.find((estimate) => estimate.start === chain[0]);
@@ -102,7 +127,7 @@ export const adaptStart = (
     return {
       ...decision,
       reason: `${decision.reason} Adaptive: too little evidence for ${label} (visits ${thin}; ${policy.minSamples} needed on every tier), so the fixed start stands.`,
-      adaptive: { estimates, moved: false },
+      adaptive: { estimates, moved: false, explored: false },
     };
   }
   const best = estimates.reduce((cheapest, estimate) => (estimate.expectedMicroUsd < cheapest.expectedMicroUsd ? estimate : cheapest));
@@ -117,7 +142,21 @@ export const adaptStart = (
     return {
       ...decision,
       reason: `${decision.reason} Adaptive: ${label} pass ${rates}; expected cost ${compared}, so it keeps starting at ${chain[0]}.`,
-      adaptive: { estimates, moved: false },
+      adaptive: { estimates, moved: false, explored: false },
+    };
+  }
+  const learned = `${decision.reason} Adaptive: ${label} pass ${rates}; expected cost ${compared}`;
+  const below = chain[chain.indexOf(best.start) - 1];
+  const recentBelow = evidence.get(below)?.visits ?? 0;
+  const share = policy.exploreShare ?? 0;
+  if (exploreKey !== undefined && share > 0 && recentBelow < policy.minSamples && exploreDraw(exploreKey) < share) {
+    const exploreChain = chain.filter((tier) => tierRank(tier) >= tierRank(below));
+    return {
+      ...decision,
+      startTier: below,
+      chain: exploreChain,
+      reason: `${learned}, so it would start at ${best.start}; exploring: ${below} has ${recentBelow.toFixed(1)} recent visits (under ${policy.minSamples}), so this job (one in ${Math.round(1 / share)}) starts one tier lower at ${below} with chain ${exploreChain.join(' → ')}.`,
+      adaptive: { estimates, moved: below !== chain[0], explored: true },
     };
   }
   const newChain = chain.filter((tier) => tierRank(tier) >= tierRank(best.start));
@@ -125,7 +164,7 @@ export const adaptStart = (
     ...decision,
     startTier: best.start,
     chain: newChain,
-    reason: `${decision.reason} Adaptive: ${label} pass ${rates}; expected cost ${compared}, so it starts at ${best.start} with chain ${newChain.join(' → ')}.`,
-    adaptive: { estimates, moved: true },
+    reason: `${learned}, so it starts at ${best.start} with chain ${newChain.join(' → ')}.`,
+    adaptive: { estimates, moved: true, explored: false },
   };
 };

@@ -12,7 +12,7 @@ export const makePolicy = (routing: Partial<RoutingConfig> = {}, windows: Partia
       defaultPrivacy: 'PRIVATE',
       emergencyLocalOnly: false,
       taskTypes: {},
-      adaptive: { enabled: false, minSamples: 20, halfLifeDays: 14, localSlotUsdPerHour: 0.05, reviewUsd: 0.05 },
+      adaptive: { enabled: false, minSamples: 20, halfLifeDays: 14, localSlotUsdPerHour: 0.05, reviewUsd: 0.05, exploreShare: 0 },
       cache: { enabled: true, acrossTenants: false },
       ...routing,
     },

@@ -186,6 +186,7 @@ export const fileConfigSchema = z.strictObject({
           halfLifeDays: z.number().positive().default(14),
           localSlotUsdPerHour: usd.default(0.05),
           reviewUsd: usd.default(0.05),
+          exploreShare: z.number().min(0).max(0.5).default(0.05),
         })
         .prefault({}),
       cache: z

@@ -249,6 +249,12 @@ export interface AdaptiveRoutingConfig {
   localSlotUsdPerHour: number;
   /** Cost of a job ending in review (a person's time), USD. @defaultValue `0.05` */
   reviewUsd: number;
+  /**
+   * Exploration: share of jobs (0–0.5) started one tier below the learned start while that tier's
+   * decayed visits are under `minSamples`, so a cheaper tier whose pass rate recovers is noticed.
+   * 0 = off. Env `ROUTING_ADAPTIVE_EXPLORE_SHARE`. @defaultValue `0.05`
+   */
+  exploreShare: number;
 }
 
 export interface ResponseCacheConfig {

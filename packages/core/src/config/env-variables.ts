@@ -115,6 +115,12 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   },
   { name: 'ROUTING_ADAPTIVE_HALF_LIFE_DAYS', path: 'routing.adaptive.halfLifeDays', parse: 'number', description: 'age at which routing evidence counts half (default 14)' },
   {
+    name: 'ROUTING_ADAPTIVE_EXPLORE_SHARE',
+    path: 'routing.adaptive.exploreShare',
+    parse: 'number',
+    description: 'share of jobs adaptive routing starts one tier below the learned start while that tier has too little recent evidence (default 0.05, 0 = off)',
+  },
+  {
     name: 'LOCAL_SLOT_USD_PER_HOUR',
     path: 'routing.adaptive.localSlotUsdPerHour',
     parse: 'number',
