@@ -51,6 +51,36 @@ describe('HTTP intake (eaio serve)', () => {
     expect(await pipeline.runtime.queues['local-fast'].getWaitingCount()).toBe(2);
   });
 
+  it('?deadline=24h stores the batch with its deadline (api work may then go through provider batch endpoints)', async () => {
+    const before = Date.now();
+    const response = await post(JSON.stringify({ id: 'dl-1', prompt: 'Summarise the meter readings.', privacy: 'PUBLIC' }), '?tenant=http-deadline&deadline=24h');
+    const after = Date.now();
+    expect(response.status).toBe(202);
+    const { batchId, counts } = (await response.json()) as { batchId: string; counts: { created: number } };
+    expect(counts.created).toBe(1);
+    const row = (await pipeline.runtime.database.pool.query<{ deadline: Date | null }>('SELECT deadline FROM batches WHERE id = $1', [batchId])).rows[0];
+    expect(row.deadline).not.toBeNull();
+    expect(row.deadline!.getTime()).toBeGreaterThanOrEqual(before + 24 * 3_600_000);
+    expect(row.deadline!.getTime()).toBeLessThanOrEqual(after + 24 * 3_600_000);
+    // An ISO time is taken as given.
+    const iso = await post(JSON.stringify({ id: 'dl-2', prompt: 'Is 12 kWh high?', privacy: 'PUBLIC' }), '?tenant=http-deadline-iso&deadline=2030-01-02T03:04:05Z');
+    expect(iso.status).toBe(202);
+    const isoBatch = ((await iso.json()) as { batchId: string }).batchId;
+    const isoRow = (await pipeline.runtime.database.pool.query<{ deadline: Date }>('SELECT deadline FROM batches WHERE id = $1', [isoBatch])).rows[0];
+    expect(isoRow.deadline.toISOString()).toBe('2030-01-02T03:04:05.000Z');
+  });
+
+  it('rejects an unreadable ?deadline= with 400 and a hint, storing nothing', async () => {
+    const batchesBefore = (await pipeline.runtime.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM batches')).rows[0].n;
+    const response = await post(JSON.stringify({ id: 'dl-bad', prompt: 'y' }), '?tenant=http-deadline-bad&deadline=tomorrowish');
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; message: string; hint: string };
+    expect(body.error).toBe('bad_request');
+    expect(body.message).toContain('deadline "tomorrowish"');
+    expect(body.hint).toContain('?deadline=24h');
+    expect((await pipeline.runtime.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM batches')).rows[0].n).toBe(batchesBefore);
+  });
+
   it('rejects an unknown privacy level for the whole request with 400', async () => {
     const response = await post(JSON.stringify({ id: 'x', prompt: 'y' }), '?privacy=TOPSECRET');
     expect(response.status).toBe(400);
