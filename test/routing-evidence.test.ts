@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '@eaio/core';
+import { loadConfig, type Tier } from '@eaio/core';
 import { createDb, loadRoutingEvidence, migrate, type Database } from '@eaio/db';
 import { createPostgresIntakeStore } from '../apps/producer/src/postgres-intake-store';
-import { exploreDraw } from '@eaio/routing';
-import { routeJob } from '../apps/producer/src/enqueue-jobs';
+import { exploreDraw, type TierEvidence } from '@eaio/routing';
+import { evidenceKey, routeJob, type RoutingEvidence } from '../apps/producer/src/enqueue-jobs';
 import { freshDatabase } from './support/fresh-database';
 
 /**
@@ -110,6 +110,34 @@ describe('routing evidence from the attempts history', () => {
     );
     expect(privateJob.chain).not.toContain('api');
     expect(privateJob.startTier).toBe('local-quality');
+  });
+
+  it("a start moves down only on the analysis type's own evidence for the lower tier, never on every job's", () => {
+    const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-test', ROUTING_ADAPTIVE: 'true', ROUTING_ADAPTIVE_EXPLORE_SHARE: '0' } });
+    const tier = (name: Tier, samples: number, passShare: number, meanCostMicroUsd: number, meanSlotMs: number): [Tier, TierEvidence] => [
+      name,
+      { tier: name, samples, visits: samples, passes: samples * passShare, meanCostMicroUsd, meanSlotMs },
+    ];
+    // Every job's pool: local-fast passes 95 % (triage). Diagnostics' own: local-quality and api only.
+    const pooled: RoutingEvidence = new Map([
+      [evidenceKey('*', '*'), new Map([tier('local-fast', 500, 0.95, 0, 10_000), tier('local-quality', 300, 0.9, 0, 30_000), tier('api', 300, 0.98, 500, 0)])],
+      [evidenceKey('building-diagnostic', '*'), new Map([tier('local-quality', 100, 0.9, 0, 30_000), tier('api', 100, 0.98, 500, 0)])],
+    ]);
+    const features = { coverageRatio: 1, anomalyCount: 0, meterCount: 1, hasWeatherModel: false, dataIssueCount: 0 };
+    const route = (evidence: RoutingEvidence) =>
+      routeJob(
+        config,
+        { kind: 'building', analysisType: 'building-diagnostic', features, privacy: 'ENHANCED' },
+        { availableTiers: ['local-fast', 'local-quality', 'api'] },
+        evidence,
+      );
+    const kept = route(pooled);
+    expect(kept.startTier).toBe('local-quality');
+    expect(kept.reason).toContain('local-fast unknown');
+    // With diagnostics' own local-fast visits passing as often, the start does move down.
+    const own: RoutingEvidence = new Map(pooled);
+    own.set(evidenceKey('building-diagnostic', '*'), new Map([...pooled.get(evidenceKey('building-diagnostic', '*'))!, tier('local-fast', 100, 0.95, 0, 10_000)]));
+    expect(route(own)).toMatchObject({ startTier: 'local-fast', chain: ['local-fast', 'local-quality', 'api'], adaptiveMoved: true });
   });
 
   it('intake explores local-quality for the jobs under the share once its evidence has aged, the rest start at api', async () => {

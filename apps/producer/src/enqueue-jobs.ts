@@ -74,7 +74,7 @@ export const intakeRouteContext = async (
 /**
  * Routes a job: start tier, chain and reason from `decide()`; with `routing.adaptive.enabled`
  * and evidence at hand, the start then moves to the tier of lowest expected cost (`adaptStart`,
- * only up the chain `decide()` allowed, so privacy holds).
+ * only among the tiers `decide()` allowed, so privacy holds).
  */
 export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContext, evidence?: RoutingEvidence, exploreKey?: string) => {
   const decision = decide(job, { routing: config.routing, tiers: config.tiers, retries: config.retries, privacy: config.privacy }, context);
@@ -83,10 +83,14 @@ export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContex
   const routeClass = routeClassOf(job);
   // Per tier: the class's own evidence when it has enough visits, else the analysis type's over
   // every class, else every job's (a tier the fixed router seldom reaches, such as api after a
-  // local tier that mostly passes, still gets a price and a pass rate).
+  // local tier that mostly passes, still gets a price and a pass rate). A tier below the fixed
+  // start never borrows every job's: another analysis type's pass rate there (triage passing on
+  // local-fast) says nothing about this one's, and a start moves down only on this type's own.
+  const below = new Set(decision.lowerTiers ?? []);
   const tiers = new Map<Tier, TierEvidence>();
   for (const key of [evidenceKey('*', '*'), evidenceKey(decision.taskType, '*'), evidenceKey(decision.taskType, routeClass)]) {
     for (const [tier, tierEvidence] of evidence.get(key) ?? []) {
+      if (key === evidenceKey('*', '*') && below.has(tier)) continue;
       if (tierEvidence.samples >= adaptive.minSamples || !tiers.has(tier)) tiers.set(tier, tierEvidence);
     }
   }

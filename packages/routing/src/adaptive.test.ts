@@ -157,3 +157,68 @@ describe('exploration', () => {
     expect(adaptStart(privateJob, 'single-meter/clean', seen, { ...policy, exploreShare: 0.5 }, under).startTier).toBe('local-fast');
   });
 });
+
+describe('moving a start down to a cheaper tier decide() allows', () => {
+  const diagnostic = decide({ kind: 'building', analysisType: 'building-diagnostic', privacy: 'ENHANCED', features: clean }, makePolicy(), { availableTiers: ALL });
+  const retrofitPolicy = makePolicy({ taskTypes: { 'retrofit-plan': { minTier: 'local-quality' } } });
+  const anomalous: BuildingFeatures = { ...clean, meterCount: 3, anomalyCount: 4, hasWeatherModel: true };
+
+  it('decide() names the tiers below the start the job may use: never under minTier, never api', () => {
+    expect(diagnostic.startTier).toBe('local-quality');
+    expect(diagnostic.lowerTiers).toEqual(['local-fast']);
+    const retrofit = decide({ kind: 'building', analysisType: 'retrofit-plan', privacy: 'ENHANCED', features: anomalous }, retrofitPolicy, { availableTiers: ALL });
+    expect(retrofit.startTier).toBe('api');
+    expect(retrofit.lowerTiers).toEqual(['local-quality']);
+    const unavailable = decide({ kind: 'building', analysisType: 'building-diagnostic', privacy: 'ENHANCED', features: clean }, makePolicy(), {
+      availableTiers: ['local-quality', 'api'],
+    });
+    expect(unavailable.lowerTiers).toEqual([]);
+  });
+
+  it('starts a diagnostic at local-fast when that tier passes often enough to be cheaper, with the full chain above it', () => {
+    const seen = evidence([
+      ['local-fast', 100, 0.8, 0, 10_000],
+      ['local-quality', 100, 0.9, 0, 30_000],
+      ['api', 100, 0.98, 500, 0],
+    ]);
+    const adapted = adaptStart(diagnostic, 'single-meter/clean', seen, policy);
+    expect(adapted.startTier).toBe('local-fast');
+    expect(adapted.chain).toEqual(['local-fast', 'local-quality', 'api']);
+    expect(adapted.adaptive.moved).toBe(true);
+    expect(adapted.reason).toContain('pass local-fast 79 % of 100, local-quality 89 % of 100');
+    expect(adapted.reason).toContain('so it starts at local-fast with chain local-fast → local-quality → api');
+  });
+
+  it('keeps the fixed start when the tier below fails too often, and never goes under a task type minTier', () => {
+    const poor = evidence([
+      ['local-fast', 100, 0.1, 0, 20_000],
+      ['local-quality', 100, 0.9, 0, 30_000],
+      ['api', 100, 0.98, 500, 0],
+    ]);
+    expect(adaptStart(diagnostic, 'single-meter/clean', poor, policy)).toMatchObject({ startTier: 'local-quality', adaptive: { moved: false } });
+    const retrofit = decide({ kind: 'building', analysisType: 'retrofit-plan', privacy: 'ENHANCED', features: clean }, retrofitPolicy, { availableTiers: ALL });
+    const cheapFast = evidence([
+      ['local-fast', 100, 1, 0, 1_000],
+      ['local-quality', 100, 0.5, 0, 30_000],
+      ['api', 100, 0.98, 500, 0],
+    ]);
+    const adapted = adaptStart(retrofit, 'single-meter/clean', cheapFast, policy);
+    expect(adapted.chain).not.toContain('local-fast');
+  });
+
+  it('with no judged evidence for the tier below, keeps the fixed start and explores it for the jobs under the share', () => {
+    const thin = evidence([
+      ['local-fast', 3, 1, 0, 10_000],
+      ['local-quality', 100, 0.9, 0, 30_000],
+      ['api', 100, 0.98, 500, 0],
+    ]);
+    const keys = Array.from({ length: 400 }, (_, index) => `t|b${index}|building-diagnostic`);
+    const under = keys.find((key) => exploreDraw(key) < 0.05)!;
+    const over = keys.find((key) => exploreDraw(key) >= 0.05)!;
+    const exploring = { ...policy, exploreShare: 0.05 };
+    expect(adaptStart(diagnostic, 'single-meter/clean', thin, exploring, over)).toMatchObject({ startTier: 'local-quality', adaptive: { moved: false, explored: false } });
+    const explored = adaptStart(diagnostic, 'single-meter/clean', thin, exploring, under);
+    expect(explored).toMatchObject({ startTier: 'local-fast', chain: ['local-fast', 'local-quality', 'api'], adaptive: { moved: true, explored: true } });
+    expect(explored.reason).toContain('exploring: local-fast has 3.0 recent visits (under 20)');
+  });
+});

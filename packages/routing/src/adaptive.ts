@@ -34,8 +34,8 @@ export interface AdaptiveRoutingPolicy {
   /**
    * Exploration: the share of jobs (0–1, picked by `exploreDraw` of their key) started one tier
    * below the learned start while that tier's recent evidence is thin, its decayed visits under
-   * `minSamples`. Once the start has moved up, the cheaper tier gets no visits and its evidence
-   * only ages; this keeps a small, bounded trickle going there, so a tier whose pass rate
+   * `minSamples`. A tier below the start gets no visits and its evidence only ages (or never
+   * builds up); this keeps a small, bounded trickle going there, so a tier whose pass rate
    * recovers is seen and the start moves back down. Absent or 0: no exploration.
    */
   exploreShare?: number;
@@ -96,15 +96,16 @@ const usd = (microUsd: number): string => `$${(microUsd / 1e6).toFixed(microUsd 
 const percent = (share: number): string => `${Math.round(share * 100)} %`;
 
 /**
- * Adaptive start: among the tiers of the fixed decision's chain, the start with the lowest
- * expected cost under the observed pass rates. Only the start moves, and only up the chain
- * the fixed router allowed, so privacy (PRIVATE never gets `api`), local-only mode and
- * unavailable tiers hold exactly as `decide()` ruled; the rest of the chain stays the
- * escalation path. A start is judged only when every tier from it to the chain's end has
+ * Adaptive start: among the tiers the fixed decision allows (its chain, and the `lowerTiers`
+ * below its start), the start with the lowest expected cost under the observed pass rates. Up
+ * the chain, or down to a cheaper tier `decide()` also allowed (never under a task type's
+ * `minTier`, never `api`, which is no lower tier), so privacy (PRIVATE never gets `api`),
+ * local-only mode and unavailable tiers hold exactly as `decide()` ruled; the tiers above the
+ * start stay the escalation path. A start is judged only when every tier from it to the chain's end has
  * `minSamples` visits; without that the fixed start stays and the reason says what is missing.
  * With `policy.exploreShare` and an `exploreKey`, a job whose draw falls under the share starts
- * one tier below a learned start that moved up, while that tier's decayed visits are under
- * `minSamples` (exploration; still inside the chain, so privacy holds there too).
+ * one tier below the learned start (a tier of the chain or of `lowerTiers`), while that tier's
+ * decayed visits are under `minSamples` (exploration; among the allowed tiers, so privacy holds there too).
  *
  * Pure: same decision, evidence and policy, same answer.
  */
@@ -116,11 +117,13 @@ export const adaptStart = (
   exploreKey?: string,
 ): RouteDecision & { adaptive: { estimates: StartEstimate[]; moved: boolean; explored: boolean } } => {
   const chain = decision.chain;
+  // Every start the job may have: the tiers below the fixed start it may use, then the fixed chain.
+  const full = [...(decision.lowerTiers ?? []).filter((tier) => tierRank(tier) < tierRank(chain[0] ?? 'api')), ...chain];
   const label = `${decision.taskType} on ${routeClass} buildings`;
-  if (chain.length <= 1) {
+  if (full.length <= 1) {
     return { ...decision, adaptive: { estimates: [], moved: false, explored: false } };
   }
-  const estimates = chain.map((_, index) => expectedCost(chain.slice(index), evidence, policy)).filter((estimate): estimate is StartEstimate => estimate !== undefined);
+  const estimates = full.map((_, index) => expectedCost(full.slice(index), evidence, policy)).filter((estimate): estimate is StartEstimate => estimate !== undefined);
   const fixed = estimates.find((estimate) => estimate.start === chain[0]);
   if (estimates.length === 0 || fixed === undefined) {
     const thin = chain.map((tier) => `${tier} ${evidence.get(tier)?.samples ?? 0}`).join(', ');
@@ -131,26 +134,20 @@ export const adaptStart = (
     };
   }
   const best = estimates.reduce((cheapest, estimate) => (estimate.expectedMicroUsd < cheapest.expectedMicroUsd ? estimate : cheapest));
-  const rates = chain
+  const rates = full
     .map((tier) => {
       const tierEvidence = evidence.get(tier);
       return tierEvidence ? `${tier} ${percent(passRate(tierEvidence))} of ${tierEvidence.samples}` : `${tier} unknown`;
     })
     .join(', ');
   const compared = estimates.map((estimate) => `from ${estimate.start} ${usd(estimate.expectedMicroUsd)}`).join(', ');
-  if (best.start === chain[0]) {
-    return {
-      ...decision,
-      reason: `${decision.reason} Adaptive: ${label} pass ${rates}; expected cost ${compared}, so it keeps starting at ${chain[0]}.`,
-      adaptive: { estimates, moved: false, explored: false },
-    };
-  }
   const learned = `${decision.reason} Adaptive: ${label} pass ${rates}; expected cost ${compared}`;
-  const below = chain[chain.indexOf(best.start) - 1];
-  const recentBelow = evidence.get(below)?.visits ?? 0;
+  // Exploration: the tier one below the learned start, while its recent (decayed) evidence is thin.
+  const below = full[full.indexOf(best.start) - 1];
+  const recentBelow = below === undefined ? 0 : (evidence.get(below)?.visits ?? 0);
   const share = policy.exploreShare ?? 0;
-  if (exploreKey !== undefined && share > 0 && recentBelow < policy.minSamples && exploreDraw(exploreKey) < share) {
-    const exploreChain = chain.filter((tier) => tierRank(tier) >= tierRank(below));
+  if (below !== undefined && exploreKey !== undefined && share > 0 && recentBelow < policy.minSamples && exploreDraw(exploreKey) < share) {
+    const exploreChain = full.filter((tier) => tierRank(tier) >= tierRank(below));
     return {
       ...decision,
       startTier: below,
@@ -159,7 +156,14 @@ export const adaptStart = (
       adaptive: { estimates, moved: below !== chain[0], explored: true },
     };
   }
-  const newChain = chain.filter((tier) => tierRank(tier) >= tierRank(best.start));
+  if (best.start === chain[0]) {
+    return {
+      ...decision,
+      reason: `${learned}, so it keeps starting at ${chain[0]}.`,
+      adaptive: { estimates, moved: false, explored: false },
+    };
+  }
+  const newChain = full.filter((tier) => tierRank(tier) >= tierRank(best.start));
   return {
     ...decision,
     startTier: best.start,

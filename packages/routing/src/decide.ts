@@ -9,6 +9,12 @@ export interface RouteDecision {
   startTier: QueueName;
   /** Tiers the job may use, cheapest first, starting at `startTier`. Never contains `api` for PRIVATE jobs. */
   chain: Tier[];
+  /**
+   * Tiers below `startTier` the job may also use (available, allowed for its privacy and mode, not
+   * under its task type's `minTier`), cheapest first: where adaptive routing may move a start down
+   * when the evidence says a cheaper tier pays. Below the start, so never `api`.
+   */
+  lowerTiers?: Tier[];
   privacy: PrivacyLevel;
   taskType: TaskType;
   complexity: ComplexityScore;
@@ -104,6 +110,8 @@ export const decide = (job: RouteJob, policy: RoutingPolicy, context: RouteConte
   const start = usable.find((tier) => tierRank(tier) >= tierRank(wanted)) ?? usable[usable.length - 1];
   if (start !== undefined && start !== wanted) notes.push(`${wanted} is unavailable so it starts at ${start}`);
   const chain = start === undefined ? [] : usable.filter((tier) => tierRank(tier) >= tierRank(start));
+  const floor = thresholds.minTier;
+  const lowerTiers = start === undefined ? [] : usable.filter((tier) => tierRank(tier) < tierRank(start) && (floor === undefined || tierRank(tier) >= tierRank(floor)));
 
   const subject = `${privacy} ${taskType} job with complexity ${formatScore(score)}${complexity.factors.length > 0 ? ` (${topFactors(complexity)})` : ''}`;
   const outcome =
@@ -112,5 +120,5 @@ export const decide = (job: RouteJob, policy: RoutingPolicy, context: RouteConte
       : `starts at ${start} with chain ${chain.join(' → ')}`;
   const reason = `${subject} is ${clause}, so it ${outcome}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`;
 
-  return { startTier: start ?? REVIEW_QUEUE, chain, privacy, taskType, complexity, reason };
+  return { startTier: start ?? REVIEW_QUEUE, chain, lowerTiers, privacy, taskType, complexity, reason };
 };

@@ -14,7 +14,7 @@ const leverLines = (levers: CostLevers | undefined): string[] => {
     line('local tiers', levers.local),
     line('response cache (no call)', levers.cache),
     line('api tier (interactive prices)', levers.api),
-    `  - adaptive starts: ${levers.adaptive.movedJobs} kept jobs started higher than the fixed router would, expected saving ${formatUsd(levers.adaptive.expectedSavingsMicro)} (estimate at routing time)`,
+    `  - adaptive starts: ${levers.adaptive.movedJobs} kept jobs started elsewhere than the fixed router would (higher or lower), expected saving ${formatUsd(levers.adaptive.expectedSavingsMicro)} (estimate at routing time)`,
     levers.batch ? line('batch pricing', levers.batch) : '  - batch pricing: –',
   ];
 };
