@@ -4,6 +4,15 @@
  *
  *   npx tsx bench/pipeline-overhead.ts [--jobs 1000] [--runs 3] [--local-hosts 1] [--idle-poll <ms>] [--warmup 1]
  *   npx tsx bench/pipeline-overhead.ts --local-hosts 1,4      (one block of figures per host count)
+ *   npx tsx bench/pipeline-overhead.ts --jobs 200 --warmup 0 --answer-ms 250 --processes 2 [--cpu-hog]
+ *
+ * `--answer-ms N`: the emulator answers after N ms (ttftMs N at timeScale 1; default 0 = at once),
+ * for the pipeline and the user's baseline alike. `--processes N`: the pipeline's workers run in
+ * N forked processes (bench/pipeline-overhead-worker.ts, the same `composeWorkers`) instead of
+ * this one; each one's share of the jobs is printed. `--cpu-hog`: one busy-loop process per core
+ * runs for the whole bench (pipeline and baselines), killed at the end. Slot use = Σ service ÷
+ * (slots × first job fetched → last job finished), for the pipeline and the user's worker; the
+ * share of it spent in provider calls comes from the emulator's request log.
  *
  * Pipeline: N generic PRIVATE prompt jobs submitted from JSONL (`runSubmit`: intake,
  * routing, Postgres rows, deterministic ids; PRIVATE keeps them on the local tiers) →
@@ -36,10 +45,12 @@
  * them, `--warmup` (default 1) untimed rounds (min(N, 300) jobs) warm up V8 and Postgres (without
  * it the first run is ~25% slower than the third).
  */
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Job } from 'bullmq';
@@ -62,11 +73,87 @@ const WARMUP = Number(argument('warmup') ?? 1);
 const RUNS = Number(argument('runs') ?? 3);
 const HOST_COUNTS = (argument('local-hosts') ?? '1').split(',').map(Number);
 const IDLE_POLL = argument('idle-poll') === undefined ? undefined : Number(argument('idle-poll'));
+/** Emulated answer latency (time to the answer), ms; 0 = instant. */
+const ANSWER_MS = Number(argument('answer-ms') ?? 0);
+/** Worker processes of the pipeline: 0 = `composeWorkers` in this process; N = N forked children. */
+const PROCESSES = Number(argument('processes') ?? 0);
+/** One busy-loop child per core for the whole bench (pipeline and baselines alike). */
+const CPU_HOG = process.argv.includes('--cpu-hog');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
-if (![JOBS, RUNS, ...HOST_COUNTS].every((value) => Number.isInteger(value) && value > 0) || !(Number.isInteger(WARMUP) && WARMUP >= 0)) {
-  throw new Error('--jobs, --runs and --local-hosts take positive integers (--local-hosts may be a list: 1,4)');
+if (
+  ![JOBS, RUNS, ...HOST_COUNTS].every((value) => Number.isInteger(value) && value > 0) ||
+  ![WARMUP, ANSWER_MS, PROCESSES].every((value) => Number.isInteger(value) && value >= 0)
+) {
+  throw new Error('--jobs, --runs and --local-hosts take positive integers (--local-hosts may be a list: 1,4); --warmup, --answer-ms and --processes integers ≥ 0');
 }
+
+/** The emulated models of every run (pipeline and user baseline): grounded answers after `ANSWER_MS`. */
+const emulatedModels = (base: ReturnType<typeof loadConfig>) => {
+  const behaviour = withBehaviour(PRESETS.instant, { ttftMs: ANSWER_MS, answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } });
+  return Object.fromEntries(Object.values(base.tiers).flatMap((tier) => tier.candidates.map((candidate) => [candidate.model, behaviour])));
+};
+/** timeScale 1 makes `ttftMs` real; 0 answers at once. */
+const TIME_SCALE = ANSWER_MS > 0 ? 1 : 0;
+
+/** Busy-loop children, one per core, while `--cpu-hog` is on. */
+const startCpuHog = (): (() => void) => {
+  const hogs = Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  const stop = () => {
+    for (const hog of hogs) if (hog.exitCode === null) hog.kill('SIGKILL');
+  };
+  process.on('exit', stop);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  return stop;
+};
+
+/** Forks `count` worker processes (bench/pipeline-overhead-worker.ts) and waits until each runs its workers. */
+const startWorkerProcesses = async (count: number, env: Record<string, string>) => {
+  const children: ChildProcess[] = [];
+  const kill = () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.on('exit', kill);
+  try {
+    await Promise.all(
+      Array.from({ length: count }, () => {
+        const child = fork(fileURLToPath(new URL('./pipeline-overhead-worker.ts', import.meta.url)), [], {
+          execArgv: ['--import', 'tsx'],
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
+        children.push(child);
+        return new Promise<void>((resolve, reject) => {
+          child.once('message', () => resolve());
+          child.once('exit', (code) => reject(new Error(`a worker process exited (${code}) before it was ready`)));
+        });
+      }),
+    );
+  } catch (error) {
+    kill();
+    throw error;
+  }
+  return {
+    /** Closes every process; the jobs each one ran, in fork order. */
+    async stop(): Promise<number[]> {
+      const counts = await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<number>((resolve, reject) => {
+              child.on('message', (message: { type?: string; jobs?: number }) => {
+                if (message?.type === 'done') resolve(message.jobs ?? 0);
+              });
+              child.once('exit', (code) => reject(new Error(`a worker process exited (${code}) before it reported`)));
+              child.send({ type: 'stop' });
+            }),
+        ),
+      ).finally(() => setTimeout(kill, 5_000).unref());
+      process.off('exit', kill);
+      return counts;
+    },
+    kill,
+  };
+};
 
 const quantile = (values: number[], q: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -98,6 +185,10 @@ interface RunResult {
   phases?: { beforeCall: number[]; recordAndGate: number[]; call: number[]; afterCall: number[] };
   /** Pipeline only: CPU time of this process (workers, emulator, intake) ÷ elapsed. */
   cpuShare?: number;
+  /** Pipeline with `--processes`: the jobs each worker process ran. */
+  perProcess?: number[];
+  /** Σ provider call time (the emulator's log: request arrived → answer sent) of the local hosts, ms. */
+  callMs?: number;
 }
 
 const timingOf = (id: string, job: Job): Timing => ({ id, enqueued: job.timestamp, fetched: job.processedOn ?? NaN, finished: job.finishedOn ?? NaN });
@@ -108,15 +199,20 @@ const runPipeline = async (hosts: number, jobs: number = JOBS): Promise<RunResul
   const { database, url } = await createBenchDatabase('eaio_bench');
   const dir = mkdtempSync(join(tmpdir(), 'eaio-bench-'));
   const base = loadConfig({ env: {} });
-  const instant = withBehaviour(PRESETS.instant, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } });
-  const models = Object.fromEntries(Object.values(base.tiers).flatMap((tier) => tier.candidates.map((candidate) => [candidate.model, instant])));
-  const rehearsal = await startRehearsal(base, { timeScale: 0, models, localHosts: hosts });
+  const rehearsal = await startRehearsal(base, { timeScale: TIME_SCALE, models: emulatedModels(base), localHosts: hosts });
   let runtime: Awaited<ReturnType<typeof openRuntime>> | undefined;
   let workers: Awaited<ReturnType<typeof composeWorkers>> | undefined;
+  let processes: Awaited<ReturnType<typeof startWorkerProcesses>> | undefined;
   try {
-    const config = loadConfig({ env: { ...rehearsal.env, REDIS_URL, DATABASE_URL: url.toString(), LOG_LEVEL: 'error' } });
-    runtime = await openRuntime({ config, log: createLogger({ level: 'error', name: 'bench' }), namespace: `bench${randomUUID().slice(0, 8)}` });
-    workers = await composeWorkers(runtime, { tiers: ['local-fast', 'local-quality'], idlePollMs: IDLE_POLL });
+    const env = { ...rehearsal.env, REDIS_URL, DATABASE_URL: url.toString(), LOG_LEVEL: 'error' };
+    const config = loadConfig({ env });
+    const namespace = `bench${randomUUID().slice(0, 8)}`;
+    runtime = await openRuntime({ config, log: createLogger({ level: 'error', name: 'bench' }), namespace });
+    if (PROCESSES > 0) {
+      processes = await startWorkerProcesses(PROCESSES, { ...env, BENCH_NAMESPACE: namespace, ...(IDLE_POLL === undefined ? {} : { BENCH_IDLE_POLL: String(IDLE_POLL) }) });
+    } else {
+      workers = await composeWorkers(runtime, { tiers: ['local-fast', 'local-quality'], idlePollMs: IDLE_POLL });
+    }
     const jsonl = join(dir, 'jobs.jsonl');
     writeFileSync(
       jsonl,
@@ -138,6 +234,12 @@ const runPipeline = async (hosts: number, jobs: number = JOBS): Promise<RunResul
     const elapsedMs = performance.now() - started;
     const cpuUsed = process.cpuUsage(cpu);
     const cpuShare = (cpuUsed.user + cpuUsed.system) / 1000 / elapsedMs;
+    const perProcess = await processes?.stop();
+    processes = undefined;
+    const callMs = rehearsal.emulator
+      .log()
+      .filter((entry) => entry.operation === 'chat' && entry.host.startsWith('ollama-') && entry.finishedAt !== undefined)
+      .reduce((sum, entry) => sum + (entry.finishedAt! - entry.startedAt), 0);
     const { rows: check } = await pool.query(
       "SELECT count(*) FILTER (WHERE state = 'succeeded' AND current_tier = 'local-fast' AND attempt_count = 1)::int AS ok FROM jobs WHERE batch_id = $1",
       [batchId],
@@ -159,8 +261,9 @@ const runPipeline = async (hosts: number, jobs: number = JOBS): Promise<RunResul
       phases.recordAndGate.push(finishedAt - startedAt - attempt.latency_ms);
       phases.afterCall.push(timing.finished - finishedAt);
     }
-    return { jobsPerSecond: jobs / (elapsedMs / 1000), elapsedMs, timings, phases, cpuShare };
+    return { jobsPerSecond: jobs / (elapsedMs / 1000), elapsedMs, timings, phases, cpuShare, perProcess, callMs };
   } finally {
+    processes?.kill();
     await workers?.close();
     if (runtime) {
       for (const queue of Object.values(runtime.queues)) await queue.obliterate({ force: true }).catch(() => undefined);
@@ -207,11 +310,11 @@ const runBaseline = async (concurrency: number, jobs: number = JOBS): Promise<Ru
 const runUserBaseline = async (concurrency: number, jobs: number = JOBS): Promise<RunResult> => {
   const { database, url } = await createBenchDatabase('eaio_bench_user');
   const pool = new pg.Pool({ connectionString: url.toString(), max: concurrency + 2 });
+  // An idle connection ended from the server side (another session's DROP … WITH (FORCE)) must not crash the bench.
+  pool.on('error', () => undefined);
   await pool.query('CREATE TABLE answers (id text PRIMARY KEY, answer jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
   const base = loadConfig({ env: {} });
-  const instant = withBehaviour(PRESETS.instant, { answers: { grounded: 1, hallucination: 0, invalidJson: 0, missingSections: 0 } });
-  const models = Object.fromEntries(Object.values(base.tiers).flatMap((tier) => tier.candidates.map((candidate) => [candidate.model, instant])));
-  const rehearsal = await startRehearsal(base, { timeScale: 0, models, localHosts: 1 });
+  const rehearsal = await startRehearsal(base, { timeScale: TIME_SCALE, models: emulatedModels(base), localHosts: 1 });
   const ollama = new Ollama({ host: rehearsal.env.OLLAMA_BASE_URL.split(',')[0] });
   const model = base.tiers['local-fast'].candidates[0].model;
   const store = createQueueStore({ kind: 'redis', url: REDIS_URL, prefix: `bench${randomUUID().slice(0, 8)}` });
@@ -263,6 +366,19 @@ const runUserBaseline = async (concurrency: number, jobs: number = JOBS): Promis
 const addedPerJob = (pipeline: RunResult, baseline: RunResult, measure: (timing: Timing) => number): number[] =>
   [...pipeline.timings.values()].map((timing) => measure(timing) - measure(baseline.timings.get(timing.id)!));
 
+/** Slot use: Σ service ÷ (slots × (first job fetched → last job finished)). */
+const slotUse = (result: RunResult, slots: number): number => {
+  const timings = [...result.timings.values()];
+  const window = Math.max(...timings.map((t) => t.finished)) - Math.min(...timings.map((t) => t.fetched));
+  return timings.reduce((sum, t) => sum + service(t), 0) / (slots * window);
+};
+/** Provider-call share: Σ call time at the emulator ÷ (slots × the same window). */
+const callUse = (result: RunResult, slots: number): number => {
+  const timings = [...result.timings.values()];
+  const window = Math.max(...timings.map((t) => t.finished)) - Math.min(...timings.map((t) => t.fetched));
+  return (result.callMs ?? 0) / (slots * window);
+};
+
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
 const ms = (value: number) => `${fmt(value)} ms`;
 
@@ -282,8 +398,10 @@ const benchHosts = async (hosts: number, slotsPerHost: number) => {
     const pipeline = await runPipeline(hosts);
     runs.push({ pipeline, matched, serial, user });
     console.log(
-      `run ${run}: pipeline ${fmt(pipeline.jobsPerSecond)} jobs/s, bare BullMQ c=${budget} ${fmt(matched.jobsPerSecond)} jobs/s, c=1 ${fmt(serial.jobsPerSecond)} jobs/s; ` +
-        `added per job (end-to-end) p50 ${ms(p50(addedPerJob(pipeline, matched, endToEnd)))} p99 ${ms(p99(addedPerJob(pipeline, matched, endToEnd)))}`,
+      `run ${run}: pipeline ${fmt(pipeline.jobsPerSecond)} jobs/s, user's worker ${fmt(user.jobsPerSecond)} jobs/s (ratio ${fmt(pipeline.jobsPerSecond / user.jobsPerSecond, 3)}, ` +
+        `added service p50 ${ms(p50(addedPerJob(pipeline, user, service)))}), bare BullMQ c=${budget} ${fmt(matched.jobsPerSecond)} jobs/s, c=1 ${fmt(serial.jobsPerSecond)} jobs/s; ` +
+        `slot use ${fmt(slotUse(pipeline, budget) * 100)}%` +
+        (pipeline.perProcess ? `; jobs per process ${pipeline.perProcess.join(' / ')}` : ''),
     );
   }
   const med = (pick: (row: (typeof runs)[number]) => number) => p50(runs.map(pick));
@@ -346,17 +464,35 @@ const benchHosts = async (hosts: number, slotsPerHost: number) => {
   const busy = med((r) => [...r.pipeline.timings.values()].reduce((sum, t) => sum + service(t), 0) / (r.pipeline.elapsedMs * budget));
   console.log(
     `pipeline slots busy ${fmt(busy * 100, 0)}% of the run (Σ service ÷ (elapsed × ${budget} slots)); ` +
-      `this Node process (workers + emulator + intake) used ${fmt(med((r) => r.pipeline.cpuShare!) * 100, 0)}% of one core`,
+      `this Node process (${PROCESSES > 0 ? 'emulator + intake' : 'workers + emulator + intake'}) used ${fmt(med((r) => r.pipeline.cpuShare!) * 100, 0)}% of one core`,
   );
+  console.log(
+    `slot use (Σ service ÷ (${budget} slots × first fetch → last finish)): pipeline ${fmt(med((r) => slotUse(r.pipeline, budget)) * 100)}%, ` +
+      `user's worker ${fmt(med((r) => slotUse(r.user, budget)) * 100)}%; provider calls alone (emulator log) ${fmt(med((r) => callUse(r.pipeline, budget)) * 100)}% of the pipeline's slot time`,
+  );
+  if (PROCESSES > 0) {
+    const shares = runs.map((r) => r.pipeline.perProcess!.map((n) => n / JOBS));
+    console.log(
+      `jobs per worker process (share of ${JOBS}), each run: ${shares.map((run) => run.map((share) => `${fmt(share * 100)}%`).join(' / ')).join('; ')}; ` +
+        `smallest share ${fmt(Math.min(...shares.flat()) * 100)}%, largest ${fmt(Math.max(...shares.flat()) * 100)}%`,
+    );
+  }
 };
 
 const main = async () => {
   const config = loadConfig({ env: {} });
   console.log(
-    `pipeline overhead: ${JOBS} PRIVATE prompt jobs → local-fast → instant emulator; local runner idle safety net ${IDLE_POLL ?? 'default (30000)'} ms; ` +
+    `pipeline overhead: ${JOBS} PRIVATE prompt jobs → local-fast → emulator answering ${ANSWER_MS > 0 ? `after ${ANSWER_MS} ms` : 'instantly'}; ` +
+      `workers ${PROCESSES > 0 ? `in ${PROCESSES} child process(es)` : 'in this process'}${CPU_HOG ? `; CPU hog: ${availableParallelism()} busy-loop processes` : ''}; ` +
+      `local runner idle safety net ${IDLE_POLL ?? 'default (30000)'} ms; ` +
       `baselines: bare BullMQ no-op worker on the same Redis, concurrency = in-flight budget and 1; the user's own worker (Ollama SDK + JSON.parse + one INSERT)`,
   );
-  for (const hosts of HOST_COUNTS) await benchHosts(hosts, config.limits.maxConcurrentLocal);
+  const stopHog = CPU_HOG ? startCpuHog() : undefined;
+  try {
+    for (const hosts of HOST_COUNTS) await benchHosts(hosts, config.limits.maxConcurrentLocal);
+  } finally {
+    stopHog?.();
+  }
 };
 
 main().then(
