@@ -101,6 +101,8 @@ const figureMatches = (quantity: Quantity, universe: Figure[], tolerance: Number
   const kinds = kindsFor(quantity, masked);
   // "about 8 days" claims the nearest whole number: rounding may excuse up to 10 %.
   if (APPROXIMATE.test(masked.slice(Math.max(0, quantity.start - 20), quantity.start))) tolerance = { ...tolerance, roundingCap: Math.max(tolerance.roundingCap ?? 0.06, 0.1) };
+  // A range claims the figure lies inside it: its half width decides, not the rounding cap.
+  if (quantity.range) tolerance = { ...tolerance, roundingCap: 1 };
   const period = periodOf(quantity, masked);
   const value = quantity.value * quantity.unit.scale;
   const halfStep = quantity.halfStep * quantity.unit.scale;

@@ -17,7 +17,7 @@ const TASK =
 const SOFT_REFUSAL = new RegExp(
   [
     `\\b(?:no|a|any)\\s+(?:meaningful|reliable|useful|proper|robust|credible|sound|definitive|valid)?\\s*${TASK}\\b[^.]{0,80}\\b(?:is|was|would be|can be|could be)\\s+(?:not\\s+)?(?:possible|feasible|impossible|infeasible|undertaken|produced|given|provided|made|drawn|offered)`,
-    `\\b(?:cannot|can't|can ?not|could not|couldn't|unable to|not (?:possible|able|feasible) to|impossible to|decline to|refrain from|(?:is|are) insufficient to|do(?:es)? not (?:allow|permit|support)(?: (?:me|us))? to)\\s+(?:\\w+\\s+){0,3}?(?:provide|perform|produce|carry out|complete|offer|give|draw|make|reach|conduct|deliver|undertake)?\\s*(?:a|an|the|any|this|meaningful|reliable|useful|specific|definitive|\\s)*${TASK}`,
+    `\\b(?:cannot|can't|can ?not|could not|couldn't|unable to|not (?:possible|able|feasible) to|impossible to|decline to|refrain from|(?:is|are) insufficient to|do(?:es)? not (?:allow|permit|support)(?: (?:me|us))? to)\\s+(?:\\w+\\s+){0,3}?(?:provide|perform|produce|carry out|complete|offer|give|draw|make|reach|conduct|deliver|undertake)?\\s*(?:a|an|the|any|this|meaningful|reliable|useful|specific|definitive|\\s)*(?:(?!cost|financ|payback|pric|tariff|econom|invest|capital|carbon|emission)[\\w-]+\\s+){0,3}?${TASK}`,
     `\\b(?:not (?:in a position|comfortable)|beyond (?:my|the) (?:scope|ability))\\b`,
     `\\b(?:further|more|additional) (?:data|information|context) (?:is|are|would be) (?:needed|required) before (?:any|an?|the)\\s+(?:\\w+\\s+)?${TASK}`,
   ].join('|'),
@@ -33,8 +33,12 @@ export const checkNotRefusal = (answer: unknown, rawText: string, options: { tri
   const findings = asArray(root.findings).map((raw) => asRecord(raw));
   const details = findings.map((finding) => (asText(finding.detail) ?? '').trim().toLowerCase()).filter(Boolean);
   if (HARD_REFUSAL.test(summary) || (summary === '' && HARD_REFUSAL.test(rawText))) issues.push('the answer is a refusal');
-  else if ((SOFT_REFUSAL.test(summary) || (summary === '' && SOFT_REFUSAL.test(rawText))) && !(options.triage && (options.substance ?? 0) >= 3))
-    issues.push(`the summary declines the analysis: "${summary.slice(0, 140)}"`);
+  else {
+    const soft = SOFT_REFUSAL.exec(summary) ?? (summary === '' ? SOFT_REFUSAL.exec(rawText) : null);
+    // A triage may say the data is unfit for analysis; declining the triage itself is still a refusal.
+    const triageVerdict = options.triage && (options.substance ?? 0) >= 3 && !/\btriage\b|\bdata[- ]quality\b/i.test(soft?.[0] ?? '');
+    if (soft && !triageVerdict) issues.push(`the summary declines the analysis: "${summary.slice(0, 140)}"`);
+  }
   if (BOILERPLATE.test(summary)) issues.push('the summary is boilerplate');
   if (details.length >= 2 && new Set(details).size === 1) issues.push('every finding repeats the same text');
   const refusingFindings = details.filter((detail) => HARD_REFUSAL.test(detail) || SOFT_REFUSAL.test(detail));

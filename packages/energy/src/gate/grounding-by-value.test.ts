@@ -215,6 +215,32 @@ describe('grounding by value', () => {
   it('tells a soft refusal from an honest caveat', () => {
     expect(verdict('The peak is 241 kW.', { summary: 'A meaningful analysis of this building is not possible with the data provided.' }).pass).toBe(false);
     expect(verdict('The peak is 241 kW. I cannot provide cost estimates from this data.').pass).toBe(true);
+    expect(verdict('The peak is 241 kW.', { summary: 'Without site surveys I cannot provide a meaningful building diagnostic; please provide more information.' }).pass).toBe(
+      false,
+    );
+    expect(verdict('The peak is 241 kW.', { summary: 'The peak is 241 kW; without tariffs I cannot provide a detailed cost analysis, but the load data are sound.' }).pass).toBe(
+      true,
+    );
+  });
+
+  it('reads a narrow range as one claim that the figure lies inside it', () => {
+    expect(verdict('Baseload is between 95 and 100 kW; the peak lies between 230 and 250 kW.').pass).toBe(true);
+    expect(verdict('Intensity of between 360 and 380 kWh/m² sits above the peer median of 252 kWh/m².').pass).toBe(true);
+    expect(verdict('Baseload is between 80 and 90 kW.').pass).toBe(false);
+    expect(verdict('The peak lies between 250 and 270 kW.').pass).toBe(false);
+    // Too wide to be one claim: both ends are figures, and neither is the baseload.
+    expect(verdict('Baseload is between 10 and 500 kW.').pass).toBe(false);
+  });
+
+  it('gives a number to the phrase that owns it: "(peer median 252)", "the 252 kWh/m² median: 374.8", "base 98.6 kW", "LF"', () => {
+    expect(verdict('EUI: 374.8 kWh/m² (peer median 252).').pass).toBe(true);
+    expect(verdict('Against its peers the building is above the 252 kWh/m² median: 374.8 kWh/m², a high intensity.').pass).toBe(true);
+    expect(verdict('EUI: 252 kWh/m² (peer median 252).').pass).toBe(false);
+    expect(verdict('Peak 241.3 kW, base 98.6 kW.').pass).toBe(true);
+    expect(verdict('Peak two hundred and forty-one kilowatts, base 98.6 kW.').pass).toBe(true);
+    expect(verdict('Peak 241.3 kW, base 241.3 kW.').pass).toBe(false);
+    expect(verdict('Load: base 98.6 kW, peak 241.3 kW, LF 0.58.').pass).toBe(true);
+    expect(verdict('Load: base 98.6 kW, peak 241.3 kW, LF 0.62, night/day 0.62.').pass).toBe(false);
   });
 
   it('reads format slips forgivingly, noted as slips, and lists every claim with what it matched', () => {

@@ -68,7 +68,7 @@ const UNIT_PATTERNS: [RegExp, WrittenUnit][] = [
     new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per)\\s*(?:m²|m2|m\\^2|sqm|sq\\.?\\s*m|square\\s+met(?:re|er))(?:\\s*(?:\\/|per|·|a|\\.)\\s*(?:yr|year|annum))?`, 'i'),
     { unitClass: 'eui', scale: 1 },
   ],
-  [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per)\\s*(?:(?:day|d)\\s*(?:\\/|per)\\s*)?(?:°\\s*c|deg(?:ree)?s?\\s*(?:c(?:elsius)?)?|k\\b)`, 'i'), { unitClass: 'slope', scale: 1 }],
+  [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per)\\s*(?:(?:day|d)\\s*(?:\\/|per)\\s*)?(?:°\\s*c|c\\b|deg(?:ree)?s?\\s*(?:c(?:elsius)?)?|k\\b)`, 'i'), { unitClass: 'slope', scale: 1 }],
   [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per|a|each)\\s*(?:day|d\\b)`, 'i'), { unitClass: 'energy-per-day', scale: 1 }],
   [new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per|an|each)\\s*(?:hour|h\\b)`, 'i'), { unitClass: 'power', scale: 1 }],
   [/^(?:w|watts?)\s*(?:\/|per)\s*(?:m²|m2\b|sqm\b|square\s+met(?:re|er))/i, { unitClass: 'power-density', scale: 1 }],

@@ -1,6 +1,7 @@
 import type { PromptData } from '../prompts/prompt-data';
 import { isCompatibleUnit, readUnit, type WrittenUnit } from './metric-units';
 import { halfStepOf } from './number-tolerance';
+import { mergeRanges } from './quantities';
 
 /**
  * Numbers in an answer's prose that state a fact about the building.
@@ -88,10 +89,10 @@ const FAMILIES: Family[] = [
   {
     subject: 'baseload',
     phrase:
-      /\b(?:base[- ]?load|base(?=\s*(?:\/|and\s+peak))|always[- ]on(?:\s+(?:load|demand))?|standing load|overnight (?:base )?load|bottoms?\s+out|never\s+(?:falls|drops|goes)\s+(?:much\s+)?below|(?:minimum|lowest)\s+(?:hourly\s+)?(?:demand|load|draw))\b/gi,
+      /\b(?:base[- ]?load|base(?=\s*(?:\/|and\s+peak|[:=]?\s*(?:of\s+|at\s+)?~?\d))|always[- ]on(?:\s+(?:load|demand))?|standing load|overnight (?:base )?load|bottoms?\s+out|never\s+(?:falls|drops|goes)\s+(?:much\s+)?below|(?:minimum|lowest)\s+(?:hourly\s+)?(?:demand|load|draw))\b/gi,
     metrics: perMeter(['load.baseloadKw']),
   },
-  { subject: 'load factor', phrase: /\bload factor\b/gi, metrics: perMeter(['load.loadFactor']) },
+  { subject: 'load factor', phrase: /\bload factor\b|\bLF\b/gi, metrics: perMeter(['load.loadFactor']) },
   {
     subject: 'peak',
     phrase: /\b(?:peak(?:\s+(?:hourly\s+)?(?:demand|load|draw))?|peaks|(?:maximum|highest)\s+(?:hourly\s+)?(?:demand|load|draw)|tops?\s+out)\b/gi,
@@ -206,7 +207,7 @@ const numbersIn = (masked: string): NumberToken[] => {
     const unit = readUnit(masked.slice(end));
     tokens.push({ start, end: end + unit.length, written: masked.slice(start, end + unit.length), value, halfStep, unit });
   }
-  return tokens;
+  return mergeRanges(tokens, masked);
 };
 
 interface PhraseMatch {
@@ -229,7 +230,10 @@ const phrasesIn = (masked: string): PhraseMatch[] => {
   return found;
 };
 
-const cleanGap = (gap: string, maxLength: number): boolean => gap.length <= maxLength && !BLOCKERS.test(gap) && !/\d/.test(gap) && !/Ø/.test(gap);
+/** A number written in words between a phrase and a later number is the phrase's ("Peak one hundred and seventy kilowatts, base 11.7 kW"). */
+const NUMBER_WORD_IN_GAP =
+  /\b(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b/i;
+const cleanGap = (gap: string, maxLength: number): boolean => gap.length <= maxLength && !BLOCKERS.test(gap) && !/\d/.test(gap) && !/Ø/.test(gap) && !NUMBER_WORD_IN_GAP.test(gap);
 
 /** Extracts the checkable claims in one block of prose. */
 export const proseClaims = (text: string, data: PromptData, options: ProseClaimOptions = {}): ProseClaim[] => {
@@ -262,13 +266,16 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
     const phrases = phrasesIn(masked);
     const expectedRole = anomalyRoles(masked, numbers);
     // A phrase right after a number ("16.6 kW (baseload)", "67.5 kW of baseload") names that number, not the next one.
-    // ("(load factor 0.755)" introduces its own number instead.)
+    // ("(load factor 0.755)", "(peer median 107)" introduce their own number instead; "the 107 kWh/m² median: 68.9 kWh/m²"
+    // names the number before it, and the colon brings the building's own.)
     const ownedByEarlier = new Set(
-      phrases.filter(
-        (phrase) =>
-          !/^\s*(?:[:=]|is|of|at|was)?\s*[-−+]?\d/i.test(masked.slice(phrase.end)) &&
-          numbers.some((number) => number.end <= phrase.start && AFTER_GAP.test(masked.slice(number.end, phrase.start))),
-      ),
+      phrases.filter((phrase) => {
+        const rest = masked.slice(phrase.end);
+        const before = numbers.filter((number) => number.end <= phrase.start && AFTER_GAP.test(masked.slice(number.end, phrase.start)));
+        if (before.length === 0) return false;
+        if (!/^\s*(?:[:=]|is|of|at|was)?\s*[-−+]?\d/i.test(rest)) return true;
+        return /^\s*:\s*[-−+]?\d/.test(rest) && before.some((number) => !/\(/.test(masked.slice(number.end, phrase.start)));
+      }),
     );
     const anyExpected = [...expectedRole.values()].some(Boolean);
     for (const number of numbers) {
@@ -288,7 +295,7 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
         continue;
       }
       const after = phrases
-        .filter((phrase) => phrase.start >= number.end && AFTER_GAP.test(masked.slice(number.end, phrase.start)))
+        .filter((phrase) => phrase.start >= number.end && ownedByEarlier.has(phrase) && AFTER_GAP.test(masked.slice(number.end, phrase.start)))
         .sort((left, right) => left.start - right.start)[0];
       let before = phrases
         .filter(

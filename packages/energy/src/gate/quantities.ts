@@ -22,6 +22,8 @@ export interface Quantity {
   end: number;
   /** Written with a currency sign or word. */
   money: boolean;
+  /** A range ("between 32 and 34 kW", "60–70 kWh/m²"): `value` is its middle, `halfStep` half its width plus the ends' precision. */
+  range?: boolean;
 }
 
 export interface Sentence {
@@ -122,16 +124,55 @@ export const quantitiesIn = (sentence: Sentence): Quantity[] => {
       money,
     });
   }
-  // A range's first end takes the unit of the second ("10–15 %", "120 to 150 kW"); both are checked.
-  for (let index = 0; index + 1 < found.length; index += 1) {
-    const left = found[index];
-    const right = found[index + 1];
-    if (left.unit.unitClass === 'none' && RANGE_JOIN.test(masked.slice(left.end, right.start)) && right.unit.unitClass !== 'none') {
-      left.unit = { ...right.unit };
+  const merged = mergeRanges(found, masked);
+  if (NUMBER_WORD.test(masked)) merged.push(...wordQuantities(masked, merged));
+  return merged;
+};
+
+/** The widest range read as one claim, relative to its middle; a wider one is two figures, each checked. */
+export const MAX_RANGE_WIDTH = 0.35;
+
+/**
+ * Ranges: "between 32 and 34 kW", "from 60 to 70 kWh/m²", "10–15 %". The first end takes the
+ * unit of the second. A narrow range (width ≤ MAX_RANGE_WIDTH of its middle, same unit, low
+ * end first) is one claim that the figure lies inside it: its middle as `value`, half its
+ * width plus the ends' own precision as `halfStep`. Any other pair stays two figures.
+ */
+export const mergeRanges = <T extends { start: number; end: number; written: string; value: number; halfStep: number; unit: WrittenUnit; range?: boolean }>(
+  tokens: T[],
+  masked: string,
+): T[] => {
+  const out: T[] = [];
+  for (let index = 0; index < tokens.length; index += 1) {
+    const left = tokens[index];
+    const right = tokens[index + 1];
+    const join = right ? masked.slice(left.end, right.start) : '';
+    const joined = right !== undefined && RANGE_JOIN.test(join) && (!/and/i.test(join) || /\bbetween\s+$/i.test(masked.slice(Math.max(0, left.start - 12), left.start)));
+    if (!joined) {
+      out.push(left);
+      continue;
     }
+    const unit = left.unit.unitClass === 'none' ? { ...right.unit } : left.unit;
+    const low = left.value * (left.unit.unitClass === 'none' ? right.unit.scale : left.unit.scale);
+    const high = right.value * right.unit.scale;
+    const middle = (low + high) / 2;
+    if (unit.unitClass === right.unit.unitClass && unit.scale === right.unit.scale && low >= 0 && high > low && (high - low) / middle <= MAX_RANGE_WIDTH) {
+      out.push({
+        ...left,
+        end: right.end,
+        written: masked.slice(left.start, right.end).trim(),
+        value: middle / unit.scale,
+        halfStep: (high - low) / 2 / unit.scale + Math.max(left.halfStep, right.halfStep),
+        unit,
+        range: true,
+      });
+      index += 1;
+      continue;
+    }
+    // Not one claim: both ends are checked, the first with the second's unit.
+    out.push(left.unit.unitClass === 'none' && right.unit.unitClass !== 'none' ? { ...left, unit: { ...right.unit } } : left);
   }
-  if (NUMBER_WORD.test(masked)) found.push(...wordQuantities(masked, found));
-  return found;
+  return out;
 };
 
 const wordQuantities = (masked: string, digits: Quantity[]): Quantity[] => {

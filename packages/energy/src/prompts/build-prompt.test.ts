@@ -3,6 +3,7 @@ import { ANALYSIS_TYPES } from '@eaio/core';
 import { buildPrompt } from './build-prompt';
 import { DATA_BLOCK_BEGIN, DATA_BLOCK_END, extractDataBlock } from './data-block';
 import { badDataFacts, healthyFacts } from './fixture-facts';
+import { promptData } from './prompt-data';
 
 const instructionsOf = (user: string): string => {
   const begin = user.indexOf(DATA_BLOCK_BEGIN);
@@ -62,5 +63,15 @@ describe('buildPrompt', () => {
     });
     expect(extractDataBlock(body)?.metrics['electricity.load.peakKw']).toBe(241.3);
     expect(extractDataBlock(`${prompt.system}\n\n${prompt.user}`)?.building.id).toBe('b7');
+  });
+
+  it('lists the anomalies largest first across meters, as the diagnostic task says', () => {
+    const facts = healthyFacts();
+    const gas = facts.meters[1];
+    gas.anomalies = [{ kind: 'day-low', date: '2019-02-01', actualKwh: 10, expectedKwh: 900, deviationPct: -0.99, robustZ: -9.5 }];
+    const listed = promptData(facts).anomalies.map((anomaly) => `${anomaly.meter} ${anomaly.date}`);
+    expect(listed[0]).toBe('gas 2019-02-01');
+    expect(listed.slice(1)).toEqual(facts.meters[0].anomalies.map((anomaly) => `electricity ${anomaly.date}`));
+    expect(buildPrompt('building-diagnostic', facts).user).toMatch(/listed largest first, across meters/);
   });
 });

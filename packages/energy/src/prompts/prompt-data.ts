@@ -89,6 +89,8 @@ export const promptData = (facts: BuildingFacts, options: PromptDataOptions = {}
       });
     }
   }
+  // Largest first across meters (|robustZ|), so "the largest anomalies" means the first ones listed.
+  anomalies.sort((left, right) => Math.abs(right.robustZ) - Math.abs(left.robustZ));
   const building: PromptData['building'] = {
     id: facts.building.buildingId,
     primaryUse: facts.building.primaryUse,

@@ -25,7 +25,7 @@ const TEMPLATES: Record<AnalysisType, PromptTemplate> = {
   'data-quality-triage': {
     analysisType: 'data-quality-triage',
     templateId: 'data-quality-triage',
-    templateVersion: 2,
+    templateVersion: 3,
     maxTokens: 1200,
     task: [
       "Task: data-quality triage of this building's meter data.",
@@ -37,12 +37,12 @@ const TEMPLATES: Record<AnalysisType, PromptTemplate> = {
   'building-diagnostic': {
     analysisType: 'building-diagnostic',
     templateId: 'building-diagnostic',
-    templateVersion: 2,
+    templateVersion: 3,
     maxTokens: 2500,
     task: [
       'Task: energy diagnostic of this building.',
       'Explain its consumption, intensity against peers, load shape (baseload, peak, load factor, night/day and weekday/weekend ratios) and weather sensitivity, using only the metrics given.',
-      'Address each of the largest anomalies in "anomalies" in a finding that names its date (YYYY-MM-DD) and cites its actual and expected kWh.',
+      'Address each of the largest anomalies in "anomalies" (listed largest first, across meters) in a finding that names its date (YYYY-MM-DD) and cites its actual and expected kWh.',
       'Add an entry to dataIssuesAddressed for every warning or critical item in "dataIssues", with "issue" set to its "kind".',
       'Recommend 1 to 3 next steps.',
     ],
@@ -50,7 +50,7 @@ const TEMPLATES: Record<AnalysisType, PromptTemplate> = {
   'retrofit-plan': {
     analysisType: 'retrofit-plan',
     templateId: 'retrofit-plan',
-    templateVersion: 2,
+    templateVersion: 3,
     maxTokens: 4000,
     task: [
       'Task: a prioritised retrofit and operational-improvement plan for this building.',
