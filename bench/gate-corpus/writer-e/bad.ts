@@ -2,9 +2,9 @@
  * Writer E — defects. Each takes a building, an analysis type and a style and returns one
  * answer with exactly one thing wrong, or null when the defect does not apply.
  */
-import { AnalysisType, Building, Rng, nice, shiftDate, sig, commas, relDiff } from './lib';
-import { Facts, Tamper, kindOf } from './facts';
-import { Answer, Built, Writer } from './good';
+import { type AnalysisType, type Building, type Rng, nice, shiftDate, sig, commas, relDiff } from './lib';
+import { Facts, type Tamper, kindOf } from './facts';
+import type { Answer, Built, Writer } from './good';
 
 export interface DefectCtx {
   b: Building;
@@ -90,12 +90,18 @@ export const swappedMetrics: DefectFn = (c) => {
   const f = new Facts(c.b);
   const pairs: [string, string][] = [];
   for (const m of c.b.meters) {
-    pairs.push([`${m}.load.baseloadKw`, `${m}.load.peakKw`], [`${m}.load.nightDayRatio`, `${m}.load.loadFactor`],
-      [`${m}.load.weekdayWeekendRatio`, `${m}.load.nightDayRatio`], [`${m}.annualKwh`, `${m}.totalKwh`]);
+    pairs.push(
+      [`${m}.load.baseloadKw`, `${m}.load.peakKw`],
+      [`${m}.load.nightDayRatio`, `${m}.load.loadFactor`],
+      [`${m}.load.weekdayWeekendRatio`, `${m}.load.nightDayRatio`],
+      [`${m}.annualKwh`, `${m}.totalKwh`],
+    );
   }
   pairs.push(['electricity.euiKwhPerSqm', 'peers.medianEuiKwhPerSqm']);
   for (const a of c.b.anomalies) pairs.push([a.actualMetric, a.expectedMetric]);
-  const ok = c.r.shuffle(pairs).filter(([a, b]) => used.has(a) && used.has(b) && f.has(a) && f.has(b) && relDiff(f.truth(a), f.truth(b)) > 0.15 && relDiff(f.truth(b), f.truth(a)) > 0.15);
+  const ok = c.r
+    .shuffle(pairs)
+    .filter(([a, b]) => used.has(a) && used.has(b) && f.has(a) && f.has(b) && relDiff(f.truth(a), f.truth(b)) > 0.15 && relDiff(f.truth(b), f.truth(a)) > 0.15);
   if (!ok.length) return null;
   const [a, b] = ok[0];
   return build(c, { value: { [a]: f.truth(b), [b]: f.truth(a) } }).built;
@@ -133,8 +139,8 @@ export const wrongDerived: DefectFn = (c) => {
     () => `That averages ${commas(Math.round(sig((annual / 365) * (1.18 + c.r.next() * 0.25), 3)), 0)} kWh per day across the year.`,
     () => {
       const base = facts.truth(`${e}.load.baseloadKw`);
-      const share = (base * 24 / annual) * 100; // forgot ×365: a derivation error
-      const wrongShare = share < 1 ? Math.min(95, (base * 8760 / annual) * 100 * (0.45 + c.r.next() * 0.2)) : share;
+      const share = ((base * 24) / annual) * 100; // forgot ×365: a derivation error
+      const wrongShare = share < 1 ? Math.min(95, ((base * 8760) / annual) * 100 * (0.45 + c.r.next() * 0.2)) : share;
       return `The baseload of ${nice(base, 3)} kW accounts for ${nice(wrongShare, 2)}% of annual electricity.`;
     },
     () => `Mean electrical demand over the year is ${nice((annual / 8760) * (1.2 + c.r.next() * 0.3), 3)} kW.`,
@@ -171,7 +177,10 @@ export const inventedAnomaly: DefectFn = (c) => {
   let date = '';
   for (let k = 0; k < 50; k++) {
     const d = shiftDate('2019-01-01', c.r.int(10, 350));
-    if (!taken.has(d) && !issueText.includes(d)) { date = d; break; }
+    if (!taken.has(d) && !issueText.includes(d)) {
+      date = d;
+      break;
+    }
   }
   const e = 'electricity';
   const perDay = facts.truth(`${e}.annualKwh`) / 365;
@@ -279,12 +288,30 @@ export const genericAdvice: DefectFn = (c) => {
       'Energy efficiency in commercial buildings can usually be improved with a combination of operational changes and capital upgrades.',
     ]),
     findings: [
-      { title: 'General energy performance', detail: 'Most buildings have opportunities in lighting, HVAC scheduling and building fabric.', evidence: [{ metric: 'benchmark', value: 0 }] },
+      {
+        title: 'General energy performance',
+        detail: 'Most buildings have opportunities in lighting, HVAC scheduling and building fabric.',
+        evidence: [{ metric: 'benchmark', value: 0 }],
+      },
       { title: 'Controls', detail: 'Heating and cooling controls are often set up poorly and rarely recommissioned.', evidence: [{ metric: 'benchmark', value: 0 }] },
     ],
     recommendations: [
-      { action: 'Upgrade to LED lighting', rationale: 'LED lighting is widely recognised as a cost-effective measure.', estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, evidence: [{ metric: 'benchmark', value: 0 }], priority: 'high' },
-      { action: 'Install a building management system', rationale: 'Good controls help any building reduce waste.', estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, evidence: [{ metric: 'benchmark', value: 0 }], priority: 'medium' },
+      {
+        action: 'Upgrade to LED lighting',
+        rationale: 'LED lighting is widely recognised as a cost-effective measure.',
+        estimatedAnnualSavingsKwh: null,
+        estimatedSavingsPct: null,
+        evidence: [{ metric: 'benchmark', value: 0 }],
+        priority: 'high',
+      },
+      {
+        action: 'Install a building management system',
+        rationale: 'Good controls help any building reduce waste.',
+        estimatedAnnualSavingsKwh: null,
+        estimatedSavingsPct: null,
+        evidence: [{ metric: 'benchmark', value: 0 }],
+        priority: 'medium',
+      },
     ],
     dataIssuesAddressed: [],
     confidence: 0.6,
@@ -295,7 +322,8 @@ export const genericAdvice: DefectFn = (c) => {
 export const wrongType: DefectFn = (c) => {
   const other: AnalysisType[] = (['data-quality-triage', 'building-diagnostic', 'retrofit-plan'] as AnalysisType[]).filter((t) => t !== c.type);
   // a triage answer never quantifies savings; a retrofit answer never addresses anomalies or coverage
-  const t: AnalysisType = c.type === 'retrofit-plan' ? 'data-quality-triage' : c.type === 'data-quality-triage' ? 'retrofit-plan' : (c.b.anomalies.length ? 'data-quality-triage' : other[0]);
+  const t: AnalysisType =
+    c.type === 'retrofit-plan' ? 'data-quality-triage' : c.type === 'data-quality-triage' ? 'retrofit-plan' : c.b.anomalies.length ? 'data-quality-triage' : other[0];
   if (c.type === 'building-diagnostic' && !c.b.anomalies.length) return null;
   const { built } = build(c, {}, t);
   if (c.type === 'data-quality-triage') {
@@ -309,8 +337,9 @@ export const wrongType: DefectFn = (c) => {
 };
 
 export const otherBuilding: DefectFn = (c) => {
-  const same = c.others.filter((o) => o.id !== c.b.id && o.meters.join() === c.b.meters.join() &&
-    relDiff(o.metrics['electricity.annualKwh'], c.b.metrics['electricity.annualKwh']) > 0.2);
+  const same = c.others.filter(
+    (o) => o.id !== c.b.id && o.meters.join() === c.b.meters.join() && relDiff(o.metrics['electricity.annualKwh'], c.b.metrics['electricity.annualKwh']) > 0.2,
+  );
   if (!same.length) return null;
   const o = c.r.pick(same);
   const { built } = build(c, {}, c.type, o);
@@ -328,8 +357,13 @@ export const softRefusal: DefectFn = (c) => {
     'I am unable to provide a reliable assessment for this building: the information supplied is insufficient for a meaningful analysis.',
     'Without access to the underlying meter data and a site survey, a meaningful analysis of this building is not possible.',
   ]);
-  a.findings = [{ title: 'Insufficient information', detail: 'The data provided do not allow firm conclusions to be drawn about this building.', evidence: a.findings[0].evidence.slice(0, 1) }];
-  a.recommendations = c.type === 'retrofit-plan' ? a.recommendations.map((r) => ({ ...r, estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, rationale: 'Cannot be quantified without further data.' })) : [];
+  a.findings = [
+    { title: 'Insufficient information', detail: 'The data provided do not allow firm conclusions to be drawn about this building.', evidence: a.findings[0].evidence.slice(0, 1) },
+  ];
+  a.recommendations =
+    c.type === 'retrofit-plan'
+      ? a.recommendations.map((r) => ({ ...r, estimatedAnnualSavingsKwh: null, estimatedSavingsPct: null, rationale: 'Cannot be quantified without further data.' }))
+      : [];
   a.confidence = 0.15;
   return built;
 };
@@ -343,7 +377,11 @@ export const ignoredDataIssue: DefectFn = (c) => {
   const kinds = new Set(rel.map((i) => i.kind));
   const words = /outage|gap|zero|coverage|missing|logger/i;
   a.findings = a.findings.filter((f) => !words.test(f.title) || c.type === 'data-quality-triage');
-  for (const f of a.findings) f.detail = f.detail.split(/(?<=\.)\s+/).filter((s) => !/outage|logger/i.test(s)).join(' ');
+  for (const f of a.findings)
+    f.detail = f.detail
+      .split(/(?<=\.)\s+/)
+      .filter((s) => !/outage|logger/i.test(s))
+      .join(' ');
   a.recommendations = a.recommendations.filter((r) => !/logger|zero|outage/i.test(r.action));
   if (c.type === 'data-quality-triage' && a.recommendations.length === 0) a.recommendations = [];
   a.summary = `${a.summary.trim()} ${c.r.pick(['No data issues affect this analysis.', 'The data are complete and need no special handling.', 'There are no data-quality concerns to report.'])}`;

@@ -8,16 +8,27 @@
  *   npx tsx bench/gate-corpus/writer-e/check.ts --prompts P.jsonl --corpus C.jsonl
  */
 import { readFileSync } from 'node:fs';
-import { Building, DAYS_IN_MONTH_2019, PromptLine, parseBuilding, readJsonl } from './lib';
+import { type Building, DAYS_IN_MONTH_2019, type PromptLine, parseBuilding, readJsonl } from './lib';
 
-interface Line { buildingId: string; type: string; label: string; text: string; style: string; defect: string | null }
+interface Line {
+  buildingId: string;
+  type: string;
+  label: string;
+  text: string;
+  style: string;
+  defect: string | null;
+}
 type Json = any;
 
 export function parseAnswerText(text: string): Json | null {
   const a = text.indexOf('{');
   const b = text.lastIndexOf('}');
   if (a < 0 || b < 0) return null;
-  try { return JSON.parse(text.slice(a, b + 1)); } catch { return null; }
+  try {
+    return JSON.parse(text.slice(a, b + 1));
+  } catch {
+    return null;
+  }
 }
 
 function prose(ans: Json): string[] {
@@ -38,36 +49,82 @@ function evidence(ans: Json): { metric: string; value: number; unit?: string }[]
 // ---------------------------------------------------------------- numbers in text
 
 const W1: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
-  twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 
 /** Numbers written in words ("six hundred and eighty-six"). */
 function wordNumbers(s: string): number[] {
-  const toks = s.toLowerCase().replace(/-/g, ' ').split(/[^a-z]+/);
+  const toks = s
+    .toLowerCase()
+    .replace(/-/g, ' ')
+    .split(/[^a-z]+/);
   const out: number[] = [];
-  let cur = 0, total = 0, active = false;
-  const flush = () => { if (active) out.push(total + cur); cur = 0; total = 0; active = false; };
+  let cur = 0,
+    total = 0,
+    active = false;
+  const flush = () => {
+    if (active) out.push(total + cur);
+    cur = 0;
+    total = 0;
+    active = false;
+  };
   for (const t of toks) {
-    if (t in W1) { cur += W1[t]; active = true; }
-    else if (t === 'hundred' && active) cur *= 100;
-    else if (t === 'thousand' && active) { total += cur * 1000; cur = 0; }
-    else if (t === 'million' && active) { total += cur * 1_000_000; cur = 0; }
-    else if (t === 'and' && active) continue;
+    if (t in W1) {
+      cur += W1[t];
+      active = true;
+    } else if (t === 'hundred' && active) cur *= 100;
+    else if (t === 'thousand' && active) {
+      total += cur * 1000;
+      cur = 0;
+    } else if (t === 'million' && active) {
+      total += cur * 1_000_000;
+      cur = 0;
+    } else if (t === 'and' && active) continue;
     else flush();
   }
   flush();
   return out;
 }
 
-interface Num { v: number; unit: number; raw: string; pos: number }
+interface Num {
+  v: number;
+  unit: number;
+  raw: string;
+  pos: number;
+}
 
 function halfUnit(raw: string): number {
   const s = raw.replace(/,/g, '').replace(/^-/, '');
-  if (s.includes('.')) return 0.5 * Math.pow(10, -(s.split('.')[1].length));
+  if (s.includes('.')) return 0.5 * 10 ** -s.split('.')[1].length;
   const tz = /0*$/.exec(s)![0].length;
-  return 0.5 * Math.pow(10, Math.min(tz, Math.max(0, s.length - 1)));
+  return 0.5 * 10 ** Math.min(tz, Math.max(0, s.length - 1));
 }
 
 export function digitNumbers(s: string): Num[] {
@@ -93,7 +150,9 @@ export function digitNumbers(s: string): Num[] {
 export function explainable(b: Building, ans: Json | null): number[] {
   const m = b.metrics;
   const E: number[] = [];
-  const add = (...xs: number[]) => { for (const x of xs) if (Number.isFinite(x)) E.push(x); };
+  const add = (...xs: number[]) => {
+    for (const x of xs) if (Number.isFinite(x)) E.push(x);
+  };
   for (const [k, v] of Object.entries(m)) {
     add(v, v / 1000, v / 1e6);
     if (Math.abs(v) <= 1.5) add(v * 100);
@@ -111,20 +170,23 @@ export function explainable(b: Building, ans: Json | null): number[] {
     if (an === undefined) continue;
     total += an;
     add(an / 365, an / 12, an / 8760, an / 365 / 1000);
-    const base = m[`${meter}.load.baseloadKw`], peak = m[`${meter}.load.peakKw`];
-    if (base !== undefined) add(base * 8760, base * 8760 / 1000, (base * 8760 / an) * 100);
+    const base = m[`${meter}.load.baseloadKw`],
+      peak = m[`${meter}.load.peakKw`];
+    if (base !== undefined) add(base * 8760, (base * 8760) / 1000, ((base * 8760) / an) * 100);
     if (base && peak) add(peak / base);
     const months = Object.entries(m).filter(([k]) => k.startsWith(`${meter}.monthly.`));
     const vals = months.map(([, v]) => v);
     if (vals.length) {
-      const mx = Math.max(...vals), mn = Math.min(...vals);
+      const mx = Math.max(...vals),
+        mn = Math.min(...vals);
       if (mn > 0) add(mx / mn);
       add(mx - mn, (mx - mn) / 1000);
       for (const [k, v] of months) add(v / DAYS_IN_MONTH_2019[Number(k.split('.')[2].slice(5)) - 1]);
     }
     if (m[`${meter}.weather.days`] !== undefined) add(365 - m[`${meter}.weather.days`]);
   }
-  const eui = m['electricity.euiKwhPerSqm'], med = m['peers.medianEuiKwhPerSqm'];
+  const eui = m['electricity.euiKwhPerSqm'],
+    med = m['peers.medianEuiKwhPerSqm'];
   if (eui !== undefined && med) add(eui / med, eui - med, (eui / med - 1) * 100);
   if (m['peers.euiPercentile'] !== undefined) add(100 - m['peers.euiPercentile']);
   if (b.meters.length > 1) {
@@ -140,7 +202,7 @@ export function explainable(b: Building, ans: Json | null): number[] {
       const p = Number(r.estimatedSavingsPct);
       if (r.estimatedSavingsPct !== null && Number.isFinite(p)) {
         add(p);
-        for (const meter of b.meters) if (m[`${meter}.annualKwh`] !== undefined) add((p / 100) * m[`${meter}.annualKwh`], (p / 100) * m[`${meter}.annualKwh`] / 1000);
+        for (const meter of b.meters) if (m[`${meter}.annualKwh`] !== undefined) add((p / 100) * m[`${meter}.annualKwh`], ((p / 100) * m[`${meter}.annualKwh`]) / 1000);
       }
       if (r.estimatedAnnualSavingsKwh !== null && Number.isFinite(Number(r.estimatedAnnualSavingsKwh))) sum += Number(r.estimatedAnnualSavingsKwh);
     }
@@ -173,7 +235,8 @@ export function unexplained(b: Building, ans: Json): { prose: Num[]; evidence: {
   for (const s0 of prose(ans)) {
     let s = s0;
     s = s.replace(/between (-?[\d,.]+) and (-?[\d,.]+)/g, (all, lo, hi) => {
-      const L = Number(lo.replace(/,/g, '')), H = Number(hi.replace(/,/g, ''));
+      const L = Number(lo.replace(/,/g, '')),
+        H = Number(hi.replace(/,/g, ''));
       const ok = E.some((v) => v >= L && v <= H) && (H - L) / ((H + L) / 2) <= 0.25;
       return ok ? ' ' : all;
     });
@@ -240,7 +303,7 @@ function perDayErrors(b: Building, ans: Json): string[] {
     if (!kw.some((o) => Math.abs(v - o) <= 0.02 * o)) errs.push(`mean kW ${mm[1]}`);
   }
   for (const mm of text.matchAll(/baseload of ([\d,.]+) kW accounts for ([\d.]+)% of annual/g)) {
-    const share = (m['electricity.load.baseloadKw'] * 8760 / m['electricity.annualKwh']) * 100;
+    const share = ((m['electricity.load.baseloadKw'] * 8760) / m['electricity.annualKwh']) * 100;
     if (Math.abs(Number(mm[2]) - share) > Math.max(1, 0.05 * share)) errs.push(`base share ${mm[2]}`);
   }
   return errs;
@@ -256,7 +319,9 @@ function issueCoverageErrors(b: Building, type: string, ans: Json): string[] {
   for (const d of ans.dataIssuesAddressed ?? []) have[d.issue] = (have[d.issue] ?? 0) + 1;
   const want: Record<string, number> = {};
   for (const i of need) want[i.kind] = (want[i.kind] ?? 0) + 1;
-  return Object.entries(want).filter(([k, n]) => (have[k] ?? 0) < (type === 'data-quality-triage' ? n : 1)).map(([k]) => `issue ${k} not addressed`);
+  return Object.entries(want)
+    .filter(([k, n]) => (have[k] ?? 0) < (type === 'data-quality-triage' ? n : 1))
+    .map(([k]) => `issue ${k} not addressed`);
 }
 
 function dataFit(b: Building): boolean {
@@ -273,7 +338,7 @@ export function verifyLine(line: Line, b: Building, others: Building[]): { ok: b
   const m = b.metrics;
   const anomalyDates = new Set(b.anomalies.map((a) => a.date));
   const issueText = b.dataIssues.map((d) => d.message).join(' ');
-  const strayDates = [...new Set((allText(ans).match(DATE) ?? []))].filter((d) => !anomalyDates.has(d) && !issueText.includes(d));
+  const strayDates = [...new Set(allText(ans).match(DATE) ?? [])].filter((d) => !anomalyDates.has(d) && !issueText.includes(d));
   const recs: Json[] = ans.recommendations ?? [];
   const annuals = b.meters.map((x) => m[`${x}.annualKwh`]).filter((x) => x !== undefined);
   const totalAnnual = annuals.reduce((s, x) => s + x, 0);
@@ -289,7 +354,8 @@ export function verifyLine(line: Line, b: Building, others: Building[]): { ok: b
     if (!(typeof c === 'number' ? c >= 0 && c <= 1 : ['low', 'medium', 'high'].includes(c))) why.push('confidence');
     for (const r of recs) {
       if (r.estimatedSavingsPct === null) continue;
-      const p = Number(r.estimatedSavingsPct), k = Number(r.estimatedAnnualSavingsKwh);
+      const p = Number(r.estimatedSavingsPct),
+        k = Number(r.estimatedAnnualSavingsKwh);
       if (p <= 0 || p > 30) why.push(`pct ${p}`);
       if (!annuals.some((a) => Math.abs((p / 100) * a - k) <= 0.015 * k + 1)) why.push(`kwh ${k} not ${p}% of a meter`);
     }
@@ -318,12 +384,18 @@ export function verifyLine(line: Line, b: Building, others: Building[]): { ok: b
       present = farOff;
       break;
     case 'swapped-metrics':
-      present = evidence(ans).some((e) => e.metric in m && Math.abs(e.value - m[e.metric]) > 0.15 * Math.abs(m[e.metric]) &&
-        Object.entries(m).some(([k, v]) => k !== e.metric && Math.abs(e.value - v) <= 1e-3 * Math.max(1, Math.abs(v))));
+      present = evidence(ans).some(
+        (e) =>
+          e.metric in m &&
+          Math.abs(e.value - m[e.metric]) > 0.15 * Math.abs(m[e.metric]) &&
+          Object.entries(m).some(([k, v]) => k !== e.metric && Math.abs(e.value - v) <= 1e-3 * Math.max(1, Math.abs(v))),
+      );
       break;
     case 'unit-confusion':
-      present = /[\d,]+ kW\./.test(text) && new RegExp(`${Math.round(m['electricity.annualKwh']).toLocaleString('en-US')} kW\\.`).test(text) ||
-        /MWh\/m²/.test(text) || /longest gap in the electricity data lasts [\d,]+ days/.test(text) && m['electricity.coverage.longestGapHours'] >= 2 ||
+      present =
+        (/[\d,]+ kW\./.test(text) && new RegExp(`${Math.round(m['electricity.annualKwh']).toLocaleString('en-US')} kW\\.`).test(text)) ||
+        /MWh\/m²/.test(text) ||
+        (/longest gap in the electricity data lasts [\d,]+ days/.test(text) && m['electricity.coverage.longestGapHours'] >= 2) ||
         /peak demand is [\d.,]+ MWh/.test(text);
       break;
     case 'wrong-derived':
@@ -336,8 +408,9 @@ export function verifyLine(line: Line, b: Building, others: Building[]): { ok: b
       });
       break;
     case 'invented-anomaly':
-      present = strayDates.length > 0 && (ans.findings ?? []).some((f: Json) => strayDates.some((d) => f.detail.includes(d)) &&
-        digitNumbers(f.detail).some((n) => !matches(n.v, n.unit, E)));
+      present =
+        strayDates.length > 0 &&
+        (ans.findings ?? []).some((f: Json) => strayDates.some((d) => f.detail.includes(d)) && digitNumbers(f.detail).some((n) => !matches(n.v, n.unit, E)));
       break;
     case 'ignored-largest-anomaly':
       present = line.type === 'building-diagnostic' && !allText(ans).includes(largestAnomaly(b).date) && b.anomalies.some((a) => allText(ans).includes(a.date));
@@ -367,10 +440,12 @@ export function verifyLine(line: Line, b: Building, others: Building[]): { ok: b
       break;
     case 'other-building': {
       const mine = u.prose.length + u.evidence.length;
-      const theirs = others.filter((o) => o.id !== b.id).some((o) => {
-        const uo = unexplained(o, ans);
-        return uo.prose.length + uo.evidence.length === 0;
-      });
+      const theirs = others
+        .filter((o) => o.id !== b.id)
+        .some((o) => {
+          const uo = unexplained(o, ans);
+          return uo.prose.length + uo.evidence.length === 0;
+        });
       present = mine >= 2 && theirs;
       break;
     }

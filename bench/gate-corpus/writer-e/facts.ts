@@ -3,7 +3,7 @@
  * number through `Facts.v`; a bad answer built with a Tamper reads a falsified value,
  * unit, date or direction in exactly one place.
  */
-import { Building, DAYS_IN_MONTH_2019, Anomaly } from './lib';
+import { type Building, DAYS_IN_MONTH_2019, type Anomaly } from './lib';
 
 export interface Tamper {
   /** key → falsified value (metric names or derived `d.` keys). */
@@ -25,7 +25,10 @@ export type Kind = 'kwh' | 'kw' | 'eui' | 'ratio' | 'h' | 'slope' | 'degc' | 'pc
 export class Facts {
   readonly derived: Record<string, number> = {};
   readonly used = new Set<string>();
-  constructor(readonly b: Building, readonly t: Tamper = {}) {
+  constructor(
+    readonly b: Building,
+    readonly t: Tamper = {},
+  ) {
     const m = b.metrics;
     for (const meter of b.meters) {
       const annual = m[`${meter}.annualKwh`];
@@ -36,7 +39,7 @@ export class Facts {
       const base = m[`${meter}.load.baseloadKw`];
       if (base !== undefined && annual > 0) {
         this.derived[`d.${meter}.baseKwhYear`] = base * 8760;
-        this.derived[`d.${meter}.baseShare`] = (base * 8760 / annual) * 100;
+        this.derived[`d.${meter}.baseShare`] = ((base * 8760) / annual) * 100;
       }
       const peak = m[`${meter}.load.peakKw`];
       if (base && peak) this.derived[`d.${meter}.peakToBase`] = peak / base;
@@ -148,11 +151,15 @@ export class Facts {
   }
 
   maxMonth(meter: string): { ym: string; kwh: number; key: string } {
-    return this.months(meter).slice().sort((a, b) => b.kwh - a.kwh)[0];
+    return this.months(meter)
+      .slice()
+      .sort((a, b) => b.kwh - a.kwh)[0];
   }
 
   minMonth(meter: string): { ym: string; kwh: number; key: string } {
-    return this.months(meter).slice().sort((a, b) => a.kwh - b.kwh)[0];
+    return this.months(meter)
+      .slice()
+      .sort((a, b) => a.kwh - b.kwh)[0];
   }
 
   isMissing(prefix: string): boolean {

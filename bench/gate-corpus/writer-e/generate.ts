@@ -8,9 +8,9 @@
  * it is written; a candidate that fails its own check is replaced.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { AnalysisType, Building, PromptLine, Rng, parseBuilding, readJsonl } from './lib';
+import { type AnalysisType, type Building, type PromptLine, Rng, parseBuilding, readJsonl } from './lib';
 import { Facts } from './facts';
-import { Built } from './good';
+import type { Built } from './good';
 import { STYLES } from './styles';
 import { DEFECTS } from './bad';
 import { verifyLine } from './check';
@@ -29,11 +29,16 @@ export function renderText(built: Built, r: Rng): string {
   const compact = JSON.stringify(answer);
   const pretty = JSON.stringify(answer, null, 2);
   switch (wrap) {
-    case 'raw': return compact;
-    case 'pretty': return pretty;
-    case 'fence': return '```json\n' + pretty + '\n```';
-    case 'preamble': return `${built.preamble}\n${r.chance(0.5) ? pretty : compact}`;
-    case 'preamble-fence': return `${built.preamble}\n\n\`\`\`json\n${pretty}\n\`\`\``;
+    case 'raw':
+      return compact;
+    case 'pretty':
+      return pretty;
+    case 'fence':
+      return '```json\n' + pretty + '\n```';
+    case 'preamble':
+      return `${built.preamble}\n${r.chance(0.5) ? pretty : compact}`;
+    case 'preamble-fence':
+      return `${built.preamble}\n\n\`\`\`json\n${pretty}\n\`\`\``;
   }
 }
 
@@ -66,7 +71,10 @@ export function generate(prompts: PromptLine[], seed: number, per: number): { li
       const built = w.build(new Facts(b), p.type, r.fork(`good:${w.name}`));
       const line: OutLine = { buildingId: b.id, type: p.type, label: 'good', text: renderText(built, r.fork(`wrap:${w.name}`)), style: w.name, defect: null };
       const v = verifyLine(line, b, all);
-      if (!v.ok) { rejected[`good:${w.name}`] = (rejected[`good:${w.name}`] ?? 0) + 1; continue; }
+      if (!v.ok) {
+        rejected[`good:${w.name}`] = (rejected[`good:${w.name}`] ?? 0) + 1;
+        continue;
+      }
       lines.push(line);
       styleUse.set(w.name, (styleUse.get(w.name) ?? 0) + 1);
       made++;
@@ -82,7 +90,10 @@ export function generate(prompts: PromptLine[], seed: number, per: number): { li
       if (!built) continue;
       const line: OutLine = { buildingId: b.id, type: p.type, label: 'bad', text: renderText(built, rr.fork('wrap')), style: new S().name, defect: name };
       const v = verifyLine(line, b, all);
-      if (!v.ok) { rejected[`bad:${name}`] = (rejected[`bad:${name}`] ?? 0) + 1; continue; }
+      if (!v.ok) {
+        rejected[`bad:${name}`] = (rejected[`bad:${name}`] ?? 0) + 1;
+        continue;
+      }
       lines.push(line);
       defectUse.set(name, (defectUse.get(name) ?? 0) + 1);
       bad++;
@@ -103,11 +114,17 @@ if (isMain) {
     for (const l of lines) m[f(l)] = (m[f(l)] ?? 0) + 1;
     return m;
   };
-  console.log(JSON.stringify({
-    lines: lines.length,
-    label: by((l) => l.label),
-    goodStyle: by((l) => (l.label === 'good' ? l.style : '-')),
-    defect: by((l) => l.defect ?? '-'),
-    rejected,
-  }, null, 1));
+  console.log(
+    JSON.stringify(
+      {
+        lines: lines.length,
+        label: by((l) => l.label),
+        goodStyle: by((l) => (l.label === 'good' ? l.style : '-')),
+        defect: by((l) => l.defect ?? '-'),
+        rejected,
+      },
+      null,
+      1,
+    ),
+  );
 }

@@ -2,11 +2,19 @@
  * Writer E — builders of correct answers, one class per writing style. Every number goes
  * through `Facts.v` (prose) or `Facts.ev` (evidence), so a defect can falsify exactly one.
  */
-import { AnalysisType, Anomaly, DataIssue, Rng, nice, words, sig, monthName, commas } from './lib';
-import { Facts, kindOf } from './facts';
+import { type AnalysisType, type Anomaly, type DataIssue, type Rng, nice, words, sig, monthName, commas } from './lib';
+import { type Facts, kindOf } from './facts';
 
-export interface Evidence { metric: string; value: number | string; unit?: string }
-export interface Finding { title: string; detail: string; evidence: Evidence[] }
+export interface Evidence {
+  metric: string;
+  value: number | string;
+  unit?: string;
+}
+export interface Finding {
+  title: string;
+  detail: string;
+  evidence: Evidence[];
+}
 export interface Rec {
   action: string;
   rationale: string;
@@ -25,7 +33,11 @@ export interface Answer {
 
 export type Wrap = 'raw' | 'fence' | 'preamble' | 'preamble-fence' | 'pretty';
 
-export interface Built { answer: Answer; wrap: Wrap; preamble?: string }
+export interface Built {
+  answer: Answer;
+  wrap: Wrap;
+  preamble?: string;
+}
 
 const METER_WORD: Record<string, string> = { electricity: 'electricity', gas: 'gas' };
 
@@ -57,11 +69,29 @@ export abstract class Writer {
   sp(word: string): string {
     if (this.british) return word;
     const us: Record<string, string> = {
-      analyse: 'analyze', analysed: 'analyzed', analysis: 'analysis', behaviour: 'behavior', centre: 'center',
-      optimise: 'optimize', optimisation: 'optimization', utilisation: 'utilization', normalised: 'normalized',
-      annualised: 'annualized', prioritise: 'prioritize', programme: 'program', summarise: 'summarize',
-      characterise: 'characterize', minimise: 'minimize', recognise: 'recognize', modelling: 'modeling',
-      favour: 'favor', metre: 'meter', 'per cent': 'percent', litre: 'liter', colour: 'color', organisation: 'organization',
+      analyse: 'analyze',
+      analysed: 'analyzed',
+      analysis: 'analysis',
+      behaviour: 'behavior',
+      centre: 'center',
+      optimise: 'optimize',
+      optimisation: 'optimization',
+      utilisation: 'utilization',
+      normalised: 'normalized',
+      annualised: 'annualized',
+      prioritise: 'prioritize',
+      programme: 'program',
+      summarise: 'summarize',
+      characterise: 'characterize',
+      minimise: 'minimize',
+      recognise: 'recognize',
+      modelling: 'modeling',
+      favour: 'favor',
+      metre: 'meter',
+      'per cent': 'percent',
+      litre: 'liter',
+      colour: 'color',
+      organisation: 'organization',
     };
     return us[word] ?? word;
   }
@@ -69,15 +99,24 @@ export abstract class Writer {
   // ------------------------------------------------------------ numbers
   unitOf(key: string): string {
     switch (kindOf(key)) {
-      case 'kwh': return 'kWh';
-      case 'kw': return 'kW';
-      case 'eui': return this.euiUnit;
-      case 'h': return 'h';
-      case 'slope': return this.slopeUnit;
-      case 'degc': return '°C';
-      case 'pct': return this.pctWord;
-      case 'days': return 'days';
-      default: return '';
+      case 'kwh':
+        return 'kWh';
+      case 'kw':
+        return 'kW';
+      case 'eui':
+        return this.euiUnit;
+      case 'h':
+        return 'h';
+      case 'slope':
+        return this.slopeUnit;
+      case 'degc':
+        return '°C';
+      case 'pct':
+        return this.pctWord;
+      case 'days':
+        return 'days';
+      default:
+        return '';
     }
   }
 
@@ -189,8 +228,14 @@ export abstract class Writer {
 
   use(): string {
     const u = this.f.b.primaryUse;
-    const map: Record<string, string> = { Office: 'office building', Education: 'education building', 'Lodging/residential': 'residential building', Laboratory: 'laboratory', Retail: 'retail building' };
-    return u ? map[u] ?? `${u.toLowerCase()} building` : 'building';
+    const map: Record<string, string> = {
+      Office: 'office building',
+      Education: 'education building',
+      'Lodging/residential': 'residential building',
+      Laboratory: 'laboratory',
+      Retail: 'retail building',
+    };
+    return u ? (map[u] ?? `${u.toLowerCase()} building`) : 'building';
   }
 
   label(): string {
@@ -206,9 +251,7 @@ export abstract class Writer {
 
   weatherWords(meter: string): { dir: string; warm: string; drive: string } {
     const rises = this.f.weatherRises(meter);
-    return rises
-      ? { dir: 'rises', warm: 'higher on warmer days', drive: 'cooling' }
-      : { dir: 'falls', warm: 'higher on colder days', drive: 'heating' };
+    return rises ? { dir: 'rises', warm: 'higher on warmer days', drive: 'cooling' } : { dir: 'falls', warm: 'higher on colder days', drive: 'heating' };
   }
 
   largestAnomalies(): number[] {
@@ -301,8 +344,11 @@ export abstract class Writer {
 
   loadFinding(meter: string): Finding {
     const p = `${meter}.load`;
-    const b = this.q(`${p}.baseloadKw`), pk = this.q(`${p}.peakKw`);
-    const lf = this.n(`${p}.loadFactor`), nd = this.n(`${p}.nightDayRatio`), ww = this.n(`${p}.weekdayWeekendRatio`);
+    const b = this.q(`${p}.baseloadKw`),
+      pk = this.q(`${p}.peakKw`);
+    const lf = this.n(`${p}.loadFactor`),
+      nd = this.n(`${p}.nightDayRatio`),
+      ww = this.n(`${p}.weekdayWeekendRatio`);
     const ndHigh = this.f.truth(`${p}.nightDayRatio`) > 0.7;
     const wwFlat = this.f.truth(`${p}.weekdayWeekendRatio`) < 1.15;
     const detail = this.r.pick([
@@ -322,7 +368,8 @@ export abstract class Writer {
     const w = `${meter}.weather`;
     const ww = this.weatherWords(meter);
     const st = this.f.strength(this.f.truth(`${w}.r`));
-    const s = this.n(`${w}.slopeKwhPerDegC`), r = this.n(`${w}.r`);
+    const s = this.n(`${w}.slopeKwhPerDegC`),
+      r = this.n(`${w}.r`);
     let detail = this.r.pick([
       `Daily ${meter} use ${ww.dir} as outdoor temperature rises (slope ${s} kWh/°C, r = ${r}): a ${st} ${ww.drive}-type signal.`,
       `Regressing daily ${meter} on outdoor temperature gives a slope of ${s} kWh per °C with r = ${r}; ${meter} use ${ww.dir} as outdoor temperature climbs, a ${st} ${ww.drive} dependence.`,
@@ -341,7 +388,11 @@ export abstract class Writer {
       ]);
       keys.push(`${w}.changePoint.heatingBalancePointC`);
     }
-    return { title: this.r.pick([`${cap(meter)} weather sensitivity`, `Weather dependence of ${meter}`, `${cap(meter)} vs outdoor temperature`]), detail, evidence: this.evs(...keys) };
+    return {
+      title: this.r.pick([`${cap(meter)} weather sensitivity`, `Weather dependence of ${meter}`, `${cap(meter)} vs outdoor temperature`]),
+      detail,
+      evidence: this.evs(...keys),
+    };
   }
 
   seasonalFinding(meter: string): Finding {
@@ -420,10 +471,19 @@ export abstract class Writer {
   sp2(s: string): string {
     if (this.british) return s;
     return s
-      .replace(/annualis/g, 'annualiz').replace(/normalis/g, 'normaliz').replace(/optimis/g, 'optimiz')
-      .replace(/prioritis/g, 'prioritiz').replace(/behaviour/g, 'behavior').replace(/analys(e|ed|ing)\b/g, 'analyz$1')
-      .replace(/utilis/g, 'utiliz').replace(/minimis/g, 'minimiz').replace(/modelling/g, 'modeling').replace(/centre/g, 'center')
-      .replace(/per cent/g, 'percent').replace(/programme/g, 'program').replace(/characteris/g, 'characteriz');
+      .replace(/annualis/g, 'annualiz')
+      .replace(/normalis/g, 'normaliz')
+      .replace(/optimis/g, 'optimiz')
+      .replace(/prioritis/g, 'prioritiz')
+      .replace(/behaviour/g, 'behavior')
+      .replace(/analys(e|ed|ing)\b/g, 'analyz$1')
+      .replace(/utilis/g, 'utiliz')
+      .replace(/minimis/g, 'minimiz')
+      .replace(/modelling/g, 'modeling')
+      .replace(/centre/g, 'center')
+      .replace(/per cent/g, 'percent')
+      .replace(/programme/g, 'program')
+      .replace(/characteris/g, 'characteriz');
   }
 
   confidence(): number {
@@ -445,11 +505,7 @@ export abstract class Writer {
   }
 
   preamble(): string {
-    return this.r.pick([
-      `Here is the ${this.type.replace(/-/g, ' ')} for ${this.f.b.id}:`,
-      'Analysis below.',
-      `Result for building ${this.f.b.id}:`,
-    ]);
+    return this.r.pick([`Here is the ${this.type.replace(/-/g, ' ')} for ${this.f.b.id}:`, 'Analysis below.', `Result for building ${this.f.b.id}:`]);
   }
 
   // ------------------------------------------------------------ plans
@@ -590,7 +646,12 @@ export function planRecs(f: Facts, type: AnalysisType, r: Rng): RecPlan[] {
     cands.push({ kind: 'cooling', meter: e, pct: 3, evidenceKeys: [`${e}.weather.changePoint.coolingSlopeKwhPerDegC`, `${e}.weather.changePoint.coolingBalancePointC`] });
   }
   if (m[`${e}.load.loadFactor`] < 0.35) cands.push({ kind: 'peak', meter: e, pct: 2, evidenceKeys: [`${e}.load.peakKw`, `${e}.load.loadFactor`] });
-  cands.push({ kind: 'lighting', meter: e, pct: m['electricity.euiKwhPerSqm'] > m['peers.medianEuiKwhPerSqm'] ? 5 : 3, evidenceKeys: ['electricity.euiKwhPerSqm', 'peers.medianEuiKwhPerSqm'] });
+  cands.push({
+    kind: 'lighting',
+    meter: e,
+    pct: m['electricity.euiKwhPerSqm'] > m['peers.medianEuiKwhPerSqm'] ? 5 : 3,
+    evidenceKeys: ['electricity.euiKwhPerSqm', 'peers.medianEuiKwhPerSqm'],
+  });
   const hiAnom = f.b.anomalies.findIndex((a) => a.kind.endsWith('high'));
   if (hiAnom >= 0) {
     const a = f.b.anomalies[hiAnom];
@@ -618,27 +679,54 @@ export function defaultRecText(w: Writer, p: RecPlan): { action: string; rationa
   const sav = p.pct !== null ? ` Estimated saving ${p.pct}% of annual ${m}, about ${w.savingsText(p)}.` : '';
   switch (p.kind) {
     case 'baseload':
-      return { action: 'Reduce out-of-hours electrical baseload', rationale: `A baseload of ${w.q(`${m}.load.baseloadKw`)} runs all night (night/day ratio ${w.n(`${m}.load.nightDayRatio`)}); switch off idle plant and IT.${sav}` };
+      return {
+        action: 'Reduce out-of-hours electrical baseload',
+        rationale: `A baseload of ${w.q(`${m}.load.baseloadKw`)} runs all night (night/day ratio ${w.n(`${m}.load.nightDayRatio`)}); switch off idle plant and IT.${sav}`,
+      };
     case 'weekend':
-      return { action: 'Introduce weekend setback', rationale: `Weekday and weekend use are almost the same (ratio ${w.n(`${m}.load.weekdayWeekendRatio`)}), so plant is probably running at weekends.${sav}` };
+      return {
+        action: 'Introduce weekend setback',
+        rationale: `Weekday and weekend use are almost the same (ratio ${w.n(`${m}.load.weekdayWeekendRatio`)}), so plant is probably running at weekends.${sav}`,
+      };
     case 'schedule':
       return { action: 'Tighten BMS time schedules', rationale: `Night use is ${w.n(`${m}.load.nightDayRatio`)} of day use, high for the occupancy pattern.${sav}` };
     case 'heating':
-      return { action: w.sp('Optimise') + ' heating controls and weather compensation', rationale: `Gas use tracks outdoor temperature (slope ${w.n('gas.weather.slopeKwhPerDegC')} kWh/°C, r = ${w.n('gas.weather.r')}).${sav}` };
+      return {
+        action: w.sp('Optimise') + ' heating controls and weather compensation',
+        rationale: `Gas use tracks outdoor temperature (slope ${w.n('gas.weather.slopeKwhPerDegC')} kWh/°C, r = ${w.n('gas.weather.r')}).${sav}`,
+      };
     case 'elec-heating':
-      return { action: 'Review electric heating controls', rationale: `Electricity rises in cold weather (slope ${w.n(`${m}.weather.slopeKwhPerDegC`)} kWh/°C, r = ${w.n(`${m}.weather.r`)}).${sav}` };
+      return {
+        action: 'Review electric heating controls',
+        rationale: `Electricity rises in cold weather (slope ${w.n(`${m}.weather.slopeKwhPerDegC`)} kWh/°C, r = ${w.n(`${m}.weather.r`)}).${sav}`,
+      };
     case 'cooling':
-      return { action: 'Raise cooling setpoints', rationale: `Cooling starts above ${w.q(`${m}.weather.changePoint.coolingBalancePointC`)} and adds ${w.n(`${m}.weather.changePoint.coolingSlopeKwhPerDegC`)} kWh per degree-day.${sav}` };
+      return {
+        action: 'Raise cooling setpoints',
+        rationale: `Cooling starts above ${w.q(`${m}.weather.changePoint.coolingBalancePointC`)} and adds ${w.n(`${m}.weather.changePoint.coolingSlopeKwhPerDegC`)} kWh per degree-day.${sav}`,
+      };
     case 'peak':
-      return { action: 'Stagger plant start-up to flatten peaks', rationale: `Load factor is only ${w.n(`${m}.load.loadFactor`)} against a ${w.q(`${m}.load.peakKw`, { adj: true })} peak.${sav}` };
+      return {
+        action: 'Stagger plant start-up to flatten peaks',
+        rationale: `Load factor is only ${w.n(`${m}.load.loadFactor`)} against a ${w.q(`${m}.load.peakKw`, { adj: true })} peak.${sav}`,
+      };
     case 'lighting':
-      return { action: 'LED lighting with occupancy controls', rationale: `Intensity of ${w.q('electricity.euiKwhPerSqm')} is ${w.aboveMedian() === 'above' ? 'above' : w.aboveMedian() === 'below' ? 'already below' : 'close to'} the peer median ${w.q('peers.medianEuiKwhPerSqm')}; lighting is a routine ${w.aboveMedian() === 'above' ? 'first' : 'further'} saving.${sav}` };
+      return {
+        action: 'LED lighting with occupancy controls',
+        rationale: `Intensity of ${w.q('electricity.euiKwhPerSqm')} is ${w.aboveMedian() === 'above' ? 'above' : w.aboveMedian() === 'below' ? 'already below' : 'close to'} the peer median ${w.q('peers.medianEuiKwhPerSqm')}; lighting is a routine ${w.aboveMedian() === 'above' ? 'first' : 'further'} saving.${sav}`,
+      };
     case 'anomaly': {
       const i = w.f.b.anomalies.findIndex((a) => a.actualMetric === p.evidenceKeys[0]);
-      return { action: `Investigate the ${w.f.date(i)} ${w.f.b.anomalies[i].meter} ${w.f.b.anomalies[i].kind}`, rationale: `It used ${w.q(p.evidenceKeys[0])} against ${w.q(p.evidenceKeys[1])} expected; find the cause before it recurs.${sav}` };
+      return {
+        action: `Investigate the ${w.f.date(i)} ${w.f.b.anomalies[i].meter} ${w.f.b.anomalies[i].kind}`,
+        rationale: `It used ${w.q(p.evidenceKeys[0])} against ${w.q(p.evidenceKeys[1])} expected; find the cause before it recurs.${sav}`,
+      };
     }
     case 'fix-logger':
-      return { action: `Repair or reconfigure the ${m} data logger`, rationale: `The longest gap is ${w.n(`${m}.coverage.longestGapHours`)} hours across ${w.n(`${m}.coverage.outageCount`)} outage(s).` };
+      return {
+        action: `Repair or reconfigure the ${m} data logger`,
+        rationale: `The longest gap is ${w.n(`${m}.coverage.longestGapHours`)} hours across ${w.n(`${m}.coverage.outageCount`)} outage(s).`,
+      };
     case 'confirm-zero':
       return { action: `Confirm the ${m} zero periods with the site`, rationale: `${w.n(`${m}.coverage.zeroHours`)} hours read zero; check they are genuine shutdowns.` };
     default:
@@ -660,7 +748,7 @@ export function ordinal(n: number): string {
 
 /** A range around v, width 5–15 % of v, with round ends. */
 export function rangeFor(v: number): [number, number] | null {
-  const mag = Math.pow(10, Math.floor(Math.log10(v)));
+  const mag = 10 ** Math.floor(Math.log10(v));
   for (const step of [mag / 10, mag / 5, mag / 4, mag / 2, mag]) {
     const w = step / v;
     if (w < 0.05 || w > 0.16) continue;

@@ -2,8 +2,8 @@
  * Writer E — fourteen writing styles. Each overrides the voice of the base Writer; every
  * number still comes from Facts.
  */
-import { DataIssue, monthName, nice, words } from './lib';
-import { Writer, Finding, RecPlan, Wrap, cap, defaultRecText, ordinal } from './good';
+import { type DataIssue, monthName, nice, words } from './lib';
+import { Writer, type Finding, type RecPlan, type Wrap, cap, defaultRecText, ordinal } from './good';
 
 function verdict(w: Writer): 'fit' | 'caveats' | 'poor' {
   const crit = w.f.b.dataIssues.some((i) => i.severity === 'critical');
@@ -26,7 +26,8 @@ export class TerseLocal extends Writer {
       const v = verdict(this);
       return `${this.f.b.id}: data ${v === 'fit' ? 'ok for analysis' : v === 'caveats' ? 'usable w/ caveats' : 'weak, use carefully'}. elec coverage ${this.pc(`${e}.coverage.coverageRatio`)}.`;
     }
-    if (this.type === 'retrofit-plan') return `${this.f.b.id} plan: ${this.q(`${e}.load.baseloadKw`)} base, ${this.q(`${e}.euiKwhPerSqm`)} vs median ${this.n('peers.medianEuiKwhPerSqm')}. fix base first.`;
+    if (this.type === 'retrofit-plan')
+      return `${this.f.b.id} plan: ${this.q(`${e}.load.baseloadKw`)} base, ${this.q(`${e}.euiKwhPerSqm`)} vs median ${this.n('peers.medianEuiKwhPerSqm')}. fix base first.`;
     return `${this.f.b.id} elec ${this.q(`${e}.annualKwh`)}/yr, base ${this.q(`${e}.load.baseloadKw`)}, peak ${this.q(`${e}.load.peakKw`)}.`;
   }
   loadFinding(meter: string): Finding {
@@ -77,9 +78,13 @@ export class GptReport extends Writer {
     const parts = [`Overview: This ${this.sp('analysis')} covers ${this.label()} for calendar year 2019.`];
     if (this.type === 'data-quality-triage') {
       const v = verdict(this);
-      parts.push(`Key takeaway: the dataset is ${v === 'fit' ? 'fit for a full energy analysis' : v === 'caveats' ? 'fit for analysis once the flagged gaps are handled' : 'only partly fit for analysis; conclusions should be treated as provisional'}, with electricity coverage of ${this.pc(`${e}.coverage.coverageRatio`)}.`);
+      parts.push(
+        `Key takeaway: the dataset is ${v === 'fit' ? 'fit for a full energy analysis' : v === 'caveats' ? 'fit for analysis once the flagged gaps are handled' : 'only partly fit for analysis; conclusions should be treated as provisional'}, with electricity coverage of ${this.pc(`${e}.coverage.coverageRatio`)}.`,
+      );
     } else {
-      parts.push(`Key takeaway: annualized electricity consumption is ${this.q(`${e}.annualKwh`)}, an intensity of ${this.q(`${e}.euiKwhPerSqm`)}, which places the building at the ${this.q('peers.euiPercentile')} of its ${this.n('peers.groupSize')}-building peer group.`);
+      parts.push(
+        `Key takeaway: annualized electricity consumption is ${this.q(`${e}.annualKwh`)}, an intensity of ${this.q(`${e}.euiKwhPerSqm`)}, which places the building at the ${this.q('peers.euiPercentile')} of its ${this.n('peers.groupSize')}-building peer group.`,
+      );
       if (this.hasGas()) parts.push(`Gas adds ${this.q('gas.annualKwh')}.`);
       if (this.type === 'retrofit-plan') parts.push('The recommendations below are ordered by estimated annual savings.');
     }
@@ -175,7 +180,8 @@ export class NounFirst extends Writer {
     const e = 'electricity';
     const b = this.q(`${e}.load.baseloadKw`);
     const p = this.q(`${e}.load.peakKw`);
-    if (this.type === 'data-quality-triage') return `A ${this.pc(`${e}.coverage.coverageRatio`)} coverage record with a ${this.q(`${e}.coverage.longestGapHours`, { adj: true })} longest gap and ${this.n(`${e}.coverage.zeroHours`)} zero-reading hours.`;
+    if (this.type === 'data-quality-triage')
+      return `A ${this.pc(`${e}.coverage.coverageRatio`)} coverage record with a ${this.q(`${e}.coverage.longestGapHours`, { adj: true })} longest gap and ${this.n(`${e}.coverage.zeroHours`)} zero-reading hours.`;
     return `A ${this.q(`${e}.annualKwh`)} year, a ${b} baseload under a ${p} peak, and a ${this.q(`${e}.euiKwhPerSqm`)} intensity against a ${this.q('peers.medianEuiKwhPerSqm')} peer median.`;
   }
   loadFinding(meter: string): Finding {
@@ -203,7 +209,8 @@ export class Ranges extends Writer {
   mode = 'range' as const;
   summary(): string {
     const e = 'electricity';
-    if (this.type === 'data-quality-triage') return `Coverage is good enough to work with: ${this.pc(`${e}.coverage.coverageRatio`)} of electricity hours are valid; baseload sits ${this.q(`${e}.load.baseloadKw`)}, so the profile statistics look plausible.`;
+    if (this.type === 'data-quality-triage')
+      return `Coverage is good enough to work with: ${this.pc(`${e}.coverage.coverageRatio`)} of electricity hours are valid; baseload sits ${this.q(`${e}.load.baseloadKw`)}, so the profile statistics look plausible.`;
     return `Annual electricity ${this.q(`${e}.annualKwh`)}; intensity ${this.q(`${e}.euiKwhPerSqm`)} with the peer median at ${this.n('peers.medianEuiKwhPerSqm')} ${this.euiUnit}. Baseload is ${this.q(`${e}.load.baseloadKw`)}.`;
   }
 }
@@ -216,8 +223,12 @@ export class PeerBench extends Writer {
     const pos = this.aboveMedian();
     const e = 'electricity';
     const gap = this.f.truth('d.euiMinusMedian');
-    const cmp = pos === 'near' ? `within a whisker of the ${this.q('peers.medianEuiKwhPerSqm')} median` : `${nice(Math.abs(gap), 3)} ${this.euiUnit} ${pos} the ${this.q('peers.medianEuiKwhPerSqm')} median`;
-    if (this.type === 'data-quality-triage') return `Before any benchmarking (the building sits at the ${this.q('peers.euiPercentile')} of ${this.n('peers.groupSize')} peers), the data need checking: electricity coverage is ${this.pc(`${e}.coverage.coverageRatio`)}.`;
+    const cmp =
+      pos === 'near'
+        ? `within a whisker of the ${this.q('peers.medianEuiKwhPerSqm')} median`
+        : `${nice(Math.abs(gap), 3)} ${this.euiUnit} ${pos} the ${this.q('peers.medianEuiKwhPerSqm')} median`;
+    if (this.type === 'data-quality-triage')
+      return `Before any benchmarking (the building sits at the ${this.q('peers.euiPercentile')} of ${this.n('peers.groupSize')} peers), the data need checking: electricity coverage is ${this.pc(`${e}.coverage.coverageRatio`)}.`;
     return `Against ${this.n('peers.groupSize')} peers this ${this.use()} is ${cmp}: ${this.q(`${e}.euiKwhPerSqm`)}, the ${this.q('peers.euiPercentile')}.${this.type === 'retrofit-plan' ? ' The plan targets the load components that drive that position.' : ''}`;
   }
   intensityFinding(): Finding {
@@ -316,7 +327,8 @@ export class UsEngineer extends Writer {
   slopeUnit = 'kWh/day per °C';
   summary(): string {
     const e = 'electricity';
-    if (this.type === 'data-quality-triage') return `We analyzed interval data quality for ${this.f.b.id}. Electric coverage: ${this.pc(`${e}.coverage.coverageRatio`)}, ${this.n(`${e}.coverage.outageCount`)} outage event(s), longest gap ${this.n(`${e}.coverage.longestGapHours`)} hours.`;
+    if (this.type === 'data-quality-triage')
+      return `We analyzed interval data quality for ${this.f.b.id}. Electric coverage: ${this.pc(`${e}.coverage.coverageRatio`)}, ${this.n(`${e}.coverage.outageCount`)} outage event(s), longest gap ${this.n(`${e}.coverage.longestGapHours`)} hours.`;
     return `Analyzed ${this.f.b.id}: ${this.q(`${e}.annualKwh`)} electric (annualized), average demand ${this.q(`d.${e}.avgKw`)} vs ${this.q(`${e}.load.peakKw`)} peak, ${this.q(`${e}.load.baseloadKw`)} base.`;
   }
   loadFinding(meter: string): Finding {
@@ -339,7 +351,8 @@ export class SloppyFormat extends Writer {
   }
   summary(): string {
     const e = 'electricity';
-    if (this.type === 'data-quality-triage') return `Data check for ${this.f.b.id} - electricity ${this.pc(`${e}.coverage.coverageRatio`)} covered, ${this.n(`${e}.coverage.zeroHours`)} zero hrs.`;
+    if (this.type === 'data-quality-triage')
+      return `Data check for ${this.f.b.id} - electricity ${this.pc(`${e}.coverage.coverageRatio`)} covered, ${this.n(`${e}.coverage.zeroHours`)} zero hrs.`;
     return `Building ${this.f.b.id} uses ${this.q(`${e}.annualKwh`)} electricity a year (${this.q(`${e}.euiKwhPerSqm`)}).`;
   }
 }
@@ -385,7 +398,8 @@ export class Narrative extends Writer {
     const e = 'electricity';
     const hi = this.f.maxMonth(e);
     const lo = this.f.minMonth(e);
-    if (this.type === 'data-quality-triage') return `Reading the 2019 electricity record from January to December, ${this.pc(`${e}.coverage.coverageRatio`)} of hours are valid; the story is interrupted ${this.f.b.dataIssues.length ? 'by the gaps listed below' : 'by nothing of note'}.`;
+    if (this.type === 'data-quality-triage')
+      return `Reading the 2019 electricity record from January to December, ${this.pc(`${e}.coverage.coverageRatio`)} of hours are valid; the story is interrupted ${this.f.b.dataIssues.length ? 'by the gaps listed below' : 'by nothing of note'}.`;
     return `The year peaks in ${monthName(hi.ym)} (${this.q(hi.key)}) and bottoms out in ${monthName(lo.ym)} (${this.q(lo.key)}), adding up to ${this.q(`${e}.annualKwh`)} annualised.`;
   }
   seasonalFinding(meter: string): Finding {
@@ -413,7 +427,8 @@ export class Derivations extends Writer {
   summary(): string {
     const e = 'electricity';
     const share = this.f.derived[`d.${e}.baseShare`];
-    if (this.type === 'data-quality-triage') return `Zero readings amount to ${this.q(`d.${e}.zeroDays`)} of electricity data (${this.n(`${e}.coverage.zeroHours`)} h), and the longest gap is ${this.q(`d.${e}.gapDays`)}; coverage is ${this.pc(`${e}.coverage.coverageRatio`)}.`;
+    if (this.type === 'data-quality-triage')
+      return `Zero readings amount to ${this.q(`d.${e}.zeroDays`)} of electricity data (${this.n(`${e}.coverage.zeroHours`)} h), and the longest gap is ${this.q(`d.${e}.gapDays`)}; coverage is ${this.pc(`${e}.coverage.coverageRatio`)}.`;
     return `Electricity averages ${this.q(`d.${e}.perDay`)} a day (${this.q(`${e}.annualKwh`)} a year)${share !== undefined ? `; the ${this.q(`${e}.load.baseloadKw`)} baseload alone accounts for about ${this.q(`d.${e}.baseShare`, { digits: 2 })} of it` : ''}.${this.hasGas() ? ` Gas is ${this.q('d.gas.sharePct', { digits: 2 })} of the combined total.` : ''}`;
   }
   loadFinding(meter: string): Finding {
@@ -437,7 +452,10 @@ export class TableIsh extends Writer {
   name = 'table-in-text';
   summary(): string {
     const e = 'electricity';
-    if (this.type === 'data-quality-triage') return `meter | coverage | zero h | longest gap h\n${this.meters().map((m) => `${m} | ${this.pc(`${m}.coverage.coverageRatio`)} | ${this.n(`${m}.coverage.zeroHours`)} | ${this.n(`${m}.coverage.longestGapHours`)}`).join('\n')}`;
+    if (this.type === 'data-quality-triage')
+      return `meter | coverage | zero h | longest gap h\n${this.meters()
+        .map((m) => `${m} | ${this.pc(`${m}.coverage.coverageRatio`)} | ${this.n(`${m}.coverage.zeroHours`)} | ${this.n(`${m}.coverage.longestGapHours`)}`)
+        .join('\n')}`;
     return `metric | value\nannual electricity | ${this.q(`${e}.annualKwh`)}\nEUI | ${this.q(`${e}.euiKwhPerSqm`)}\npeer median | ${this.q('peers.medianEuiKwhPerSqm')}`;
   }
   anomalyFinding(i: number): Finding {
@@ -457,7 +475,8 @@ export class Chatty extends Writer {
   british = false;
   summary(): string {
     const e = 'electricity';
-    if (this.type === 'data-quality-triage') return `Good news first: ${this.pc(`${e}.coverage.coverageRatio`)} of the electricity hours came through. ${this.f.b.dataIssues.length ? "There are a few gaps worth tidying up, which I've listed." : "I didn't find any flagged issues."}`;
+    if (this.type === 'data-quality-triage')
+      return `Good news first: ${this.pc(`${e}.coverage.coverageRatio`)} of the electricity hours came through. ${this.f.b.dataIssues.length ? "There are a few gaps worth tidying up, which I've listed." : "I didn't find any flagged issues."}`;
     return `So, here's the picture: this ${this.use()} used ${this.q(`${e}.annualKwh`)} of electricity in 2019 and never drops below about ${this.q(`${e}.load.baseloadKw`)}. ${this.f.b.anomalies.length ? "A few days stood out, and I've called them out below." : ''}`.trim();
   }
   wrap(): Wrap {
@@ -469,8 +488,22 @@ export class Chatty extends Writer {
 }
 
 export const STYLES: (new () => Writer)[] = [
-  TerseLocal, GptReport, Cautious, InWords, NounFirst, Ranges, PeerBench, Bullets,
-  BritishConsultant, UsEngineer, SloppyFormat, QandA, Narrative, Derivations, TableIsh, Chatty,
+  TerseLocal,
+  GptReport,
+  Cautious,
+  InWords,
+  NounFirst,
+  Ranges,
+  PeerBench,
+  Bullets,
+  BritishConsultant,
+  UsEngineer,
+  SloppyFormat,
+  QandA,
+  Narrative,
+  Derivations,
+  TableIsh,
+  Chatty,
 ];
 
 export { ordinal };
