@@ -140,6 +140,27 @@ describe('routing evidence from the attempts history', () => {
     expect(route(own)).toMatchObject({ startTier: 'local-fast', chain: ['local-fast', 'local-quality', 'api'], adaptiveMoved: true });
   });
 
+  it("a class's api rate is shrunk toward the analysis type's, so a never-failing api start is not traded for local insurance", () => {
+    const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-test', ROUTING_ADAPTIVE: 'true', ROUTING_ADAPTIVE_MIN_SAMPLES: '10', ROUTING_ADAPTIVE_EXPLORE_SHARE: '0' } });
+    const entry = (name: Tier, samples: number, passes: number, meanCostMicroUsd: number, meanSlotMs: number): [Tier, TierEvidence] => [
+      name,
+      { tier: name, samples, visits: samples, passes, meanCostMicroUsd, meanSlotMs },
+    ];
+    const features = { coverageRatio: 1, anomalyCount: 4, meterCount: 3, hasWeatherModel: true, dataIssueCount: 0 };
+    const evidence: RoutingEvidence = new Map([
+      [evidenceKey('retrofit-plan', 'multi-meter/anomalies'), new Map([entry('local-quality', 11, 6.82, 0, 45_000), entry('api', 82, 82, 600, 0)])],
+      [evidenceKey('retrofit-plan', '*'), new Map([entry('local-quality', 11, 6.82, 0, 45_000), entry('api', 400, 399, 600, 0)])],
+    ]);
+    const route = routeJob(
+      config,
+      { kind: 'building', analysisType: 'retrofit-plan', features, privacy: 'ENHANCED' },
+      { availableTiers: ['local-fast', 'local-quality', 'api'] },
+      evidence,
+    );
+    expect(route.startTier).toBe('api');
+    expect(route.reason).toContain('keeps starting at api');
+  });
+
   it('intake explores local-quality for the jobs under the share once its evidence has aged, the rest start at api', async () => {
     const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-test', ROUTING_ADAPTIVE: 'true', ROUTING_ADAPTIVE_EXPLORE_SHARE: '0.2' } });
     const store = createPostgresIntakeStore(database);

@@ -1,6 +1,6 @@
 import type { EaioConfig, QueueName, Tier } from '@eaio/core';
 import { availableTiers } from '@eaio/core';
-import { adaptStart, decide, routeClassOf, type RouteContext, type RouteJob, type TierEvidence } from '@eaio/routing';
+import { adaptStart, decide, passRate, routeClassOf, type RouteContext, type RouteJob, type TierEvidence } from '@eaio/routing';
 import { queueJobId, type PipelineJobData } from '@eaio/queues';
 import { ensureQueued, tierJobOptions, type TierQueues } from '@eaio/workers';
 
@@ -93,6 +93,12 @@ export const routeJob = (config: EaioConfig, job: RouteJob, context: RouteContex
       if (key === evidenceKey('*', '*') && below.has(tier)) continue;
       if (tierEvidence.samples >= adaptive.minSamples || !tiers.has(tier)) tiers.set(tier, tierEvidence);
     }
+  }
+  // Each tier's rate is shrunk toward the tier's rate over the analysis type's jobs (or every
+  // job's, except below the fixed start), not toward one pass in two (see `passRate`).
+  for (const [tier, tierEvidence] of tiers) {
+    const wider = evidence.get(evidenceKey(decision.taskType, '*'))?.get(tier) ?? (below.has(tier) ? undefined : evidence.get(evidenceKey('*', '*'))?.get(tier));
+    if (wider) tiers.set(tier, { ...tierEvidence, priorPassRate: passRate(wider) });
   }
   const adapted = adaptStart(
     decision,

@@ -1,6 +1,6 @@
 import type { Tier } from '@eaio/core';
 import { describe, expect, it } from 'vitest';
-import { adaptStart, buildingClassOf, expectedCost, exploreDraw, type AdaptiveRoutingPolicy, type TierEvidence } from './adaptive';
+import { adaptStart, buildingClassOf, expectedCost, exploreDraw, passRate, type AdaptiveRoutingPolicy, type TierEvidence } from './adaptive';
 import { decide } from './decide';
 import { makePolicy } from './policy-fixture';
 import type { BuildingFeatures } from './route-job';
@@ -220,5 +220,34 @@ describe('moving a start down to a cheaper tier decide() allows', () => {
     const explored = adaptStart(diagnostic, 'single-meter/clean', thin, exploring, under);
     expect(explored).toMatchObject({ startTier: 'local-fast', chain: ['local-fast', 'local-quality', 'api'], adaptive: { moved: true, explored: true } });
     expect(explored.reason).toContain('exploring: local-fast has 3.0 recent visits (under 20)');
+  });
+});
+
+describe("pass rates shrunk toward the tier's wider rate", () => {
+  const retrofitPolicy = makePolicy({ taskTypes: { 'retrofit-plan': { minTier: 'local-quality' } } });
+  const anomalous: BuildingFeatures = { ...clean, meterCount: 3, anomalyCount: 4, hasWeatherModel: true };
+  const retrofit = decide({ kind: 'building', analysisType: 'retrofit-plan', privacy: 'ENHANCED', features: anomalous }, retrofitPolicy, { availableTiers: ALL });
+  // api passed all of its 82 visits; local-quality 62 % of 11, each visit 45 s of a slot.
+  const seen = (apiPrior?: number): Map<Tier, TierEvidence> =>
+    new Map<Tier, TierEvidence>([
+      ['local-quality', { tier: 'local-quality', samples: 11, visits: 11, passes: 6.82, meanCostMicroUsd: 0, meanSlotMs: 45_000 }],
+      ['api', { tier: 'api', samples: 82, visits: 82, passes: 82, meanCostMicroUsd: 600, meanSlotMs: 0, priorPassRate: apiPrior }],
+    ]);
+  const tenSamples = { ...policy, minSamples: 10 };
+
+  it('passRate: one pass in two as prior without a wider rate, the wider rate with one', () => {
+    expect(passRate({ visits: 82, passes: 82 })).toBeCloseTo(83 / 84, 10);
+    expect(passRate({ visits: 82, passes: 82, priorPassRate: 0.997 })).toBeCloseTo((82 + 2 * 0.997) / 84, 10);
+    expect(passRate({ visits: 0, passes: 0, priorPassRate: 0.9 })).toBeCloseTo(0.9, 10);
+  });
+
+  it('does not buy a local visit as insurance against a failure the api tier was never seen to have', () => {
+    // One pass in two as prior: api "fails" 1/84 of the time, at a review price of $0.05 the
+    // local-quality visit in front of it looks cheaper (the move the default-rates bench made).
+    expect(adaptStart(retrofit, 'single-meter/anomalies', seen(), tenSamples).startTier).toBe('local-quality');
+    // Shrunk toward the tier's wider rate (99.7 %), api stays the start.
+    const adapted = adaptStart(retrofit, 'single-meter/anomalies', seen(0.997), tenSamples);
+    expect(adapted.startTier).toBe('api');
+    expect(adapted.adaptive.moved).toBe(false);
   });
 });

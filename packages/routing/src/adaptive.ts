@@ -21,6 +21,11 @@ export interface TierEvidence {
   meanCostMicroUsd: number;
   /** Mean time a visit held a local slot, ms (sum of its calls' latencies; 0 on api). */
   meanSlotMs: number;
+  /**
+   * Pass rate the visits are shrunk toward, worth two visits: the tier's rate over a wider pool
+   * (the analysis type's, or every job's). Absent: one pass in two.
+   */
+  priorPassRate?: number;
 }
 
 /** How adaptive routing prices a start. Money in integer micro-USD. */
@@ -56,8 +61,16 @@ export const buildingClassOf = (features: BuildingFeatures): string =>
 /** Class of any route job: a building's class, or `prompt` for generic prompts. */
 export const routeClassOf = (job: RouteJob): string => (job.kind === 'building' ? buildingClassOf(job.features) : 'prompt');
 
-/** Pass rate with a uniform prior (one pass in two visits), so a handful of decayed visits cannot say 0 or 1. */
-export const passRate = (evidence: Pick<TierEvidence, 'visits' | 'passes'>): number => (evidence.passes + 1) / (evidence.visits + 2);
+/**
+ * Pass rate shrunk toward a prior worth two visits, so a handful of decayed visits cannot say 0
+ * or 1: the tier's wider rate (`priorPassRate`) when known, else one pass in two. The prior
+ * matters most in the tail: with one pass in two as prior, a tier that passed 82 visits of 82
+ * is taken to fail 1.2 % of the time, and at a review price of 100 API calls that phantom
+ * failure outweighs the call itself (the router then bought local visits as insurance against
+ * it); shrunk toward the tier's wider rate, it fails as often as the tier has been seen to.
+ */
+export const passRate = (evidence: Pick<TierEvidence, 'visits' | 'passes' | 'priorPassRate'>): number =>
+  (evidence.passes + 2 * (evidence.priorPassRate ?? 0.5)) / (evidence.visits + 2);
 
 const visitCost = (evidence: TierEvidence, policy: AdaptiveRoutingPolicy): number =>
   evidence.meanCostMicroUsd + (evidence.meanSlotMs / 3_600_000) * policy.localSlotMicroUsdPerHour;
