@@ -21,6 +21,8 @@ export interface ProseField {
   text: string;
   where: string;
   meter?: string;
+  /** The finding's title, for a detail: it may name the anomaly the detail's sentences are about. */
+  context?: string;
 }
 
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -48,9 +50,13 @@ export const evidenceItems = (answer: unknown): EvidenceItem[] => {
 export const proseFields = (answer: unknown): ProseField[] => {
   const root = asRecord(answer);
   const fields: ProseField[] = [];
-  const add = (value: unknown, where: string, meter?: string) => {
+  const add = (value: unknown, where: string, meter?: string, context?: string) => {
     const text = asText(value);
-    if (text) fields.push(meter === undefined ? { text, where } : { text, where, meter });
+    if (!text) return;
+    const field: ProseField = { text, where };
+    if (meter !== undefined) field.meter = meter;
+    if (context !== undefined) field.context = context;
+    fields.push(field);
   };
   const citedMeter = (entry: unknown): string | undefined => {
     const meters = new Set(
@@ -63,7 +69,7 @@ export const proseFields = (answer: unknown): ProseField[] => {
   add(root.summary, 'summary');
   asArray(root.findings).forEach((entry, index) => {
     add(asRecord(entry).title, `findings[${index}].title`, citedMeter(entry));
-    add(asRecord(entry).detail, `findings[${index}].detail`, citedMeter(entry));
+    add(asRecord(entry).detail, `findings[${index}].detail`, citedMeter(entry), asText(asRecord(entry).title));
   });
   asArray(root.recommendations).forEach((entry, index) => {
     add(asRecord(entry).action, `recommendations[${index}].action`, citedMeter(entry));

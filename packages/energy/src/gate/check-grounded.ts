@@ -236,7 +236,7 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
   for (const field of proseFields(answer)) {
     const recommendation = /^recommendations\[(\d+)\]/.exec(field.where)?.[1];
     savings = recommendation === undefined ? allSavings : savingsFields(answer, Number(recommendation));
-    const attributed = proseClaims(field.text, data, { meter: field.meter });
+    const attributed = proseClaims(field.text, data, { meter: field.meter, context: field.context });
     for (const sentence of sentencesOf(field.text)) {
       const sentenceClaims = attributed.filter((claim) => claim.sentence === sentence.text || sentence.text.includes(claim.sentence) || claim.sentence.includes(sentence.text));
       // Metric names written out in prose: `electricity.load.peakKw = 120`.
@@ -314,7 +314,11 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
     const isSavings = SAVINGS_CONTEXT.test(masked) && (unitClass === 'percent' || unitClass === 'energy' || unitClass === 'energy-per-day');
     // In a savings sentence a figure of the facts is that figure; any other is an estimate to check
     // (only a percentage above 100 that matches a fact gets here with matches, and then it is a share, not a saving).
-    if (isSavings && matches.length > 0 && !(unitClass === 'percent' && value > 100)) return { status: 'matched', note: describe(matches) };
+    // …unless a metric phrase owns the number and it is another metric's value ("gas use of 2,763,600 kWh … should cut it"
+    // when that is the electricity): then it is judged as a swap below.
+    const ownedByAnother =
+      attributed !== undefined && attributed.candidates.length > 0 && !matches.some((figure) => figure.metrics.some((metric) => attributed.candidates.includes(metric)));
+    if (isSavings && matches.length > 0 && !(unitClass === 'percent' && value > 100) && !ownedByAnother) return { status: 'matched', note: describe(matches) };
     if (isSavings && !(matches.length > 0 && attributed && attributed.candidates.length > 0)) {
       if (unitClass === 'percent') {
         if (

@@ -243,6 +243,17 @@ describe('grounding by value', () => {
     expect(verdict('Load: base 98.6 kW, peak 241.3 kW, LF 0.62, night/day 0.62.').pass).toBe(false);
   });
 
+  it('reads swaps in colon lists, after "to be", after a night or weekday, and in a savings sentence', () => {
+    expect(verdict('Night-time use runs at 0.617 of the daytime level.').pass).toBe(true);
+    expect(verdict('Night-time use runs at 0.58 of the daytime level.').pass).toBe(false);
+    expect(verdict('Electricity use appears to be 1,234,568 kWh for the year.').pass).toBe(true);
+    expect(verdict('Electricity use appears to be 455,780 kWh for the year.').pass).toBe(false);
+    expect(verdict('Electricity: 1,234,568 kWh a year. Gas: 455,780 kWh a year.').pass).toBe(true);
+    expect(verdict('Electricity: 1,234,568 kWh a year. Gas: 1,234,568 kWh a year.').pass).toBe(false);
+    expect(verdict('Gas use of 1,234,568 kWh rises with cold weather, so tighter heating control should cut it.').pass).toBe(false);
+    expect(verdict('Load: base about 98.6 kW, peak about 98.6 kW.').pass).toBe(false);
+  });
+
   it('reads format slips forgivingly, noted as slips, and lists every claim with what it matched', () => {
     const result = evaluateAnswer(
       answer('Demand tops out at 241 kW.').replace('"confidence":0.7', '"confidence":"high"').replace('"electricity.load.peakKw","value":241.3', '"peak_kw","value":"241.3"'),

@@ -21,6 +21,8 @@ import { mergeRanges } from './quantities';
 export interface ProseClaimOptions {
   /** Meter of the finding or recommendation the text belongs to, for sentences that name none. */
   meter?: string;
+  /** The finding's title: when it names one anomaly's date, a sentence naming no date, period or month is about that day. */
+  context?: string;
 }
 
 export interface ProseClaim {
@@ -44,6 +46,8 @@ interface Family {
   subject: string;
   phrase: RegExp;
   metrics: (data: PromptData, meter: MeterWord, sentence: string) => string[];
+  /** Names only a number right before it ("0.45 of the daytime level"), never one after it. */
+  afterOnly?: boolean;
 }
 
 const METERS = ['electricity', 'gas', 'chilledwater', 'steam', 'hotwater', 'water', 'other'];
@@ -89,7 +93,7 @@ const FAMILIES: Family[] = [
   {
     subject: 'baseload',
     phrase:
-      /\b(?:base[- ]?load|base(?=\s*(?:\/|and\s+peak|[:=]?\s*(?:of\s+|at\s+)?~?\d))|always[- ]on(?:\s+(?:load|demand))?|standing load|overnight (?:base )?load|bottoms?\s+out|never\s+(?:falls|drops|goes)\s+(?:much\s+)?below|(?:minimum|lowest)\s+(?:hourly\s+)?(?:demand|load|draw))\b/gi,
+      /\b(?:base[- ]?load|base(?=\s*(?:\/|and\s+peak|[:=]?\s*(?:of\s+|at\s+)?(?:(?:about|around|roughly|some|approximately|nearly)\s+)?~?\d))|always[- ]on(?:\s+(?:load|demand))?|standing load|overnight (?:base )?load|bottoms?\s+out|never\s+(?:falls|drops|goes)\s+(?:much\s+)?below|(?:minimum|lowest)\s+(?:hourly\s+)?(?:demand|load|draw))\b/gi,
     metrics: perMeter(['load.baseloadKw']),
   },
   { subject: 'load factor', phrase: /\bload factor\b|\bLF\b/gi, metrics: perMeter(['load.loadFactor']) },
@@ -100,6 +104,20 @@ const FAMILIES: Family[] = [
   },
   { subject: 'night/day ratio', phrase: /\bnight(?:[- ]?time)?\s*(?:\/|-|to|-to-)\s*day(?:[- ]?time)?(?:\s+(?:load\s+)?ratio)?\b/gi, metrics: perMeter(['load.nightDayRatio']) },
   { subject: 'weekday/weekend ratio', phrase: /\bweekday\s*(?:\/|-|to|-to-)\s*weekend(?:\s+(?:load\s+)?ratio)?\b/gi, metrics: perMeter(['load.weekdayWeekendRatio']) },
+  // The day after a night earlier in the sentence, the weekend after a weekday: they name the number before them
+  // ("night-time use runs at 0.45 of the daytime level", "weekdays at 1.76× weekends"), never one after.
+  {
+    subject: 'night/day ratio',
+    phrase: /(?<=\bnight(?:[^.;]|\.(?=\d)){0,60})\b(?:day(?:[- ]?time)?)\b(?!\s*\/)(?:\s+(?:level|use|usage|consumption|load|demand))?/gi,
+    metrics: perMeter(['load.nightDayRatio']),
+    afterOnly: true,
+  },
+  {
+    subject: 'weekday/weekend ratio',
+    phrase: /(?<=\bweekdays?(?:[^.;]|\.(?=\d)){0,60})\bweekends?\b(?!\s*\/)(?:\s+(?:level|use|usage|consumption|load|demand))?/gi,
+    metrics: perMeter(['load.weekdayWeekendRatio']),
+    afterOnly: true,
+  },
   { subject: 'valid hours', phrase: /\bvalid\s+(?:hourly\s+)?(?:hours|readings)\b/gi, metrics: perMeter(['coverage.validHours']) },
   {
     subject: 'zero hours',
@@ -128,7 +146,8 @@ const FAMILIES: Family[] = [
   { subject: 'correlation', phrase: /\b(?:correlation(?:\s+coefficient)?|R²|r-squared|r2)\b|\b[rR]²?\s*=/g, metrics: perMeter(['weather.r', 'weather.changePoint.r2']) },
   {
     subject: 'consumption',
-    phrase: /\b(?:consum(?:ption|es|ed|ing)|(?:energy|electric(?:ity|al)|gas)\s+use|usage|annual(?:ised|ized)?\s+(?:total|use|demand|draw)|(?:used|uses)|total)\b/gi,
+    phrase:
+      /\b(?:consum(?:ption|es|ed|ing)|(?:energy|electric(?:ity|al)|gas)\s+use|usage|annual(?:ised|ized)?\s+(?:total|use|demand|draw)|(?:used|uses)|total|(?:electricity|gas)(?=\s*:\s*(?:(?:about|around|roughly|some|approximately|nearly)\s+|~\s*)?[\d,.]+\s*(?:million\s+)?[kmg]?wh\b))\b/gi,
     metrics: consumptionMetrics,
   },
 ];
@@ -137,14 +156,14 @@ const EXPLICIT_METRIC = new RegExp(`\\b(?:${[...METERS, 'peers', 'building'].joi
 const NUMBER = /(?<![\w.,])[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])/g;
 const SCALE_WORD = /^\s*(?:(million|m(?=\s*kwh))|(thousand|k(?=\s*kwh|\b)))\b/i;
 const BLOCKERS =
-  /\b(?:by|to|than|saves?|saved|saving|savings|reduc\w*|cut\w*|lower(?:ing|ed)?|target\w*|goal|aim\w*|under|below|above|over|exceed\w*|additional|extra|another|up|down|increase\w*|rise|drop\w*|fall\w*|shift\w*|trim\w*|if|would|could|estimated|potential|worth)\b|[;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\bagainst\b|\bversus\b|\bvs\.?|\bcompared\b/i;
+  /\b(?:by|to(?!\s+be\b)|than|saves?|saved|saving|savings|reduc\w*|cut\w*|lower(?:ing|ed)?|target\w*|goal|aim\w*|under|below|above|over|exceed\w*|additional|extra|another|up|down|increase\w*|rise|drop\w*|fall\w*|shift\w*|trim\w*|if|would|could|estimated|potential|worth)\b|[;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\bagainst\b|\bversus\b|\bvs\.?|\bcompared\b/i;
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g;
 /** A year's figure in a sentence that also names an anomaly ("used 2,730,700 kWh a year; its largest anomaly …"). */
 const YEAR_FIGURE_AFTER = /^\s*(?:of\s+\w+\s+)?(?:a year|per year|per annum|annually|over the year|in the year|for the year|in \d{4}|over the period|a year's)/i;
 const YEAR_FIGURE_BEFORE = /\b(?:annual(?:ly)?|yearly|year's|a year of)\b[^.;]{0,20}$/i;
 /** Marks the number after it as an expected (not actual) figure: "against an expected 3,390 kWh". */
 const EXPECTED_BEFORE =
-  /(?<!\b(?:than|above|below|over|under|from|beyond|exceeded|exceeds|exceeding|missed)\s+)\b(?:expected|typical(?:ly)?|normal(?:ly)?|usual(?:ly)?|baseline|predicted|forecast)\b(?:\s+(?:use|usage|consumption|value|level|load|demand|figure|for|on|of|the|day|week|beginning|starting|Ø+))*[\s:=~≈]*(?:(?:of|at|is|was|be|around|about|roughly|some|approximately|nearly)\s+){0,2}$/i;
+  /(?<!\b(?:than|above|below|over|under|from|beyond|exceeded|exceeds|exceeding|missed)\s+)\b(?:expect(?:ed|ing)?|typical(?:ly)?|normal(?:ly)?|usual(?:ly)?|baseline|predicted|forecast)\b(?:\s+(?:use|usage|consumption|value|level|load|demand|figure|for|on|of|the|day|week|beginning|starting|Ø+))*[\s:=~≈]*(?:(?:of|at|is|was|be|around|about|roughly|some|approximately|nearly)\s+){0,2}$/i;
 /** Marks the number before it as an expected figure: "3,390 kWh was expected". */
 const EXPECTED_AFTER = /^[\s,]*(?:(?:was|were|is|had been|would be|being)\s+)?(?:expected|typical|normal|usual|predicted|forecast)\b/i;
 
@@ -239,6 +258,7 @@ const cleanGap = (gap: string, maxLength: number): boolean => gap.length <= maxL
 export const proseClaims = (text: string, data: PromptData, options: ProseClaimOptions = {}): ProseClaim[] => {
   const claims: ProseClaim[] = [];
   const anomalyDates = new Set(data.anomalies.map((anomaly) => anomaly.date));
+  const contextDates = options.context ? [...new Set(datesIn(options.context).filter((date) => anomalyDates.has(date)))] : [];
   for (const sentence of splitSentences(text)) {
     // Metric names written out.
     for (const match of sentence.matchAll(EXPLICIT_METRIC)) {
@@ -258,7 +278,10 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
       });
     }
     let masked = maskWith(sentence, EXPLICIT_METRIC);
-    const dates = datesIn(masked).filter((date) => anomalyDates.has(date));
+    let dates = datesIn(masked).filter((date) => anomalyDates.has(date));
+    if (dates.length === 0 && contextDates.length === 1 && !datesIn(masked).length && !MONTH_PATTERN.test(masked) && !/\b(?:year|annual|annum|month|week|period)\b/i.test(masked)) {
+      dates = contextDates;
+    }
     masked = maskWith(masked, ISO_DATE);
     masked = maskWith(masked, /\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\s+\d{4}\b/gi);
     masked = maskWith(masked, /\b\d{1,2}:\d{2}\b|\b24\/7\b|\b(?:19|20)\d{2}(?!\s*(?:k?wh|mwh|gwh|kw|mw|%|h\b|hours|m²|m2))\b|\b(?![mr]2\b)[A-Za-z]+\d+\b/gi);
@@ -301,6 +324,7 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
         .filter(
           (phrase) =>
             phrase.end <= number.start &&
+            !phrase.family.afterOnly &&
             !ownedByEarlier.has(phrase) &&
             cleanGap(masked.slice(phrase.end, number.start), 45) &&
             // "8,685 valid hours out of 8,760": the number after "of" is the whole, not the phrase's metric.
