@@ -9,7 +9,7 @@ import type { EaioConfig } from '@eaio/core';
 import { composeWorkers } from '../apps/producer/src/compose-workers';
 import { runSubmit } from '../apps/producer/src/commands/submit-command';
 import { runAudit } from '../apps/producer/src/commands/audit-command';
-import { cambridgeAvailable, cambridgeBuildings, writeCambridgeSubset } from './support/cambridge';
+import { cambridgeBuildings, writeCambridgeSubset } from './support/cambridge';
 import { openTestPipeline, waitFor, type TestPipeline } from './support/pipeline-harness';
 import { buildingIdsIn } from './support/pipeline-checks';
 
@@ -86,7 +86,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 /** The cell as a word of its own (a building id "b1" must not match inside "b12"). */
 const mentions = (text: string, cell: string) => new RegExp(`(?<![\\w.-])${escapeRegExp(cell)}(?![\\w-]|\\.\\d)`, 'i').test(text);
 
-describe.skipIf(!cambridgeAvailable())('privacy end to end: ENHANCED anonymised, every external request audited', () => {
+describe('privacy end to end: ENHANCED anonymised, every external request audited', () => {
   let pipeline: TestPipeline;
   let keyDir: string;
   const batchIds: Record<'PRIVATE' | 'ENHANCED', string> = { PRIVATE: '', ENHANCED: '' };

@@ -9,7 +9,7 @@ import { createBoardApp } from '@eaio/board';
 import { composeWorkers } from '../apps/producer/src/compose-workers';
 import { runSubmit } from '../apps/producer/src/commands/submit-command';
 import { createIntakeApp } from '../apps/producer/src/commands/serve-command';
-import { cambridgeAvailable, cambridgeBuildings, writeCambridgeSubset } from './support/cambridge';
+import { cambridgeBuildings, writeCambridgeSubset } from './support/cambridge';
 import { openTestPipeline, waitFor, type TestPipeline } from './support/pipeline-harness';
 
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
@@ -39,7 +39,7 @@ const listen = async (app: ReturnType<typeof createBoardApp>): Promise<{ server:
   return { server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
 };
 
-describe.skipIf(!cambridgeAvailable())('privacy per building, the stored job as the truth, tenants apart', () => {
+describe('privacy per building, the stored job as the truth, tenants apart', () => {
   let pipeline: TestPipeline;
   let board: { server: Server; url: string };
   let intake: { server: Server; url: string };
