@@ -170,6 +170,50 @@ describe('nightly cost report', () => {
     expect(markdown).toContain('- Savings: $0.000270 (34.0%) on the kept results');
   });
 
+  it('the batch lever counts calls billed at batch prices, their saving against interactive prices, and fallbacks near the deadline', async () => {
+    const attempt = (id: string, outcome: string, priceVersion: string, cost: number, input: number | null, output: number | null, startedAt = '2025-06-02T04:00:00Z') =>
+      db.pool.query(
+        `INSERT INTO attempts (attempt_id, job_id, batch_id, endpoint, tenant, tier, provider, model, started_at, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micro_usd, price_version, outcome)
+         VALUES ($1, $1, 'batch', 'openai', 'acme', 'api', 'openai', 'gpt-4o-mini', $2, $3, $4, 0, 0, 0, $5, $6, $7)`,
+        [id, startedAt, input, output, cost, priceVersion, outcome],
+      );
+    const batchPrice = `${catalog.version}+batch:0.5`;
+    // gpt-4o-mini interactive: 2000 in * 0.15 + 500 out * 0.6 = 600 µUSD; at the batch share 0.5: 300.
+    await attempt('b1', 'passed', batchPrice, 300, 2000, 500);
+    await attempt('b2', 'failed-gate', batchPrice, 300, 2000, 500);
+    // Answered without token counts, charged 100 µUSD worst case at the batch price: 200 interactively.
+    await attempt('b3', 'passed', batchPrice, 100, null, null);
+    // Not billed at a batch price: an errored batch item ($0), an interactive call, a batch call of another day.
+    await attempt('b4', 'error', batchPrice, 0, null, null);
+    await attempt('i1', 'passed', catalog.version, 600, 2000, 500);
+    await attempt('b5', 'passed', batchPrice, 300, 2000, 500, '2025-06-01T04:00:00Z');
+    const item = (id: string, status: string, endedAt: string | null) =>
+      db.pool.query(
+        `INSERT INTO provider_batch_items (attempt_id, job_id, batch_id, queue_job_id, tier, provider, endpoint, model, request, deadline, status, ended_at)
+         VALUES ($1, $1, 'batch', $1, 'api', 'openai', 'openai', 'gpt-4o-mini', '{}', '2025-06-03T00:00:00Z', $2, $3)`,
+        [id, status, endedAt],
+      );
+    await item('f1', 'fallback', '2025-06-02T22:00:00Z');
+    await item('f2', 'fallback', '2025-06-02T23:00:00Z');
+    await item('f3', 'fallback', '2025-06-01T23:00:00Z');
+    await item('d1', 'done', '2025-06-02T05:00:00Z');
+    await item('q1', 'queued', null);
+    await item('c1', 'cancelled', '2025-06-02T05:00:00Z');
+
+    const { report, markdown } = await generateCostReport(options());
+    expect(report.totals.levers.batch).toEqual({ calls: 3, costMicro: 700, interactiveCostMicro: 1400, savingsMicro: 700, fellBack: 2 });
+    expect(markdown).toContain(
+      '  - batch pricing: 3 calls billed at provider batch prices, cost $0.000700 against $0.001400 at interactive prices, saved $0.000700; 2 parked calls fell back to interactive near the deadline',
+    );
+  });
+
+  it('the batch lever is zero on a day without batch calls', async () => {
+    await seed([['a1', 'api', 'openai', 'gpt-4o-mini', '2025-06-02T04:00:00Z', 1000, 2000, 500, 1000, 525, 'passed']]);
+    const { report, markdown } = await generateCostReport(options());
+    expect(report.totals.levers.batch).toEqual({ calls: 0, costMicro: 0, interactiveCostMicro: 0, savingsMicro: 0, fellBack: 0 });
+    expect(markdown).toContain('  - batch pricing: 0 calls billed at provider batch prices');
+  });
+
   it('rolls up incrementally: a second run re-reads only the target day, and sees its late attempts', async () => {
     await seed([['a1', 'api', 'openai', 'gpt-4o-mini', '2025-06-02T04:00:00Z', 1000, 2000, 500, 1000, 525, 'passed']]);
     expect((await generateCostReport(options())).rolledUpDays).toHaveLength(3);

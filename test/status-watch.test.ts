@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, insertJobs, migrate, upsertBatch, type Database } from '@eaio/db';
-import { runStatus, runWatch } from '../apps/producer/src/commands/status-command';
+import { runStatus, runWatch, span } from '../apps/producer/src/commands/status-command';
 import type { Runtime } from '../apps/producer/src/runtime';
 import { freshDatabase } from './support/fresh-database';
 
@@ -87,6 +87,89 @@ describe('status and watch', () => {
       .split(/\s+/);
     // tier queued active succeeded review failed rejected calls passed failed-gate errors in-flight pass spend
     expect(row.slice(0, 13)).toEqual(['local-fast', '2', '0', '1', '1', '1', '0', '4', '1', '1', '1', '1', '33%']);
+  });
+
+  it('status shows, per provider, api calls parked in provider batches: waiting, submitted, the oldest one and the nearest deadline', async () => {
+    const parkedBatch = 'b_parked';
+    await upsertBatch(database, { id: parkedBatch, tenant: 't', name: 'parked', source: {} });
+    const item = (id: string, batchId: string, provider: string, status: string, parkedAgo: string, deadline: string) =>
+      database.pool.query(
+        `INSERT INTO provider_batch_items (attempt_id, job_id, batch_id, queue_job_id, tier, provider, endpoint, model, request, deadline, status, created_at)
+         VALUES ($1, $1, $2, $1, 'api', $3, $3, 'm', '{}', $6::timestamptz, $4, now() - $5::interval)`,
+        [id, batchId, provider, status, parkedAgo, deadline],
+      );
+    await item('p1', parkedBatch, 'openai', 'queued', '10 minutes', '2030-01-02T00:00:00Z');
+    await item('p2', parkedBatch, 'openai', 'queued', '5 minutes', '2030-01-01T12:00:00Z');
+    await item('p3', parkedBatch, 'openai', 'submitting', '1 minute', '2030-01-03T00:00:00Z');
+    await item('p4', parkedBatch, 'openai', 'submitted', '3 hours', '2030-01-02T00:00:00Z');
+    await item('p5', parkedBatch, 'anthropic', 'submitted', '1 minute', '2030-01-05T00:00:00Z');
+    // Ended items are no longer parked; another batch's parked call shows only in the listing.
+    await item('p6', parkedBatch, 'openai', 'done', '5 hours', '2029-01-01T00:00:00Z');
+    await item('p7', parkedBatch, 'openai', 'fallback', '5 hours', '2029-01-01T00:00:00Z');
+    await item('p8', parkedBatch, 'anthropic', 'cancelled', '5 hours', '2029-01-01T00:00:00Z');
+    await item('o1', 'b_other', 'openai', 'queued', '1 minute', '2029-06-01T00:00:00Z');
+
+    const out = sink(false);
+    const status = await runStatus(runtime, parkedBatch, out.stream);
+    expect(status?.parked.map(({ provider, waiting, submitted, nearestDeadline }) => ({ provider, waiting, submitted, nearest: nearestDeadline.toISOString() }))).toEqual([
+      { provider: 'anthropic', waiting: 0, submitted: 1, nearest: '2030-01-05T00:00:00.000Z' },
+      { provider: 'openai', waiting: 2, submitted: 2, nearest: '2030-01-01T12:00:00.000Z' },
+    ]);
+    expect(status?.parked[1]?.oldestAgeSec).toBeGreaterThanOrEqual(3 * 3600);
+    const lines = out.chunks.join('').split('\n');
+    const at = lines.findIndex((line) => line.startsWith('api calls parked in provider batches'));
+    expect(at).toBeGreaterThan(0);
+    const row = (provider: string) =>
+      lines
+        .slice(at)
+        .find((line) => line.startsWith(provider))!
+        .trim()
+        .split(/\s+/);
+    // provider waiting submitted oldest (two words from an hour on) nearest-deadline
+    expect([...row('openai').slice(0, 3), row('openai').at(-1)]).toEqual(['openai', '2', '2', '2030-01-01T12:00:00.000Z']);
+    expect(row('openai')[3]).toMatch(/^3h$/);
+    expect([...row('anthropic').slice(0, 3), row('anthropic').at(-1)]).toEqual(['anthropic', '0', '1', '2030-01-05T00:00:00.000Z']);
+
+    // --json: the same object (as the HTTP status endpoint answers it).
+    const json = sink(false);
+    await runStatus(runtime, parkedBatch, json.stream, { json: true });
+    const parsed = JSON.parse(json.chunks.join(''));
+    expect(parsed.batchId).toBe(parkedBatch);
+    expect(parsed.parked.map((p: { provider: string; waiting: number; submitted: number }) => [p.provider, p.waiting, p.submitted])).toEqual([
+      ['anthropic', 0, 1],
+      ['openai', 2, 2],
+    ]);
+
+    // No batch: every batch's parked calls under the listing (text and JSON).
+    const listing = sink(false);
+    await runStatus(runtime, undefined, listing.stream);
+    const listed = listing.chunks.join('').split('\n');
+    expect(
+      listed
+        .find((line) => line.startsWith('openai'))
+        ?.trim()
+        .split(/\s+/)
+        .slice(0, 3),
+    ).toEqual(['openai', '3', '2']);
+    expect(listed.find((line) => line.startsWith('openai'))).toContain('2029-06-01T00:00:00.000Z');
+    const listingJson = sink(false);
+    await runStatus(runtime, undefined, listingJson.stream, { json: true });
+    const all = JSON.parse(listingJson.chunks.join(''));
+    expect(all.batches.map((b: { id: string }) => b.id)).toContain(parkedBatch);
+    expect(all.parked.map((p: { provider: string; waiting: number; submitted: number }) => [p.provider, p.waiting, p.submitted])).toEqual([
+      ['anthropic', 0, 1],
+      ['openai', 3, 2],
+    ]);
+
+    // A batch with nothing parked prints no parked lines.
+    const plain = sink(false);
+    const none = await runStatus(runtime, batch, plain.stream);
+    expect(none?.parked).toEqual([]);
+    expect(plain.chunks.join('')).not.toContain('parked in provider batches');
+  });
+
+  it('spans read as days, hours, minutes and seconds', () => {
+    expect([span(0), span(42), span(429), span(7500), span(273_600)]).toEqual(['0s', '42s', '7m 09s', '2h 05m', '3d 04h']);
   });
 
   it('redraws one table in place on a terminal, with a progress bar and an ETA', async () => {

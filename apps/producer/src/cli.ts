@@ -66,10 +66,11 @@ program
 
 program
   .command('status [batch]')
-  .description('per-tier counts and spend of a batch (no batch: list recent batches)')
-  .action(async (batch) => {
+  .description('per-tier counts, spend and calls parked in provider batches of a batch (no batch: list recent batches and every parked call)')
+  .option('--json', 'print the status as JSON')
+  .action(async (batch, options) => {
     const { runStatus } = await import('./commands/status-command');
-    await withRuntime((runtime) => runStatus(runtime, batch), { migrate: false });
+    await withRuntime((runtime) => runStatus(runtime, batch, process.stdout, { json: Boolean(options.json) }), { migrate: false });
   });
 
 program

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { batchStatus, recentBatches, type BatchStatus } from '@eaio/db';
+import { batchStatus, parkedProviderCalls, recentBatches, type BatchStatus, type ParkedProviderCalls } from '@eaio/db';
 import { usd } from '../cli-context';
 import type { Runtime } from '../runtime';
 
@@ -9,6 +9,34 @@ const { Format } = cliProgress;
 const QUEUES = ['local-fast', 'local-quality', 'api', 'review'];
 
 const percent = (part: number, whole: number): string => (whole > 0 ? `${((part / whole) * 100).toFixed(0)}%` : '–');
+
+/** A whole-second span as `3d 04h`, `2h 05m`, `7m 09s` or `42s`. */
+export const span = (seconds: number): string => {
+  const s = Math.max(0, Math.floor(seconds));
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (s >= 86_400) return `${Math.floor(s / 86_400)}d ${two(Math.floor((s % 86_400) / 3600))}h`;
+  if (s >= 3600) return `${Math.floor(s / 3600)}h ${two(Math.floor((s % 3600) / 60))}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m ${two(s % 60)}s`;
+  return `${s}s`;
+};
+
+/** Api calls parked in provider batch endpoints, one line per provider (none: no lines). */
+export const parkedLines = (parked: ParkedProviderCalls[]): string[] =>
+  parked.length === 0
+    ? []
+    : [
+        'api calls parked in provider batches (batch prices; interactive near the deadline):',
+        'provider        waiting  submitted   oldest   nearest deadline',
+        ...parked.map((row) =>
+          [
+            row.provider.padEnd(14),
+            String(row.waiting).padStart(8),
+            String(row.submitted).padStart(10),
+            `  ${span(row.oldestAgeSec).padEnd(7)}`,
+            ` ${row.nearestDeadline.toISOString()}`,
+          ].join(' '),
+        ),
+      ];
 
 /** Jobs per tier and state, calls per tier and outcome (errors and calls in flight included), jobs without a result. */
 export const statusLines = (status: BatchStatus): string[] => {
@@ -62,24 +90,38 @@ export const statusLines = (status: BatchStatus): string[] => {
         .join(', ')})`,
     );
   }
+  lines.push(...parkedLines(status.parked));
   return lines;
 };
 
 export const formatStatus = (status: BatchStatus): string => statusLines(status).join('\n');
 
-export const runStatus = async (runtime: Runtime, batchId: string | undefined, out: NodeJS.WritableStream = process.stdout): Promise<BatchStatus | undefined> => {
+/**
+ * `eaio status [batch] [--json]`: one batch's table, or the recent batches and every batch's
+ * calls parked in provider batches; `--json` prints the same as one JSON object.
+ */
+export const runStatus = async (
+  runtime: Runtime,
+  batchId: string | undefined,
+  out: NodeJS.WritableStream = process.stdout,
+  options: { json?: boolean } = {},
+): Promise<BatchStatus | undefined> => {
   if (!batchId) {
     const rows = await recentBatches(runtime.database);
-    out.write(
-      rows.length
-        ? `${rows.map((row) => `${row.id}  ${row.status.padEnd(5)} ${String(row.job_count).padStart(5)} jobs  ${row.created_at.toISOString()}  ${row.name}`).join('\n')}\n`
-        : 'no batches yet\n',
-    );
+    const parked = await parkedProviderCalls(runtime.database);
+    if (options.json) {
+      out.write(`${JSON.stringify({ batches: rows, parked }, null, 2)}\n`);
+      return undefined;
+    }
+    const listed = rows.length
+      ? rows.map((row) => `${row.id}  ${row.status.padEnd(5)} ${String(row.job_count).padStart(5)} jobs  ${row.created_at.toISOString()}  ${row.name}`)
+      : ['no batches yet'];
+    out.write(`${[...listed, ...parkedLines(parked)].join('\n')}\n`);
     return undefined;
   }
   const status = await batchStatus(runtime.database, batchId);
   if (!status) throw new Error(`no batch "${batchId}": run "eaio status" to list batches`);
-  out.write(`${formatStatus(status)}\n`);
+  out.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatStatus(status)}\n`);
   return status;
 };
 

@@ -25,8 +25,46 @@ export interface BatchStatus {
   spendMicroUsd: number;
   /** Jobs answered from the response cache (a kept result of another job reused; no call), by tier. */
   cacheHits: { total: number; byTier: Record<string, number> };
+  /** The batch's api calls parked in provider batches (Batch API / Message Batches), per provider; empty when none is. */
+  parked: ParkedProviderCalls[];
   simulated: boolean;
 }
+
+/** Api calls of deadline batches that wait in one provider's batch endpoint (rows of `provider_batch_items` not yet ended). */
+export interface ParkedProviderCalls {
+  provider: string;
+  /** Queued: waiting to be sent in a provider batch. */
+  waiting: number;
+  /** Sent (or being sent) in a provider batch the provider is still working on. */
+  submitted: number;
+  /** When the oldest of them was parked, and its age in seconds (database clock). */
+  oldestParkedAt: Date;
+  oldestAgeSec: number;
+  /** The nearest deadline among them (they fall back to interactive calls `batchApi.fallbackMarginSec` before it). */
+  nearestDeadline: Date;
+}
+
+/** Calls parked in provider batches per provider: one batch's, or every batch's without `batchId`. */
+export const parkedProviderCalls = async (database: Database, batchId?: string): Promise<ParkedProviderCalls[]> => {
+  const { rows } = await database.pool.query(
+    `SELECT provider,
+            count(*) FILTER (WHERE status = 'queued')::int AS waiting,
+            count(*) FILTER (WHERE status IN ('submitting', 'submitted'))::int AS submitted,
+            min(created_at) AS oldest, greatest(0, extract(epoch FROM now() - min(created_at)))::float8 AS age, min(deadline) AS nearest
+     FROM provider_batch_items
+     WHERE status IN ('queued', 'submitting', 'submitted') AND ($1::text IS NULL OR batch_id = $1)
+     GROUP BY provider ORDER BY provider`,
+    [batchId ?? null],
+  );
+  return rows.map((row) => ({
+    provider: row.provider,
+    waiting: row.waiting,
+    submitted: row.submitted,
+    oldestParkedAt: row.oldest,
+    oldestAgeSec: Math.floor(row.age),
+    nearestDeadline: row.nearest,
+  }));
+};
 
 /** Per-tier counts and spend of one batch, for `eaio status` / `watch` and the board API. */
 export const batchStatus = async (database: Database, batchId: string): Promise<BatchStatus | undefined> => {
@@ -97,6 +135,7 @@ export const batchStatus = async (database: Database, batchId: string): Promise<
     withoutResult,
     spendMicroUsd: Number(ledger.rows[0].cost),
     cacheHits,
+    parked: await parkedProviderCalls(database, batchId),
     simulated,
   };
 };

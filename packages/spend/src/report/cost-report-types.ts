@@ -102,6 +102,20 @@ export interface CostLevers {
   api: LeverFigures;
   /** Kept jobs whose start adaptive routing moved, and the expected saving it moved them for (estimate from the history at routing time). */
   adaptive: { movedJobs: number; expectedSavingsMicro: number };
-  /** Provider batch pricing (Batch API / Message Batches): filled in by the batch tier; `undefined` until it is. */
-  batch: LeverFigures | undefined;
+  /** Provider batch pricing (Batch API / Message Batches): the day's calls billed at batch prices against the same calls at interactive prices. */
+  batch: BatchLeverFigures;
+}
+
+/** Calls of deadline batches sent through provider batch endpoints (attempts started on the report day). */
+export interface BatchLeverFigures {
+  /** Calls settled at a batch price (price version `…+batch:<share>`) that the provider answered or billed. */
+  calls: number;
+  /** What they cost (at the batch price). */
+  costMicro: number;
+  /** The same calls at their model's interactive price (their tokens at the catalog price; a call without token counts: its cost ÷ the batch share). */
+  interactiveCostMicro: number;
+  /** interactiveCost − cost. */
+  savingsMicro: number;
+  /** Parked calls that fell back to an interactive call because the deadline came close (items ended `fallback` on the day). */
+  fellBack: number;
 }

@@ -6,7 +6,7 @@ import { settledCostMicro } from '../cost';
 import { picoPerToken, picoToMicroHalfUp } from '../money';
 import type { PriceCatalog } from '../price-catalog';
 import type { TransactionalDb } from '../queryable';
-import type { CostReport, CostReportRow } from './cost-report-types';
+import type { BatchLeverFigures, CostReport, CostReportRow } from './cost-report-types';
 import { renderCsv } from './render-csv';
 import { renderHtml } from './render-html';
 import { renderMarkdown } from './render-markdown';
@@ -106,6 +106,77 @@ export const buildReportRows = (rows: RollupRow[], referencePrice: ModelPrice, l
       referenceCostMicro: settledCostMicro(usage, referencePrice),
     };
   });
+
+/** `…+batch:0.5` → 0.5 (the share of the interactive price a batch call was billed at). */
+const batchShareOf = (priceVersion: string): number | undefined => {
+  const share = Number(/\+batch:([0-9.]+)/.exec(priceVersion)?.[1]);
+  return share > 0 ? share : undefined;
+};
+
+/**
+ * The batch lever of one day: calls started on it that were billed at a provider batch price
+ * (answered, or charged something), their cost, the same calls at the interactive price of
+ * their model, and the parked calls that fell back to interactive calls near their deadline.
+ */
+const TOKENED = 'input_tokens IS NOT NULL AND output_tokens IS NOT NULL';
+
+const batchLever = async (options: CostReportOptions, start: Date, end: Date): Promise<BatchLeverFigures> => {
+  const groups = (
+    await options.db.query<{
+      provider: string;
+      model: string;
+      price_version: string;
+      calls: string;
+      cost_micro_usd: string;
+      input_tokens: string;
+      output_tokens: string;
+      cached_input_tokens: string;
+      cache_write_tokens: string;
+      reasoning_tokens: string;
+      untokened_cost: string;
+    }>(
+      `SELECT provider, model, price_version, count(*) AS calls, coalesce(sum(cost_micro_usd), 0) AS cost_micro_usd,
+            coalesce(sum(input_tokens) FILTER (WHERE ${TOKENED}), 0) AS input_tokens, coalesce(sum(output_tokens) FILTER (WHERE ${TOKENED}), 0) AS output_tokens,
+            coalesce(sum(cached_input_tokens) FILTER (WHERE ${TOKENED}), 0) AS cached_input_tokens,
+            coalesce(sum(cache_write_tokens) FILTER (WHERE ${TOKENED}), 0) AS cache_write_tokens,
+            coalesce(sum(reasoning_tokens) FILTER (WHERE ${TOKENED}), 0) AS reasoning_tokens,
+            coalesce(sum(cost_micro_usd) FILTER (WHERE input_tokens IS NULL OR output_tokens IS NULL), 0) AS untokened_cost
+       FROM attempts
+       WHERE price_version LIKE '%+batch:%' AND (outcome IN ('passed', 'failed-gate') OR cost_micro_usd > 0)
+         AND started_at >= $1 AND started_at < $2
+       GROUP BY provider, model, price_version`,
+      [start, end],
+    )
+  ).rows;
+  let calls = 0;
+  let costMicro = 0;
+  let interactiveCostMicro = 0;
+  for (const group of groups) {
+    const cost = Number(group.cost_micro_usd);
+    const untokened = Number(group.untokened_cost);
+    const share = batchShareOf(group.price_version) ?? 1;
+    const price = options.catalog.find(group.provider, group.model, start)?.price;
+    calls += Number(group.calls);
+    costMicro += cost;
+    interactiveCostMicro += price
+      ? settledCostMicro(
+          {
+            inputTokens: Number(group.input_tokens),
+            outputTokens: Number(group.output_tokens),
+            cachedInputTokens: Number(group.cached_input_tokens),
+            cacheWriteTokens: Number(group.cache_write_tokens),
+            reasoningTokens: Number(group.reasoning_tokens),
+          },
+          price,
+        ) + Math.round(untokened / share)
+      : Math.round(cost / share);
+  }
+  const fellBack = await options.db.query<{ n: string }>(`SELECT count(*) AS n FROM provider_batch_items WHERE status = 'fallback' AND ended_at >= $1 AND ended_at < $2`, [
+    start,
+    end,
+  ]);
+  return { calls, costMicro, interactiveCostMicro, savingsMicro: interactiveCostMicro - costMicro, fellBack: Number(fellBack.rows[0]?.n ?? 0) };
+};
 
 const sum = (rows: CostReportRow[], pick: (row: CostReportRow) => number): number => rows.reduce((total, row) => total + pick(row), 0);
 
@@ -238,7 +309,7 @@ export const generateCostReport = async (options: CostReportOptions): Promise<Co
       movedJobs: leverRows.reduce((total, row) => total + Number(row.adaptive_moved), 0),
       expectedSavingsMicro: leverRows.reduce((total, row) => total + Number(row.adaptive_saving), 0),
     },
-    batch: undefined,
+    batch: await batchLever(options, day.startOf('day').toJSDate(), day.plus({ days: 1 }).startOf('day').toJSDate()),
   };
   const withoutResult = without.reduce((total, row) => total + Number(row.jobs), 0);
 

@@ -15,7 +15,7 @@ const leverLines = (levers: CostLevers | undefined): string[] => {
     line('response cache (no call)', levers.cache),
     line('api tier (interactive prices)', levers.api),
     `  - adaptive starts: ${levers.adaptive.movedJobs} kept jobs started elsewhere than the fixed router would (higher or lower), expected saving ${formatUsd(levers.adaptive.expectedSavingsMicro)} (estimate at routing time)`,
-    levers.batch ? line('batch pricing', levers.batch) : '  - batch pricing: –',
+    `  - batch pricing: ${levers.batch.calls} calls billed at provider batch prices, cost ${formatUsd(levers.batch.costMicro)} against ${formatUsd(levers.batch.interactiveCostMicro)} at interactive prices, saved ${formatUsd(levers.batch.savingsMicro)}; ${levers.batch.fellBack} parked calls fell back to interactive near the deadline`,
   ];
 };
 
