@@ -4,7 +4,7 @@ import type { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PRESETS, startEmulator, withBehaviour } from '@eaio/emulator';
 import { createOllamaAdapter, ProviderError } from '@eaio/providers';
-import { createQueueStore, createRedisSlotLeaser, type PipelineJobData } from '@eaio/queues';
+import { acquireSlot, createQueueStore, createRedisSlotLeaser, type PipelineJobData, type SlotLeaser } from '@eaio/queues';
 import { JobLockLostError, startLocalRunner } from './local-runner';
 
 const REDIS = 'redis://127.0.0.1:6379';
@@ -29,7 +29,7 @@ describe('local runner: one cap per host across both local queues and processes'
     let inFlight = 0;
     const timeline: { t: number; inFlight: number; tier: string }[] = [];
     const done: string[] = [];
-    const startProcess = () => {
+    const startProcess = (wrap: (leaser: SlotLeaser) => SlotLeaser = (leaser) => leaser) => {
       const workers = {
         'local-fast': store.createWorker<PipelineJobData>('local-fast', null),
         'local-quality': store.createWorker<PipelineJobData>('local-quality', null),
@@ -38,7 +38,7 @@ describe('local runner: one cap per host across both local queues and processes'
       const runner = startLocalRunner({
         hosts: [{ id: 'ollama-a', maxInFlight: 2, tiers: ['local-quality', 'local-fast'] }],
         workers,
-        leaser,
+        leaser: wrap(leaser),
         idlePollMs: 5,
         onError: (error) => {
           throw error;
@@ -61,6 +61,7 @@ describe('local runner: one cap per host across both local queues and processes'
       });
     };
     return {
+      prefix,
       fast,
       quality,
       startProcess,
@@ -106,6 +107,115 @@ describe('local runner: one cap per host across both local queues and processes'
     expect(Math.max(...env.timeline.map((point) => point.inFlight))).toBe(2);
     // 10 jobs of 40 ms with two slots: most of the run has both slots busy.
     expect(twoBusy).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('local runner: a slot is kept across consecutive jobs unless someone waits for it', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  /** One runner (2 loops, cap 2) whose leaser records every lease it was granted and gave back. */
+  const start = async (jobs: number, jobMs: number) => {
+    const prefix = `eaio-test-${randomUUID()}`;
+    const store = createQueueStore({ kind: 'redis', url: REDIS, prefix });
+    const fast = store.createQueue<PipelineJobData>('local-fast');
+    for (let i = 0; i < jobs; i += 1) await fast.add('job', { jobId: `f${i}` } as PipelineJobData, { jobId: `f${i}` });
+    const worker = store.createWorker<PipelineJobData>('local-fast', null);
+    const leaser = createRedisSlotLeaser(REDIS, prefix);
+    const granted: string[] = [];
+    const released: string[] = [];
+    const handedOver: string[] = [];
+    /** Grants, releases, hand-overs and finished jobs, in order. */
+    const events: string[] = [];
+    const recording: SlotLeaser = Object.assign(Object.create(leaser) as SlotLeaser, {
+      async tryAcquire(...args: Parameters<SlotLeaser['tryAcquire']>) {
+        const lease = await leaser.tryAcquire(...args);
+        if (lease) {
+          granted.push(lease.leaseId);
+          events.push(`grant ${lease.leaseId}`);
+        }
+        return lease;
+      },
+      async release(lease: Parameters<SlotLeaser['release']>[0]) {
+        released.push(lease.leaseId);
+        events.push(`release ${lease.leaseId}`);
+        await leaser.release(lease);
+      },
+      async keepUnlessWaited(lease: Parameters<SlotLeaser['release']>[0]) {
+        const kept = await leaser.keepUnlessWaited!(lease);
+        if (!kept) {
+          handedOver.push(lease.leaseId);
+          events.push(`hand over ${lease.leaseId}`);
+        }
+        return kept;
+      },
+    });
+    const done: string[] = [];
+    const runner = startLocalRunner({
+      hosts: [{ id: 'ollama-a', maxInFlight: 2, tiers: ['local-fast'] }],
+      workers: { 'local-fast': worker },
+      leaser: recording,
+      idlePollMs: 5,
+      onError: (error) => {
+        throw error;
+      },
+      process: async (job: Job<PipelineJobData>) => {
+        await new Promise((resolve) => setTimeout(resolve, jobMs));
+        done.push(String(job.id));
+        events.push(`job ${job.id}`);
+        return { ok: true };
+      },
+    });
+    const outsider = createRedisSlotLeaser(REDIS, prefix);
+    cleanups.push(async () => {
+      await runner.close();
+      await worker.close();
+      await fast.obliterate({ force: true });
+      await fast.close();
+      await leaser.close();
+      await outsider.close();
+    });
+    const until = async (predicate: () => boolean | Promise<boolean>) => {
+      const deadline = Date.now() + 20_000;
+      while (!(await predicate())) {
+        if (Date.now() > deadline) throw new Error('timed out');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    return { leaser, outsider, granted, released, handedOver, events, done, until, runner };
+  };
+
+  it('with nobody waiting, each loop runs job after job on the slot it took first, and gives it back when the queue is empty', async () => {
+    const env = await start(12, 20);
+    await env.until(() => env.done.length === 12);
+    // Both loops fetched the queue empty, then gave their slots back.
+    await env.until(async () => (await env.leaser.held('ollama-a')) === 0 && env.released.length >= 2);
+    expect(new Set(env.done).size).toBe(12);
+    // Up to the last job: the 2 leases taken at the start and nothing else (no release, hand-over
+    // or acquire between jobs). Afterwards idle loops may take and give back slots as they poll.
+    const untilLastJob = env.events.slice(0, env.events.lastIndexOf(`job ${env.done.at(-1)}`) + 1);
+    expect(untilLastJob.filter((event) => !event.startsWith('job '))).toEqual(env.granted.slice(0, 2).map((id) => `grant ${id}`));
+    expect(untilLastJob.filter((event) => event.startsWith('job '))).toHaveLength(12);
+  });
+
+  it('a waiter in the queue still gets a slot as soon as one job ends (FIFO hand-over), and the runner carries on after it', async () => {
+    const env = await start(30, 40);
+    await env.until(() => env.done.length >= 2);
+    // Another process queues for the host (a recheck far beyond the test: only a hand-over wakes it).
+    const outsider = await acquireSlot(env.outsider, 'ollama-a', 2, 'outsider', undefined, undefined, 3_600_000);
+    expect(outsider).toEqual({ host: 'ollama-a', leaseId: 'outsider' });
+    // A loop ending its job found the outsider queued and handed its slot over (before, it kept it).
+    expect(env.handedOver.length).toBeGreaterThanOrEqual(1);
+    expect(await env.leaser.held('ollama-a')).toBe(2);
+    // That loop now waits in the queue for a slot of its own, with jobs still to run.
+    await env.until(async () => (await env.leaser.waiters!('ollama-a')).length === 1);
+    expect(env.done.length).toBeLessThan(30);
+    await env.outsider.release(outsider!);
+    await env.until(() => env.done.length === 30);
+    expect(new Set(env.done).size).toBe(30);
+    await env.until(async () => (await env.leaser.held('ollama-a')) === 0);
   });
 });
 

@@ -254,56 +254,92 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
     }
   };
 
+  const giveBack = (lease: SlotLease) => options.leaser.release(lease).catch(() => undefined);
+
+  /**
+   * After a job the slot is kept for the loop's next one when no waiter is queued for the host
+   * (`SlotLeaser.keepUnlessWaited`, one round trip instead of a release, an acquire and the wake-up
+   * between them); with a waiter queued it is given back, so a freed slot still goes to the longest
+   * waiting, whichever process it is in. A kept slot is given back when the next fetch finds no job,
+   * when the host is down, and on close. Stores without a queue of waiters release after every job.
+   */
+  const afterJob = async (lease: SlotLease): Promise<SlotLease | null> => {
+    if (!options.leaser.keepUnlessWaited || stopping.signal.aborted) {
+      await giveBack(lease);
+      return null;
+    }
+    try {
+      return (await options.leaser.keepUnlessWaited(lease)) ? lease : null;
+    } catch {
+      // The store did not answer: give the slot back (or let the lease expire).
+      await giveBack(lease);
+      return null;
+    }
+  };
+
   const loop = async (host: LocalHost) => {
-    while (!stopping.signal.aborted) {
-      // Whether the host is up, asked holding no slot of it: a check that has to reach the
-      // host takes a slot of its own for the moment it runs (see host-health.ts).
-      let ready: boolean;
-      try {
-        ready = options.hostReady ? await options.hostReady(host.id) : true;
-      } catch (error) {
-        options.onError(error, `health of ${host.id}`);
-        ready = false;
-      }
-      if (!ready) {
-        await new Promise((resolve) => setTimeout(resolve, options.hostDownPollMs ?? 1000));
-        continue;
-      }
-      const token = randomUUID();
-      let lease: SlotLease | null;
-      try {
-        lease = await acquireSlot(options.leaser, host.id, host.maxInFlight, `${host.id}:${token}`, stopping.signal);
-      } catch (error) {
-        // The lease store is unreachable (database restarting, network): wait and try again.
-        if (!stopping.signal.aborted) options.onError(error, `slot lease ${host.id}`);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        continue;
-      }
-      if (!lease) break;
-      // Heartbeat from the moment the slot is held until it is given back: the lease is short,
-      // so a worker that dies (SIGKILL) frees its slots within `leaser.leaseMs`.
-      const stopLease = keepLease(host, lease);
-      let pauseMs = 0;
-      let idle = false;
-      try {
-        const fetched = await fetchJob(host, token);
-        if (fetched) {
-          const running = runOne(fetched.job, fetched.worker, token, host);
-          inFlight.add(running);
-          await running;
-          inFlight.delete(running);
-        } else {
-          idle = true; // both queues empty: give the slot back, then sleep until a job arrives
+    /** The slot kept from the previous job, if any. */
+    let kept: SlotLease | null = null;
+    try {
+      while (!stopping.signal.aborted) {
+        // Whether the host is up, asked holding no slot of it (unless one was kept from the job
+        // before): a check that has to reach the host takes a slot of its own for the moment it
+        // runs (see host-health.ts), and is skipped when the host is at its cap.
+        let ready: boolean;
+        try {
+          ready = options.hostReady ? await options.hostReady(host.id) : true;
+        } catch (error) {
+          options.onError(error, `health of ${host.id}`);
+          ready = false;
         }
-      } catch (error) {
-        options.onError(error, `local loop ${host.id}`);
-        pauseMs = 250;
-      } finally {
-        stopLease();
-        await options.leaser.release(lease).catch(() => undefined);
+        if (!ready) {
+          if (kept) await giveBack(kept);
+          kept = null;
+          await new Promise((resolve) => setTimeout(resolve, options.hostDownPollMs ?? 1000));
+          continue;
+        }
+        const token = randomUUID();
+        let lease: SlotLease | null = kept;
+        kept = null;
+        if (!lease) {
+          try {
+            lease = await acquireSlot(options.leaser, host.id, host.maxInFlight, `${host.id}:${token}`, stopping.signal);
+          } catch (error) {
+            // The lease store is unreachable (database restarting, network): wait and try again.
+            if (!stopping.signal.aborted) options.onError(error, `slot lease ${host.id}`);
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            continue;
+          }
+          if (!lease) break;
+        }
+        // Heartbeat from the moment the slot is held until it is given back: the lease is short,
+        // so a worker that dies (SIGKILL) frees its slots within `leaser.leaseMs`.
+        const stopLease = keepLease(host, lease);
+        let pauseMs = 0;
+        let ran = false;
+        try {
+          const fetched = await fetchJob(host, token);
+          if (fetched) {
+            const running = runOne(fetched.job, fetched.worker, token, host);
+            inFlight.add(running);
+            await running;
+            inFlight.delete(running);
+            ran = true;
+          }
+          // else both queues are empty: give the slot back, then sleep until a job arrives
+        } catch (error) {
+          options.onError(error, `local loop ${host.id}`);
+          pauseMs = 250;
+        } finally {
+          stopLease();
+          if (ran) kept = await afterJob(lease);
+          else await giveBack(lease);
+        }
+        if (!ran && pauseMs === 0) await waitForWork();
+        else if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
-      if (idle) await waitForWork();
-      else if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    } finally {
+      if (kept) await giveBack(kept);
     }
   };
 

@@ -49,6 +49,28 @@ local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 if removed == 1 and redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PUBLISH', ARGV[2], '1') end
 return removed`;
 
+/**
+ * After a job: keeps (renews) the lease when no waiter is queued, else gives it back and wakes
+ * the waiters. KEYS: leases, waiters, waiter expiries; ARGV: lease ms, lease id, channel.
+ */
+const KEEP = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl, id = tonumber(ARGV[1]), ARGV[2]
+local lapsed = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
+for _, member in ipairs(lapsed) do redis.call('ZREM', KEYS[2], member) end
+if #lapsed > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
+local score = redis.call('ZSCORE', KEYS[1], id)
+if redis.call('ZCARD', KEYS[2]) == 0 then
+  if (not score) or tonumber(score) < now then return 0 end
+  redis.call('ZADD', KEYS[1], now + ttl, id)
+  redis.call('PEXPIRE', KEYS[1], ttl * 2)
+  return 1
+end
+if score then redis.call('ZREM', KEYS[1], id) end
+redis.call('PUBLISH', ARGV[3], '1')
+return 0`;
+
 /** Leaves the queue of waiters; the ones behind may now be first. KEYS: waiters, expiries; ARGV: lease id, channel. */
 const LEAVE = `
 local removed = redis.call('ZREM', KEYS[1], ARGV[1])
@@ -175,6 +197,9 @@ export const createRedisSlotLeaser = (url: string, prefix: string, options: Slot
     },
     async waiters(host) {
       return redis.zrange(waitersKey(host), 0, -1);
+    },
+    async keepUnlessWaited(lease) {
+      return (await redis.eval(KEEP, 3, key(lease.host), waitersKey(lease.host), placesKey(lease.host), leaseMs, lease.leaseId, channel(lease.host))) === 1;
     },
     async renew(lease) {
       return (await redis.eval(RENEW, 1, key(lease.host), leaseMs, lease.leaseId)) === 1;

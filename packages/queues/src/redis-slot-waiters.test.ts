@@ -93,4 +93,25 @@ describe('Redis slot leaser: FIFO waiters', () => {
     await until(async () => (await leaser.tryAcquire(HOST, 1, 'd', { wait: true })) !== null);
     expect(await leaser.waiters!(HOST)).toEqual([]);
   });
+
+  it('after a job a lease is kept (renewed) while nobody waits, and handed to the first waiter once someone does', async () => {
+    const prefix = `eaio-test-${randomUUID()}`;
+    const [holder, other] = [open(prefix), open(prefix)];
+    const lease = (await holder.tryAcquire(HOST, 1, 'a'))!;
+    expect(await holder.keepUnlessWaited!(lease)).toBe(true);
+    expect(await holder.held(HOST)).toBe(1);
+    expect(await holder.renew(lease)).toBe(true);
+
+    // 'b' queues in another process; the next keep hands the slot over and wakes it.
+    const waiting = acquireSlot(other, HOST, 1, 'b', undefined, undefined, 3_600_000);
+    await until(async () => (await holder.waiters!(HOST)).includes('b'));
+    expect(await holder.keepUnlessWaited!(lease)).toBe(false);
+    expect(await waiting).toEqual({ host: HOST, leaseId: 'b' });
+    expect(await holder.renew(lease)).toBe(false);
+    expect(await holder.waiters!(HOST)).toEqual([]);
+    expect(await holder.held(HOST)).toBe(1);
+    // A lease that is gone is not kept (nor taken back over 'b').
+    expect(await holder.keepUnlessWaited!(lease)).toBe(false);
+    expect(await holder.held(HOST)).toBe(1);
+  });
 });

@@ -30,6 +30,14 @@ export interface SlotLeaser {
   onFreed?(host: string, listener: () => void): Promise<() => void>;
   /** The host's queued waiters, longest waiting first (tests, diagnostics). */
   waiters?(host: string): Promise<string[]>;
+  /**
+   * After a job, in one step: keeps the lease for the owner's next job (renewing it) when no
+   * waiter is queued for the host, else gives it back and wakes the waiters, so a freed slot
+   * still goes to the longest waiting whenever anyone waits. True when kept; false when it was
+   * given back (or already lost). Stores without a queue of waiters leave it out: their owners
+   * release after every job, since a refused caller there only polls and would never get in.
+   */
+  keepUnlessWaited?(lease: SlotLease): Promise<boolean>;
   /** Pushes the lease's expiry forward; false when the lease was lost. */
   renew(lease: SlotLease): Promise<boolean>;
   release(lease: SlotLease): Promise<void>;
