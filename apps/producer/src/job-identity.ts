@@ -24,6 +24,19 @@ export const jobIdFor = (input: { tenant: string; kind: 'building' | 'prompt'; t
 /** SHA-256 (hex) of a building's facts as canonical JSON: the response cache's facts key (facts carry their `factsVersion`). */
 export const factsHashOf = (facts: unknown): string => createHash('sha256').update(canonicalJson(facts)).digest('hex');
 
+/**
+ * The response cache's key for a prompt job: SHA-256 (hex) of what is sent, the prompt text and
+ * whether a JSON object is asked for. The line's id, privacy and batch are not part of it: the same
+ * prompt under another id or in another file is the same question.
+ */
+export const promptHashOf = (prompt: { prompt: string; wantsJson: boolean }): string => factsHashOf({ prompt: prompt.prompt, json: prompt.wantsJson });
+
+/**
+ * A prompt job's prompt version for the response cache: `jsonl@<the line's promptVersion>`
+ * (`jsonl@-` when it states none). Bumping a line's version makes the cache miss.
+ */
+export const promptVersionOf = (version: string | undefined): string => `jsonl@${version ?? '-'}`;
+
 /** Deterministic batch id from the input files' contents and the submit options. */
 export const batchIdFor = (input: { tenant: string; fileDigests: string[]; options: unknown }): string => `batch_${digest(input, 16)}`;
 

@@ -14,6 +14,8 @@ export interface PromptJobInput {
   privacy: PrivacyLevel;
   taskType: GenericTaskType;
   wantsJson: boolean;
+  /** The line's `promptVersion` (optional): a new one makes the response cache answer it afresh. */
+  promptVersion?: string;
   line: number;
 }
 
@@ -23,11 +25,12 @@ const PromptLine = z.object({
   privacy: z.enum(PRIVACY_LEVELS).optional(),
   taskType: z.enum(GENERIC_TASK_TYPES).optional(),
   json: z.boolean().optional(),
+  promptVersion: z.string().min(1).max(100).optional(),
 });
 
 const KNOWN_FIELDS = new Set(Object.keys(PromptLine.shape));
 const EXAMPLE = '{"id":"a1","prompt":"…","privacy":"PRIVATE","taskType":"summarization"}';
-const FIELDS_HINT = `privacy is one of ${PRIVACY_LEVELS.join('|')}; taskType one of ${GENERIC_TASK_TYPES.join('|')}; id and prompt are non-empty strings`;
+const FIELDS_HINT = `privacy is one of ${PRIVACY_LEVELS.join('|')}; taskType one of ${GENERIC_TASK_TYPES.join('|')}; id and prompt are non-empty strings; promptVersion (optional) a string of at most 100 characters`;
 
 /** A JSONL file, or a byte stream (or chunks) with a name for messages. */
 export type JsonlSource = string | { stream: Readable | AsyncIterable<Buffer>; name: string };
@@ -160,6 +163,7 @@ export async function* readPromptJsonl(source: JsonlSource, options: ReadPromptJ
         privacy: parsed.data.privacy ?? options.privacy,
         taskType: parsed.data.taskType ?? 'generic',
         wantsJson: parsed.data.json ?? false,
+        ...(parsed.data.promptVersion === undefined ? {} : { promptVersion: parsed.data.promptVersion }),
         line: lineNumber,
       };
     }

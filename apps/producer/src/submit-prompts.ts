@@ -3,7 +3,7 @@ import { readFileChunks } from '@eaio/energy';
 import type { PipelineJobData } from '@eaio/queues';
 import type { TierQueues } from '@eaio/workers';
 import { emptyCounts, intakeRouteContext, routeJob, storeAndEnqueue, type IntakeStore, type RoutedCounts } from './enqueue-jobs';
-import { batchIdFor, fileDigest, jobIdFor } from './job-identity';
+import { batchIdFor, fileDigest, jobIdFor, promptHashOf, promptVersionOf } from './job-identity';
 import { createIssueList, type IntakeIssue, type IssueCounts } from './issue-list';
 import { readPromptJsonl } from './prompt-intake';
 
@@ -76,7 +76,11 @@ export const lazyBatch = (deps: SubmitDeps, batch: { id: string; tenant: string;
 
 const SLICE = 200;
 
-/** Generic prompt jobs from JSONL, through the same routing and queues as building jobs. */
+/**
+ * Generic prompt jobs from JSONL, through the same routing and queues as building jobs, and the
+ * same response cache: a new job whose prompt (hash, with the JSON flag), task type and prompt
+ * version were answered before on a tier of its chain reuses that kept result (`routing.cache`).
+ */
 export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps): Promise<SubmitResult> => {
   // A line's own `privacy` field wins over this (see readPromptJsonl).
   const privacy = jobPrivacy({ submit: input.privacy, tenant: input.tenant }, deps.config);
@@ -108,7 +112,8 @@ export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps)
       kind: 'prompt',
       taskType: line.taskType,
       key: line.id,
-      content: { prompt: line.prompt, privacy: line.privacy, json: line.wantsJson },
+      // A stated prompt version is part of the job (a new one is a new job); without one, ids stay as they were.
+      content: { prompt: line.prompt, privacy: line.privacy, json: line.wantsJson, ...(line.promptVersion === undefined ? {} : { promptVersion: line.promptVersion }) },
     });
     slice.push({
       jobId,
@@ -124,6 +129,9 @@ export const submitPrompts = async (input: SubmitPromptsInput, deps: SubmitDeps)
       history: [],
       prompt: line.prompt,
       wantsJson: line.wantsJson,
+      // The response cache's key (with the task type): a kept answer to the same prompt is reused without a call.
+      factsHash: promptHashOf(line),
+      promptVersion: promptVersionOf(line.promptVersion),
       sourceId: line.id,
       simulated: input.simulated,
     });

@@ -76,7 +76,8 @@ export interface CacheHit {
 
 /**
  * The response cache: for each candidate still `queued`, a kept result (passed the gate; a
- * reviewer's pick is not reused) of another job with the same facts hash, analysis type and
+ * reviewer's pick is not reused) of another job with the same facts hash (a prompt job's: its
+ * prompt's hash), analysis (task) type and
  * prompt version, on a tier of the candidate's chain (cheapest tier first), of the same
  * tenant unless `acrossTenants`. A hit ends the job `succeeded` with a copy of that result
  * (`cached_from` names its job) and lowers its batch's open-job count, in one transaction.
@@ -102,7 +103,7 @@ export const reuseCachedResults = async (database: Database, candidates: CacheCa
        ),
        ended AS (
          UPDATE jobs j SET state = 'succeeded', current_tier = p.tier, finished_at = now(), updated_at = now(),
-                route_reason = j.route_reason || ' Cache: the same facts, analysis type and prompt version were answered on ' || p.tier || ' by job ' || p.source_job_id || '; its kept result is reused (no call).'
+                route_reason = j.route_reason || ' Cache: the same ' || CASE WHEN j.kind = 'prompt' THEN 'prompt' ELSE 'facts' END || ', task type and prompt version were answered on ' || p.tier || ' by job ' || p.source_job_id || '; its kept result is reused (no call).'
          FROM picked p
          WHERE j.id = p.job_id AND j.state = 'queued'
          RETURNING j.id, j.batch_id
