@@ -21,9 +21,11 @@ const target = { provider: 'openai', endpoint: 'openai', model: 'gpt-6-luna' };
 const describeStore = (name: string, open: () => Promise<{ stores: GuardStateStore[]; close(): Promise<void> }>) =>
   describe(`provider guard on ${name}`, () => {
     let guards: ProviderGuard[];
+    let stores: GuardStateStore[];
     let close: () => Promise<void>;
     beforeAll(async () => {
       const opened = await open();
+      stores = opened.stores;
       guards = opened.stores.map((store) => createProviderGuard(store, OPTIONS));
       close = opened.close;
     }, 60_000);
@@ -38,6 +40,41 @@ const describeStore = (name: string, open: () => Promise<{ stores: GuardStateSto
       const refused = results.filter((result) => !result.ok);
       expect(refused.every((result) => !result.ok && result.cause === 'rate-limit')).toBe(true);
       expect((await guards[2].snapshot()).requestsInWindow).toEqual({ openai: 25 });
+    });
+
+    it('a provider without limits: a quiet call is admitted from one read and reports its success with nothing written; once a failure counts, the locked path runs and a success resets it', async () => {
+      const updates: string[] = [];
+      const counting: GuardStateStore = Object.assign(Object.create(stores[0]) as GuardStateStore, {
+        update: (provider: string, change: Parameters<GuardStateStore['update']>[1]) => {
+          updates.push(provider);
+          return stores[0].update(provider, change);
+        },
+      });
+      const guard = createProviderGuard(counting, OPTIONS);
+      const local = { provider: 'ollama', endpoint: 'ollama-q', model: 'llama3.2:3b' };
+      for (let i = 0; i < 3; i += 1) {
+        const ticket = await guard.admit(local, 100);
+        expect(ticket).toMatchObject({ ok: true, probe: [], quiet: true });
+        if (ticket.ok) await guard.succeeded(ticket, 42);
+      }
+      expect(updates).toEqual([]);
+      // Another process counts a failure: the next admission is not quiet, and its success (locked) clears the count.
+      await guards[1].failed({ ...local, slice: 0, tokens: 0, probe: [] }, { effect: 'breaker', scope: 'endpoint', open: false, message: 'HTTP 503' });
+      const loud = await guard.admit(local, 100);
+      expect(loud).toMatchObject({ ok: true, probe: [] });
+      expect(loud.ok && loud.quiet).toBeFalsy();
+      if (loud.ok) await guard.succeeded(loud);
+      expect(updates).toEqual(['ollama']);
+      expect((await guard.snapshot()).breakers.find((breaker) => breaker.key === 'ollama-q')).toMatchObject({ state: 'closed', failures: 0 });
+      // Open breaker: refused from the read, nothing written.
+      for (const g of guards) await g.failed({ ...local, slice: 0, tokens: 0, probe: [] }, { effect: 'breaker', scope: 'endpoint', open: false, message: 'HTTP 503' });
+      updates.length = 0;
+      expect(await guard.admit(local, 100)).toMatchObject({ ok: false, cause: 'breaker-open' });
+      expect(updates).toEqual([]);
+      // Limited providers still go through the lock on every admission (the window changes).
+      const limited = await guard.admit({ ...target, provider: 'openai' }, 10);
+      expect(updates).toEqual(['openai']);
+      expect(limited.ok && limited.quiet).toBeFalsy();
     });
 
     it('a breaker opened through one process is open for the others, and shows in the report', async () => {

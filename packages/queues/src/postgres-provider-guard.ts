@@ -23,6 +23,12 @@ export const createPostgresGuardStore = (pool: pg.Pool, namespace = 'eaio'): Gua
         return result;
       });
     },
+    async read(provider) {
+      const { rows } = await pool.query('SELECT (SELECT state FROM provider_guard_states WHERE key = $1) AS state, (extract(epoch from clock_timestamp()) * 1000)::float8 AS now', [
+        keyOf(provider),
+      ]);
+      return { state: parseGuardState(rows[0].state), now: Math.floor(Number(rows[0].now)) };
+    },
     async readAll() {
       const { rows } = await pool.query(
         `SELECT key, state, (extract(epoch from clock_timestamp()) * 1000)::float8 AS now FROM provider_guard_states WHERE key LIKE $1 ORDER BY key`,

@@ -28,6 +28,11 @@ export interface GuardStateStore {
    * skewed clocks still agree.
    */
   update<T>(provider: string, change: (state: ProviderGuardState, now: number) => T): Promise<T>;
+  /**
+   * One provider's document and the store's clock, read without the lock (one round trip).
+   * The guard uses it where a call leaves the document as it is (see `ProviderGuard.admit`).
+   */
+  read?(provider: string): Promise<{ state: ProviderGuardState; now: number }>;
   /** Every provider's document, as stored, with the store's clock. */
   readAll(): Promise<{ provider: string; state: ProviderGuardState; now: number }[]>;
   close(): Promise<void>;
@@ -59,6 +64,12 @@ export interface GuardTicket extends GuardTarget {
   tokens: number;
   /** Probes this call carries (breaker keys, `pause`). */
   probe: string[];
+  /**
+   * Admitted from a document that neither the admission nor a success of the call changes (no
+   * breaker on its keys, no pause, no rate limit on its provider): `succeeded` and `released`
+   * have nothing to write and send nothing.
+   */
+  quiet?: boolean;
 }
 
 export type GuardAdmission = ({ ok: true } & GuardTicket) | Extract<AdmitResult, { ok: false }>;
@@ -79,6 +90,14 @@ export interface ProviderGuardSnapshot {
 /**
  * Circuit breakers, pauses and rate limits shared by every worker process. Each call
  * asks `admit` first, then reports `succeeded` or `failed`; nothing is kept in the process.
+ *
+ * Where the store can `read`, a call to a provider without rate limits is admitted from one
+ * unlocked read when admitting it changes nothing (no probe to take, no pause to probe); the
+ * locked read-change-write (three round trips on Redis, five statements on PostgreSQL, and a
+ * wait for the lock while other processes hold it) runs only when something changes. A call
+ * admitted from a quiet document (see `GuardTicket.quiet`) reports its success with nothing
+ * sent: the only thing it could have undone is a failure another process counted after the
+ * admission, which the next call, admitted from that failure, resets.
  */
 export interface ProviderGuard {
   admit(target: GuardTarget, tokens: number): Promise<GuardAdmission>;
@@ -109,9 +128,21 @@ export const createProviderGuard = (store: GuardStateStore, options: ProviderGua
   };
   return {
     async admit(target, tokens) {
-      const result = await store.update(target.provider, (state, now) =>
-        admit(state, now, { breakerKeys: breakerKeysOf(target), tokens, limit: limitOf(target.provider), probeTimeoutMs: options.breaker.probeTimeoutMs }),
-      );
+      const limit = limitOf(target.provider);
+      const request = { breakerKeys: breakerKeysOf(target), tokens, limit, probeTimeoutMs: options.breaker.probeTimeoutMs };
+      if (store.read && !limit) {
+        const { state, now } = await store.read(target.provider);
+        const before = JSON.stringify(state);
+        const result = admit(state, now, request);
+        if (JSON.stringify(state) === before) {
+          if (!result.ok) return result;
+          recordSuccess(state, now, request.breakerKeys, result.probe);
+          const quiet = JSON.stringify(state) === before;
+          return { ok: true, ...target, slice: result.slice, tokens, probe: result.probe, admittedAt: Date.now(), ...(quiet ? { quiet } : {}) };
+        }
+        // Admitting it changes the document (a probe, a pause probe): under the lock.
+      }
+      const result = await store.update(target.provider, (state, now) => admit(state, now, request));
       return result.ok ? { ok: true, ...target, slice: result.slice, tokens, probe: result.probe, admittedAt: Date.now() } : result;
     },
     async beforeSend(ticket, signal) {
@@ -129,12 +160,14 @@ export const createProviderGuard = (store: GuardStateStore, options: ProviderGua
       }
     },
     async succeeded(ticket, usedTokens) {
+      if (ticket.quiet) return;
       await store.update(ticket.provider, (state, now) => {
         recordSuccess(state, now, breakerKeysOf(ticket), ticket.probe);
         if (usedTokens !== undefined && limitOf(ticket.provider)) adjustTokens(state, ticket.slice, usedTokens - ticket.tokens);
       });
     },
     async released(ticket) {
+      if (ticket.quiet) return;
       await store.update(ticket.provider, (state) =>
         releaseAdmission(state, breakerKeysOf(ticket), ticket.probe, ticket.slice, ticket.tokens, limitOf(ticket.provider) !== undefined),
       );

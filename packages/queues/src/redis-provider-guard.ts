@@ -60,6 +60,10 @@ export const createRedisGuardStore = (url: string, prefix: string, options: Redi
         throw error;
       }
     },
+    async read(provider) {
+      const [[, time], [, raw]] = (await redis.multi().time().get(documentKey(provider)).exec()) as [[null, [string, string]], [null, string | null]];
+      return { state: parseGuardState(raw), now: clock(time) };
+    },
     async readAll() {
       const providers = (await redis.smembers(indexKey)).sort();
       if (providers.length === 0) return [];
