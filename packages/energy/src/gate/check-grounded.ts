@@ -55,6 +55,9 @@ const REDUCTION_GOVERNS =
   /\b(?:by|cut(?:s|ting)?|reduc\w*|sav(?:e|es|ed|ing)|lower(?:s|ed|ing)?|trim\w*|shav\w*|drop\w*|fall\w*|down)\s+(?:\w+\s+)?(?:about|around|roughly|some|up to|over|nearly)?\s*$/i;
 const REDUCTION_AFTER = /^\s*(?:reduction|saving|savings|cut|less|lower|decrease|drop)\b/i;
 
+/** Kinds of figure a number states only with its unit: a bare number is not one of them. */
+const UNIT_BEARING_KINDS = new Set<FigureKind>(['energy', 'power', 'eui', 'power-density', 'slope', 'celsius', 'area']);
+
 const matchesValue = (cited: number, halfStep: number, fact: number, tolerance: NumberToleranceOptions, floor = 0): boolean =>
   withinTolerance(cited, fact, halfStep, { ...tolerance, absoluteFloor: Math.max(tolerance.absoluteFloor ?? 1e-6, floor) });
 
@@ -354,8 +357,10 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
       // a count beside a metric phrase ("the median of its 8 peers") is not one. A reciprocal is not
       // its metric ("the night/day ratio is 1.41" when night/day is 0.71).
       const attributedKinds = new Set(attributed?.candidates.map((metric) => KIND_OF_METRIC[metricUnitClass(metric)]) ?? []);
-      // A bare number ("the night/day ratio is 1.41") is not a percentage.
-      const readable = unitClass === 'none' ? matches.filter((figure) => figure.kind !== 'percent') : matches;
+      // A ratio written as a percentage ("the load factor is 99.5 %") is read against the other percentages.
+      if (unitClass === 'percent' && attributedKinds.has('ratio')) attributedKinds.add('percent');
+      // A bare number ("the night/day ratio is 1.41") is not a percentage, nor a figure that carries a unit.
+      const readable = unitClass === 'none' ? matches.filter((figure) => !UNIT_BEARING_KINDS.has(figure.kind) || attributedKinds.has(figure.kind)) : matches;
       const sameKind = readable.filter((figure) => attributedKinds.has(figure.kind));
       // A number that matches only figures of other kinds is still this metric's when it has the
       // metric's order of magnitude ("coverage: 0.93" when coverage is 1.0); when it has not
@@ -376,8 +381,9 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
         ownKind &&
         !matches.some((figure) => !figure.source.startsWith('1 / ') && figure.metrics.some((metric) => attributed.candidates.includes(metric)))
       ) {
-        // A figure quoted from a data issue's own text ("a zero run of 3,717 h") is that issue's, not a swap.
-        if (!matches.some((figure) => figure.source.startsWith('data issue'))) {
+        // A figure quoted from a data issue's own text ("a zero run of 3,717 h") is that issue's, not a swap
+        // (when it is of the phrase's own kind: "load factor: 1" is not the "24 h / 24" of a zero-run message).
+        if (!matches.some((figure) => figure.source.startsWith('data issue') && attributedKinds.has(figure.kind))) {
           const facts = attributed.candidates
             .slice(0, 3)
             .map((metric) => `${metric} = ${data.metrics[metric]}`)

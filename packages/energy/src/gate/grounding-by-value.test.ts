@@ -252,6 +252,13 @@ describe('grounding by value', () => {
     expect(verdict('Electricity: 1,234,568 kWh a year. Gas: 1,234,568 kWh a year.').pass).toBe(false);
     expect(verdict('Gas use of 1,234,568 kWh rises with cold weather, so tighter heating control should cut it.').pass).toBe(false);
     expect(verdict('Load: base about 98.6 kW, peak about 98.6 kW.').pass).toBe(false);
+    expect(verdict('The load factor is 58 %.').pass).toBe(true);
+    expect(verdict('The load factor is 61.7 %.').pass).toBe(false);
+    expect(verdict('The night/day ratio is 0.58.').pass).toBe(false);
+    expect(verdict('374.8 kWh/m² electricity EUI, above the peer median.').pass).toBe(true);
+    expect(verdict('251.9 kWh/m² electricity EUI, above the peer median.').pass).toBe(false);
+    expect(verdict('The longest electricity gap runs to 46 hours.').pass).toBe(true);
+    expect(verdict('The longest electricity gap runs to 98 hours.').pass).toBe(false);
   });
 
   it('reads format slips forgivingly, noted as slips, and lists every claim with what it matched', () => {

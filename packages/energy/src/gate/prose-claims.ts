@@ -156,7 +156,7 @@ const EXPLICIT_METRIC = new RegExp(`\\b(?:${[...METERS, 'peers', 'building'].joi
 const NUMBER = /(?<![\w.,])[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])/g;
 const SCALE_WORD = /^\s*(?:(million|m(?=\s*kwh))|(thousand|k(?=\s*kwh|\b)))\b/i;
 const BLOCKERS =
-  /\b(?:by|to(?!\s+be\b)|than|saves?|saved|saving|savings|reduc\w*|cut\w*|lower(?:ing|ed)?|target\w*|goal|aim\w*|under|below|above|over|exceed\w*|additional|extra|another|up|down|increase\w*|rise|drop\w*|fall\w*|shift\w*|trim\w*|if|would|could|estimated|potential|worth)\b|[;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\bagainst\b|\bversus\b|\bvs\.?|\bcompared\b/i;
+  /\b(?:by|(?<!\b(?:runs|ran|amounts?|comes?|came|adds up|totals?|extends?)\s)to(?!\s+be\b)|than|saves?|saved|saving|savings|reduc\w*|cut\w*|lower(?:ing|ed)?|target\w*|goal|aim\w*|under|below|above|over|exceed\w*|additional|extra|another|up|down|increase\w*|rise|drop\w*|fall\w*|shift\w*|trim\w*|if|would|could|estimated|potential|worth)\b|[;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\bagainst\b|\bversus\b|\bvs\.?|\bcompared\b/i;
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g;
 /** A year's figure in a sentence that also names an anomaly ("used 2,730,700 kWh a year; its largest anomaly …"). */
 const YEAR_FIGURE_AFTER = /^\s*(?:of\s+\w+\s+)?(?:a year|per year|per annum|annually|over the year|in the year|for the year|in \d{4}|over the period|a year's)/i;
@@ -168,7 +168,8 @@ const EXPECTED_BEFORE =
 const EXPECTED_AFTER = /^[\s,]*(?:(?:was|were|is|had been|would be|being)\s+)?(?:expected|typical|normal|usual|predicted|forecast)\b/i;
 
 /** Between a number and a phrase that names it: "120 kW peak", "0.43 is the night/day ratio", "16.6 kW (baseload)", "70 h (about 3 days) missing". */
-const AFTER_GAP = /^[\s(-]{0,3}(?:\((?:about|around|roughly|some|~)?\s*[\d.,]+\s*[a-z%]*\)\s*)?(?:(?:of|at|is|was|the|as)\s+){0,2}$/i;
+const AFTER_GAP =
+  /^[\s(-]{0,3}(?:\((?:about|around|roughly|some|~)?\s*[\d.,]+\s*[a-z%]*\)\s*)?(?:(?:of|at|is|was|the|as)\s+){0,2}(?:(?:electricity|electrical|electric|gas)\s+)?$/i;
 
 const maskWith = (text: string, pattern: RegExp): string => text.replace(pattern, (match) => 'Ø'.repeat(match.length));
 
