@@ -16,7 +16,7 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const ANOMALY_WORD =
   /\b(?:anomal\w*|spike\w*|surge\w*|dip\w*|drop\w*|unusual\w*|abnormal\w*|outlier\w*|irregular\w*|excursion\w*|jump\w*|plunge\w*|deviat\w*|high[- ]day|low[- ]day|high[- ]week|low[- ]week)\b/i;
 const LOW_CONFIDENCE =
-  /\b(?:unreliable|not reliable|of limited reliability|questionable|highly uncertain|should be treated with caution)\b|\b(?:low|limited|weak|modest|reduced|little)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was|should be|must be)\s+(?:\w+\s+)?(?:low|limited|weak|poor|reduced)\b|\bconfidence\s*(?::|-|–)\s*(?:low|limited|weak|poor)\b|\b(?:tentative|provisional|preliminary) (?:conclusions|findings)\b/i;
+  /\b(?:unreliable|not reliable|of limited reliability|questionable|highly uncertain|should be treated with caution)\b|\b(?:low|limited|weak|modest|little)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was|should be|must be)\s+(?:\w+\s+)?(?:low|limited|weak|poor)\b|\bconfidence\s*(?::|-|–)\s*(?:low|limited|weak|poor)\b|\b(?:tentative|provisional|preliminary) (?:conclusions|findings)\b/i;
 const HIGH_CONFIDENCE =
   /\b(?:fully|highly|entirely|very|completely) reliable\b|\bthe data support every (?:figure|finding)\b|\b(?:high|strong|full|great)[- ]confidence\b|\bconfidence\b[^.;:]{0,40}?\b(?:is|remains|stays|was)\s+(?:\w+\s+)?(?:high|strong)\b|\bconfidence\s*(?::|-|–)\s*(?:high|strong)\b|\bhighly confident\b|\b(?:support|supports|allow|allows) (?:firm|robust|confident|strong) conclusions\b/i;
 const NO_ISSUES = /\bno (?:data[- ]quality |data )?(?:issues|problems)\b(?! (?:beyond|other than|besides|apart from|except))|\bthe record is (?:continuous|complete|clean)\b/i;
@@ -105,9 +105,41 @@ const USE_DOWN = '(?:falls?|drops?|decreases?|goes down|declines?|is lower|gets 
 const TEMP = '(?:the\\s+)?(?:outdoor\\s+|outside\\s+|ambient\\s+|external\\s+|air\\s+)?temperatures?';
 const GETS_WARMER = `(?:(?:it\\s+)?(?:gets?|becomes?|turns?)?\\s*(?:warmer|hotter)|${TEMP}\\s+(?:rises?|increases?|goes up|climbs?))`;
 const GETS_COLDER = `(?:(?:it\\s+)?(?:gets?|becomes?|turns?)?\\s*(?:colder|cooler)|${TEMP}\\s+(?:falls?|drops?|decreases?|goes down|declines?))`;
-/** "use rises as it gets warmer", "use falls as outdoor temperature falls": use grows with warmth. */
-const WARMER = new RegExp(`\\b${USE_UP}\\s+(?:as|when|with)\\s+${GETS_WARMER}|\\b${USE_DOWN}\\s+(?:as|when|with)\\s+${GETS_COLDER}|\\bcooling[- ](?:driven|dominated)\\b`, 'i');
-const COLDER = new RegExp(`\\b${USE_UP}\\s+(?:as|when|with)\\s+${GETS_COLDER}|\\b${USE_DOWN}\\s+(?:as|when|with)\\s+${GETS_WARMER}|\\bheating[- ](?:driven|dominated)\\b`, 'i');
+const IN_WARM = '(?:in|on|during|with|over)\\s+(?:the\\s+)?(?:warmer|hotter|warm|hot)\\s+(?:weather|days|periods|conditions|spells|months)';
+const IN_COLD = '(?:in|on|during|with|over)\\s+(?:the\\s+)?(?:colder|cooler|cold|cool)\\s+(?:weather|days|periods|conditions|spells|months)';
+const PUSH_UP = '(?:push(?:es)?|drives?|raises?|increases?|lifts?|adds?\\s+to)\\s+(?:\\w+\\s+){0,3}?(?:use|usage|load|consumption|demand)(?:\\s+up)?';
+const PULL_DOWN = '(?:cuts?|reduces?|lowers?|trims?|pulls?\\s+down)\\s+(?:\\w+\\s+){0,3}?(?:use|usage|load|consumption|demand)';
+const WARM_SUBJECT = '(?:warmer|hotter)\\s+(?:weather|days|temperatures|conditions)';
+const COLD_SUBJECT = '(?:colder|cooler)\\s+(?:weather|days|temperatures|conditions)';
+/** "use rises as it gets warmer", "use falls as outdoor temperature falls", "demand drops in cooler weather", "warmer days push use up": use grows with warmth. */
+const WARMER = new RegExp(
+  [
+    `\\b${USE_UP}\\s+(?:as|when|with)\\s+${GETS_WARMER}`,
+    `\\b${USE_DOWN}\\s+(?:as|when|with)\\s+${GETS_COLDER}`,
+    `\\b${USE_UP}\\s+${IN_WARM}`,
+    `\\b${USE_DOWN}\\s+${IN_COLD}`,
+    `\\b${WARM_SUBJECT}\\s+${PUSH_UP}`,
+    `\\b${COLD_SUBJECT}\\s+${PULL_DOWN}`,
+    `\\b(?:rises?|increases?|grows?|climbs?)\\s+with\\s+(?:rising\\s+|higher\\s+)?${TEMP}`,
+    `\\b(?:each|every|per)\\s+(?:additional\\s+)?degree\\s+(?:warmer|hotter)\\s+(?:adds|raises|increases)`,
+    `\\bcooling[- ](?:driven|dominated)\\b`,
+  ].join('|'),
+  'i',
+);
+const COLDER = new RegExp(
+  [
+    `\\b${USE_UP}\\s+(?:as|when|with)\\s+${GETS_COLDER}`,
+    `\\b${USE_DOWN}\\s+(?:as|when|with)\\s+${GETS_WARMER}`,
+    `\\b${USE_UP}\\s+${IN_COLD}`,
+    `\\b${USE_DOWN}\\s+${IN_WARM}`,
+    `\\b${COLD_SUBJECT}\\s+${PUSH_UP}`,
+    `\\b${WARM_SUBJECT}\\s+${PULL_DOWN}`,
+    `\\b(?:falls?|drops?|decreases?|declines?)\\s+with\\s+(?:rising\\s+|higher\\s+)?${TEMP}`,
+    `\\b(?:each|every|per)\\s+(?:additional\\s+)?degree\\s+(?:colder|cooler)\\s+(?:adds|raises|increases)`,
+    `\\bheating[- ](?:driven|dominated)\\b`,
+  ].join('|'),
+  'i',
+);
 const ANOMALY_HIGH =
   /\b(?:above|over|higher than|more than|exceed(?:ed|ing|s)?)\s+(?:the\s+)?(?:expected|normal|typical|predicted|baseline)\b|\b(?:a\s+)?(?:spike|surge|jump)\b|\bspiked\b|\bjumped\b/i;
 const ANOMALY_LOW =
@@ -293,7 +325,17 @@ export const checkConsistent = (answer: unknown, data: PromptData, analysisType:
   const root = asRecord(answer);
   const confidence = typeof root.confidence === 'number' ? root.confidence : undefined;
   if (confidence !== undefined) {
-    if (LOW_CONFIDENCE.test(prose)) check(confidence <= 0.6, `the prose calls confidence low, the confidence field says ${confidence}`);
+    // Reliability said of one window ("results for that window are not reliable") is not the answer's confidence.
+    const overall = prose
+      .split(/(?<=[.!?;])\s+|\n+/)
+      .filter(
+        (sentence) =>
+          !/\b(?:that|this|those|these|the affected|the missing|the outage|the gap)\s+(?:window|period|hours?|days?|weeks?|months?|gap|outage|run|stretch)\b|\bduring the (?:gap|outage)\b/i.test(
+            sentence,
+          ),
+      )
+      .join('\n');
+    if (LOW_CONFIDENCE.test(overall)) check(confidence <= 0.6, `the prose calls confidence low, the confidence field says ${confidence}`);
     if (HIGH_CONFIDENCE.test(prose)) check(confidence >= 0.55, `the prose calls confidence high, the confidence field says ${confidence}`);
   }
 

@@ -55,6 +55,23 @@ const REDUCTION_GOVERNS =
   /\b(?:by|cut(?:s|ting)?|reduc\w*|sav(?:e|es|ed|ing)|lower(?:s|ed|ing)?|trim\w*|shav\w*|drop\w*|fall\w*|down)\s+(?:\w+\s+)?(?:about|around|roughly|some|up to|over|nearly)?\s*$/i;
 const REDUCTION_AFTER = /^\s*(?:reduction|saving|savings|cut|less|lower|decrease|drop)\b/i;
 
+/** A part of the load before "by N %" ("trimming the 30.4 kW baseload by 15 %", "cut the overnight load by 20 %"). */
+const COMPONENT_CUT_BEFORE =
+  /\b(?:base[- ]?load|base|peak(?:\s+demand)?|night(?:[- ]?time)?(?:\s+(?:load|use|demand))?|overnight(?:\s+(?:load|use|demand))?|out[- ]of[- ]hours(?:\s+(?:load|use|demand))?|standby(?:\s+load)?|always[- ]on(?:\s+load)?|weekend(?:\s+(?:load|use|demand))?|heating(?:\s+(?:load|demand|use))?|cooling(?:\s+(?:load|demand|use))?|lighting(?:\s+load)?|fans?|pumps?)\b[^.;]{0,25}\bby\s*(?:about|around|roughly|some|up to|~)?\s*$/i;
+
+/** Sums of two or more of the given values (the first eight). */
+const subsetSums = (values: number[]): number[] => {
+  const items = values.slice(0, 8);
+  const sums: number[] = [];
+  for (let mask = 1; mask < 1 << items.length; mask += 1) {
+    if ((mask & (mask - 1)) === 0) continue;
+    let sum = 0;
+    for (let index = 0; index < items.length; index += 1) if (mask & (1 << index)) sum += items[index];
+    sums.push(sum);
+  }
+  return sums;
+};
+
 /** Kinds of figure a number states only with its unit: a bare number is not one of them. */
 const UNIT_BEARING_KINDS = new Set<FigureKind>(['energy', 'power', 'eui', 'power-density', 'slope', 'celsius', 'area']);
 
@@ -201,6 +218,7 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
   let matchedProse = 0;
   const matchedMetrics = new Set<string>();
   const universe = buildFactUniverse(data);
+  const confidenceField = typeof asRecord(answer).confidence === 'number' ? (asRecord(answer).confidence as number) : undefined;
   const annualTotal =
     data.meters.reduce((sum, meter) => sum + (data.metrics[`${meter}.annualKwh`] ?? 0), 0) || data.meters.reduce((sum, meter) => sum + (data.metrics[`${meter}.totalKwh`] ?? 0), 0);
   const largestOf = (kind: Figure['kind']) => Math.max(0, ...universe.filter((figure) => figure.kind === kind).map((figure) => Math.abs(figure.value)));
@@ -298,6 +316,15 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
   function judgeAgainst(quantity: Quantity, masked: string, attributed: ProseClaim | undefined, matches: Figure[]): { status: ClaimStatus; note: string } {
     const value = quantity.value * quantity.unit.scale;
     const unitClass = quantity.unit.unitClass;
+    // "Confidence is moderate (0.7)": the answer's own confidence field, restated.
+    if (
+      confidenceField !== undefined &&
+      /\bconfiden/i.test(masked) &&
+      (unitClass === 'none' || unitClass === 'percent') &&
+      Math.abs(value - (unitClass === 'percent' ? confidenceField * 100 : confidenceField)) <= quantity.halfStep + 1e-9
+    ) {
+      return { status: 'ignored', note: "restates the answer's confidence field" };
+    }
     const counted =
       (unitClass === 'none' || unitClass === 'unknown') && Number.isInteger(value) && value >= 0 && quantity.halfStep >= 0.5 ? COUNT_NOUN.exec(masked.slice(quantity.end)) : null;
     if (counted) {
@@ -336,6 +363,12 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
         if (savings.pct.some((pct) => matchesValue(value, quantity.halfStep, pct, tolerance, 0.5)))
           return { status: 'estimate', note: "agrees with a recommendation's estimatedSavingsPct" };
         if (savings.pct.length === 0 && value <= 60) return { status: 'estimate', note: 'a savings estimate (no recommendation states one)' };
+        // "The electricity measures together save roughly 13 %": a sum of several recommendations' estimates.
+        if (subsetSums(allSavings.pct).some((sum) => matchesValue(value, quantity.halfStep, sum, tolerance, 0.5)))
+          return { status: 'estimate', note: "sums recommendations' estimatedSavingsPct" };
+        // "Trimming the 30.4 kW baseload by 15 %": a cut of one part of the load, not the saving on the total.
+        if (value <= 100 && COMPONENT_CUT_BEFORE.test(masked.slice(Math.max(0, quantity.start - 60), quantity.start)))
+          return { status: 'estimate', note: 'a cut of one part of the load (a target, not the saving on the total)' };
         return { status: 'contradiction', note: `agrees with no recommendation's estimatedSavingsPct (${savings.pct.join(', ') || 'none'})` };
       }
       if (annualTotal > 0 && value > annualTotal + Math.max(quantity.halfStep * quantity.unit.scale, annualTotal * 0.001))
@@ -345,7 +378,12 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
       if (savings.kwh.length === 0 && annualTotal > 0 && value <= annualTotal * 0.6) return { status: 'estimate', note: 'a savings estimate (no recommendation states one)' };
       return { status: 'contradiction', note: `agrees with no recommendation's estimatedAnnualSavingsKwh (${savings.kwh.join(', ') || 'none'})` };
     }
-    if (unitClass === 'percent' && value > 100 && /\b(?:coverage|complete|valid|of (?:the )?(?:hours|year|readings))\b/i.test(masked)) {
+    if (
+      unitClass === 'percent' &&
+      value > 100 &&
+      /\b(?:coverage|complete|valid|of (?:the )?(?:hours|year|readings))\b/i.test(masked) &&
+      !matches.some((figure) => figure.source.startsWith('deviation'))
+    ) {
       return { status: 'unsupported', note: 'is a share above 100 %' };
     }
     if (attributed && attributed.candidates.length === 0 && value === 0) return { status: 'ignored', note: `restates that ${attributed.subject} is missing` };

@@ -46,6 +46,14 @@ const answer = (detail: string, extra: Partial<AnalysisAnswer> = {}): string => 
     ...extra,
   });
 };
+const rec = (kwh: number, pct: number) => ({
+  action: 'Cut the overnight baseload',
+  rationale: 'Night use is high for an office.',
+  estimatedAnnualSavingsKwh: kwh,
+  estimatedSavingsPct: pct,
+  evidence: [{ metric: 'electricity.load.nightDayRatio', value: 0.617 }],
+  priority: 'high' as const,
+});
 const verdict = (detail: string, extra: Partial<AnalysisAnswer> = {}) => evaluateAnswer(answer(detail, extra), healthyFacts(), 'building-diagnostic');
 
 describe('grounding by value', () => {
@@ -259,6 +267,21 @@ describe('grounding by value', () => {
     expect(verdict('251.9 kWh/m² electricity EUI, above the peer median.').pass).toBe(false);
     expect(verdict('The longest electricity gap runs to 46 hours.').pass).toBe(true);
     expect(verdict('The longest electricity gap runs to 98 hours.').pass).toBe(false);
+  });
+
+  it('reads what writer F wrote: confidence restated, reliability of one window, summed and partial savings, labelled anomaly figures, US units, weather shapes', () => {
+    expect(verdict('Confidence is moderate (0.7) given the data issues noted.').pass).toBe(true);
+    expect(verdict('Results for that window are not reliable; elsewhere the data hold.').pass).toBe(true);
+    expect(verdict('The results are not reliable.').pass).toBe(false);
+    expect(verdict('The peak is 241 kW.', { recommendations: [rec(61700, 5), rec(24700, 2)] }).pass).toBe(true);
+    expect(verdict('Together the measures save about 7% of electricity use.', { recommendations: [rec(61700, 5), rec(24700, 2)] }).pass).toBe(true);
+    expect(verdict('Together the measures save about 19% of electricity use.', { recommendations: [rec(61700, 5), rec(24700, 2)] }).pass).toBe(false);
+    expect(verdict('Trimming the 98.6 kW baseload by 15% would cut the overnight waste.').pass).toBe(true);
+    expect(verdict('Site EUI is 374.8 kWh/m² (118.8 kBtu/ft²); the year comes to 4,212 MMBtu.').pass).toBe(true);
+    expect(verdict('Site EUI is 374.8 kWh/m² (150 kBtu/ft²).').pass).toBe(false);
+    expect(verdict('Electricity demand drops in colder weather (slope -21.7 kWh/°C).').pass).toBe(false);
+    expect(verdict('Warmer days push electricity use up.').pass).toBe(false);
+    expect(verdict('Electricity use rises in colder weather (slope -21.7 kWh/°C).').pass).toBe(true);
   });
 
   it('reads format slips forgivingly, noted as slips, and lists every claim with what it matched', () => {

@@ -64,6 +64,11 @@ export const METRIC_UNIT_LABEL: Record<MetricUnitClass, string | undefined> = {
 
 const ENERGY_WORD = '(?:kwh|kilowatt[- ]?hours?)';
 const UNIT_PATTERNS: [RegExp, WrittenUnit][] = [
+  // US units: site EUI in kBtu/ft² (1 kBtu/ft² = 3.1546 kWh/m²), energy in MMBtu, kBtu and therms.
+  [/^kbtu\s*(?:\/|per)\s*(?:ft²|ft2|sq\.?\s*ft|square\s+f(?:ee|oo)t)(?:\s*(?:\/|per)\s*(?:yr|year))?/i, { unitClass: 'eui', scale: 3.15459 }],
+  [/^(?:mmbtu|million\s+btu)\b/i, { unitClass: 'energy', scale: 293.071 }],
+  [/^kbtu\b/i, { unitClass: 'energy', scale: 0.293071 }],
+  [/^therms?\b/i, { unitClass: 'energy', scale: 29.3071 }],
   [
     new RegExp(`^${ENERGY_WORD}\\s*(?:\\/|per)\\s*(?:m²|m2|m\\^2|sqm|sq\\.?\\s*m|square\\s+met(?:re|er))(?:\\s*(?:\\/|per|·|a|\\.)\\s*(?:yr|year|annum))?`, 'i'),
     { unitClass: 'eui', scale: 1 },

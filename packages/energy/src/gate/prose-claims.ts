@@ -165,7 +165,10 @@ const YEAR_FIGURE_BEFORE = /\b(?:annual(?:ly)?|yearly|year's|a year of)\b[^.;]{0
 const EXPECTED_BEFORE =
   /(?<!\b(?:than|above|below|over|under|from|beyond|exceeded|exceeds|exceeding|missed)\s+)\b(?:expect(?:ed|ing)?|typical(?:ly)?|normal(?:ly)?|usual(?:ly)?|baseline|predicted|forecast)\b(?:\s+(?:use|usage|consumption|value|level|load|demand|figure|for|on|of|the|day|week|beginning|starting|Ø+))*[\s:=~≈]*(?:(?:of|at|is|was|be|around|about|roughly|some|approximately|nearly)\s+){0,2}$/i;
 /** Marks the number before it as an expected figure: "3,390 kWh was expected". */
-const EXPECTED_AFTER = /^[\s,]*(?:(?:was|were|is|had been|would be|being)\s+)?(?:expected|typical|normal|usual|predicted|forecast)\b/i;
+const EXPECTED_AFTER =
+  /^[\s,]*(?:(?:was|were|is|had been|would be|being)\s+)?(?:expected|typical|normal|usual|predicted|forecast)\b(?![\s:=]*(?:(?:of|at|is|was|around|about|roughly|some|approximately|nearly)\s+)?~?\s*[-−+]?\d)/i;
+/** Marks the number after it as the actual figure: "actual 3,492 kWh", "actual use: 3,492 kWh". */
+const ACTUAL_BEFORE = /\bactual(?:ly)?(?:\s+(?:use|usage|consumption|reading|value|figure))?[\s:=~]*(?:(?:of|at|is|was|around|about|roughly|some)\s+){0,2}$/i;
 
 /** Between a number and a phrase that names it: "120 kW peak", "0.43 is the night/day ratio", "16.6 kW (baseload)", "70 h (about 3 days) missing". */
 const AFTER_GAP =
@@ -363,7 +366,7 @@ const anomalyRoles = (masked: string, numbers: NumberToken[]): Map<NumberToken, 
     if (number.unit.unitClass !== 'energy') return;
     const before = masked.slice(index === 0 ? 0 : numbers[index - 1].end, number.start);
     const after = masked.slice(number.end, numbers[index + 1]?.start ?? masked.length);
-    roles.set(number, EXPECTED_BEFORE.test(before) || EXPECTED_AFTER.test(after));
+    roles.set(number, !ACTUAL_BEFORE.test(before) && (EXPECTED_BEFORE.test(before) || EXPECTED_AFTER.test(after)));
   });
   return roles;
 };
