@@ -224,11 +224,13 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
       }
     });
 
-  const runOne = async (job: Job<PipelineJobData>, worker: Worker<PipelineJobData>, token: string, host: LocalHost) => {
+  /** `hostDone` is called once the job's work (its call to the host included) has ended, before the job is moved on in its queue. */
+  const runOne = async (job: Job<PipelineJobData>, worker: Worker<PipelineJobData>, token: string, host: LocalHost, hostDone: () => void) => {
     const lockLost = new AbortController();
     const stopRenewing = keepLock(job, token, worker.opts.lockDuration ?? 30_000, lockLost);
     try {
       const value = await options.process(job, host.id, lockLost.signal);
+      hostDone();
       stopRenewing();
       if (lockLost.signal.aborted) {
         options.onError(lockLost.signal.reason, `job ${job.id}`);
@@ -236,6 +238,7 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
       }
       await job.moveToCompleted(value as never, token, false);
     } catch (error) {
+      hostDone();
       stopRenewing();
       if (error instanceof DelayedError) return;
       if (lockLost.signal.aborted) {
@@ -314,13 +317,25 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
         }
         // Heartbeat from the moment the slot is held until it is given back: the lease is short,
         // so a worker that dies (SIGKILL) frees its slots within `leaser.leaseMs`.
-        const stopLease = keepLease(host, lease);
+        const held: SlotLease = lease;
+        const stopLease = keepLease(host, held);
+        /**
+         * The slot is kept or handed over as soon as the job's call to the host has ended, while
+         * the job is completed in its queue (one round trip fewer between two jobs). The heartbeat
+         * stops first: a renewal after a hand-over would take the slot back.
+         */
+        let handBack: Promise<SlotLease | null> | undefined;
+        const hostDone = () => {
+          if (handBack) return;
+          stopLease();
+          handBack = afterJob(held);
+        };
         let pauseMs = 0;
         let ran = false;
         try {
           const fetched = await fetchJob(host, token);
           if (fetched) {
-            const running = runOne(fetched.job, fetched.worker, token, host);
+            const running = runOne(fetched.job, fetched.worker, token, host, hostDone);
             inFlight.add(running);
             await running;
             inFlight.delete(running);
@@ -332,8 +347,11 @@ export const startLocalRunner = (options: LocalRunnerOptions) => {
           pauseMs = 250;
         } finally {
           stopLease();
-          if (ran) kept = await afterJob(lease);
-          else await giveBack(lease);
+          kept = await (handBack ?? (ran ? afterJob(held) : giveBack(held).then(() => null)));
+          if (kept && !ran) {
+            await giveBack(kept);
+            kept = null;
+          }
         }
         if (!ran && pauseMs === 0) await waitForWork();
         else if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
