@@ -8,7 +8,7 @@ import { ANALYSIS_TYPES, type AnalysisType } from '@eaio/core';
 import { buildPrompt, computePortfolioFacts, evaluateAnswer, generatePortfolio, type BuildingFacts } from '@eaio/energy';
 
 /**
- * The gate on answers it did not write: `bench/gate-corpus/writer-a` … `writer-e` were each
+ * The gate on answers it did not write: `bench/gate-corpus/writer-a` … `writer-f` were each
  * written by a helper who read only the prompts and the answer schema, never the gate (nor
  * each other). Each generator runs here as its own process on prompts built the production
  * way from a generated portfolio, with another seed than the corpora the gate was developed
@@ -20,13 +20,14 @@ const ROOT = resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
 // Writers A to D read the anomaly's deviation from the data block by its first name (`deviationPct`,
 // a fraction; templates v1). They get the prompts in that form: the gate judges the answers against
-// the facts, whatever the field was called. Writer E was written from the current prompts.
+// the facts, whatever the field was called. Writers E and F were written from the current prompts.
 const WRITERS: { name: string; args: string[]; v1?: boolean }[] = [
   { name: 'writer-a', args: ['--seed', '5', '--per', '6'], v1: true },
   { name: 'writer-b', args: ['--seed', '5', '--per', '6', '--quiet'], v1: true },
   { name: 'writer-c', args: ['--seed', '5', '--per', '6'], v1: true },
   { name: 'writer-d', args: ['--seed', '5', '--per', '6'], v1: true },
   { name: 'writer-e', args: ['--seed', '5', '--per', '6'] },
+  { name: 'writer-f', args: ['--seed', '5', '--per', '6'] },
 ];
 
 describe("quality gate on independent writers' answers", () => {
