@@ -48,6 +48,8 @@ interface Family {
   metrics: (data: PromptData, meter: MeterWord, sentence: string) => string[];
   /** Names only a number right before it ("0.45 of the daytime level"), never one after it. */
   afterOnly?: boolean;
+  /** Counts only after this word earlier in the sentence (within 60 characters). */
+  after?: RegExp;
 }
 
 const METERS = ['electricity', 'gas', 'chilledwater', 'steam', 'hotwater', 'water', 'other'];
@@ -108,13 +110,15 @@ const FAMILIES: Family[] = [
   // ("night-time use runs at 0.45 of the daytime level", "weekdays at 1.76× weekends"), never one after.
   {
     subject: 'night/day ratio',
-    phrase: /(?<=\bnight(?:[^.;]|\.(?=\d)){0,60})\b(?:day(?:[- ]?time)?)\b(?!\s*\/)(?:\s+(?:level|use|usage|consumption|load|demand))?/gi,
+    after: /\bnight/i,
+    phrase: /\b(?:day(?:[- ]?time)?)\b(?!\s*\/)(?:\s+(?:level|use|usage|consumption|load|demand))?/gi,
     metrics: perMeter(['load.nightDayRatio']),
     afterOnly: true,
   },
   {
     subject: 'weekday/weekend ratio',
-    phrase: /(?<=\bweekdays?(?:[^.;]|\.(?=\d)){0,60})\bweekends?\b(?!\s*\/)(?:\s+(?:level|use|usage|consumption|load|demand))?/gi,
+    after: /\bweekdays?\b/i,
+    phrase: /\bweekends?\b(?!\s*\/)(?:\s+(?:level|use|usage|consumption|load|demand))?/gi,
     metrics: perMeter(['load.weekdayWeekendRatio']),
     afterOnly: true,
   },
@@ -242,9 +246,11 @@ interface PhraseMatch {
 const phrasesIn = (masked: string): PhraseMatch[] => {
   const found: PhraseMatch[] = [];
   for (const family of FAMILIES) {
+    if (family.after && !family.after.test(masked)) continue;
     for (const match of masked.matchAll(family.phrase)) {
       const start = match.index ?? 0;
       const end = start + match[0].length;
+      if (family.after && !family.after.test(masked.slice(Math.max(0, start - 60), start).replace(/.*[.;](?!\d)/s, ''))) continue;
       // A longer phrase found earlier (e.g. "peer median EUI") owns its span.
       if (found.some((other) => start < other.end && end > other.start)) continue;
       found.push({ family, start, end });
