@@ -72,6 +72,11 @@ const subsetSums = (values: number[]): number[] => {
   return sums;
 };
 
+/** "That averages …", "This works out at …": a figure derived from the sentence before. */
+const THAT_AVERAGES =
+  /^\s*(?:that|this|which|it)\s+(?:averages?|works? out (?:at|to)|equals?|comes? to|means|corresponds to|translates (?:in)?to|is (?:about|around|roughly|some|approximately)?)\s*(?:about|around|roughly|some|approximately|an average of|a mean of)?\s*$/i;
+const PERIODS_PER_YEAR: Record<EnergyPeriod, number> = { year: 1, month: 12, week: 365 / 7, day: 365, hour: 8760 };
+
 /** Kinds of figure a number states only with its unit: a bare number is not one of them. */
 const UNIT_BEARING_KINDS = new Set<FigureKind>(['energy', 'power', 'eui', 'power-density', 'slope', 'celsius', 'area']);
 
@@ -258,6 +263,8 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
     const recommendation = /^recommendations\[(\d+)\]/.exec(field.where)?.[1];
     savings = recommendation === undefined ? allSavings : savingsFields(answer, Number(recommendation));
     const attributed = proseClaims(field.text, data, { meter: field.meter, context: field.context });
+    // The year's figure the field last stated, for "That averages 137 kWh a day" in the next sentence.
+    let yearFigure: Figure | undefined;
     for (const sentence of sentencesOf(field.text)) {
       const sentenceClaims = attributed.filter((claim) => claim.sentence === sentence.text || sentence.text.includes(claim.sentence) || claim.sentence.includes(sentence.text));
       // Metric names written out in prose: `electricity.load.peakKw = 120`.
@@ -279,7 +286,33 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
             Math.abs(claim.value - quantity.value) < 1e-9 * Math.max(1, Math.abs(quantity.value)) &&
             Math.abs(field.text.indexOf(claim.sentence) + claim.start - at) <= 1,
         );
-        const outcome = judgeQuantity(quantity, sentence.masked, attributed);
+        let outcome = judgeQuantity(quantity, sentence.masked, attributed);
+        const period = periodOf(quantity, sentence.masked);
+        if (yearFigure && period && period !== 'year' && outcome.status !== 'contradiction' && THAT_AVERAGES.test(sentence.masked.slice(0, quantity.start))) {
+          // "…uses 226,970 kWh a year. That averages 622 kWh a day.": the mean of that year, not any figure that happens to match.
+          // The annual or the metered total, over the year or over the valid hours: any of them is an honest mean.
+          const meter = yearFigure.metrics[0].split('.')[0];
+          const totals = [data.metrics[`${meter}.annualKwh`], data.metrics[`${meter}.totalKwh`]].filter((total): total is number => typeof total === 'number');
+          const validHours = data.metrics[`${meter}.coverage.validHours`];
+          const spans = [1, ...(typeof validHours === 'number' && validHours > 0 ? [validHours / 8760] : [])];
+          const means = totals.flatMap((total) => spans.map((span) => total / span / PERIODS_PER_YEAR[period]));
+          const mean = yearFigure.value / PERIODS_PER_YEAR[period];
+          const value = quantity.value * quantity.unit.scale;
+          const halfStep = quantity.halfStep * quantity.unit.scale;
+          const ok = means.some((candidate) => Math.abs(value - candidate) <= Math.max(halfStep < 0.5 ? halfStep : Math.min(halfStep, 0.06 * candidate), 0.02 * candidate));
+          if (!ok)
+            outcome = {
+              status: 'contradiction',
+              note: `says the year's ${Math.round(yearFigure.value)} kWh averages this a ${period}; it averages ${Number(mean.toPrecision(4))}`,
+              matches: [],
+            };
+        }
+        if (outcome.status === 'matched' && quantity.unit.unitClass === 'energy' && (period === 'year' || period === undefined)) {
+          yearFigure =
+            outcome.matches.find(
+              (figure) => figure.metrics.length === 1 && /\.(?:annualKwh|totalKwh)$/.test(figure.metrics[0]) && figure.kind === 'energy' && figure.source === figure.metrics[0],
+            ) ?? yearFigure;
+        }
         if (outcome.status === 'ignored') {
           claims.push({ where: field.where, written: quantity.written, status: 'ignored', note: outcome.note });
           continue;

@@ -284,6 +284,11 @@ describe('grounding by value', () => {
     expect(verdict('Electricity use rises in colder weather (slope -21.7 kWh/°C).').pass).toBe(true);
   });
 
+  it('holds "That averages N kWh a day" to the year the sentence before stated', () => {
+    expect(verdict('The building used 1,234,568 kWh of electricity. That averages 3,382 kWh a day.').pass).toBe(true);
+    expect(verdict('The building used 1,234,568 kWh of electricity. That averages 2,990 kWh a day.').pass).toBe(false);
+  });
+
   it('reads format slips forgivingly, noted as slips, and lists every claim with what it matched', () => {
     const result = evaluateAnswer(
       answer('Demand tops out at 241 kW.').replace('"confidence":0.7', '"confidence":"high"').replace('"electricity.load.peakKw","value":241.3', '"peak_kw","value":"241.3"'),
