@@ -289,6 +289,14 @@ describe('grounding by value', () => {
     expect(verdict('The building used 1,234,568 kWh of electricity. That averages 2,990 kWh a day.').pass).toBe(false);
   });
 
+  it('holds a named month to its own use, and heating/cooling thresholds to their own balance points', () => {
+    expect(verdict('January 2019 was the highest month at 108,230 kWh and February 2019 the lowest at 97,410 kWh.').pass).toBe(true);
+    expect(verdict('January 2019 was the highest month at 97,410 kWh and February 2019 the lowest at 108,230 kWh.').pass).toBe(false);
+    // Gas (fixture): heating balance point 15.5 °C, no cooling.
+    expect(verdict('The gas change-point model finds heating below 15.5 °C.').pass).toBe(true);
+    expect(verdict('The gas change-point model finds heating below 12 °C.').pass).toBe(false);
+  });
+
   it('reads format slips forgivingly, noted as slips, and lists every claim with what it matched', () => {
     const result = evaluateAnswer(
       answer('Demand tops out at 241 kW.').replace('"confidence":0.7', '"confidence":"high"').replace('"electricity.load.peakKw","value":241.3', '"peak_kw","value":"241.3"'),

@@ -142,6 +142,15 @@ const FAMILIES: Family[] = [
   { subject: 'coverage', phrase: /\b(?:coverage|data completeness|completeness)\b/gi, metrics: perMeter(['coverage.coverageRatio']) },
   { subject: 'floor area', phrase: /\b(?:floor area|gross internal area|GIA)\b/gi, metrics: fixed(['building.sqm']) },
   { subject: 'balance point', phrase: /\bbalance[- ]point\b/gi, metrics: perMeter(['weather.changePoint.heatingBalancePointC', 'weather.changePoint.coolingBalancePointC']) },
+  // "heating below 12 °C", "cooling above 16 °C": the change-point model's balance points, each its own.
+  { subject: 'heating balance point', phrase: /\bheating\s+(?:(?:starts|begins|sets in|is needed)\s+)?below\b/gi, metrics: perMeter(['weather.changePoint.heatingBalancePointC']) },
+  { subject: 'cooling balance point', phrase: /\bcooling\s+(?:(?:starts|begins|sets in|is needed)\s+)?above\b/gi, metrics: perMeter(['weather.changePoint.coolingBalancePointC']) },
+  // "January 2019 was the highest month at 4,137 kWh": that month's use (its candidates are set where the phrase is read).
+  {
+    subject: 'month',
+    phrase: /\b(?:january|february|march|april|may|june|july|august|september|october|november|december)(?:\s+Ø{4})?(?=\s+(?:was|came|saw|had|is)\b)/gi,
+    metrics: () => [],
+  },
   {
     subject: 'weather slope',
     phrase: /\b(?:(?:weather|temperature|heating|cooling)\s+(?:sensitivity|slope|gradient)|slope)\b/gi,
@@ -350,6 +359,15 @@ export const proseClaims = (text: string, data: PromptData, options: ProseClaimO
         const month = MONTH_PATTERN.exec(gap);
         const meter = meterNear(masked, number.start) ?? meterNear(masked, phrase.end + 1) ?? options.meter;
         let candidates = phrase.family.metrics(data, meter, masked);
+        if (phrase.family.subject === 'month') {
+          const named = MONTH_PATTERN.exec(masked.slice(phrase.start, phrase.end));
+          const monthNumber = String(MONTHS.findIndex((name) => name.startsWith((named?.[1] ?? '').toLowerCase().slice(0, 3))) + 1).padStart(2, '0');
+          const meters = meter && data.meters.includes(meter as never) ? [meter] : data.meters;
+          candidates = Object.keys(data.metrics).filter((key) => meters.some((name) => key.startsWith(`${name}.monthly.`)) && key.endsWith(`-${monthNumber}.kwh`));
+          if (candidates.length === 0 || number.unit.unitClass !== 'energy') break;
+          claims.push({ ...claimOf(number, sentence), subject: `${named?.[1] ?? 'month'} use`, candidates });
+          break;
+        }
         if (month && phrase.family.subject === 'consumption') {
           const monthNumber = String(MONTHS.findIndex((name) => name.startsWith(month[1].toLowerCase().slice(0, 3))) + 1).padStart(2, '0');
           candidates = Object.keys(data.metrics).filter((key) => new RegExp(`\\.monthly\\.\\d{4}-${monthNumber}\\.kwh$`).test(key));
