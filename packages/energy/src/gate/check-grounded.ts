@@ -287,8 +287,9 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
             Math.abs(field.text.indexOf(claim.sentence) + claim.start - at) <= 1,
         );
         let outcome = judgeQuantity(quantity, sentence.masked, attributed);
-        const period = periodOf(quantity, sentence.masked);
-        if (yearFigure && period && period !== 'year' && outcome.status !== 'contradiction' && THAT_AVERAGES.test(sentence.masked.slice(0, quantity.start))) {
+        const period =
+          yearFigure && outcome.status !== 'contradiction' && THAT_AVERAGES.test(sentence.masked.slice(0, quantity.start)) ? periodOf(quantity, sentence.masked) : undefined;
+        if (yearFigure && period && period !== 'year') {
           // "…uses 226,970 kWh a year. That averages 622 kWh a day.": the mean of that year, not any figure that happens to match.
           // The annual or the metered total, over the year or over the valid hours: any of them is an honest mean.
           const meter = yearFigure.metrics[0].split('.')[0];
@@ -307,7 +308,7 @@ export const checkGrounded = (answer: unknown, data: PromptData, tolerance: Numb
               matches: [],
             };
         }
-        if (outcome.status === 'matched' && quantity.unit.unitClass === 'energy' && (period === 'year' || period === undefined)) {
+        if (outcome.status === 'matched' && quantity.unit.unitClass === 'energy' && ['year', undefined].includes(period ?? periodOf(quantity, sentence.masked))) {
           yearFigure =
             outcome.matches.find(
               (figure) => figure.metrics.length === 1 && /\.(?:annualKwh|totalKwh)$/.test(figure.metrics[0]) && figure.kind === 'energy' && figure.source === figure.metrics[0],

@@ -130,7 +130,7 @@ export const quantitiesIn = (sentence: Sentence): Quantity[] => {
 };
 
 /** The widest range read as one claim, relative to its middle; a wider one is two figures, each checked. */
-export const MAX_RANGE_WIDTH = 0.35;
+const MAX_RANGE_WIDTH = 0.35;
 
 /**
  * Ranges: "between 32 and 34 kW", "from 60 to 70 kWh/m²", "10–15 %". The first end takes the
